@@ -1,0 +1,71 @@
+# Hiện Trường: the two commands that matter are `make demo` and `make test`.
+# Both install what is missing (Debian packages, the virtualenv), start a project-managed
+# PostGIS under .data/ when DATABASE_URL is unset, and migrate.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+export DATABASE_URL ?= $(shell scripts/pg.sh url)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test bench lint format db stop migrate fixtures deps venv clean
+
+deps:
+	@bash scripts/system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || bash -c 'apt-get install -y -qq python3-venv >/dev/null'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+db: deps
+ifeq ($(origin DATABASE_URL),file)
+	@bash scripts/pg.sh start
+else
+	@true
+endif
+
+migrate: venv db
+	@$(PY) manage.py migrate --noinput -v 0
+
+fixtures: migrate
+	@$(PY) manage.py boundaries_load_fixtures
+
+demo: fixtures
+	@echo ""
+	@echo "Hiện Trường is serving on http://$(HOST):$(PORT)/"
+	@echo "  boundary lookup  http://$(HOST):$(PORT)/api/v1/boundaries/lookup?lon=106.6155&lat=17.4689"
+	@echo "  units (GeoJSON)  http://$(HOST):$(PORT)/api/v1/boundaries/units?level=ward"
+	@echo "  boundary sets    http://$(HOST):$(PORT)/api/v1/boundaries/sets"
+	@echo "  health           http://$(HOST):$(PORT)/healthz"
+	@echo "  admin            http://$(HOST):$(PORT)/admin/  (make superuser: .venv/bin/python manage.py createsuperuser)"
+	@echo ""
+	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
+
+test: venv db
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: fixtures
+	@$(PY) -m bench
+
+lint: venv
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+
+format: venv
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+stop:
+	@bash scripts/pg.sh stop
+
+clean: stop
+	rm -rf .data $(VENV)

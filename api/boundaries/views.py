@@ -1,0 +1,201 @@
+"""Boundaries API: point lookup, sets, units as GeoJSON."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.boundaries.serializers import (
+    BoundarySetOutput,
+    SuccessionOutput,
+    UnitFeatureOutput,
+)
+from api.errors import ApiError
+from api.params import parse_bounded, parse_day
+from boundaries.levels import Level
+from boundaries.lookup import Lookup, UnitRef, point_lookup
+from boundaries.models import BoundarySet
+from boundaries.selectors import (
+    boundary_sets_select,
+    unit_get,
+    unit_successions,
+    units_list,
+)
+from geo.coords import parse_bbox, parse_lon_lat
+from geo.tiles import MAX_ZOOM, metres_per_pixel
+
+DATE = OpenApiParameter(
+    "date", OpenApiTypes.STR, description="yyyy-mm-dd or dd/mm/yyyy; default today."
+)
+SET = OpenApiParameter(
+    "set", OpenApiTypes.STR, description="Boundary set slug (overrides date)."
+)
+
+
+def _unit_json(unit: UnitRef) -> dict:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "name_ascii": unit.name_ascii,
+        "level": unit.level,
+    }
+
+
+def lookup_json(result: Lookup, lon: float, lat: float) -> dict:
+    codes = {
+        u.level if u.level in ("province", "district") else "commune": u.code
+        for u in result.chain
+    }
+    s = result.boundary_set
+    return {
+        "point": {"lon": lon, "lat": lat},
+        "boundary_set": {
+            "slug": s.slug,
+            "name": s.name,
+            "valid_from": s.valid_from.isoformat(),
+            "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+        },
+        "unit": _unit_json(result.unit),
+        "chain": [_unit_json(u) for u in result.chain],
+        "codes": codes,
+        "matched": result.matched,
+        "distance_m": result.distance_m,
+    }
+
+
+class BoundaryLookupApi(APIView):
+    """Which ward or commune (then district, province) covers a point on a date."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", OpenApiTypes.NUMBER, required=True),
+            OpenApiParameter("lat", OpenApiTypes.NUMBER, required=True),
+            DATE,
+            OpenApiParameter(
+                "nearest_within_m",
+                OpenApiTypes.NUMBER,
+                description="Match the nearest unit when the point lies outside every unit "
+                "by at most this many metres (0–50000; default 0).",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        point = parse_lon_lat(
+            request.query_params.get("lon"), request.query_params.get("lat")
+        )
+        day = parse_day(request.query_params.get("date"))
+        within = parse_bounded(
+            request.query_params.get("nearest_within_m"),
+            "nearest_within_m",
+            low=0,
+            high=50_000,
+            default=0.0,
+        )
+        result = point_lookup(
+            lon=point.lon, lat=point.lat, day=day, nearest_within_m=within
+        )
+        return Response(
+            lookup_json(result, point.lon, point.lat) | {"date": day.isoformat()}
+        )
+
+
+class BoundarySetListApi(APIView):
+    """Every boundary set, oldest first, with its validity and status."""
+
+    @extend_schema(responses=BoundarySetOutput(many=True))
+    def get(self, request: Request) -> Response:
+        sets = BoundarySet.objects.annotate(unit_count=Count("units"))
+        return Response(BoundarySetOutput(sets, many=True).data)
+
+
+def _sets(request: Request) -> list[BoundarySet]:
+    return boundary_sets_select(
+        slug=request.query_params.get("set"),
+        day=parse_day(request.query_params.get("date")),
+    )
+
+
+class UnitListApi(APIView):
+    """Units as a GeoJSON FeatureCollection, optionally simplified for a map zoom."""
+
+    @extend_schema(
+        parameters=[
+            SET,
+            DATE,
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                description="Comma list: " + ", ".join(Level.values),
+            ),
+            OpenApiParameter(
+                "parent", OpenApiTypes.STR, description="Parent unit code."
+            ),
+            OpenApiParameter(
+                "bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat"
+            ),
+            OpenApiParameter(
+                "simplify",
+                OpenApiTypes.INT,
+                description=f"Map zoom 0–{MAX_ZOOM}: simplify to one pixel.",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        levels = [lv for lv in (params.get("level") or "").split(",") if lv]
+        unknown = [lv for lv in levels if lv not in Level.values]
+        if unknown:
+            raise ApiError(
+                "unknown_level",
+                f"Cấp hành chính không hợp lệ: {', '.join(unknown)}; dùng {', '.join(Level.values)}.",
+                f"Unknown level: {', '.join(unknown)}; use {', '.join(Level.values)}.",
+                field="level",
+            )
+        bbox = parse_bbox(params.get("bbox"))
+        zoom = parse_bounded(params.get("simplify"), "simplify", low=0, high=MAX_ZOOM)
+        lat = (
+            (bbox.min_lat + bbox.max_lat) / 2
+            if bbox
+            else settings.LEAFLET_CONFIG["DEFAULT_CENTER"][0]
+        )
+        units = units_list(
+            boundary_sets=_sets(request),
+            levels=levels,
+            parent_code=params.get("parent") or None,
+            bbox=bbox,
+            simplify_m=metres_per_pixel(zoom, lat) if zoom is not None else None,
+        )
+        return Response(UnitFeatureOutput(units, many=True).data)
+
+
+class UnitDetailApi(APIView):
+    """One unit as a GeoJSON Feature, with its children and its crosswalk rows."""
+
+    @extend_schema(
+        operation_id="boundaries_unit_detail",
+        parameters=[SET, DATE],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        unit = unit_get(code=code, boundary_sets=_sets(request))
+        unit.display_geom = unit.geom
+        data = UnitFeatureOutput(unit).data
+        data["properties"]["children"] = list(
+            unit.children.order_by("code").values("code", "name", "level")
+        )
+        data["properties"]["source_properties"] = unit.properties
+        links = unit_successions(unit=unit)
+        data["properties"]["successors"] = SuccessionOutput(
+            links["successors"], many=True
+        ).data
+        data["properties"]["predecessors"] = SuccessionOutput(
+            links["predecessors"], many=True
+        ).data
+        return Response(data)

@@ -1,0 +1,72 @@
+"""One error shape for the whole API, with the message in Vietnamese and English.
+
+{"code": "swapped", "detail": "<message in the request's language>",
+ "messages": {"vi": "...", "en": "..."}, "field": "lat"}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from geo.errors import BilingualError
+
+
+class ApiError(APIException):
+    """An API error with a stable code, both languages and the offending field."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(
+        self,
+        code: str,
+        vi: str,
+        en: str,
+        *,
+        field: str | None = None,
+        status_code: int = status.HTTP_400_BAD_REQUEST,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail=en, code=code)
+        self.status_code = status_code
+        self.error_code = code
+        self.vi = vi
+        self.en = en
+        self.field = field
+        self.extra = extra or {}
+
+    @classmethod
+    def from_error(cls, error: BilingualError) -> ApiError:
+        return cls(
+            error.code,
+            error.vi,
+            error.en,
+            field=error.field,
+            status_code=error.status,
+            extra=error.extra,
+        )
+
+    def payload(self) -> dict[str, Any]:
+        lang = (get_language() or "vi")[:2]
+        body: dict[str, Any] = {
+            "code": self.error_code,
+            "detail": self.en if lang == "en" else self.vi,
+            "messages": {"vi": self.vi, "en": self.en},
+        }
+        if self.field:
+            body["field"] = self.field
+        body.update(self.extra)
+        return body
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]):
+    if isinstance(exc, BilingualError):
+        exc = ApiError.from_error(exc)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ApiError):
+        response.data = exc.payload()
+    return response

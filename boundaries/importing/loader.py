@@ -1,0 +1,305 @@
+"""Write an import into a boundary set in one transaction (rolled back on a dry run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from shapely.geometry import MultiPolygon
+from tqdm import tqdm
+
+from boundaries.importing import checks
+from boundaries.importing.fields import (
+    FieldMap,
+    SourceUnit,
+    missing_columns,
+    source_units,
+)
+from boundaries.importing.report import ImportReport
+from boundaries.importing.sources import read_frame, sha256_of
+from boundaries.levels import DEPTH, Level
+from boundaries.models import AdminUnit, BoundaryImport, BoundarySet
+from boundaries.services import unit_parts_rebuild
+from geo.errors import BilingualError, GeoInputError
+from geo.text import ascii_fold
+from geo.topology import area_m2
+
+# Share of an active set's units that an import may delete or re-shape without
+# ``allow_mass_change``: a wrong file should not silently replace a live set.
+MASS_CHANGE_SHARE = 0.5
+
+
+class ImportRefused(BilingualError):
+    """The import was refused; ``report`` says why. Nothing was written."""
+
+    def __init__(self, report: ImportReport, vi: str, en: str) -> None:
+        super().__init__("import_refused", vi, en, "file")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class SetSpec:
+    """The set to import into: created as a draft when no set has this slug."""
+
+    slug: str
+    name: str = ""
+    jurisdiction_code: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source: str = ""
+    licence: str = ""
+
+
+@dataclass(frozen=True)
+class ParentSpec:
+    """A parent unit built as the union of the file's top-level units (e.g. a province
+    made of its districts), when no source has its own outline."""
+
+    code: str
+    name: str
+    level: str
+
+
+def import_boundaries(
+    *,
+    path: Path,
+    target: SetSpec,
+    fields: FieldMap | None = None,
+    commit: bool = False,
+    allow_mass_change: bool = False,
+    derive_parent: ParentSpec | None = None,
+    source_crs: str | None = None,
+    layer: str | None = None,
+    user: Any = None,
+    progress: bool | None = None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """Import the units in ``path`` into the set ``target.slug``.
+
+    Validates and repairs each geometry, checks codes, names, levels and parents,
+    measures overlaps and gaps between siblings, then creates, updates and deletes
+    units (only at the levels the file holds) and rebuilds their lookup pieces, all
+    in one transaction. With ``commit=False`` the transaction is rolled back and the
+    report says what would have happened. Raises :class:`ImportRefused` (nothing
+    written) on blocking errors, and GeoInputError on an unreadable file.
+    """
+    fields = fields or FieldMap()
+    report = ImportReport(
+        source=source_name or path.name,
+        sha256=sha256_of(path),
+        boundary_set=target.slug,
+        commit=commit,
+    )
+    frame, report.source_crs = read_frame(path, layer=layer, source_crs=source_crs)
+    report.features = len(frame)
+    absent = missing_columns(frame, fields)
+    if absent:
+        raise GeoInputError(
+            "missing_columns",
+            f"Tệp thiếu cột: {', '.join(absent)}. Các cột có: {', '.join(map(str, frame.columns))}.",
+            f"Missing columns: {', '.join(absent)}. The file has: "
+            f"{', '.join(map(str, frame.columns))}.",
+            "file",
+        )
+    units = source_units(frame, fields)
+    geometries = checks.check_units(units, report)
+    if report.errors:
+        raise _refused(report)
+
+    with transaction.atomic():
+        boundary_set = _target_set(target, report)
+        existing = {
+            u.code: u for u in AdminUnit.objects.filter(boundary_set=boundary_set)
+        }
+        known = set(existing) | {u.code for u in units}
+        if derive_parent:
+            known.add(derive_parent.code)
+        checks.check_parents(units, known, report)
+        checks.check_topology(units, geometries, report)
+        if report.errors:
+            raise _refused(report)
+
+        levels = {u.level for u in units}
+        in_scope = {c: u for c, u in existing.items() if u.level in levels}
+        file_codes = {u.code for u in units}
+        report.deleted = sorted(set(in_scope) - file_codes)
+        reshaped = [
+            u.code
+            for u in units
+            if u.code in in_scope
+            and not _same_shape(in_scope[u.code], geometries[u.code])
+        ]
+        _guard_mass_change(boundary_set, in_scope, report, reshaped, allow_mass_change)
+
+        touched: list[int] = []
+        if derive_parent:
+            touched += _write_derived_parent(
+                boundary_set, derive_parent, units, geometries, existing, report
+            )
+        ordered = sorted(units, key=lambda u: DEPTH[Level(u.level)])
+        for unit in tqdm(
+            ordered, desc=f"{report.source}", unit="unit", disable=not progress
+        ):
+            touched += _write_unit(
+                boundary_set, unit, geometries[unit.code], existing, report
+            )
+        _delete_units(boundary_set, report.deleted, existing)
+        if touched:
+            unit_parts_rebuild(boundary_set=boundary_set, unit_ids=touched)
+
+        if commit:
+            BoundaryImport.objects.create(
+                boundary_set=boundary_set,
+                source_name=report.source,
+                sha256=report.sha256,
+                created_by=user if getattr(user, "pk", None) else None,
+                report=report.as_dict(),
+            )
+        else:
+            transaction.set_rollback(True)
+    return report
+
+
+def _refused(report: ImportReport) -> ImportRefused:
+    n = len(report.errors)
+    return ImportRefused(
+        report,
+        f"Nhập dữ liệu bị từ chối ({n} lỗi); không có gì được ghi: {report.errors[0]}",
+        f"Import refused ({n} errors); nothing was written: {report.errors[0]}",
+    )
+
+
+def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet:
+    boundary_set = (
+        BoundarySet.objects.select_for_update().filter(slug=target.slug).first()
+    )
+    if boundary_set is not None:
+        return boundary_set
+    if not (target.name and target.jurisdiction_code and target.valid_from):
+        report.errors.append(
+            f"no set '{target.slug}' yet: give its name, jurisdiction code and valid_from"
+        )
+        raise _refused(report)
+    return BoundarySet.objects.create(
+        slug=target.slug,
+        name=target.name,
+        jurisdiction_code=target.jurisdiction_code,
+        valid_from=target.valid_from,
+        valid_to=target.valid_to,
+        source=target.source,
+        licence=target.licence,
+    )
+
+
+def _same_shape(unit: AdminUnit, geometry: MultiPolygon) -> bool:
+    return shapely.equals_exact(
+        shapely.from_wkb(bytes(unit.geom.wkb)), geometry, tolerance=1e-9
+    )
+
+
+def _guard_mass_change(
+    boundary_set: BoundarySet,
+    in_scope: dict[str, AdminUnit],
+    report: ImportReport,
+    reshaped: list[str],
+    allow: bool,
+) -> None:
+    if boundary_set.status != BoundarySet.Status.ACTIVE or not in_scope or allow:
+        return
+    changed = len(report.deleted) + len(reshaped)
+    if changed / len(in_scope) > MASS_CHANGE_SHARE:
+        report.errors.append(
+            f"this would delete {len(report.deleted)} and re-shape {len(reshaped)} of the "
+            f"{len(in_scope)} units of active set '{boundary_set.slug}'; pass "
+            "allow_mass_change (--allow-mass-change) if that is intended"
+        )
+        raise _refused(report)
+
+
+def _geos(geometry: MultiPolygon) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
+
+
+def _write_derived_parent(
+    boundary_set: BoundarySet,
+    spec: ParentSpec,
+    units: list[SourceUnit],
+    geometries: dict[str, MultiPolygon],
+    existing: dict[str, AdminUnit],
+    report: ImportReport,
+) -> list[int]:
+    children = [geometries[u.code] for u in units if u.parent_code == spec.code]
+    union = shapely.union_all(children)
+    parts = [union] if union.geom_type == "Polygon" else list(union.geoms)
+    geometry = MultiPolygon([p for p in parts if p.geom_type == "Polygon"])
+    source = SourceUnit(
+        row=0,
+        code=spec.code,
+        name=spec.name,
+        name_ascii=ascii_fold(spec.name),
+        level=spec.level,
+        raw_level=spec.level,
+        parent_code=None,
+        geometry=geometry,
+        properties={"derived": f"union of {len(children)} units of {report.source}"},
+    )
+    return _write_unit(boundary_set, source, geometry, existing, report)
+
+
+def _write_unit(
+    boundary_set: BoundarySet,
+    unit: SourceUnit,
+    geometry: MultiPolygon,
+    existing: dict[str, AdminUnit],
+    report: ImportReport,
+) -> list[int]:
+    """Create or update one unit; returns its id when its geometry was written."""
+    parent = existing.get(unit.parent_code) if unit.parent_code else None
+    values = {
+        "name": unit.name,
+        "name_ascii": unit.name_ascii,
+        "level": unit.level,
+        "parent": parent,
+        "properties": unit.properties,
+    }
+    current = existing.get(unit.code)
+    if current is None:
+        current = AdminUnit.objects.create(
+            boundary_set=boundary_set,
+            code=unit.code,
+            geom=_geos(geometry),
+            area_m2=round(area_m2(geometry), 1),
+            **values,
+        )
+        existing[unit.code] = current
+        report.created.append(unit.code)
+        return [current.pk]
+    reshaped = not _same_shape(current, geometry)
+    changed = reshaped or any(
+        getattr(current, key) != value for key, value in values.items()
+    )
+    if not changed:
+        report.unchanged.append(unit.code)
+        return []
+    relevel = current.level != unit.level  # the pieces carry the depth
+    for key, value in values.items():
+        setattr(current, key, value)
+    if reshaped:
+        current.geom = _geos(geometry)
+        current.area_m2 = round(area_m2(geometry), 1)
+    current.save()
+    report.updated.append(unit.code)
+    return [current.pk] if reshaped or relevel else []
+
+
+def _delete_units(
+    boundary_set: BoundarySet, codes: list[str], existing: dict[str, AdminUnit]
+) -> None:
+    # Deepest first, so that no unit is deleted while a child still points at it.
+    for code in sorted(codes, key=lambda c: -DEPTH[Level(existing[c].level)]):
+        existing.pop(code).delete()

@@ -1,0 +1,149 @@
+"""Read a boundary file into a GeoDataFrame in EPSG:4326, whatever its format and CRS."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geo.coords import VIETNAM_LAT, VIETNAM_LON
+from geo.errors import GeoInputError
+from geo.projections import WGS84
+
+SUFFIXES = {".geojson", ".json", ".zip", ".gpkg", ".shp"}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _gdal_path(path: Path) -> str:
+    # A zipped Shapefile is read in place through GDAL's virtual zip file system.
+    return f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+
+
+def _pick_layer(source: str, layer: str | None) -> str | None:
+    layers = [str(name) for name, _ in pyogrio.list_layers(source)]
+    if layer is not None:
+        if layer not in layers:
+            raise _error(
+                "unknown_layer",
+                f"Không có lớp '{layer}' trong tệp; các lớp có: {', '.join(layers)}.",
+                f"No layer '{layer}' in the file; it has: {', '.join(layers)}.",
+            )
+        return layer
+    if len(layers) > 1:
+        raise _error(
+            "several_layers",
+            f"Tệp có nhiều lớp ({', '.join(layers)}): hãy chọn một lớp.",
+            f"The file has several layers ({', '.join(layers)}): choose one.",
+        )
+    return None
+
+
+def _error(code: str, vi: str, en: str) -> GeoInputError:
+    return GeoInputError(code, vi, en, "file")
+
+
+def read_frame(
+    path: Path, *, layer: str | None = None, source_crs: str | None = None
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Read ``path`` and return (frame in EPSG:4326, the source CRS as 'EPSG:nnnn')."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise _error(
+            "unsupported_format",
+            f"Định dạng '{path.suffix}' không được hỗ trợ; dùng GeoJSON, Shapefile nén "
+            "(.zip) hoặc GeoPackage (.gpkg).",
+            f"Unsupported format '{path.suffix}'; use GeoJSON, a zipped Shapefile (.zip) "
+            "or a GeoPackage (.gpkg).",
+        )
+    source = _gdal_path(path)
+    try:
+        chosen = _pick_layer(source, layer)
+        frame = gpd.read_file(source, layer=chosen, engine="pyogrio")
+    except GeoInputError:
+        raise
+    except Exception as exc:  # GDAL raises many types for a broken file
+        first = (
+            str(exc).strip().splitlines()[0][:200]
+            if str(exc).strip()
+            else type(exc).__name__
+        )
+        raise _error(
+            "unreadable",
+            f"Không đọc được tệp: {first}",
+            f"The file cannot be read: {first}",
+        ) from exc
+    if frame.empty:
+        raise _error(
+            "no_features", "Tệp không có đối tượng nào.", "The file has no features."
+        )
+
+    if source_crs:
+        try:
+            crs = CRS.from_user_input(source_crs)
+        except CRSError as exc:
+            raise _error(
+                "bad_crs",
+                f"Hệ tọa độ '{source_crs}' không hợp lệ.",
+                f"'{source_crs}' is not a coordinate reference system.",
+            ) from exc
+        frame = frame.set_crs(crs, allow_override=True)
+    elif frame.crs is None:
+        if path.suffix.lower() in {".geojson", ".json"}:
+            frame = frame.set_crs(WGS84)  # RFC 7946: GeoJSON is WGS 84 unless it says
+        else:
+            raise _error(
+                "no_crs",
+                "Tệp không khai báo hệ tọa độ: hãy chỉ rõ, ví dụ EPSG:9211 (VN-2000 "
+                "TM-3 Quảng Bình).",
+                "The file declares no CRS: name it, e.g. EPSG:9211 (VN-2000 TM-3 "
+                "Quảng Bình).",
+            )
+    crs_name = frame.crs.to_string()
+    _check_geographic_range(frame)
+    frame = frame.to_crs(WGS84)
+    _check_in_vietnam(frame, crs_name)
+    return frame, crs_name
+
+
+def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
+    if not frame.crs.is_geographic:
+        return
+    min_x, min_y, max_x, max_y = frame.total_bounds
+    if min(min_x, min_y) < -180 or max(max_x, max_y) > 180:
+        raise _error(
+            "projected_as_geographic",
+            f"Tọa độ (ví dụ x={max_x:.0f}) là mét chứ không phải độ: tệp có lẽ ở hệ "
+            "VN-2000 TM-3 (EPSG:9211/9212) mà không khai báo.",
+            f"Coordinates (e.g. x={max_x:.0f}) are metres, not degrees: the file is "
+            "probably in VN-2000 TM-3 (EPSG:9211/9212) without saying so.",
+        )
+
+
+def _check_in_vietnam(frame: gpd.GeoDataFrame, crs_name: str) -> None:
+    min_x, min_y, max_x, max_y = frame.total_bounds
+    inside = (
+        min_x >= VIETNAM_LON[0] - 1
+        and max_x <= VIETNAM_LON[1] + 1
+        and min_y >= VIETNAM_LAT[0] - 1
+        and max_y <= VIETNAM_LAT[1] + 1
+    )
+    if not inside:
+        raise _error(
+            "outside_vietnam",
+            f"Dữ liệu nằm ngoài Việt Nam sau khi chuyển từ {crs_name} (phạm vi "
+            f"{min_x:.3f},{min_y:.3f} – {max_x:.3f},{max_y:.3f}): sai hệ tọa độ hoặc "
+            "đảo kinh độ/vĩ độ?",
+            f"The data lies outside Vietnam once read as {crs_name} (extent "
+            f"{min_x:.3f},{min_y:.3f} – {max_x:.3f},{max_y:.3f}): wrong CRS, or "
+            "longitude and latitude swapped?",
+        )

@@ -1,0 +1,254 @@
+"""Dated administrative boundaries: sets, units, their lookup pieces and the crosswalk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import F, Func, Q, Value
+
+from boundaries.levels import DEPTH, Level
+
+
+class BoundarySetQuerySet(models.QuerySet):
+    def active(self) -> BoundarySetQuerySet:
+        return self.filter(status=BoundarySet.Status.ACTIVE)
+
+    def valid_on(self, day: dt.date) -> BoundarySetQuerySet:
+        return self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
+        )
+
+
+class BoundarySet(models.Model):
+    """One dated version of a jurisdiction's administrative units.
+
+    Vietnam redraws its units often: communes merge (Đồng Mỹ and Hải Đình became
+    Đồng Hải in 2020), and on 1 July 2025 districts were abolished and Quảng Bình
+    merged into Quảng Trị, Đồng Hới's 15 units becoming 3 wards. Rather than editing
+    units in place, every roster is a set with the dates it was in force
+    (``valid_from`` and ``valid_to``, both inclusive; an open ``valid_to`` means
+    "still in force"). A report is placed with the set valid on the day it was made,
+    so a report of 2022 keeps its 2022 ward for ever, and a crosswalk
+    (:class:`UnitSuccession`) maps old units to new ones for statistics across the
+    change.
+
+    A set is loaded as a *draft*, checked (overlaps, gaps, codes), then *activated*;
+    only active sets answer lookups. Two active sets of the same jurisdiction may not
+    overlap in time (a database exclusion constraint), so a date names one set per
+    jurisdiction. Replaced sets are *retired*, never deleted: reports point at them.
+    The jurisdiction is the province's GSO code, which the 2025 merger kept ("44").
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Nháp (draft)"
+        ACTIVE = "active", "Đang dùng (active)"
+        RETIRED = "retired", "Ngừng dùng (retired)"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    jurisdiction_code = models.CharField(
+        max_length=10, help_text="GSO code of the province the set covers, e.g. 44."
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="Inclusive; empty = open."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    source = models.TextField(blank=True)
+    licence = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BoundarySetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction_code", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="boundaryset_valid_to_after_from",
+            ),
+            ExclusionConstraint(
+                name="boundaryset_active_no_overlap",
+                expressions=[
+                    ("jurisdiction_code", RangeOperators.EQUAL),
+                    (
+                        Func(
+                            F("valid_from"),
+                            F("valid_to"),
+                            Value("[]"),
+                            function="daterange",
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(status="active"),
+                violation_error_message=(
+                    "Another active boundary set of this jurisdiction overlaps these dates."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{self.name} ({self.valid_from.isoformat()} – {end})"
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def in_set(self, boundary_set: BoundarySet | int) -> AdminUnitQuerySet:
+        return self.filter(boundary_set=boundary_set)
+
+    def at_level(self, *levels: str) -> AdminUnitQuerySet:
+        return self.filter(level__in=levels)
+
+    def without_geometry(self) -> AdminUnitQuerySet:
+        """Leave the MultiPolygon (tens of KB a unit) in the database."""
+        return self.defer("geom")
+
+
+class AdminUnit(models.Model):
+    """A province, district or commune-level unit as it stood in one boundary set.
+
+    ``code`` is the official GSO code (2 digits for a province, 3 for a district,
+    5 for a commune-level unit). A code is unique within a set but not across sets:
+    18880 was Phường Đức Ninh Đông until 30/06/2025 and is Phường Đồng Hới since.
+    Geometry is EPSG:4326, validated and repaired on import; ``area_m2`` is measured
+    in UTM 48N.
+    """
+
+    boundary_set = models.ForeignKey(
+        BoundarySet, on_delete=models.CASCADE, related_name="units"
+    )
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    name_ascii = models.CharField(max_length=200, blank=True)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    geom = models.MultiPolygonField(srid=4326)
+    area_m2 = models.FloatField()
+    properties = models.JSONField(
+        default=dict, blank=True, help_text="Source attributes."
+    )
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["boundary_set", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["boundary_set", "code"], name="adminunit_code_per_set"
+            )
+        ]
+        indexes = [models.Index(fields=["boundary_set", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def depth(self) -> int:
+        return DEPTH[Level(self.level)]
+
+
+class AdminUnitPart(models.Model):
+    """A small piece (``ST_Subdivide``, at most 64 vertices) of a unit, for fast lookup.
+
+    Point-in-polygon against a 2,000-vertex ward is slow; against its pieces the GiST
+    index narrows to one or two tiny polygons. Pieces share seams, so lookups use
+    boundary-inclusive ``ST_Covers`` and pick one unit per point (see
+    ``boundaries.lookup``). Rebuilt by ``boundaries.services.unit_parts_rebuild``
+    whenever a unit's geometry changes; ``depth`` and ``code`` are copied from the
+    unit so that a lookup is a single index scan.
+    """
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="parts")
+    boundary_set = models.ForeignKey(
+        BoundarySet, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=10)
+    geom = models.PolygonField(srid=4326, spatial_index=False)
+
+    class Meta:
+        indexes = [
+            GistIndex(fields=["boundary_set", "geom"], name="adminunitpart_set_geom")
+        ]
+
+    def __str__(self) -> str:
+        return f"part of {self.code}"
+
+
+class UnitSuccession(models.Model):
+    """One row of the crosswalk from a unit of an older set to its successor.
+
+    The 2025 reform merged most communes whole (``merged``); a few were split between
+    several new units (``split``), which gives the old unit several rows. The old
+    unit is kept by code and name as the source lists it, and linked when the old set
+    holds it (our pre-2025 polygons cover Đồng Hới only).
+    """
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", "Nhập toàn bộ (merged whole)"
+        SPLIT = "split", "Chia tách (split)"
+        RENAMED = "renamed", "Đổi tên (renamed)"
+        UNCHANGED = "unchanged", "Giữ nguyên (unchanged)"
+
+    from_set = models.ForeignKey(
+        BoundarySet, on_delete=models.CASCADE, related_name="+"
+    )
+    from_code = models.CharField(max_length=10)
+    from_name = models.CharField(max_length=200)
+    from_unit = models.ForeignKey(
+        AdminUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    to_unit = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="predecessions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["from_code", "to_unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_set", "from_code", "to_unit"],
+                name="unitsuccession_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_code} → {self.to_unit.code}"
+
+
+class BoundaryImport(models.Model):
+    """The record of one committed import: what file, what changed, what was repaired."""
+
+    boundary_set = models.ForeignKey(
+        BoundarySet, on_delete=models.CASCADE, related_name="imports"
+    )
+    source_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.boundary_set.slug}"

@@ -1,0 +1,96 @@
+"""Reads of boundary sets and units for the API and the pages (no HTTP here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import F, QuerySet
+
+from boundaries.functions import simplified_in_metres
+from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
+from geo.coords import BBox
+from geo.errors import BilingualError
+
+
+class UnknownSet(BilingualError):
+    status = 404
+
+
+class UnknownUnit(BilingualError):
+    status = 404
+
+
+def boundary_sets_select(
+    *, slug: str | None = None, day: dt.date | None = None
+) -> list[BoundarySet]:
+    """The set named by ``slug``, or else the active sets in force on ``day``."""
+    if slug:
+        found = list(BoundarySet.objects.filter(slug=slug))
+        if not found:
+            raise UnknownSet(
+                "unknown_set",
+                f"Không có bộ địa giới '{slug}'.",
+                f"There is no boundary set '{slug}'.",
+                "set",
+            )
+        return found
+    assert day is not None
+    return list(BoundarySet.objects.active().valid_on(day))
+
+
+def units_list(
+    *,
+    boundary_sets: list[BoundarySet],
+    levels: list[str] | None = None,
+    parent_code: str | None = None,
+    bbox: BBox | None = None,
+    simplify_m: float | None = None,
+) -> QuerySet[AdminUnit]:
+    """Units of the sets, filtered; ``display_geom`` holds the geometry to draw."""
+    units = (
+        AdminUnit.objects.filter(boundary_set__in=boundary_sets)
+        .select_related("boundary_set", "parent")
+        .defer("parent__geom", "properties")
+    )
+    if levels:
+        units = units.at_level(*levels)
+    if parent_code:
+        units = units.filter(parent__code=parent_code)
+    if bbox:
+        units = units.filter(geom__intersects=Polygon.from_bbox(bbox.as_tuple()))
+    shape = simplified_in_metres("geom", simplify_m) if simplify_m else F("geom")
+    return units.annotate(display_geom=shape).defer("geom")
+
+
+def unit_get(*, code: str, boundary_sets: list[BoundarySet]) -> AdminUnit:
+    unit = (
+        AdminUnit.objects.filter(boundary_set__in=boundary_sets, code=code)
+        .select_related("boundary_set", "parent")
+        .defer("parent__geom")
+        .first()
+    )
+    if unit is None:
+        names = ", ".join(s.slug for s in boundary_sets) or "—"
+        raise UnknownUnit(
+            "unknown_unit",
+            f"Không có đơn vị mã {code} trong bộ địa giới {names}.",
+            f"No unit with code {code} in boundary set {names}.",
+            "code",
+        )
+    return unit
+
+
+def unit_successions(*, unit: AdminUnit) -> dict[str, list[UnitSuccession]]:
+    """Crosswalk rows into and out of a unit (what it became; what it was made of)."""
+    successors = (
+        UnitSuccession.objects.filter(from_unit=unit)
+        .select_related("to_unit__boundary_set")
+        .defer("to_unit__geom")
+    )
+    predecessors = (
+        UnitSuccession.objects.filter(to_unit=unit)
+        .select_related("from_set", "from_unit")
+        .defer("from_unit__geom", "to_unit__geom")
+    )
+    return {"successors": list(successors), "predecessors": list(predecessors)}

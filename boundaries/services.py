@@ -1,0 +1,91 @@
+"""Writes to boundary sets: activation, retirement and the lookup pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from boundaries.levels import DEPTH
+from boundaries.models import BoundarySet
+from geo.errors import BilingualError
+
+# Vertices per lookup piece: small enough for a fast covers test, few enough pieces.
+SUBDIVIDE_MAX_VERTICES = 64
+
+_DEPTH_SQL = (
+    "CASE u.level "
+    + " ".join(f"WHEN '{level.value}' THEN {depth}" for level, depth in DEPTH.items())
+    + " END"
+)
+
+
+class BoundarySetError(BilingualError):
+    status = 409
+
+
+def unit_parts_rebuild(
+    *, boundary_set: BoundarySet, unit_ids: Iterable[int] | None = None
+) -> int:
+    """Replace the subdivided lookup pieces of some (default: all) units of a set.
+
+    One set-based statement each for the delete and the insert; returns the number of
+    pieces written.
+    """
+    ids = list(unit_ids) if unit_ids is not None else None
+    only = "AND u.id = ANY(%(ids)s)" if ids is not None else ""
+    params = {"set": boundary_set.pk, "ids": ids, "max": SUBDIVIDE_MAX_VERTICES}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM boundaries_adminunitpart p USING boundaries_adminunit u "
+            f"WHERE p.unit_id = u.id AND u.boundary_set_id = %(set)s {only}",
+            params,
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO boundaries_adminunitpart (unit_id, boundary_set_id, depth, code, geom)
+            SELECT u.id, u.boundary_set_id, {_DEPTH_SQL}, u.code,
+                   ST_Subdivide(u.geom, %(max)s)
+            FROM boundaries_adminunit u
+            WHERE u.boundary_set_id = %(set)s {only}
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def boundary_set_activate(*, boundary_set: BoundarySet) -> BoundarySet:
+    """Put a checked draft set into service; it must hold units and not overlap in time
+    another active set of the same jurisdiction."""
+    boundary_set = BoundarySet.objects.select_for_update().get(pk=boundary_set.pk)
+    if boundary_set.status == BoundarySet.Status.ACTIVE:
+        return boundary_set
+    if not boundary_set.units.exists():
+        raise BoundarySetError(
+            "empty_set",
+            f"Bộ địa giới '{boundary_set.slug}' chưa có đơn vị nào.",
+            f"Boundary set '{boundary_set.slug}' has no units yet.",
+        )
+    boundary_set.status = BoundarySet.Status.ACTIVE
+    boundary_set.activated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            boundary_set.save(update_fields=["status", "activated_at"])
+    except IntegrityError as exc:
+        raise BoundarySetError(
+            "overlapping_set",
+            f"Bộ '{boundary_set.slug}' trùng thời gian hiệu lực với một bộ đang dùng "
+            "khác của cùng tỉnh; hãy cho bộ cũ ngừng dùng hoặc sửa ngày trước.",
+            f"Set '{boundary_set.slug}' overlaps in time an active set of the same "
+            "jurisdiction; retire that set or change the dates first.",
+        ) from exc
+    return boundary_set
+
+
+def boundary_set_retire(*, boundary_set: BoundarySet) -> BoundarySet:
+    """Take a set out of lookups; its units stay, since reports point at them."""
+    boundary_set.status = BoundarySet.Status.RETIRED
+    boundary_set.save(update_fields=["status"])
+    return boundary_set

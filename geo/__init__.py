@@ -1,0 +1,1 @@
+"""Pure spatial toolkit: parsing, validation, repair, projections. No Django, no ORM."""

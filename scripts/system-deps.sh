@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, only those that are missing.
+# PostGIS 3 for PostgreSQL 15 brings the GDAL, GEOS and PROJ runtime libraries
+# that GeoDjango loads; Chromium is for the browser tests.
+set -euo pipefail
+
+want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext)
+if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
+  want+=(chromium chromium-driver fonts-noto-core)
+fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing system packages: ${missing[*]}"
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "Need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,23 @@
+"""Shared test set-up: the real boundary fixtures loaded once into the test database.
+
+Tests run inside a transaction rolled back at the end (the ``db`` fixture), so the
+loaded sets are seen by every test and changed by none. Avoid ``transactional_db``:
+it empties the tables.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("boundaries_load_fixtures", stdout=StringIO())
+
+
+@pytest.fixture
+def api(client):
+    """Django's test client, for the JSON API."""
+    return client
