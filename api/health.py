@@ -10,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 
-def database_health(conn: BaseDatabaseWrapper = connection) -> dict[str, Any]:
+def database_health(conn: BaseDatabaseWrapper) -> dict[str, Any]:
     """The database and PostGIS versions, or the reason the database cannot answer."""
     try:
         with conn.cursor() as cursor:
@@ -25,7 +25,7 @@ def database_health(conn: BaseDatabaseWrapper = connection) -> dict[str, Any]:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    database = database_health()
+    database = database_health(connection)
     status = "ok" if database.pop("ok") else "unavailable"
     return JsonResponse(
         {"status": status, "database": database}, status=200 if status == "ok" else 503
