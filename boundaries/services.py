@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from shapely.geometry.base import BaseGeometry
 
 from boundaries.levels import DEPTH
-from boundaries.models import BoundarySet
+from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import BilingualError
+from geo.repair import repair_polygonal
+from geo.topology import area_m2
 
 # Vertices per lookup piece: small enough for a fast covers test, few enough pieces.
 SUBDIVIDE_MAX_VERTICES = 64
@@ -89,3 +94,25 @@ def boundary_set_retire(*, boundary_set: BoundarySet) -> BoundarySet:
     boundary_set.status = BoundarySet.Status.RETIRED
     boundary_set.save(update_fields=["status"])
     return boundary_set
+
+
+@transaction.atomic
+def unit_geometry_update(
+    *, unit: AdminUnit, geometry: GEOSGeometry | BaseGeometry
+) -> list[str]:
+    """Give ``unit`` a new outline, validated and repaired as an import would be.
+
+    Repairs the geometry into a valid MultiPolygon (raising GeoInputError when nothing
+    polygonal is left), measures ``area_m2``, saves the unit with any other pending
+    field changes, and rebuilds its lookup pieces. Returns the repairs made.
+    """
+    if isinstance(geometry, GEOSGeometry):
+        if geometry.srid and geometry.srid != 4326:
+            geometry = geometry.transform(4326, clone=True)
+        geometry = shapely.from_wkb(bytes(geometry.wkb))
+    repaired = repair_polygonal(geometry, f"code {unit.code}")
+    unit.geom = GEOSGeometry(memoryview(shapely.to_wkb(repaired.geometry)), srid=4326)
+    unit.area_m2 = round(area_m2(repaired.geometry), 1)
+    unit.save()
+    unit_parts_rebuild(boundary_set=unit.boundary_set, unit_ids=[unit.pk])
+    return repaired.repairs

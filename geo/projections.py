@@ -7,6 +7,7 @@ VN-2000 is not WGS 84: pyproj picks the EPSG Helmert transformation (EPSG:6960,
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from pyproj import CRS, Transformer
@@ -28,3 +29,14 @@ def to_utm(lon: float, lat: float) -> tuple[float, float]:
     """Project a WGS 84 point to UTM zone 48N metres."""
     x, y = transformer(WGS84, UTM_48N).transform(lon, lat)
     return float(x), float(y)
+
+
+def degree_margin(lat: float, metres: float) -> tuple[float, float]:
+    """Degrees of longitude and latitude that surely span ``metres`` at ``lat``.
+
+    Only for a bounding-box prefilter that an index can use; the exact test is then
+    made in metres (on geography). Errs on the large side by 1 %.
+    """
+    dlat = metres / 110_574.0
+    dlon = metres / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
+    return dlon * 1.01, dlat * 1.01

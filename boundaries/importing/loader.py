@@ -10,6 +10,7 @@ from typing import Any
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
+from django.db.models import ProtectedError
 from shapely.geometry import MultiPolygon
 from tqdm import tqdm
 
@@ -89,13 +90,15 @@ def import_boundaries(
     written) on blocking errors, and GeoInputError on an unreadable file.
     """
     fields = fields or FieldMap()
+    # Read first: a missing or unreadable file is a GeoInputError, not an OSError.
+    frame, crs_name = read_frame(path, layer=layer, source_crs=source_crs)
     report = ImportReport(
         source=source_name or path.name,
         sha256=sha256_of(path),
         boundary_set=target.slug,
         commit=commit,
+        source_crs=crs_name,
     )
-    frame, report.source_crs = read_frame(path, layer=layer, source_crs=source_crs)
     report.features = len(frame)
     absent = missing_columns(frame, fields)
     if absent:
@@ -148,7 +151,7 @@ def import_boundaries(
             touched += _write_unit(
                 boundary_set, unit, geometries[unit.code], existing, report
             )
-        _delete_units(boundary_set, report.deleted, existing)
+        _delete_units(report, existing)
         if touched:
             unit_parts_rebuild(boundary_set=boundary_set, unit_ids=touched)
 
@@ -297,9 +300,17 @@ def _write_unit(
     return [current.pk] if reshaped or relevel else []
 
 
-def _delete_units(
-    boundary_set: BoundarySet, codes: list[str], existing: dict[str, AdminUnit]
-) -> None:
+def _delete_units(report: ImportReport, existing: dict[str, AdminUnit]) -> None:
     # Deepest first, so that no unit is deleted while a child still points at it.
-    for code in sorted(codes, key=lambda c: -DEPTH[Level(existing[c].level)]):
-        existing.pop(code).delete()
+    for code in sorted(report.deleted, key=lambda c: -DEPTH[Level(existing[c].level)]):
+        try:
+            existing.pop(code).delete()
+        except ProtectedError as exc:
+            # Units the file does not replace (children at other levels) or
+            # reports still point at it: refuse rather than fail half-way.
+            held_by = sorted(str(o) for o in exc.protected_objects)
+            report.errors.append(
+                f"unit {code} cannot be deleted: {len(held_by)} rows still point at "
+                f"it ({', '.join(held_by[:5])})"
+            )
+            raise _refused(report) from exc

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import math
+import zipfile
+from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import pyogrio
@@ -27,11 +29,34 @@ def sha256_of(path: Path) -> str:
 
 def _gdal_path(path: Path) -> str:
     # A zipped Shapefile is read in place through GDAL's virtual zip file system.
-    return f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+    if path.suffix.lower() != ".zip":
+        return str(path)
+    inside = f"/vsizip/{path}"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return inside  # GDAL says what is wrong with it
+    # GDAL only looks at the archive's top level, but a zipped folder keeps its
+    # Shapefile one level down (macOS adds __MACOSX/ copies: ignore those).
+    folders = {
+        PurePosixPath(name).parent
+        for name in names
+        if name.lower().endswith(".shp")
+        and not name.startswith("__MACOSX/")
+        and not PurePosixPath(name).name.startswith("._")
+    }
+    if len(folders) == 1 and (folder := folders.pop()) != PurePosixPath("."):
+        return f"{inside}/{folder}"
+    return inside
 
 
 def _pick_layer(source: str, layer: str | None) -> str | None:
-    layers = [str(name) for name, _ in pyogrio.list_layers(source)]
+    # Only layers with geometry: a GeoPackage saved by QGIS may also hold attribute
+    # tables such as layer_styles.
+    layers = [
+        str(name) for name, kind in pyogrio.list_layers(source) if kind is not None
+    ]
     if layer is not None:
         if layer not in layers:
             raise _error(
@@ -46,7 +71,7 @@ def _pick_layer(source: str, layer: str | None) -> str | None:
             f"Tệp có nhiều lớp ({', '.join(layers)}): hãy chọn một lớp.",
             f"The file has several layers ({', '.join(layers)}): choose one.",
         )
-    return None
+    return layers[0] if layers else None
 
 
 def _error(code: str, vi: str, en: str) -> GeoInputError:
@@ -131,6 +156,8 @@ def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
 
 def _check_in_vietnam(frame: gpd.GeoDataFrame, crs_name: str) -> None:
     min_x, min_y, max_x, max_y = frame.total_bounds
+    if math.isnan(min_x):
+        return  # no geometry at all: each row is refused as empty by the checks
     inside = (
         min_x >= VIETNAM_LON[0] - 1
         and max_x <= VIETNAM_LON[1] + 1

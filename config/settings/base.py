@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "boundaries",
+    "routing",
     "api",
 ]
 
@@ -146,13 +147,14 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# Boundary lookup: how far outside every unit a point may lie and still be matched to the
-# nearest unit (metres), for pins on the shore, a river mouth or across a border.
-BOUNDARY_NEAREST_MAX_M = float(os.environ.get("BOUNDARY_NEAREST_MAX_M", "2000"))
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Routing: a pin this close outside every unit (sea shore, river mouth, border) is given
+# the nearest unit, flagged; a pin this close to a zone or unit edge is flagged near_edge.
+ROUTING_SHORE_TOLERANCE_M = float(os.environ.get("ROUTING_SHORE_TOLERANCE_M", "2000"))
+ROUTING_NEAR_EDGE_M = float(os.environ.get("ROUTING_NEAR_EDGE_M", "30"))

@@ -1,0 +1,133 @@
+"""Reports and the routing decisions made for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+
+from boundaries.models import AdminUnit, BoundarySet
+from routing.models.departments import Category, Department
+from routing.models.zones import ResponsibilityZone
+
+
+class Report(models.Model):
+    """A citizen's field report: a point, a category and a time, routed to a unit and a
+    department. ``unit`` and ``department`` are the current answer; every decision that
+    led to them is an :class:`Assignment`. ``jurisdiction_code`` is the province key
+    every report query can carry (partitioning, Citus distribution)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Đã tiếp nhận (received)"
+        ASSIGNED = "assigned", "Đã chuyển xử lý (assigned)"
+        IN_PROGRESS = "in_progress", "Đang xử lý (in progress)"
+        RESOLVED = "resolved", "Đã xử lý (resolved)"
+        CLOSED = "closed", "Đã đóng (closed)"
+        REJECTED = "rejected", "Từ chối (rejected)"
+        DUPLICATE = "duplicate", "Trùng lặp (duplicate)"
+        REOPENED = "reopened", "Mở lại (reopened)"
+
+    OPEN_STATUSES = ("received", "assigned", "in_progress", "reopened")
+
+    tracking_code = models.CharField(max_length=16, unique=True)
+    location = models.PointField(srid=4326)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_at = models.DateTimeField(db_index=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    jurisdiction_code = models.CharField(max_length=10, default="44")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="reports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["jurisdiction_code", "status"]),
+            models.Index(fields=["department", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Assignment(models.Model):
+    """One routing decision for a report, and why it was made.
+
+    The engine's answer is stored whole: the boundary set and unit, the department
+    and the zone (if a zone decided), the rule applied, every candidate zone with its
+    priority and area, how close the point lies to a zone or unit edge, and a reason
+    in Vietnamese and English that staff can read. A report has one current
+    assignment; earlier ones stay as its routing history (re-routes after a zone
+    publish, a moved pin, a changed category, or a manual assignment with who and why).
+    """
+
+    class Rule(models.TextChoices):
+        ZONE = "zone", "Vùng trách nhiệm (responsibility zone)"
+        UNIT_DEFAULT = "unit_default", "Mặc định của đơn vị (unit default)"
+        TRIAGE = "triage", "Bộ phận tiếp nhận (triage fallback)"
+        MANUAL = "manual", "Phân công thủ công (manual)"
+
+    class Cause(models.TextChoices):
+        SUBMIT = "submit", "Tiếp nhận (submit)"
+        ZONE_PUBLISH = "zone_publish", "Ban hành vùng (zone publish)"
+        REROUTE = "reroute", "Điều phối lại (re-route)"
+        PIN_MOVED = "pin_moved", "Dời vị trí (pin moved)"
+        CATEGORY_CHANGED = "category_changed", "Đổi lĩnh vực (category changed)"
+        MANUAL = "manual", "Thủ công (manual)"
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="assignments"
+    )
+    is_current = models.BooleanField(default=True)
+    boundary_set = models.ForeignKey(
+        BoundarySet, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.ForeignKey(
+        ResponsibilityZone,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule = models.CharField(max_length=12, choices=Rule.choices)
+    cause = models.CharField(max_length=16, choices=Cause.choices, default=Cause.SUBMIT)
+    near_edge = models.BooleanField(default=False)
+    edge_distance_m = models.FloatField(null=True, blank=True)
+    outside_unit_m = models.FloatField(
+        null=True, blank=True, help_text="Set when the point lay outside every unit."
+    )
+    candidates = models.JSONField(default=list, blank=True)
+    reason_vi = models.TextField()
+    reason_en = models.TextField()
+    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=models.Q(is_current=True),
+                name="assignment_one_current_per_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.rule} → {self.department_id}"

@@ -1,0 +1,126 @@
+"""Responsibility zones and their edit history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import F, Q
+
+from routing.models.departments import Category, Department
+
+
+class ZoneQuerySet(models.QuerySet):
+    def published(self) -> ZoneQuerySet:
+        return self.filter(status=ResponsibilityZone.Status.PUBLISHED)
+
+    def drafts(self) -> ZoneQuerySet:
+        return self.filter(status=ResponsibilityZone.Status.DRAFT)
+
+    def valid_at(self, moment) -> ZoneQuerySet:
+        """Published zones in force at ``moment`` (valid_from ≤ moment < valid_to)."""
+        return self.published().filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=moment), valid_from__lte=moment
+        )
+
+    def for_category(self, category: Category | int) -> ZoneQuerySet:
+        return self.filter(categories=category)
+
+
+class ResponsibilityZone(models.Model):
+    """Where a department handles some categories of reports.
+
+    A zone says "in this area, reports of these categories go to this department":
+    the environment company for waste across the city, the power company for outages
+    in the whole province, the urban-management office for building order inside the
+    old district. Zones may overlap; the most specific one wins (higher ``priority``,
+    then smaller area, then the older zone — lower id — as a stable tie-break), and
+    where none applies the unit's own People's Committee takes the report.
+
+    Zones are versioned in time like boundaries: a published zone is in force from
+    ``valid_from`` (inclusive) to ``valid_to`` (exclusive; open when empty), and a
+    report is routed with the zones in force when it was made. Routing officers never
+    edit a published zone in place: they edit a *draft* (``replaces`` points at the
+    zone it will supersede, ``retires`` marks a draft that ends a zone), check its
+    topology and impact, and publish. Publishing closes the old zone's validity and
+    opens the new one at the same instant, and every change is kept in
+    :class:`ZoneHistory` with the old geometry.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Nháp (draft)"
+        PUBLISHED = "published", "Đã ban hành (published)"
+
+    name = models.CharField(max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="zones"
+    )
+    categories = models.ManyToManyField(Category, related_name="zones")
+    geom = models.MultiPolygonField(srid=4326)
+    area_m2 = models.FloatField()
+    priority = models.SmallIntegerField(default=0)
+    jurisdiction_code = models.CharField(max_length=10, default="44")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retires = models.BooleanField(
+        default=False,
+        help_text="A draft that, once published, ends the zone it replaces.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority", "area_m2", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=F("valid_from")),
+                name="zone_valid_to_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(valid_from__isnull=False),
+                name="zone_published_has_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.status}]"
+
+
+class ZoneHistory(models.Model):
+    """One change to a zone: who, when, what, and the geometry before it."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Tạo (created)"
+        UPDATED = "updated", "Sửa (updated)"
+        PUBLISHED = "published", "Ban hành (published)"
+        SUPERSEDED = "superseded", "Bị thay thế (superseded)"
+        RETIRED = "retired", "Chấm dứt (retired)"
+        DELETED = "deleted", "Xóa nháp (draft deleted)"
+
+    zone = models.ForeignKey(
+        ResponsibilityZone, null=True, on_delete=models.SET_NULL, related_name="history"
+    )
+    zone_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict, blank=True)
+    old_geom = models.MultiPolygonField(srid=4326, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "zone history"
+
+    def __str__(self) -> str:
+        return f"{self.zone_name}: {self.action}"

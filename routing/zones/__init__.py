@@ -1,0 +1,1 @@
+"""Responsibility-zone editing: drafts, topology checks, impact preview, publishing."""
