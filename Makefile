@@ -37,6 +37,7 @@ migrate: venv db
 
 fixtures: migrate
 	@$(PY) manage.py boundaries_load_fixtures
+	@$(PY) manage.py routing_load_fixtures
 
 demo: fixtures
 	@echo ""
