@@ -1,4 +1,5 @@
-"""Shared test set-up: the real boundary fixtures loaded once into the test database.
+"""Shared test set-up: the real fixtures (boundaries, categories, departments, zones)
+loaded once into the test database.
 
 Tests run inside a transaction rolled back at the end (the ``db`` fixture), so the
 loaded sets are seen by every test and changed by none. Avoid ``transactional_db``:
@@ -15,6 +16,7 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("boundaries_load_fixtures", stdout=StringIO())
+        call_command("routing_load_fixtures", stdout=StringIO())
 
 
 @pytest.fixture
