@@ -1,0 +1,152 @@
+"""Admin for departments, categories, zones and reports.
+
+Zones are edited as drafts through the zone editor and the API (topology check,
+impact preview, publish); here they are shown on a map, read-only, with their
+history. Reports and their routing decisions are read-only records.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.gis.db.models import GeometryField
+from django.http import HttpRequest
+from leaflet.admin import LeafletGeoAdmin
+
+from routing.models import (
+    Assignment,
+    Category,
+    DefaultDepartment,
+    Department,
+    Report,
+    ResponsibilityZone,
+    ZoneHistory,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "kind", "jurisdiction_code", "email", "active"]
+    list_filter = ["kind", "active", "jurisdiction_code"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "group", "sla_value", "sla_unit", "active"]
+    list_filter = ["group", "active"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(DefaultDepartment)
+class DefaultDepartmentAdmin(admin.ModelAdmin):
+    list_display = ["unit", "department"]
+    list_select_related = ["unit__boundary_set", "department"]
+    autocomplete_fields = ["department"]
+    raw_id_fields = ["unit"]
+    search_fields = ["unit__code", "unit__name", "department__name_vi"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).defer("unit__geom")
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ZoneHistoryInline(ReadOnlyMixin, admin.TabularInline):
+    model = ZoneHistory
+    fields = ["at", "action", "actor", "changes"]
+    readonly_fields = fields
+    extra = 0
+
+
+class MapViewMixin(ReadOnlyMixin):
+    """Read-only, but the change page opens (GET only) so the map can be drawn."""
+
+    modifiable = False  # django-leaflet: show the geometry, no editing tools
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.method in {"GET", "HEAD"} and request.user.is_staff
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        fields = self.model._meta.fields
+        return [f.name for f in fields if not isinstance(f, GeometryField)] + [
+            f.name for f in self.model._meta.many_to_many
+        ]
+
+
+@admin.register(ResponsibilityZone)
+class ResponsibilityZoneAdmin(MapViewMixin, LeafletGeoAdmin):
+    list_display = [
+        "name",
+        "department",
+        "priority",
+        "status",
+        "valid_from",
+        "valid_to",
+        "area_km2",
+    ]
+    list_filter = ["status", "department__kind", "categories"]
+    list_select_related = ["department"]
+    search_fields = ["name", "department__name_vi"]
+    inlines = [ZoneHistoryInline]
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith(
+            "changelist"
+        ):
+            queryset = queryset.defer("geom")
+        return queryset
+
+    @admin.display(description="km²", ordering="area_m2")
+    def area_km2(self, zone: ResponsibilityZone) -> str:
+        return f"{zone.area_m2 / 1e6:,.2f}"
+
+
+class AssignmentInline(ReadOnlyMixin, admin.StackedInline):
+    model = Assignment
+    fields = [
+        "is_current",
+        "decided_at",
+        "cause",
+        "rule",
+        "department",
+        "zone",
+        "unit",
+        "near_edge",
+        "edge_distance_m",
+        "outside_unit_m",
+        "reason_vi",
+        "reason_en",
+        "candidates",
+        "decided_by",
+        "note",
+    ]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department", "zone", "unit", "decided_by")
+            .defer("zone__geom", "unit__geom")
+        )
+
+
+@admin.register(Report)
+class ReportAdmin(MapViewMixin, LeafletGeoAdmin):
+    list_display = ["tracking_code", "category", "status", "department", "reported_at"]
+    list_filter = ["status", "category", "department__kind"]
+    list_select_related = ["category", "department"]
+    search_fields = ["tracking_code"]
+    date_hierarchy = "reported_at"
+    inlines = [AssignmentInline]
