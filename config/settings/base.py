@@ -158,3 +158,16 @@ LOGGING = {
 # the nearest unit, flagged; a pin this close to a zone or unit edge is flagged near_edge.
 ROUTING_SHORE_TOLERANCE_M = float(os.environ.get("ROUTING_SHORE_TOLERANCE_M", "2000"))
 ROUTING_NEAR_EDGE_M = float(os.environ.get("ROUTING_NEAR_EDGE_M", "30"))
+
+# Celery on Redis. Short broker timeouts: a request must never hang because Redis is
+# down (the outbox keeps the work; the periodic sweep sends it later).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE: dict = {}
