@@ -1,0 +1,206 @@
+"""Bulk assignment of a million points: ``points_assign`` against raw polygons.
+
+Both variants are the same single ``INSERT … SELECT DISTINCT ON``; the baseline joins
+the raw MultiPolygons (thousands of vertices) with ``ST_Contains`` instead of the
+``ST_Subdivide`` pieces with ``ST_Covers``. The points are drawn in SQL into a TEMP
+table with a GiST index, as a caller of ``points_assign`` would load them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+
+from bench.sample import DAYS, Extent
+from boundaries.bulk import assign_statement, points_assign, quote_table, valid_set_ids
+from boundaries.levels import DEPTH
+
+POINTS = "bench_points"
+BY_PIECES = "bench_by_pieces"
+BY_POLYGONS = "bench_by_polygons"
+
+_DEPTH_SQL = " ".join(
+    f"WHEN '{level!s}' THEN {depth}" for level, depth in DEPTH.items()
+)
+
+_BASELINE = f"""
+    INSERT INTO {{into}} (point_id, unit_id)
+    SELECT DISTINCT ON (pt.id) pt.id, u.id
+    FROM boundaries_adminunit u
+    JOIN {{table}} pt ON ST_Contains(u.geom, pt.geom)
+    WHERE u.boundary_set_id = ANY(%(sets)s::bigint[])
+    ORDER BY pt.id, CASE u.level {_DEPTH_SQL} END DESC, u.code
+"""
+
+
+def baseline_statement(*, table: str, into: str) -> str:
+    return _BASELINE.format(table=quote_table(table), into=quote_table(into))
+
+
+def polygons_assign(*, table: str, into: str, day: dt.date) -> int:
+    """The baseline: the same statement over the raw polygons."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            baseline_statement(table=table, into=into), {"sets": valid_set_ids(day)}
+        )
+        return cursor.rowcount
+
+
+def _execute(sql: str, params: Any = None) -> float:
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    return time.perf_counter() - start
+
+
+def load_points(extent: Extent, count: int) -> dict[str, float]:
+    """Draw ``count`` points uniformly in ``extent`` into a TEMP table; seconds taken."""
+    # A fresh session: temp tables live in local buffers (temp_buffers, 8 MB by
+    # default), which can be raised only before the session touches its first one.
+    connection.close()
+    _execute("SET temp_buffers = '512MB'")
+    _execute("SELECT setseed(0.42)")
+    _execute(f"CREATE TEMP TABLE {POINTS} (id bigint, geom geometry(Point, 4326))")
+    for name in (BY_PIECES, BY_POLYGONS):
+        _execute(f"CREATE TEMP TABLE {name} (point_id bigint, unit_id bigint)")
+    insert_s = _execute(
+        f"""
+        INSERT INTO {POINTS} (id, geom)
+        SELECT g, ST_SetSRID(ST_MakePoint(
+            %(x0)s + random() * (%(x1)s - %(x0)s),
+            %(y0)s + random() * (%(y1)s - %(y0)s)), 4326)
+        FROM generate_series(1, %(n)s) g
+        """,
+        {
+            "x0": extent.min_lon,
+            "x1": extent.max_lon,
+            "y0": extent.min_lat,
+            "y1": extent.max_lat,
+            "n": count,
+        },
+    )
+    index_s = _execute(f"CREATE INDEX ON {POINTS} USING gist (geom)")
+    analyze_s = _execute(f"ANALYZE {POINTS}")
+    return {
+        "generate_s": round(insert_s, 3),
+        "gist_index_s": round(index_s, 3),
+        "analyze_s": round(analyze_s, 3),
+    }
+
+
+def drop_tables() -> None:
+    names = ", ".join(f"pg_temp.{name}" for name in (POINTS, BY_PIECES, BY_POLYGONS))
+    _execute(f"DROP TABLE IF EXISTS {names}")
+
+
+def outer_relation(sql: str, day: dt.date) -> dict[str, str | None]:
+    """The join node of the plan and the table on its outer side (EXPLAIN, no run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", {"sets": valid_set_ids(day)})
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):  # the driver may hand back the JSON text
+        plan = json.loads(plan)
+    join = _find(
+        plan[0]["Plan"], lambda n: "Join" in n["Node Type"] or "Loop" in n["Node Type"]
+    )
+    if join is None:
+        return {"join": None, "outer": None}
+    outer = _find(join["Plans"][0], lambda n: "Relation Name" in n)
+    return {
+        "join": join["Node Type"],
+        "outer": outer["Relation Name"] if outer else None,
+    }
+
+
+def _find(
+    node: dict[str, Any], match: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any] | None:
+    if match(node):
+        return node
+    for child in node.get("Plans", []):
+        found = _find(child, match)
+        if found is not None:
+            return found
+    return None
+
+
+def _timed(
+    assign: Callable[..., int], into: str, day: dt.date, repeats: int
+) -> tuple[int, list[float]]:
+    seconds: list[float] = []
+    assigned = 0
+    for _ in range(repeats):
+        _execute(f"TRUNCATE {into}")
+        start = time.perf_counter()
+        assigned = assign(table=POINTS, into=into, day=day)
+        seconds.append(time.perf_counter() - start)
+    return assigned, seconds
+
+
+def compare() -> dict[str, int]:
+    """Points the two variants place differently, and how many lie on a unit edge."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH differ AS (
+                SELECT coalesce(a.point_id, b.point_id) AS point_id,
+                       a.unit_id AS a_unit, b.unit_id AS b_unit
+                FROM {BY_PIECES} a FULL JOIN {BY_POLYGONS} b ON b.point_id = a.point_id
+                WHERE a.unit_id IS DISTINCT FROM b.unit_id
+            )
+            SELECT count(*),
+                   count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM boundaries_adminunit u
+                       WHERE u.id IN (d.a_unit, d.b_unit)
+                         AND ST_DWithin(ST_Boundary(u.geom), pt.geom, 1e-9)))
+            FROM differ d JOIN {POINTS} pt ON pt.id = d.point_id
+            """
+        )
+        differ, on_edge = cursor.fetchone()
+    return {"differ": differ, "differ_on_edge": on_edge}
+
+
+def run(extent: Extent, *, count: int, repeats: int) -> dict[str, Any]:
+    """Load the points, then assign them for each day with both variants."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        parallel = cursor.fetchone()[0]
+    result: dict[str, Any] = {
+        "points": count,
+        "repeats": repeats,
+        "max_parallel_workers_per_gather": parallel,
+    }
+    try:
+        result["load"] = load_points(extent, count)
+        result["days"] = {}
+        for day in DAYS:
+            pieces, pieces_s = _timed(points_assign, BY_PIECES, day, repeats)
+            polygons, polygons_s = _timed(polygons_assign, BY_POLYGONS, day, repeats)
+            result["days"][str(day)] = {
+                "sets": valid_set_ids(day),
+                "pieces": {
+                    "assigned": pieces,
+                    "seconds": [round(s, 3) for s in pieces_s],
+                    "points_per_s": round(count / min(pieces_s)),
+                    "plan": outer_relation(
+                        assign_statement(table=POINTS, into=BY_PIECES), day
+                    ),
+                },
+                "polygons": {
+                    "assigned": polygons,
+                    "seconds": [round(s, 3) for s in polygons_s],
+                    "points_per_s": round(count / min(polygons_s)),
+                    "plan": outer_relation(
+                        baseline_statement(table=POINTS, into=BY_POLYGONS), day
+                    ),
+                },
+                **compare(),
+            }
+    finally:
+        drop_tables()
+    return result

@@ -1,0 +1,70 @@
+"""Assign many points at once to the unit that covers each of them on a day.
+
+The rule is the one of :mod:`boundaries.lookup`: boundary-inclusive ``ST_Covers``, the
+deepest covering unit wins, then the lowest GSO code; only active sets valid on the
+day are searched. A point covered by no unit gets no row.
+
+Raw SQL because the planner needs it: one set-based ``INSERT … SELECT`` joins the
+``ST_Subdivide`` pieces to the points, and the fast plan is a nested loop with the few
+hundred pieces on the *outer* side, each probing the points' GiST index with its small
+bounding box. Per-point lookups from Python, a correlated subquery per point, or a plan
+with the points outside all run several times slower (see ``/work/shared/PITFALLS.md``
+and ``python -m bench``). ``DISTINCT ON (point)`` then keeps one unit per point: pieces
+share seams and parents overlap their children, so a point matches several pieces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import connection
+
+from boundaries.models import BoundarySet
+
+# A table name, optionally schema-qualified; quoted again by the database backend.
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?")
+
+_ASSIGN = """
+    INSERT INTO {into} (point_id, unit_id)
+    SELECT DISTINCT ON (pt.id) pt.id, p.unit_id
+    FROM boundaries_adminunitpart p
+    JOIN {table} pt ON ST_Covers(p.geom, pt.geom)
+    WHERE p.boundary_set_id = ANY(%(sets)s::bigint[])
+    ORDER BY pt.id, p.depth DESC, p.code
+"""
+
+
+def quote_table(name: str) -> str:
+    """``name`` quoted as an SQL identifier; refuses anything but a plain table name."""
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"Not a plain table name: {name!r}")
+    return ".".join(connection.ops.quote_name(part) for part in name.split("."))
+
+
+def valid_set_ids(day: dt.date) -> list[int]:
+    """Ids of the active boundary sets in force on ``day`` (one per jurisdiction)."""
+    return list(BoundarySet.objects.active().valid_on(day).values_list("id", flat=True))
+
+
+def assign_statement(*, table: str, into: str) -> str:
+    """The ``INSERT … SELECT`` of :func:`points_assign`, with ``%(sets)s`` to bind."""
+    return _ASSIGN.format(table=quote_table(table), into=quote_table(into))
+
+
+def points_assign(*, table: str, into: str, day: dt.date) -> int:
+    """Write ``(point_id, unit_id)`` into ``into`` for every point of ``table``.
+
+    ``table`` has columns ``id bigint`` and ``geom geometry(Point, 4326)`` and should
+    have a GiST index on ``geom`` and fresh statistics (``ANALYZE`` it after loading):
+    without them the planner puts the points on the outside of the join. ``into`` has
+    columns ``point_id bigint`` and ``unit_id bigint``; rows are appended. Returns the
+    number of points assigned (0 when no set is valid on ``day``).
+    """
+    statement = assign_statement(table=table, into=into)
+    sets = valid_set_ids(day)
+    if not sets:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(statement, {"sets": sets})
+        return cursor.rowcount

@@ -1,0 +1,189 @@
+"""Bulk assignment of points to units: the lookup's rule, set-based, on the real sets."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from boundaries.bulk import points_assign
+from boundaries.lookup import OutsideAllUnits, point_lookup
+from boundaries.models import AdminUnit
+from tests.points import DONG_PHU, OFFSHORE
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = dt.date(2025, 6, 30)
+AFTER = dt.date(2025, 7, 1)
+
+Assign = Callable[[list[tuple[float, float]], dt.date], dict[int, str]]
+
+
+@pytest.fixture
+def assign() -> Assign:
+    """Load points into a TEMP table of this test's transaction and assign them.
+
+    Returns {point index: unit code} for the points that got a unit.
+    """
+
+    def load_and_assign(
+        points: list[tuple[float, float]], day: dt.date
+    ) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TABLE IF EXISTS pg_temp.bulk_points, pg_temp.bulk_units"
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bulk_points (id bigint, geom geometry(Point, 4326))"
+                " ON COMMIT DROP"
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bulk_units (point_id bigint, unit_id bigint)"
+                " ON COMMIT DROP"
+            )
+            cursor.execute(
+                """
+                INSERT INTO bulk_points (id, geom)
+                SELECT i - 1, ST_SetSRID(ST_MakePoint(x, y), 4326)
+                FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS t(x, y, i)
+                """,
+                [[p[0] for p in points], [p[1] for p in points]],
+            )
+            cursor.execute("CREATE INDEX ON bulk_points USING gist (geom)")
+            cursor.execute("ANALYZE bulk_points")
+            assigned = points_assign(table="bulk_points", into="bulk_units", day=day)
+            cursor.execute(
+                "SELECT r.point_id, u.code FROM bulk_units r"
+                " JOIN boundaries_adminunit u ON u.id = r.unit_id ORDER BY r.point_id"
+            )
+            rows = cursor.fetchall()
+        assert assigned == len(rows)
+        codes = dict(rows)
+        assert len(codes) == len(rows), "a point was assigned twice"
+        return codes
+
+    return load_and_assign
+
+
+def _shared_vertices(
+    set_slug: str, code_a: str, code_b: str
+) -> list[tuple[float, float]]:
+    """Vertices of unit a that lie on unit b too (exact, from the data)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT ST_X(d.geom), ST_Y(d.geom)
+            FROM boundaries_adminunit a
+            JOIN boundaries_adminunit b ON b.boundary_set_id = a.boundary_set_id
+            JOIN boundaries_boundaryset s ON s.id = a.boundary_set_id,
+            LATERAL ST_DumpPoints(a.geom) d
+            WHERE s.slug = %s AND a.code = %s AND b.code = %s
+              AND ST_Intersects(b.geom, d.geom)
+            """,
+            [set_slug, code_a, code_b],
+        )
+        return cursor.fetchall()
+
+
+def _seam_points(set_slug: str, code: str) -> list[tuple[float, float]]:
+    """Vertices inside a unit where two or more of its subdivision pieces meet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH unit AS (
+                SELECT u.id, u.geom FROM boundaries_adminunit u
+                JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
+                WHERE s.slug = %s AND u.code = %s
+            ), vertex AS (
+                SELECT DISTINCT d.geom
+                FROM boundaries_adminunitpart p JOIN unit ON p.unit_id = unit.id,
+                LATERAL ST_DumpPoints(p.geom) d
+            )
+            SELECT ST_X(v.geom), ST_Y(v.geom) FROM vertex v, unit
+            WHERE ST_Contains(unit.geom, v.geom)
+              AND (SELECT count(*) FROM boundaries_adminunitpart p
+                   WHERE p.unit_id = unit.id AND ST_Covers(p.geom, v.geom)) >= 2
+            """,
+            [set_slug, code],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize(
+    ("set_slug", "code_low", "code_high", "day"),
+    [
+        ("qb-2020", "18853", "18856", BEFORE),  # Hải Thành | Đồng Phú
+        ("qt-2025", "18859", "18880", AFTER),  # Đồng Thuận | Đồng Hới
+    ],
+)
+def test_points_on_a_shared_edge_go_to_the_lower_code(
+    assign, set_slug, code_low, code_high, day
+):
+    """A point exactly on the edge shared by two wards is assigned to the lower code."""
+    vertices = _shared_vertices(set_slug, code_low, code_high)
+    assert len(vertices) >= 3
+    codes = assign(vertices, day)
+    assert codes == dict.fromkeys(range(len(vertices)), code_low)
+
+
+@pytest.mark.parametrize(
+    ("set_slug", "code", "day"),
+    [
+        ("qt-2025", "18871", AFTER),  # Phường Đồng Sơn, 4 pieces
+        ("qt-2025", "18880", AFTER),  # Phường Đồng Hới, 3 pieces
+    ],
+)
+def test_point_on_a_subdivision_seam_is_assigned_once_to_its_unit(
+    assign, set_slug, code, day
+):
+    """Where two pieces of a unit meet inside it, a point is assigned once, to it."""
+    seams = _seam_points(set_slug, code)
+    assert seams, "the unit is cut into several pieces"
+    codes = assign(seams, day)
+    assert codes == dict.fromkeys(range(len(seams)), code)
+
+
+def test_point_at_sea_gets_no_row(assign):
+    """5 km offshore no unit covers the point: it gets no row; the land point gets one."""
+    codes = assign([OFFSHORE, DONG_PHU], BEFORE)
+    assert codes == {1: "18856"}
+
+
+def test_no_set_in_force_assigns_nothing(assign):
+    """Before the earliest set no point is assigned."""
+    assert assign([DONG_PHU], dt.date(1999, 12, 31)) == {}
+
+
+@pytest.mark.parametrize("day", [BEFORE, AFTER])
+def test_bulk_answers_equal_point_lookup(assign, day):
+    """For 200 random points around Đồng Hới, bulk and single lookups name the same
+    unit, and refuse the same points."""
+    extent = (
+        AdminUnit.objects.only("geom")
+        .get(boundary_set__slug="qb-2020", code="450")
+        .geom.extent
+    )
+    rng = random.Random(2025)
+    points = [
+        (rng.uniform(extent[0], extent[2]), rng.uniform(extent[1], extent[3]))
+        for _ in range(200)
+    ]
+    expected = {}
+    for i, (lon, lat) in enumerate(points):
+        with contextlib.suppress(OutsideAllUnits):
+            expected[i] = point_lookup(lon=lon, lat=lat, day=day).unit.code
+    assert 100 < len(expected) < 200  # some at sea, most on land
+    assert assign(points, day) == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["points; DROP TABLE x", "a.b.c", '"quoted"', "1points", ""]
+)
+def test_table_names_other_than_plain_identifiers_are_refused(name):
+    """Table names are checked before any SQL is built."""
+    with pytest.raises(ValueError, match="plain table name"):
+        points_assign(table=name, into="bulk_units", day=BEFORE)
