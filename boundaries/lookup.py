@@ -102,11 +102,11 @@ _NEAREST = f"""
     LIMIT 1
 """
 
-_CHAIN = """
+_CHAIN_FROM = """
     WITH RECURSIVE chain AS (
         SELECT u.id, u.code, u.name, u.name_ascii, u.level, u.parent_id,
                u.boundary_set_id, 0 AS step
-        FROM boundaries_adminunit u WHERE u.id = %(unit_id)s
+        FROM boundaries_adminunit u WHERE u.id = ({start})
         UNION ALL
         SELECT u.id, u.code, u.name, u.name_ascii, u.level, u.parent_id,
                u.boundary_set_id, chain.step + 1
@@ -117,6 +117,9 @@ _CHAIN = """
     FROM chain c JOIN boundaries_boundaryset s ON s.id = c.boundary_set_id
     ORDER BY c.step
 """
+_CHAIN = _CHAIN_FROM.format(start="%(unit_id)s")
+# The common case in one round trip: the covering unit and its chain.
+_COVERING_CHAIN = _CHAIN_FROM.format(start=_COVERING)
 
 
 def covering_unit_id(*, lon: float, lat: float, day: dt.date) -> int | None:
@@ -141,7 +144,10 @@ def unit_chain(unit_id: int) -> tuple[SetRef, list[UnitRef]]:
     """The unit and its ancestors, without geometry, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(_CHAIN, {"unit_id": unit_id})
-        rows = cursor.fetchall()
+        return _as_chain(cursor.fetchall())
+
+
+def _as_chain(rows: list[tuple]) -> tuple[SetRef, list[UnitRef]]:
     chain = [UnitRef(*row[:5]) for row in rows]
     return SetRef(*rows[0][5:]), chain
 
@@ -165,9 +171,11 @@ def point_lookup(
     :class:`OutsideAllUnits` naming the nearest unit, or :class:`NoBoundarySet` when
     no active set is valid on that day.
     """
-    unit_id = covering_unit_id(lon=lon, lat=lat, day=day)
-    if unit_id is not None:
-        boundary_set, chain = unit_chain(unit_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_COVERING_CHAIN, {"lon": lon, "lat": lat, "day": day})
+        rows = cursor.fetchall()
+    if rows:
+        boundary_set, chain = _as_chain(rows)
         return Lookup(boundary_set, chain, "covers", 0.0)
 
     if nearest_within_m > 0:

@@ -33,27 +33,56 @@ class BoundarySetError(BilingualError):
 def unit_parts_rebuild(
     *, boundary_set: BoundarySet, unit_ids: Iterable[int] | None = None
 ) -> int:
-    """Replace the subdivided lookup pieces of some (default: all) units of a set.
+    """Replace the lookup pieces of some (default: all) units of a set, and of their
+    ancestors, whose pieces depend on them.
 
+    A unit's pieces cover only the part of it that none of its children covers (a
+    province with all its communes keeps only slivers), cut by ``ST_Subdivide``. So a
+    point inside a commune matches the commune's piece alone, not the district's and
+    the province's too: the lookup tests one or two small polygons, and a bulk
+    assignment joins one row per point instead of three. The answer is unchanged — the
+    deepest unit covering the point — and the chain still comes from ``parent``.
     One set-based statement each for the delete and the insert; returns the number of
     pieces written.
     """
     ids = list(unit_ids) if unit_ids is not None else None
-    only = "AND u.id = ANY(%(ids)s)" if ids is not None else ""
-    params = {"set": boundary_set.pk, "ids": ids, "max": SUBDIVIDE_MAX_VERTICES}
+    params = {
+        "set": boundary_set.pk,
+        "all": ids is None,
+        "ids": ids or [],
+        "max": SUBDIVIDE_MAX_VERTICES,
+    }
+    targets = """
+        WITH RECURSIVE targets AS (
+            SELECT id, parent_id FROM boundaries_adminunit
+            WHERE boundary_set_id = %(set)s AND (%(all)s OR id = ANY(%(ids)s))
+            UNION
+            SELECT u.id, u.parent_id FROM boundaries_adminunit u
+            JOIN targets t ON u.id = t.parent_id
+        )
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM boundaries_adminunitpart p USING boundaries_adminunit u "
-            f"WHERE p.unit_id = u.id AND u.boundary_set_id = %(set)s {only}",
+            f"{targets} DELETE FROM boundaries_adminunitpart p USING targets t "
+            "WHERE p.unit_id = t.id",
             params,
         )
         cursor.execute(
             f"""
+            {targets}
             INSERT INTO boundaries_adminunitpart (unit_id, boundary_set_id, depth, code, geom)
-            SELECT u.id, u.boundary_set_id, {_DEPTH_SQL}, u.code,
-                   ST_Subdivide(u.geom, %(max)s)
+            SELECT u.id, u.boundary_set_id, {_DEPTH_SQL}, u.code, piece.geom
             FROM boundaries_adminunit u
-            WHERE u.boundary_set_id = %(set)s {only}
+            JOIN targets t ON t.id = u.id
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(
+                    ST_CollectionExtract(ST_Difference(u.geom, ST_Union(c.geom)), 3),
+                    u.geom
+                ) AS geom
+                FROM boundaries_adminunit c WHERE c.parent_id = u.id
+            ) own
+            CROSS JOIN LATERAL ST_Subdivide(own.geom, %(max)s) AS piece(geom)
+            WHERE NOT ST_IsEmpty(own.geom) AND ST_Area(piece.geom) > 0
             """,
             params,
         )

@@ -152,8 +152,10 @@ def import_boundaries(
                 boundary_set, unit, geometries[unit.code], existing, report
             )
         _delete_units(report, existing)
-        if touched:
-            unit_parts_rebuild(boundary_set=boundary_set, unit_ids=touched)
+        if touched or report.deleted:
+            # Pieces of a parent depend on its children (added, moved or deleted):
+            # rebuild the whole set, one statement, rather than chase every parent.
+            unit_parts_rebuild(boundary_set=boundary_set)
 
         if commit:
             BoundaryImport.objects.create(
