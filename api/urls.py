@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.boundaries import views as boundaries
+from api.routing import views as routing
 
 urlpatterns = [
     path(
@@ -17,6 +18,22 @@ urlpatterns = [
         "boundaries/units/<str:code>",
         boundaries.UnitDetailApi.as_view(),
         name="boundary-unit",
+    ),
+    path(
+        "routing/explain", routing.RoutingExplainApi.as_view(), name="routing-explain"
+    ),
+    re_path(r"^zones/?$", routing.ZoneListApi.as_view(), name="zones"),
+    path("zones/validate", routing.ZoneValidateApi.as_view(), name="zones-validate"),
+    path("zones/preview", routing.ZonesPreviewApi.as_view(), name="zones-preview"),
+    path("zones/publish", routing.ZonesPublishApi.as_view(), name="zones-publish"),
+    path("zones/<int:pk>", routing.ZoneDetailApi.as_view(), name="zone"),
+    path(
+        "zones/<int:pk>/draft",
+        routing.ZoneDraftStartApi.as_view(),
+        name="zone-draft-start",
+    ),
+    path(
+        "zones/<int:pk>/history", routing.ZoneHistoryApi.as_view(), name="zone-history"
     ),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(

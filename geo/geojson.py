@@ -83,7 +83,13 @@ def _check_crs(obj: dict[str, Any]) -> None:
 
 def _check_extent(geom: BaseGeometry) -> None:
     min_x, min_y, max_x, max_y = geom.bounds
-    if max(abs(min_x), abs(max_x)) > 180 or max(abs(min_y), abs(max_y)) > 90:
+    # Latitude first puts Vietnam's longitudes (> 90) in y: swapped, not metres.
+    swapped = (
+        VIETNAM_LAT[0] <= min_x <= max_x <= VIETNAM_LAT[1]
+        and VIETNAM_LON[0] <= min_y <= max_y <= VIETNAM_LON[1]
+    )
+    projected = max(abs(min_x), abs(max_x)) > 180 or max(abs(min_y), abs(max_y)) > 90
+    if projected and not swapped:
         raise _fail(
             "projected_coordinates",
             f"Tọa độ (ví dụ {max_x:.0f}) là mét, không phải độ: hãy gửi WGS 84.",

@@ -1,0 +1,1 @@
+"""Routing API: explain decisions, edit and publish responsibility zones."""

@@ -1,0 +1,404 @@
+"""Routing API: explain a decision; list, edit, check and publish responsibility zones.
+
+Reads are public; writes need a routing officer (``api.routing.permissions``). Views
+parse input and call ``routing.services`` and ``routing.zones.services``, which do
+every write in one transaction and leave the zone history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shapely
+from django.contrib.gis.geos import Polygon
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ApiError
+from api.routing.permissions import RoutingOfficerWrites
+from api.routing.serializers import (
+    DraftsInput,
+    DraftStartInput,
+    ExplainOutput,
+    ZoneFeatureOutput,
+    ZoneHistoryOutput,
+    ZoneInput,
+    category_get,
+    input_errors,
+    parse_moment,
+    request_object,
+    truthy,
+    zone_fields,
+)
+from boundaries.lookup import NoBoundarySet
+from geo.coords import BBox, parse_bbox, parse_lon_lat
+from geo.errors import GeoInputError
+from geo.geojson import parse_polygonal
+from geo.topology import area_m2
+from routing.models import Category, Department, ResponsibilityZone
+from routing.services import route_decide
+from routing.zones.services import (
+    zone_draft_create,
+    zone_draft_delete,
+    zone_draft_start,
+    zone_draft_update,
+    zones_preview,
+    zones_publish,
+)
+
+AT = OpenApiParameter(
+    "at",
+    OpenApiTypes.STR,
+    description="ISO datetime (2026-01-15T09:30+07:00) or date (2026-01-15, "
+    "15/01/2026: 00:00 Asia/Ho_Chi_Minh); default now.",
+)
+
+
+def _zone_get(pk: int) -> ResponsibilityZone:
+    zone = (
+        ResponsibilityZone.objects.select_related("department")
+        .prefetch_related("categories")
+        .filter(pk=pk)
+        .first()
+    )
+    if zone is None:
+        raise ApiError(
+            "zone_not_found",
+            f"Không có vùng trách nhiệm số {pk}.",
+            f"There is no responsibility zone {pk}.",
+            status_code=status.HTTP_404_NOT_FOUND,
+        )
+    return zone
+
+
+def _zone_feature(zone: ResponsibilityZone, repairs: list[str] | None = None) -> dict:
+    data = ZoneFeatureOutput(_zone_get(zone.pk)).data
+    if repairs:
+        data["properties"]["repairs"] = repairs
+    return data
+
+
+def _drafts(request: Request) -> list[ResponsibilityZone]:
+    serializer = DraftsInput(data=request_object(request))
+    if not serializer.is_valid():
+        raise input_errors(serializer.errors)
+    ids = list(dict.fromkeys(serializer.validated_data["drafts"]))
+    zones = list(ResponsibilityZone.objects.filter(pk__in=ids).order_by("pk"))
+    missing = sorted(set(ids) - {z.pk for z in zones})
+    if missing:
+        raise ApiError(
+            "unknown_drafts",
+            f"Không có bản nháp số {', '.join(map(str, missing))}.",
+            f"There is no draft {', '.join(map(str, missing))}.",
+            field="drafts",
+            extra={"missing": missing},
+        )
+    published = [z.pk for z in zones if z.status != ResponsibilityZone.Status.DRAFT]
+    if published:
+        raise ApiError(
+            "not_a_draft",
+            f"Vùng số {', '.join(map(str, published))} đã ban hành, không phải bản nháp.",
+            f"Zone(s) {', '.join(map(str, published))} are published, not drafts.",
+            field="drafts",
+            status_code=status.HTTP_409_CONFLICT,
+            extra={"published": published},
+        )
+    return zones
+
+
+def zones_select(
+    *,
+    zone_status: str | None,
+    at: dt.datetime | None,
+    category: Category | None,
+    department: Department | None,
+    bbox: BBox | None,
+):
+    """Zones for the list: drafts, those in force at ``at``, or (neither given) the
+    zones in force now plus every draft."""
+    zones = ResponsibilityZone.objects.select_related("department").prefetch_related(
+        "categories"
+    )
+    if zone_status == ResponsibilityZone.Status.DRAFT:
+        zones = zones.drafts()
+    elif zone_status == ResponsibilityZone.Status.PUBLISHED or at is not None:
+        zones = zones.valid_at(at or timezone.now())
+    else:
+        zones = zones.valid_at(timezone.now()) | zones.drafts()
+    if category is not None:
+        zones = zones.filter(categories=category)
+    if department is not None:
+        zones = zones.filter(department=department)
+    if bbox is not None:
+        zones = zones.filter(geom__intersects=Polygon.from_bbox(bbox.as_tuple()))
+    # One category and one department per filter: the joins add no duplicate rows.
+    return zones
+
+
+class RoutingExplainApi(APIView):
+    """Which department a report at a point, of a category, at a moment would go to,
+    by which rule, and why."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", OpenApiTypes.NUMBER, required=True),
+            OpenApiParameter("lat", OpenApiTypes.NUMBER, required=True),
+            OpenApiParameter(
+                "category", OpenApiTypes.STR, required=True, description="e.g. VSMT"
+            ),
+            AT,
+        ],
+        responses={200: ExplainOutput},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        point = parse_lon_lat(params.get("lon"), params.get("lat"))
+        code = (params.get("category") or "").strip()
+        if not code:
+            raise ApiError(
+                "missing",
+                "Thiếu lĩnh vực phản ánh (category), ví dụ VSMT.",
+                "The parameter 'category' is required, e.g. VSMT.",
+                field="category",
+            )
+        category = category_get(code)
+        at = parse_moment(params.get("at"))
+        try:
+            decision = route_decide(
+                lon=point.lon, lat=point.lat, category=category, at=at
+            )
+        except NoBoundarySet as error:
+            error.field = "at"  # the lookup calls it "date"; here the parameter is "at"
+            raise
+        context = {"point": point, "category": category, "at": at}
+        return Response(ExplainOutput(decision, context=context).data)
+
+
+class ZoneListApi(APIView):
+    """Responsibility zones as a GeoJSON FeatureCollection; POST creates a draft."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=ResponsibilityZone.Status.values,
+                description="draft, or published (in force at 'at'); default: the "
+                "zones in force now and every draft.",
+            ),
+            AT,
+            OpenApiParameter("category", OpenApiTypes.STR, description="e.g. VSMT"),
+            OpenApiParameter(
+                "department", OpenApiTypes.STR, description="e.g. qb-moitruong"
+            ),
+            OpenApiParameter(
+                "bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat"
+            ),
+        ],
+        responses={200: ZoneFeatureOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        zone_status = params.get("status") or None
+        if (
+            zone_status is not None
+            and zone_status not in ResponsibilityZone.Status.values
+        ):
+            raise ApiError(
+                "bad_status",
+                f"Trạng thái '{zone_status[:20]}' không hợp lệ: dùng draft hoặc published.",
+                f"Unknown status '{zone_status[:20]}': use draft or published.",
+                field="status",
+            )
+        department = None
+        if params.get("department"):
+            department = Department.objects.filter(code=params["department"]).first()
+            if department is None:
+                raise ApiError(
+                    "unknown_department",
+                    f"Không có cơ quan xử lý với mã '{params['department'][:60]}'.",
+                    f"No department has the code '{params['department'][:60]}'.",
+                    field="department",
+                )
+        zones = zones_select(
+            zone_status=zone_status,
+            at=parse_moment(params["at"]) if params.get("at") else None,
+            category=category_get(params["category"])
+            if params.get("category")
+            else None,
+            department=department,
+            bbox=parse_bbox(params.get("bbox")),
+        )
+        return Response(ZoneFeatureOutput(zones, many=True).data)
+
+    @extend_schema(
+        request=ZoneInput,
+        responses={201: ZoneFeatureOutput},
+        description="A GeoJSON Feature (properties: name, department, categories, "
+        "priority) or {name, department, categories, priority, geometry}. An invalid "
+        "polygon is refused with the reason, its location and the repaired geometry; "
+        "send repair=true to accept the repair.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ZoneInput(data=zone_fields(request))
+        if not serializer.is_valid():
+            raise input_errors(serializer.errors)
+        data = serializer.validated_data
+        zone = zone_draft_create(
+            name=data["name"],
+            department=data["department"],
+            categories=data["categories"],
+            geometry=data["geometry"],
+            priority=data["priority"],
+            actor=request.user,
+        )
+        return Response(
+            _zone_feature(zone, data["repairs"]), status=status.HTTP_201_CREATED
+        )
+
+
+class ZoneDetailApi(APIView):
+    """One zone as a GeoJSON Feature; PATCH edits a draft, DELETE removes a draft."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(responses={200: ZoneFeatureOutput})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ZoneFeatureOutput(_zone_get(pk)).data)
+
+    @extend_schema(request=ZoneInput, responses={200: ZoneFeatureOutput})
+    def patch(self, request: Request, pk: int) -> Response:
+        zone = _zone_get(pk)
+        serializer = ZoneInput(data=zone_fields(request), partial=True)
+        if not serializer.is_valid():
+            raise input_errors(serializer.errors)
+        changes = dict(serializer.validated_data)
+        repairs = changes.pop("repairs", None)
+        if not changes:
+            raise ApiError(
+                "nothing_to_change",
+                "Không có gì để sửa: gửi name, department, categories, priority hoặc "
+                "geometry.",
+                "Nothing to change: send name, department, categories, priority or "
+                "geometry.",
+            )
+        zone = zone_draft_update(zone=zone, actor=request.user, **changes)
+        return Response(_zone_feature(zone, repairs))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        zone_draft_delete(zone=_zone_get(pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ZoneDraftStartApi(APIView):
+    """Start a draft from a published zone: it will replace the zone when published,
+    or end it ({"retire": true})."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(request=DraftStartInput, responses={201: ZoneFeatureOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        zone = _zone_get(pk)
+        serializer = DraftStartInput(data=request_object(request))
+        if not serializer.is_valid():
+            raise input_errors(serializer.errors)
+        draft = zone_draft_start(
+            zone=zone, actor=request.user, retire=serializer.validated_data["retire"]
+        )
+        return Response(_zone_feature(draft), status=status.HTTP_201_CREATED)
+
+
+class ZoneValidateApi(APIView):
+    """Check one polygon without saving it: valid (with its area), or the reason,
+    its location and the repair on offer."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        fields = zone_fields(request)
+        if "geometry" not in fields:
+            raise ApiError(
+                "missing",
+                "Thiếu trường «geometry».",
+                "The field 'geometry' is required.",
+                field="geometry",
+            )
+        try:
+            polygonal = parse_polygonal(
+                fields["geometry"], accept_repair=truthy(fields.get("repair"))
+            )
+        except GeoInputError as error:
+            return Response(
+                {
+                    "valid": False,
+                    "code": error.code,
+                    "messages": {"vi": error.vi, "en": error.en},
+                    **error.extra,
+                }
+            )
+        geometry = polygonal.geometry
+        return Response(
+            {
+                "valid": True,
+                "repairs": polygonal.repairs,
+                "area_m2": round(area_m2(geometry), 1),
+                "polygons": len(geometry.geoms),
+                "vertices": int(shapely.get_num_coordinates(geometry)),
+                "bbox": [round(v, 6) for v in geometry.bounds],
+                "geometry": shapely.geometry.mapping(geometry),
+            }
+        )
+
+
+class ZonesPreviewApi(APIView):
+    """What publishing drafts now would do: topology (gaps, equal-priority overlaps,
+    invalid zones) and impact (reports that would change department). Writes nothing."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(request=DraftsInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        drafts = _drafts(request)
+        preview = zones_preview(drafts=drafts)
+        return Response({"drafts": [d.pk for d in drafts], **preview})
+
+
+class ZonesPublishApi(APIView):
+    """Publish drafts at one instant and re-route the open reports they affect."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(request=DraftsInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        result = zones_publish(drafts=_drafts(request), actor=request.user)
+        return Response(
+            {
+                "at": timezone.localtime(result.at).isoformat(),
+                "published": result.published,
+                "superseded": result.superseded,
+                "retired": result.retired,
+                "rerouted": result.rerouted.as_dict(),
+                "topology": result.topology,
+            }
+        )
+
+
+class ZoneHistoryApi(APIView):
+    """A zone's changes, newest first: who, when, what, and the geometry before."""
+
+    permission_classes = [RoutingOfficerWrites]
+
+    @extend_schema(responses={200: ZoneHistoryOutput(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        zone = _zone_get(pk)
+        rows = zone.history.select_related("actor")
+        return Response(ZoneHistoryOutput(rows, many=True).data)
