@@ -42,6 +42,7 @@ class UnitCandidate:
     level: str
     boundary_set_id: int
     boundary_set_slug: str
+    jurisdiction_code: str  # the province key of the unit's boundary set
     chain: tuple[str, ...]  # names from the unit up to the province
     matched: str  # "covers" or "nearest"
     outside_m: float  # 0 when covered

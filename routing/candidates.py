@@ -29,14 +29,17 @@ _POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
 _UNIT_AND_DEPARTMENTS = f"""
     SELECT
         ST_Distance(ST_Boundary(u.geom)::geography, {_POINT}::geography),
+        s.jurisdiction_code,
         d.id, d.code, d.name_vi, d.name_en,
         t.id, t.code, t.name_vi, t.name_en
     FROM boundaries_adminunit u
+    JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
     LEFT JOIN routing_defaultdepartment dd ON dd.unit_id = u.id
     LEFT JOIN routing_department d ON d.id = dd.department_id AND d.active
     LEFT JOIN LATERAL (
         SELECT id, code, name_vi, name_en FROM routing_department
-        WHERE kind = 'triage' AND active AND jurisdiction_code = %(jurisdiction)s
+        WHERE kind = 'triage' AND active
+          AND jurisdiction_code = COALESCE(%(jurisdiction)s, s.jurisdiction_code)
         ORDER BY id LIMIT 1
     ) t ON true
     WHERE u.id = %(unit_id)s
@@ -61,9 +64,10 @@ _ZONES = f"""
 
 
 def unit_candidate(
-    *, lon: float, lat: float, at: dt.datetime, jurisdiction: str = "44"
+    *, lon: float, lat: float, at: dt.datetime, jurisdiction: str | None = None
 ) -> tuple[UnitCandidate, DepartmentRef]:
-    """The unit for the point at ``at`` and the triage desk of its jurisdiction.
+    """The unit for the point at ``at`` and the triage desk of its jurisdiction
+    (that of the unit's boundary set unless ``jurisdiction`` is given).
 
     Raises boundaries.lookup.OutsideAllUnits beyond the shore tolerance
     (settings.ROUTING_SHORE_TOLERANCE_M) and NoBoundarySet before every set.
@@ -82,7 +86,7 @@ def unit_candidate(
                 "jurisdiction": jurisdiction,
             },
         )
-        edge, *departments = cursor.fetchone()
+        edge, jurisdiction_code, *departments = cursor.fetchone()
     default = DepartmentRef(*departments[:4]) if departments[0] else None
     if departments[4] is None:
         raise NoTriageDesk(
@@ -98,6 +102,7 @@ def unit_candidate(
         level=found.unit.level,
         boundary_set_id=found.boundary_set.id,
         boundary_set_slug=found.boundary_set.slug,
+        jurisdiction_code=jurisdiction_code,
         chain=tuple(u.name for u in found.chain),
         matched=found.matched,
         outside_m=found.distance_m,

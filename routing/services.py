@@ -96,6 +96,7 @@ def report_create_routed(
         category=category,
         reported_at=reported_at,
         status=status,
+        jurisdiction_code=decision.unit.jurisdiction_code,
         unit_id=decision.unit.id,
         department_id=decision.department.id,
     )

@@ -3,15 +3,25 @@
 The engine's order (``routing.assignment``: priority desc, area asc, zone id asc; else
 the unit's default department; else the triage desk) written as one set-based
 statement. Zones are cut into ``ST_Subdivide`` pieces and kept on the outer side of the
-join, so each piece probes the reports' GiST index; a report on a seam between two
-pieces of one zone is matched twice and ``DISTINCT ON`` keeps one row. Raw SQL because
-the planner needs exactly that shape (see PITFALLS: ~10× faster than per-point plans).
+join, so each piece probes the reports' GiST index with its small box; a report on a
+seam between two pieces of one zone is matched twice and ``DISTINCT ON`` keeps one row.
+Raw SQL because the planner needs exactly that shape (see PITFALLS: ~10× faster than
+per-point plans).
+
+The pieces only find candidates (``&&`` on their boxes); whether a zone covers a report
+is decided on the zone's whole geometry, as the engine does. Testing ``ST_Covers`` on
+the pieces would disagree with it on the zone's outline: where a cut line crosses an
+edge, the piece gets a rounded new vertex that the zone itself may not cover (and a
+point on the original edge may fall a hair outside both pieces). Each whole geometry
+is kept once (the ``zones`` CTE) and is the same value for every report a piece
+probes, so PostGIS prepares it once (100k reports: 0.53 s, against 0.45 s on pieces).
 
 Reports whose current assignment is manual keep it: nothing here overrides a person.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,46 +35,71 @@ OPEN = list(Report.OPEN_STATUSES)
 
 @dataclass(frozen=True)
 class Selection:
-    """Which reports: by status and/or id; ``None`` means no filter on that field."""
+    """Which reports: ``None`` means no filter on that field; the filters combine
+    with AND. ``reported_since`` is inclusive, ``reported_before`` exclusive; the id
+    filters hold the current unit, department and category of the report."""
 
     statuses: tuple[str, ...] | None = None
     ids: tuple[int, ...] | None = None
+    category_ids: tuple[int, ...] | None = None
+    unit_ids: tuple[int, ...] | None = None
+    department_ids: tuple[int, ...] | None = None
+    reported_since: dt.datetime | None = None
+    reported_before: dt.datetime | None = None
+
+    # (field, predicate on routing_report r); values are bound, never interpolated.
+    _PREDICATES = (
+        ("statuses", "r.status = ANY(%(sel_statuses)s)"),
+        ("ids", "r.id = ANY(%(sel_ids)s)"),
+        ("category_ids", "r.category_id = ANY(%(sel_category_ids)s)"),
+        ("unit_ids", "r.unit_id = ANY(%(sel_unit_ids)s)"),
+        ("department_ids", "r.department_id = ANY(%(sel_department_ids)s)"),
+        ("reported_since", "r.reported_at >= %(sel_reported_since)s"),
+        ("reported_before", "r.reported_at < %(sel_reported_before)s"),
+    )
 
     def sql(self) -> str:
         parts = [
             "NOT EXISTS (SELECT 1 FROM routing_assignment a WHERE a.report_id = r.id "
             "AND a.is_current AND a.rule = 'manual')"
         ]
-        if self.statuses is not None:
-            parts.append("r.status = ANY(%(sel_statuses)s)")
-        if self.ids is not None:
-            parts.append("r.id = ANY(%(sel_ids)s)")
+        parts += [
+            predicate
+            for name, predicate in self._PREDICATES
+            if getattr(self, name) is not None
+        ]
         return " AND ".join(parts)
 
     def params(self) -> dict[str, Any]:
-        return {
-            "sel_statuses": list(self.statuses or ()),
-            "sel_ids": list(self.ids or ()),
+        params: dict[str, Any] = {
+            "sel_reported_since": self.reported_since,
+            "sel_reported_before": self.reported_before,
         }
+        for name in ("statuses", "ids", "category_ids", "unit_ids", "department_ids"):
+            params[f"sel_{name}"] = list(getattr(self, name) or ())
+        return params
 
 
 def _decisions_sql(selection: Selection) -> str:
     where = selection.sql()
     return f"""
-    WITH pieces AS MATERIALIZED (
-        SELECT z.id, z.department_id, z.priority, z.area_m2,
-               ST_Subdivide(z.geom, 64) AS geom
+    WITH zones AS MATERIALIZED (
+        SELECT z.id, z.department_id, z.priority, z.area_m2, z.geom
         FROM routing_responsibilityzone z
         WHERE {ZoneState.SQL}
     ),
+    pieces AS MATERIALIZED (
+        SELECT id, ST_Subdivide(geom, 64) AS geom FROM zones
+    ),
     best AS (
-        SELECT DISTINCT ON (r.id) r.id AS report_id, p.id AS zone_id, p.department_id
+        SELECT DISTINCT ON (r.id) r.id AS report_id, w.id AS zone_id, w.department_id
         FROM pieces p
+        JOIN zones w ON w.id = p.id
         JOIN routing_responsibilityzone_categories zc ON zc.responsibilityzone_id = p.id
         JOIN routing_report r
-          ON r.category_id = zc.category_id AND ST_Covers(p.geom, r.location)
-        WHERE {where}
-        ORDER BY r.id, p.priority DESC, p.area_m2, p.id
+          ON r.category_id = zc.category_id AND p.geom && r.location
+        WHERE ST_Covers(w.geom, r.location) AND {where}
+        ORDER BY r.id, w.priority DESC, w.area_m2, w.id
     )
     SELECT r.id AS report_id,
            r.status = ANY(%(open)s) AS is_open,

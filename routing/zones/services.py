@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
@@ -270,5 +271,6 @@ def zones_publish(
         cause=Assignment.Cause.ZONE_PUBLISH,
         note=f"zones published: {', '.join(map(str, result.published)) or '-'}",
         actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        near_edge_m=settings.ROUTING_NEAR_EDGE_M,
     )
     return result

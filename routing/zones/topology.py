@@ -5,7 +5,8 @@
   as such, without drawing the whole province);
 - overlaps: two zones of the same category and the *same priority* sharing area
   (the smaller area then wins silently, which an officer should know);
-- invalid: zones whose geometry is invalid (self-intersections, bad rings).
+- invalid: zones whose geometry is invalid (self-intersections, bad rings). They are
+  left out of the gap and overlap computations, which GEOS cannot run on them.
 
 Each finding has its area in m² (on the geography), a point inside it and, for the map,
 its GeoJSON. Areas below MIN_AREA_M2 are numeric slivers of shared edges and ignored.
@@ -25,7 +26,7 @@ MAX_PARTS = 20  # per category, largest first
 
 _STATE_ZONES = f"""
     zs AS MATERIALIZED (
-        SELECT z.id, z.name, z.priority, z.geom
+        SELECT z.id, z.name, z.priority, z.geom, ST_IsValid(z.geom) AS valid
         FROM routing_responsibilityzone z
         WHERE {ZoneState.SQL} AND z.jurisdiction_code = %(jurisdiction)s
     )
@@ -48,6 +49,7 @@ _GAPS = f"""
         SELECT zc.category_id, ST_Union(zs.geom) AS g
         FROM zs JOIN routing_responsibilityzone_categories zc
           ON zc.responsibilityzone_id = zs.id
+        WHERE zs.valid
         GROUP BY zc.category_id
     ),
     gap AS (
@@ -88,7 +90,7 @@ _OVERLAPS = f"""
         JOIN routing_responsibilityzone_categories cb
           ON cb.responsibilityzone_id = b.id AND cb.category_id = ca.category_id
         JOIN routing_category c ON c.id = ca.category_id
-        WHERE ST_Relate(a.geom, b.geom, '2********')
+        WHERE a.valid AND b.valid AND ST_Relate(a.geom, b.geom, '2********')
         GROUP BY a.id, a.name, b.id, b.name, a.priority, a.geom, b.geom
     )
     SELECT a_id, a_name, b_id, b_name, priority, categories,
@@ -102,7 +104,7 @@ _INVALID = f"""
     WITH {_STATE_ZONES}
     SELECT zs.id, zs.name, ST_IsValidReason(zs.geom),
            ST_X(location(ST_IsValidDetail(zs.geom))), ST_Y(location(ST_IsValidDetail(zs.geom)))
-    FROM zs WHERE NOT ST_IsValid(zs.geom)
+    FROM zs WHERE NOT zs.valid
     ORDER BY zs.id
 """
 
