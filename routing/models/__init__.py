@@ -1,15 +1,23 @@
 """Who handles what, where: departments, categories, zones, reports and decisions."""
 
 from routing.models.departments import Category, DefaultDepartment, Department
+from routing.models.events import ReportEvent, ReportPhoto
+from routing.models.outbox import Notification
 from routing.models.reports import Assignment, Report
+from routing.models.staff import CalendarOverride, StaffProfile
 from routing.models.zones import ResponsibilityZone, ZoneHistory
 
 __all__ = [
     "Assignment",
+    "CalendarOverride",
     "Category",
     "DefaultDepartment",
     "Department",
+    "Notification",
     "Report",
+    "ReportEvent",
+    "ReportPhoto",
     "ResponsibilityZone",
+    "StaffProfile",
     "ZoneHistory",
 ]

@@ -67,6 +67,10 @@ class Category(models.Model):
     urgent_sla_unit = models.CharField(
         max_length=5, choices=SlaUnit.choices, default=SlaUnit.HOURS
     )
+    duplicate_radius_m = models.PositiveIntegerField(
+        default=150, help_text="Open reports this close may be the same problem."
+    )
+    duplicate_window_days = models.PositiveSmallIntegerField(default=30)
     active = models.BooleanField(default=True)
 
     class Meta:

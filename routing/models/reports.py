@@ -26,14 +26,68 @@ class Report(models.Model):
         DUPLICATE = "duplicate", "Trùng lặp (duplicate)"
         REOPENED = "reopened", "Mở lại (reopened)"
 
+    class Channel(models.TextChoices):
+        WEB = "web", "Cổng thông tin (web)"
+        APP = "app", "Ứng dụng (app)"
+        HOTLINE = "hotline", "Đường dây nóng (hotline)"
+        OPEN311 = "open311", "Open311"
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", "Hài lòng (satisfied)"
+        ACCEPTABLE = "acceptable", "Chấp nhận (acceptable)"
+        DISSATISFIED = "dissatisfied", "Không hài lòng (dissatisfied)"
+
+    class RejectionReason(models.TextChoices):
+        OUT_OF_SCOPE = "out_of_scope", "Không thuộc phạm vi (out of scope)"
+        INSUFFICIENT = (
+            "insufficient_info",
+            "Không đủ thông tin (not enough information)",
+        )
+        OTHER_PROCEDURE = (
+            "other_procedure",
+            "Khiếu nại, tố cáo theo thủ tục khác (complaint or denunciation procedure)",
+        )
+        ABUSIVE = "abusive", "Nội dung không phù hợp (abusive)"
+
     OPEN_STATUSES = ("received", "assigned", "in_progress", "reopened")
 
     tracking_code = models.CharField(max_length=16, unique=True)
     location = models.PointField(srid=4326)
+    accuracy_m = models.FloatField(null=True, blank=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="reports"
     )
+    description = models.TextField(max_length=4000, blank=True)
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.WEB
+    )
+    urgent = models.BooleanField(default=False)
+    reporter_name = models.CharField(max_length=200, blank=True)
+    reporter_phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    reporter_email = models.EmailField(blank=True)
+    anonymous = models.BooleanField(
+        default=False, help_text="Identity visible to operations-centre staff only."
+    )
+    idempotency_key = models.CharField(
+        max_length=80, null=True, blank=True, unique=True
+    )
     reported_at = models.DateTimeField(db_index=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    rejection_reason = models.CharField(
+        max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    rating = models.CharField(max_length=12, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.RECEIVED
     )

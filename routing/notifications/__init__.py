@@ -1,0 +1,1 @@
+"""Notifications through the outbox: written with the change, delivered by Celery."""

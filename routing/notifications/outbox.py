@@ -1,0 +1,146 @@
+"""Write outbox rows for the people a report change concerns.
+
+Called by the services inside their transaction. After commit, each row is handed to
+a Celery worker; if the broker cannot be reached the row simply waits for the
+periodic sweep (routing.notifications.tasks). Messages are in Vietnamese first, with
+the English below.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from routing.models import Assignment, Notification, Report, ReportEvent
+
+log = logging.getLogger(__name__)
+
+
+def _queue(rows: list[Notification]) -> list[Notification]:
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))
+    return created
+
+
+def enqueue(ids: list[int]) -> None:
+    """Hand rows to Celery now; a broker that is down only delays them to the sweep."""
+    from routing.notifications.tasks import deliver
+
+    for notification_id in ids:
+        try:
+            deliver.apply_async((notification_id,), retry=False)
+        except Exception as exc:  # broker down: the sweep will send it
+            log.warning("outbox %s waits for the sweep: %s", notification_id, exc)
+            return
+
+
+def _department_rows(
+    report: Report, subject: str, body: str, payload: dict
+) -> list[Notification]:
+    department = report.department
+    now = timezone.now()
+    rows = []
+    if department.email:
+        rows.append(
+            Notification(
+                channel=Notification.Channel.EMAIL,
+                recipient=department.email,
+                subject=subject,
+                body=body,
+                payload=payload,
+                report=report,
+                next_attempt_at=now,
+            )
+        )
+    if department.webhook_url:
+        rows.append(
+            Notification(
+                channel=Notification.Channel.WEBHOOK,
+                recipient=department.webhook_url,
+                subject=subject,
+                body=body,
+                payload=payload,
+                report=report,
+                next_attempt_at=now,
+            )
+        )
+    return rows
+
+
+def _citizen_rows(
+    report: Report, subject: str, body: str, payload: dict
+) -> list[Notification]:
+    now = timezone.now()
+    rows = []
+    if report.reporter_email:
+        rows.append(
+            Notification(
+                channel=Notification.Channel.EMAIL,
+                recipient=report.reporter_email,
+                subject=subject,
+                body=body,
+                payload=payload,
+                report=report,
+                next_attempt_at=now,
+            )
+        )
+    if report.reporter_phone:
+        rows.append(
+            Notification(
+                channel=Notification.Channel.SMS,
+                recipient=report.reporter_phone,
+                subject="",
+                body=subject,
+                payload=payload,
+                report=report,
+                next_attempt_at=now,
+            )
+        )
+    return rows
+
+
+def _payload(report: Report, event: str, **extra) -> dict:
+    return {
+        "event": event,
+        "tracking_code": report.tracking_code,
+        "status": report.status,
+        "category": report.category.code,
+        "department": report.department.code,
+        "lon": report.location.x,
+        "lat": report.location.y,
+        "reported_at": report.reported_at.isoformat(),
+        "due_at": report.due_at.isoformat() if report.due_at else None,
+        **extra,
+    }
+
+
+def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notification]:
+    """Tell the department it has a new report (e-mail and signed webhook)."""
+    subject = f"[{report.tracking_code}] Phản ánh mới: {report.category.name_vi}"
+    body = (
+        f"{assignment.reason_vi}\n\nMô tả: {report.description}\n\n"
+        f"---\nNew report ({report.category.name_en}). {assignment.reason_en}"
+    )
+    payload = _payload(
+        report,
+        "assigned",
+        rule=assignment.rule,
+        zone=assignment.zone_id,
+        near_edge=assignment.near_edge,
+    )
+    return _queue(_department_rows(report, subject, body, payload))
+
+
+def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notification]:
+    """Tell the citizen (and the department) about a public status change."""
+    status_vi = Report.Status(report.status).label
+    subject = f"[{report.tracking_code}] {status_vi}"
+    body = f"{status_vi}\n{event.note}".strip()
+    payload = _payload(report, "status", note=event.note, event_id=event.pk)
+    rows = _citizen_rows(report, subject, body, payload)
+    rows += _department_rows(report, subject, body, payload)
+    return _queue(rows)
