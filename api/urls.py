@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.boundaries import views as boundaries
@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         "zones/<int:pk>/history", routing.ZoneHistoryApi.as_view(), name="zone-history"
     ),
+    path("reports/", include("api.reports.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"

@@ -173,4 +173,45 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE: dict = {}
+
+# Cache (rate limits) on Redis; a rate limiter that cannot reach Redis lets requests
+# through rather than refusing citizens.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "KEY_PREFIX": "ht",
+    }
+}
+REPORT_RATE_PER_IP_HOUR = int(os.environ.get("REPORT_RATE_PER_IP_HOUR", "30"))
+REPORT_RATE_PER_PHONE_HOUR = int(os.environ.get("REPORT_RATE_PER_PHONE_HOUR", "10"))
+REPORT_MAX_PHOTOS = 5
+REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Notifications: e-mail through Django's backend (console in the demo), SMS through a
+# pluggable backend, webhooks signed with HMAC-SHA256 of the body.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Hiện Trường <no-reply@hientruong.invalid>"
+)
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "routing.notifications.sms.LogSmsBackend")
+WEBHOOK_SIGNING_SECRET = os.environ.get("WEBHOOK_SIGNING_SECRET", SECRET_KEY)
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+# SLA: "due soon" once this share of the allowed time has passed.
+SLA_DUE_SOON_SHARE = 0.8
+
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "routing.notifications.tasks.outbox_sweep",
+        "schedule": 30.0,
+    },
+    "sla-escalate": {
+        "task": "routing.tasks.sla_escalate",
+        "schedule": 300.0,
+    },
+}

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LEAFLET_CONFIG
+from .base import BASE_DIR, CACHES, DATABASES, LEAFLET_CONFIG
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,3 +15,10 @@ DATABASES["default"]["TEST"] = {
 # No basemap in tests: the network is closed.
 LEAFLET_CONFIG["TILES"] = []
 MAP_TILES_URL = ""
+
+# Tests use their own Redis database so they never touch the demo's keys.
+CACHES["default"]["LOCATION"] = os.environ.get(
+    "TEST_CACHE_URL", "redis://127.0.0.1:6379/15"
+)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
