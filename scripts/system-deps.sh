@@ -4,7 +4,7 @@
 # that GeoDjango loads; Chromium is for the browser tests.
 set -euo pipefail
 
-want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext)
+want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server)
 if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
   want+=(chromium chromium-driver fonts-noto-core)
 fi
