@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from django.utils import timezone
+from django.utils import dateparse, timezone
 
 from api.errors import ApiError
 from geo.coords import parse_number
@@ -48,3 +49,35 @@ def parse_bounded(
             field=field,
         )
     return value
+
+
+# A "+07:00" offset sent unencoded in a query string arrives as " 07:00".
+_SPACE_OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
+
+
+def parse_moment(raw: str | None, field: str = "at") -> dt.datetime:
+    """An aware datetime from ISO text or a date (local midnight); now when absent."""
+    if raw is None or raw.strip() == "":
+        return timezone.now()
+    text = _SPACE_OFFSET.sub(r"\1+\2", raw.strip())
+    try:
+        moment = dateparse.parse_datetime(text)
+        day = None if moment else dateparse.parse_date(text)
+    except ValueError:
+        moment = day = None
+    if moment is None and day is None:
+        try:
+            day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            raise ApiError(
+                "bad_datetime",
+                f"Thời điểm '{text[:40]}' không hợp lệ: dùng yyyy-mm-ddThh:mm(+07:00) "
+                "hoặc một ngày.",
+                f"'{text[:40]}' is not a moment: use yyyy-mm-ddThh:mm(+07:00) or a date.",
+                field=field,
+            ) from None
+    if moment is None:
+        moment = dt.datetime.combine(day, dt.time())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment

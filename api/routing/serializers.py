@@ -11,11 +11,9 @@ API's bilingual errors (``input_errors``), never DRF's bare field lists.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
-from django.utils import dateparse, timezone
+from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -59,35 +57,6 @@ def input_errors(errors: dict[str, Any]) -> ApiError:
 
 
 # A '+' left unencoded in a query string arrives as a space: "…T09:30 07:00".
-_SPACE_OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
-
-
-def parse_moment(raw: str | None, field: str = "at") -> dt.datetime:
-    """An aware datetime from ISO text or a date (local midnight); now when absent."""
-    if raw is None or raw.strip() == "":
-        return timezone.now()
-    text = _SPACE_OFFSET.sub(r"\1+\2", raw.strip())
-    try:
-        moment = dateparse.parse_datetime(text)
-        day = None if moment else dateparse.parse_date(text)
-    except ValueError:
-        moment = day = None
-    if moment is None and day is None:
-        try:
-            day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            raise ApiError(
-                "bad_datetime",
-                f"Thời điểm '{text[:40]}' không hợp lệ: dùng yyyy-mm-ddThh:mm(+07:00) "
-                "hoặc một ngày.",
-                f"'{text[:40]}' is not a moment: use yyyy-mm-ddThh:mm(+07:00) or a date.",
-                field=field,
-            ) from None
-    if moment is None:
-        moment = dt.datetime.combine(day, dt.time())
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def truthy(value: Any) -> bool:

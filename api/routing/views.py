@@ -7,10 +7,7 @@ every write in one transaction and leave the zone history.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import shapely
-from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
+from api.params import parse_moment
 from api.routing.permissions import RoutingOfficerWrites
 from api.routing.serializers import (
     DraftsInput,
@@ -30,17 +28,17 @@ from api.routing.serializers import (
     ZoneInput,
     category_get,
     input_errors,
-    parse_moment,
     request_object,
     truthy,
     zone_fields,
 )
 from boundaries.lookup import NoBoundarySet
-from geo.coords import BBox, parse_bbox, parse_lon_lat
+from geo.coords import parse_bbox, parse_lon_lat
 from geo.errors import GeoInputError
 from geo.geojson import parse_polygonal
 from geo.topology import area_m2
-from routing.models import Category, Department, ResponsibilityZone
+from routing.models import Department, ResponsibilityZone
+from routing.selectors import zones_select
 from routing.services import route_decide
 from routing.zones.services import (
     zone_draft_create,
@@ -108,35 +106,6 @@ def _drafts(request: Request) -> list[ResponsibilityZone]:
             status_code=status.HTTP_409_CONFLICT,
             extra={"published": published},
         )
-    return zones
-
-
-def zones_select(
-    *,
-    zone_status: str | None,
-    at: dt.datetime | None,
-    category: Category | None,
-    department: Department | None,
-    bbox: BBox | None,
-):
-    """Zones for the list: drafts, those in force at ``at``, or (neither given) the
-    zones in force now plus every draft."""
-    zones = ResponsibilityZone.objects.select_related("department").prefetch_related(
-        "categories"
-    )
-    if zone_status == ResponsibilityZone.Status.DRAFT:
-        zones = zones.drafts()
-    elif zone_status == ResponsibilityZone.Status.PUBLISHED or at is not None:
-        zones = zones.valid_at(at or timezone.now())
-    else:
-        zones = zones.valid_at(timezone.now()) | zones.drafts()
-    if category is not None:
-        zones = zones.filter(categories=category)
-    if department is not None:
-        zones = zones.filter(department=department)
-    if bbox is not None:
-        zones = zones.filter(geom__intersects=Polygon.from_bbox(bbox.as_tuple()))
-    # One category and one department per filter: the joins add no duplicate rows.
     return zones
 
 
