@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import shapely
 from django import forms
 from django.contrib.gis import forms as gis_forms
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
+from boundaries.geometry import to_shapely
 from boundaries.importing import FieldMap, ParentSpec, SetSpec
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, BoundarySet
@@ -281,7 +281,7 @@ class AdminUnitForm(forms.ModelForm):
         if geom is None:
             return geom
         try:
-            repair_polygonal(shapely.from_wkb(bytes(geom.wkb)))
+            repair_polygonal(to_shapely(geom))
         except GeoInputError as exc:
             raise forms.ValidationError(bilingual(exc)) from exc
         return geom

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
+from boundaries.geometry import to_geos, to_shapely
 from boundaries.levels import DEPTH
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import BilingualError
@@ -138,9 +138,9 @@ def unit_geometry_update(
     if isinstance(geometry, GEOSGeometry):
         if geometry.srid and geometry.srid != 4326:
             geometry = geometry.transform(4326, clone=True)
-        geometry = shapely.from_wkb(bytes(geometry.wkb))
+        geometry = to_shapely(geometry)
     repaired = repair_polygonal(geometry, f"code {unit.code}")
-    unit.geom = GEOSGeometry(memoryview(shapely.to_wkb(repaired.geometry)), srid=4326)
+    unit.geom = to_geos(repaired.geometry)
     unit.area_m2 = round(area_m2(repaired.geometry), 1)
     unit.save()
     unit_parts_rebuild(boundary_set=unit.boundary_set, unit_ids=[unit.pk])

@@ -3,9 +3,9 @@
 import datetime as dt
 
 import factory
-import shapely
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from boundaries.geometry import to_shapely
 from boundaries.models import AdminUnit, BoundarySet
 from boundaries.services import boundary_set_activate, unit_parts_rebuild
 from geo.topology import area_m2
@@ -39,9 +39,7 @@ class AdminUnitFactory(factory.django.DjangoModelFactory):
     name_ascii = factory.Sequence(lambda n: f"Phuong Thu {n}")
     level = "ward"
     geom = factory.LazyFunction(lambda: square(106.0, 17.0, 0.01))
-    area_m2 = factory.LazyAttribute(
-        lambda unit: area_m2(shapely.from_wkb(bytes(unit.geom.wkb)))
-    )
+    area_m2 = factory.LazyAttribute(lambda unit: area_m2(to_shapely(unit.geom)))
 
 
 def active_set_with(units: list[dict], **set_fields) -> BoundarySet:

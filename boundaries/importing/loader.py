@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.db.models import ProtectedError
 from shapely.geometry import MultiPolygon
 from tqdm import tqdm
 
+from boundaries.geometry import to_geos, to_shapely
 from boundaries.importing import checks
 from boundaries.importing.fields import (
     FieldMap,
@@ -202,9 +202,7 @@ def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet:
 
 
 def _same_shape(unit: AdminUnit, geometry: MultiPolygon) -> bool:
-    return shapely.equals_exact(
-        shapely.from_wkb(bytes(unit.geom.wkb)), geometry, tolerance=1e-9
-    )
+    return shapely.equals_exact(to_shapely(unit.geom), geometry, tolerance=1e-9)
 
 
 def _guard_mass_change(
@@ -224,10 +222,6 @@ def _guard_mass_change(
             "allow_mass_change (--allow-mass-change) if that is intended"
         )
         raise _refused(report)
-
-
-def _geos(geometry: MultiPolygon) -> GEOSGeometry:
-    return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
 
 
 def _write_derived_parent(
@@ -277,7 +271,7 @@ def _write_unit(
         current = AdminUnit.objects.create(
             boundary_set=boundary_set,
             code=unit.code,
-            geom=_geos(geometry),
+            geom=to_geos(geometry),
             area_m2=round(area_m2(geometry), 1),
             **values,
         )
@@ -295,7 +289,7 @@ def _write_unit(
     for key, value in values.items():
         setattr(current, key, value)
     if reshaped:
-        current.geom = _geos(geometry)
+        current.geom = to_geos(geometry)
         current.area_m2 = round(area_m2(geometry), 1)
     current.save()
     report.updated.append(unit.code)

@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import MultiPolygon
 
+from boundaries.geometry import to_geos
 from geo.errors import BilingualError
 from geo.topology import area_m2
 from routing.models import (
@@ -37,10 +36,6 @@ EDITABLE = ("name", "department", "priority", "categories", "geometry")
 
 class ZoneError(BilingualError):
     status = 409
-
-
-def _geos(geometry: MultiPolygon) -> GEOSGeometry:
-    return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
 
 
 def _history(
@@ -79,7 +74,7 @@ def zone_draft_create(
     zone = ResponsibilityZone.objects.create(
         name=name,
         department=department,
-        geom=_geos(geometry),
+        geom=to_geos(geometry),
         area_m2=round(area_m2(geometry), 1),
         priority=priority,
         jurisdiction_code=jurisdiction_code,
@@ -133,7 +128,7 @@ def zone_draft_update(
     before = _snapshot(zone)
     old_geom = zone.geom if "geometry" in changes else None
     if "geometry" in changes:
-        zone.geom = _geos(changes["geometry"])
+        zone.geom = to_geos(changes["geometry"])
         zone.area_m2 = round(area_m2(changes["geometry"]), 1)
     for key in ("name", "department", "priority"):
         if key in changes:

@@ -13,12 +13,12 @@ from typing import Any
 
 import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from boundaries.geometry import to_geos
 from boundaries.models import AdminUnit, BoundarySet
 from geo.repair import repair_polygonal
 from geo.topology import area_m2
@@ -137,7 +137,7 @@ class Command(BaseCommand):
             zone = ResponsibilityZone.objects.create(
                 name=item["name"],
                 department=Department.objects.get(code=item["department"]),
-                geom=GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326),
+                geom=to_geos(geometry),
                 area_m2=round(area_m2(geometry), 1),
                 priority=item.get("priority", 0),
                 status=ResponsibilityZone.Status.PUBLISHED,
