@@ -22,3 +22,8 @@ CACHES["default"]["LOCATION"] = os.environ.get(
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
+# Rate limits off (tests that check them turn them on), and each run counts in keys
+# of its own, so runs and parallel suites never see each other's counters.
+REPORT_RATE_PER_IP_HOUR = 0
+REPORT_RATE_PER_PHONE_HOUR = 0
+CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"

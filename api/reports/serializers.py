@@ -1,0 +1,389 @@
+"""Input and output shapes of the report intake and reading API.
+
+The input serializer only checks types; ``routing.intake.report_submit`` checks the
+content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
+same things with the same bilingual messages. Outputs come in three kinds, by who
+reads them: the citizen (tracking, submit receipt, duplicate suggestions: never
+personal data), staff (GeoJSON features, reporter identity only where
+``routing.roles.sees_personal_data`` allows) and both (photos, with the GPS tags
+only for staff). Datetimes are ISO 8601 in Asia/Ho_Chi_Minh (+07:00).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import dateparse, timezone
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from api.errors import ApiError
+from api.routing.serializers import category_get
+from routing.duplicates import PUBLIC_DECIMALS
+from routing.models import Report, ReportPhoto
+from routing.report_selectors import current_assignment
+
+PRECISION = 6
+
+
+def local_iso(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in local time (+07:00), whatever the active time zone."""
+
+    def to_representation(self, value):
+        return local_iso(value)
+
+
+def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
+    """A range bound from ISO datetime, ISO date or dd/mm/yyyy text; None when absent.
+
+    A date as the start means its local midnight; as the end, the next day's local
+    midnight (the end is exclusive), so from=01/07/2025&to=01/07/2025 is that day.
+    A datetime as the end is inclusive (one microsecond is added).
+    """
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip().replace(" ", "+") if "T" in raw else raw.strip()
+    moment = day = None
+    try:
+        moment = dateparse.parse_datetime(text)
+        if moment is None:
+            day = dateparse.parse_date(text)
+    except ValueError:
+        pass
+    if moment is None and day is None:
+        try:
+            day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            raise ApiError(
+                "bad_date",
+                f"'{text[:40]}' không phải ngày hay thời điểm: dùng dd/mm/yyyy, "
+                "yyyy-mm-dd hoặc yyyy-mm-ddThh:mm+07:00.",
+                f"'{text[:40]}' is not a date or moment: use dd/mm/yyyy, yyyy-mm-dd "
+                "or yyyy-mm-ddThh:mm+07:00.",
+                field=field,
+            ) from None
+    if moment is not None:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment + dt.timedelta(microseconds=1) if end else moment
+    if end:
+        day = day + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+# Input ---------------------------------------------------------------------------
+
+
+class ReportSubmitInput(serializers.Serializer):
+    """A new report, as JSON or as a multipart form. The view takes the files of a
+    form's ``photos`` fields itself, so each is checked by content and named in the
+    error (``routing.photos``)."""
+
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    accuracy_m = serializers.FloatField(required=False, allow_null=True, default=None)
+    category = serializers.CharField(max_length=20)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    reporter_name = serializers.CharField(required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    reporter_email = serializers.CharField(required=False, allow_blank=True, default="")
+    anonymous = serializers.BooleanField(required=False, default=False)
+    urgent = serializers.BooleanField(required=False, default=False)
+    channel = serializers.ChoiceField(
+        choices=Report.Channel.choices, required=False, default=Report.Channel.WEB
+    )
+    reported_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None
+    )
+    idempotency_key = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
+
+    def validate_category(self, code: str):
+        return category_get(code.strip())
+
+
+# Shared pieces -------------------------------------------------------------------
+
+
+def _category(report: Report) -> dict[str, str]:
+    c = report.category
+    return {"code": c.code, "name_vi": c.name_vi, "name_en": c.name_en}
+
+
+def _unit(report: Report) -> dict[str, str]:
+    return {"code": report.unit.code, "name": report.unit.name}
+
+
+def _department(report: Report) -> dict[str, str]:
+    d = report.department
+    return {"code": d.code, "name_vi": d.name_vi, "name_en": d.name_en}
+
+
+def _status(report: Report) -> dict[str, str]:
+    return {"code": report.status, "name": Report.Status(report.status).label}
+
+
+def _public_location(report: Report) -> dict[str, float]:
+    return {
+        "lon": round(report.location.x, PUBLIC_DECIMALS),
+        "lat": round(report.location.y, PUBLIC_DECIMALS),
+    }
+
+
+class DuplicateOutput(serializers.Serializer):
+    """An open report nearby that may be the same problem (no personal data)."""
+
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    category = serializers.CharField()
+    reported_at = LocalDateTimeField()
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    distance_m = serializers.FloatField()
+
+
+class PhotoOutput(serializers.ModelSerializer):
+    """A photo as the public sees it: the EXIF-free copy and its thumbnail."""
+
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportPhoto
+        fields = ["url", "thumbnail_url", "width", "height", "of_resolution"]
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, photo: ReportPhoto) -> str:
+        return self._absolute(photo.image.url)
+
+    def get_thumbnail_url(self, photo: ReportPhoto) -> str:
+        return self._absolute(photo.thumbnail.url)
+
+
+class PhotoStaffOutput(PhotoOutput):
+    """A photo for staff: with the upload's size and digest and its GPS tags."""
+
+    gps = serializers.SerializerMethodField()
+    created_at = LocalDateTimeField()
+
+    class Meta(PhotoOutput.Meta):
+        fields = [
+            *PhotoOutput.Meta.fields,
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "gps",
+            "created_at",
+        ]
+
+    def get_gps(self, photo: ReportPhoto) -> dict[str, float] | None:
+        if photo.gps_lon is None or photo.gps_lat is None:
+            return None
+        return {"lon": photo.gps_lon, "lat": photo.gps_lat}
+
+
+# Citizen-facing ------------------------------------------------------------------
+
+
+def routing_json(report: Report) -> dict[str, Any] | None:
+    assignment = current_assignment(report)
+    if assignment is None:
+        return None
+    return {
+        "rule": assignment.rule,
+        "near_edge": assignment.near_edge,
+        "reason_vi": assignment.reason_vi,
+        "reason_en": assignment.reason_en,
+    }
+
+
+def submit_json(report: Report, duplicates: list, request) -> dict[str, Any]:
+    """The receipt for a submitted report; a replay gets the same."""
+    return {
+        "tracking_code": report.tracking_code,
+        "status": report.status,
+        "category": _category(report),
+        "unit": _unit(report),
+        "department": _department(report),
+        "urgent": report.urgent,
+        "reported_at": local_iso(report.reported_at),
+        "due_at": local_iso(report.due_at),
+        "routing": routing_json(report),
+        "duplicates": DuplicateOutput(duplicates, many=True).data,
+        "photos": PhotoOutput(
+            report.photos.all(), many=True, context={"request": request}
+        ).data,
+        "track_url": request.build_absolute_uri(
+            reverse("reports-track", kwargs={"code": report.tracking_code})
+        ),
+    }
+
+
+def track_json(report: Report, request) -> dict[str, Any]:
+    """What anyone holding the tracking code may read: never who reported it."""
+    return {
+        "tracking_code": report.tracking_code,
+        "status": _status(report),
+        "category": _category(report),
+        "unit": _unit(report),
+        "department": {
+            "name_vi": report.department.name_vi,
+            "name_en": report.department.name_en,
+        },
+        "location": _public_location(report),
+        "urgent": report.urgent,
+        "reported_at": local_iso(report.reported_at),
+        "due_at": local_iso(report.due_at),
+        "resolved_at": local_iso(report.resolved_at),
+        "closed_at": local_iso(report.closed_at),
+        "events": [
+            {
+                "kind": e.kind,
+                "status": e.to_status,
+                "note": e.note,
+                "at": local_iso(e.at),
+            }
+            for e in report.public_events
+        ],
+        "photos": PhotoOutput(
+            report.photos.all(), many=True, context={"request": request}
+        ).data,
+    }
+
+
+# Staff-facing --------------------------------------------------------------------
+
+
+class ReportFeatureOutput(GeoFeatureModelSerializer):
+    """A report as a GeoJSON Feature for staff. ``reporter`` is null unless the
+    reader may see the reporter's identity (context ``personal_ids``)."""
+
+    location = GeometryField(precision=PRECISION, read_only=True)
+    status = serializers.CharField()
+    category = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField()
+    reporter = serializers.SerializerMethodField()
+    photo_count = serializers.SerializerMethodField()
+    reported_at = LocalDateTimeField()
+    due_at = LocalDateTimeField()
+    created_at = LocalDateTimeField()
+    updated_at = LocalDateTimeField()
+
+    class Meta:
+        model = Report
+        geo_field = "location"
+        id_field = False  # the tracking code stays in properties; see below
+        fields = [
+            "tracking_code",
+            "status",
+            "category",
+            "unit",
+            "department",
+            "description",
+            "channel",
+            "urgent",
+            "accuracy_m",
+            "anonymous",
+            "reporter",
+            "photo_count",
+            "reported_at",
+            "due_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Report) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["id"] = instance.tracking_code  # a stable feature id for map clients
+        return data
+
+    def get_category(self, report: Report) -> dict[str, str]:
+        return _category(report)
+
+    def get_unit(self, report: Report) -> dict[str, str]:
+        return _unit(report)
+
+    def get_department(self, report: Report) -> dict[str, str]:
+        return _department(report)
+
+    def get_photo_count(self, report: Report) -> int:
+        count = getattr(report, "photo_count", None)
+        return count if count is not None else report.photos.count()
+
+    def get_reporter(self, report: Report) -> dict[str, str] | None:
+        if report.pk not in self.context.get("personal_ids", set()):
+            return None
+        return {
+            "name": report.reporter_name,
+            "phone": report.reporter_phone,
+            "email": report.reporter_email,
+        }
+
+
+def detail_json(report: Report, *, sees_personal: bool, request) -> dict[str, Any]:
+    """A report for staff: the feature with its routing decision, every event
+    (internal ones too) and the photos with their GPS tags."""
+    context = {"personal_ids": {report.pk} if sees_personal else set()}
+    data = ReportFeatureOutput(report, context=context).data
+    assignment = current_assignment(report)
+    props = data["properties"]
+    props["duplicate_of"] = (
+        report.duplicate_of.tracking_code if report.duplicate_of_id else None
+    )
+    props["rejection_reason"] = report.rejection_reason
+    props["rating"] = report.rating
+    props["escalated_at"] = local_iso(report.escalated_at)
+    props["resolved_at"] = local_iso(report.resolved_at)
+    props["closed_at"] = local_iso(report.closed_at)
+    props["assignment"] = (
+        {
+            "rule": assignment.rule,
+            "cause": assignment.cause,
+            "zone": (
+                {"id": assignment.zone.id, "name": assignment.zone.name}
+                if assignment.zone
+                else None
+            ),
+            "boundary_set": assignment.boundary_set.slug,
+            "near_edge": assignment.near_edge,
+            "edge_distance_m": assignment.edge_distance_m,
+            "outside_unit_m": assignment.outside_unit_m,
+            "candidates": assignment.candidates,
+            "reason_vi": assignment.reason_vi,
+            "reason_en": assignment.reason_en,
+            "decided_at": local_iso(assignment.decided_at),
+        }
+        if assignment
+        else None
+    )
+    props["events"] = [
+        {
+            "kind": e.kind,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor": e.actor.get_username() if e.actor else None,
+            "actor_role": e.actor_role,
+            "public": e.public,
+            "note": e.note,
+            "at": local_iso(e.at),
+        }
+        for e in report.events.all()
+    ]
+    props["photos"] = PhotoStaffOutput(
+        report.photos.all(), many=True, context={"request": request}
+    ).data
+    return data

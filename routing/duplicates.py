@@ -1,0 +1,110 @@
+"""Open reports that may be the same problem as a new one: near it, same category, recent.
+
+"Near" and "recent" are the category's ``duplicate_radius_m`` (metres, measured on
+the geography) and ``duplicate_window_days`` (before or after the moment asked
+about). The suggestions are shown to the citizen before and after sending, so they
+carry no personal data: no reporter, no description, only the tracking code, the
+status, the place to about 10 m and how far it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from geo.projections import degree_margin
+from routing.models import Category, Report
+
+MAX_SUGGESTIONS = 10
+# Four decimals of a degree: about 11 m, enough to recognise the place on a map.
+PUBLIC_DECIMALS = 4
+
+# The && prefilter on a box expanded by the radius uses the reports' GiST index on
+# location; the exact test and the distance are then in metres on the geography.
+_NEAR = """
+    SELECT r.tracking_code, r.status, r.reported_at,
+           ST_X(r.location), ST_Y(r.location),
+           ST_Distance(r.location::geography, p.pt::geography) AS distance_m
+    FROM routing_report r,
+         (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
+    WHERE r.category_id = %(category_id)s
+      AND r.status = ANY(%(open)s)
+      AND r.reported_at >= %(since)s AND r.reported_at <= %(until)s
+      AND r.id IS DISTINCT FROM %(exclude_id)s
+      AND r.location && ST_Expand(p.pt, %(dlon)s, %(dlat)s)
+      AND ST_DWithin(r.location::geography, p.pt::geography, %(radius)s)
+    ORDER BY distance_m, r.reported_at DESC, r.id
+    LIMIT %(limit)s
+"""
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    """An open report near the point, without personal data."""
+
+    tracking_code: str
+    status: str
+    category: str  # code
+    reported_at: dt.datetime
+    lon: float  # rounded to PUBLIC_DECIMALS
+    lat: float
+    distance_m: float
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["reported_at"] = timezone.localtime(self.reported_at).isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DuplicateSuggestion:
+        return cls(
+            **{**data, "reported_at": dt.datetime.fromisoformat(data["reported_at"])}
+        )
+
+
+def duplicates_near(
+    *,
+    lon: float,
+    lat: float,
+    category: Category,
+    at: dt.datetime | None = None,
+    exclude_id: int | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[DuplicateSuggestion]:
+    """Open reports of ``category`` within its radius and window of (lon, lat) at
+    ``at`` (default now), nearest first."""
+    at = at or timezone.now()
+    radius = float(category.duplicate_radius_m)
+    window = dt.timedelta(days=category.duplicate_window_days)
+    dlon, dlat = degree_margin(lat, radius)
+    params = {
+        "lon": lon,
+        "lat": lat,
+        "category_id": category.pk,
+        "open": list(Report.OPEN_STATUSES),
+        "since": at - window,
+        "until": at + window,
+        "exclude_id": exclude_id,
+        "dlon": dlon,
+        "dlat": dlat,
+        "radius": radius,
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_NEAR, params)
+        rows = cursor.fetchall()
+    return [
+        DuplicateSuggestion(
+            tracking_code=code,
+            status=status,
+            category=category.code,
+            reported_at=reported_at,
+            lon=round(x, PUBLIC_DECIMALS),
+            lat=round(y, PUBLIC_DECIMALS),
+            distance_m=round(float(distance), 1),
+        )
+        for code, status, reported_at, x, y, distance in rows
+    ]

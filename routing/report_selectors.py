@@ -1,0 +1,127 @@
+"""Read reports: the staff list and detail (scoped by role) and public tracking.
+
+Staff see what ``routing.roles.reports_visible_to`` allows, and reporter identity
+only where ``routing.roles.sees_personal_data`` does. Citizens reach one report by
+its tracking code, without any personal data (the API chooses the fields).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import Count, Prefetch, QuerySet
+
+from geo.coords import BBox
+from routing import lifecycle
+from routing.models import Assignment, Report, ReportEvent
+from routing.roles import reports_visible_to, role_of
+from routing.tracking import tracking_code_normalise
+
+
+def _with_names(reports: QuerySet[Report]) -> QuerySet[Report]:
+    return reports.select_related("category", "unit", "department")
+
+
+def reports_select(
+    *,
+    user: Any,
+    bbox: BBox | None = None,
+    category_ids: Sequence[int] = (),
+    statuses: Sequence[str] = (),
+    unit_code: str | None = None,
+    department_id: int | None = None,
+    reported_from: dt.datetime | None = None,
+    reported_before: dt.datetime | None = None,
+) -> QuerySet[Report]:
+    """The reports ``user`` may see, filtered, newest first.
+
+    ``bbox`` keeps the points inside or on the box (the location's GiST index does
+    the work); ``unit_code`` matches the unit's GSO code in every boundary set, so a
+    ward is found across versions that keep its code; ``reported_from`` is
+    inclusive, ``reported_before`` exclusive.
+    """
+    reports = reports_visible_to(user, Report.objects.all())
+    if bbox is not None:
+        box = Polygon.from_bbox(bbox.as_tuple())
+        box.srid = 4326
+        reports = reports.filter(location__intersects=box)
+    if category_ids:
+        reports = reports.filter(category_id__in=category_ids)
+    if statuses:
+        reports = reports.filter(status__in=statuses)
+    if unit_code:
+        reports = reports.filter(unit__code=unit_code)
+    if department_id is not None:
+        reports = reports.filter(department_id=department_id)
+    if reported_from is not None:
+        reports = reports.filter(reported_at__gte=reported_from)
+    if reported_before is not None:
+        reports = reports.filter(reported_at__lt=reported_before)
+    return (
+        _with_names(reports)
+        .annotate(photo_count=Count("photos"))
+        .order_by("-reported_at", "-id")
+    )
+
+
+def personal_data_ids(*, user: Any, reports: Iterable[Report]) -> set[int]:
+    """Ids of the reports whose reporter identity ``user`` may see: the rule of
+    ``routing.roles.sees_personal_data``, for a page of reports in one query."""
+    reports = list(reports)
+    if role_of(user) in {lifecycle.ADMIN, lifecycle.IOC_OPERATOR}:
+        return {r.pk for r in reports}
+    named = [r.pk for r in reports if not r.anonymous]
+    if not named:
+        return set()
+    visible = reports_visible_to(user, Report.objects.filter(pk__in=named))
+    return set(visible.values_list("pk", flat=True))
+
+
+def report_visible_get(*, user: Any, code: str) -> Report | None:
+    """One report by tracking code (as typed), if ``user`` may see it; with its
+    current assignment, every event and the photos."""
+    reports = reports_visible_to(user, Report.objects.all())
+    return (
+        _with_names(reports)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(is_current=True).select_related(
+                    "zone", "boundary_set"
+                ),
+                to_attr="current_assignments",
+            ),
+            Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+            "photos",
+        )
+        .filter(tracking_code=tracking_code_normalise(code))
+        .first()
+    )
+
+
+def report_public_get(*, code: str) -> Report | None:
+    """One report by tracking code (as typed) for the citizen: its public events and
+    photos prefetched."""
+    return (
+        _with_names(Report.objects.all())
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.filter(public=True),
+                to_attr="public_events",
+            ),
+            "photos",
+        )
+        .filter(tracking_code=tracking_code_normalise(code))
+        .first()
+    )
+
+
+def current_assignment(report: Report) -> Assignment | None:
+    found = getattr(report, "current_assignments", None)
+    if found is not None:
+        return found[0] if found else None
+    return report.assignments.filter(is_current=True).first()
