@@ -70,3 +70,10 @@ stop:
 
 clean: stop
 	rm -rf .data $(VENV)
+
+# Celery worker with the embedded beat (outbox sweep every 30 s, SLA escalation): one
+# such process per deployment runs beat (its schedule file under .data/); scale out with
+# more workers started without -B.
+.PHONY: worker
+worker: venv db
+	@mkdir -p .data && $(VENV)/bin/celery -A config worker -B -l info --concurrency 2 -s .data/celerybeat-schedule

@@ -14,3 +14,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 app = Celery("hientruong")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Autodiscovery imports each app's tasks.py; the outbox tasks live one package down.
+app.autodiscover_tasks(["routing.notifications"])

@@ -1,0 +1,135 @@
+"""Send one outbox row over its channel: e-mail, signed webhook or SMS.
+
+A sender returns when the message was accepted and raises :class:`DeliveryError` (or
+any other exception) when it was not; the task in ``routing.notifications.tasks``
+records the reason and retries. :class:`Undeliverable` marks failures that no retry
+can fix (an unknown channel, a recipient that is not a URL or a phone number), so the
+row is given up at once.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+from routing.models import Notification
+from routing.notifications.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
+from routing.notifications.sms import is_e164, sms_backend
+
+WEBHOOK_TIMEOUT_S = 5
+EMAIL_TIMEOUT_S = 30
+ERROR_BODY_CHARS = 200
+
+
+class DeliveryError(Exception):
+    """The channel refused or did not answer; worth another try later."""
+
+
+class Undeliverable(DeliveryError):
+    """The row can never be delivered as written; retrying will not help."""
+
+
+def notification_send(*, notification: Notification) -> None:
+    """Deliver ``notification`` over its channel, or raise."""
+    sender = SENDERS.get(notification.channel)
+    if sender is None:
+        raise Undeliverable(f"unknown channel {notification.channel!r}")
+    sender(notification)
+
+
+def email_send(notification: Notification) -> None:
+    """Send the subject and body (Vietnamese first, English below) as one e-mail."""
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_TIMEOUT_S)
+    message = EmailMessage(
+        subject=notification.subject,
+        body=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        headers={
+            "Content-Language": "vi, en",
+            DELIVERY_HEADER: str(notification.pk),
+        },
+        connection=connection,
+    )
+    if message.send() != 1:
+        raise DeliveryError("the e-mail backend accepted no message")
+
+
+def webhook_body(notification: Notification) -> bytes:
+    """The JSON body: ``id`` and ``event`` first, then the rest of the payload."""
+    payload = notification.payload or {}
+    document = {
+        "id": notification.pk,
+        "event": payload.get("event", ""),
+        **{k: v for k, v in payload.items() if k not in ("id", "event")},
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer other than 2xx: a failure, not a second POST."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def webhook_send(notification: Notification) -> None:
+    """POST the signed JSON body; any answer but 2xx is a failure with its reason."""
+    url = notification.recipient
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise Undeliverable(f"webhook URL is not http(s): {url!r}")
+    body = webhook_body(notification)
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "HienTruong-Webhook/1",
+            SIGNATURE_HEADER: signature(body, settings.WEBHOOK_SIGNING_SECRET),
+            DELIVERY_HEADER: str(notification.pk),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_S):
+            pass  # urllib raises HTTPError for every status outside 2xx
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code} {exc.reason}{_excerpt(exc)}") from exc
+    except urllib.error.URLError as exc:  # refused, DNS, TLS, timeout while connecting
+        raise DeliveryError(f"{url}: {exc.reason}") from exc
+    except (OSError, http.client.HTTPException) as exc:  # timeout, reset, garbage
+        raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+
+
+def _excerpt(response: urllib.error.HTTPError) -> str:
+    try:
+        text = response.read(ERROR_BODY_CHARS).decode(errors="replace").strip()
+    except OSError:
+        return ""
+    return f": {text}" if text else ""
+
+
+def sms_send(notification: Notification) -> None:
+    """Send the body (or the subject when there is no body) through SMS_BACKEND."""
+    if not is_e164(notification.recipient):
+        raise Undeliverable(f"not an E.164 number: {notification.recipient!r}")
+    sms_backend().send(
+        notification.recipient, notification.body or notification.subject
+    )
+
+
+SENDERS: dict[str, Callable[[Notification], None]] = {
+    Notification.Channel.EMAIL: email_send,
+    Notification.Channel.WEBHOOK: webhook_send,
+    Notification.Channel.SMS: sms_send,
+}
