@@ -1,1 +1,32 @@
-urlpatterns: list = []
+"""Report workflow endpoints, addressed by tracking code (see workflow_views)."""
+
+from django.urls import path
+
+from api.reports import workflow_views as views
+
+urlpatterns = [
+    path(
+        "track/<str:code>/rating",
+        views.ReportRateApi.as_view(),
+        name="report-rating",
+    ),
+    path(
+        "<str:code>/transitions",
+        views.ReportTransitionApi.as_view(),
+        name="report-transitions",
+    ),
+    path("<str:code>/events", views.ReportEventListApi.as_view(), name="report-events"),
+    path(
+        "<str:code>/comments", views.ReportCommentApi.as_view(), name="report-comments"
+    ),
+    path(
+        "<str:code>/reassign", views.ReportReassignApi.as_view(), name="report-reassign"
+    ),
+    path(
+        "<str:code>/location", views.ReportLocationApi.as_view(), name="report-location"
+    ),
+    path(
+        "<str:code>/category", views.ReportCategoryApi.as_view(), name="report-category"
+    ),
+    path("<str:code>/merge", views.ReportMergeApi.as_view(), name="report-merge"),
+]

@@ -1,0 +1,390 @@
+"""Report workflow API: status changes, events, comments, manual routing, merges,
+and the citizen's rating.
+
+Staff endpoints need a signed-in user with a staff role (session or Basic auth) and
+address a report by its tracking code within the reports the user may see
+(``routing.roles.reports_visible_to``): another department's report is a 404, not
+a 403, so codes cannot be probed. The rating is public, by tracking code. Views
+parse input and call ``routing.workflow``; its refusals arrive as bilingual errors
+with their status (400, 403, 409).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ApiError
+from api.routing.permissions import NotLoggedIn
+from api.routing.serializers import category_get, input_errors, request_object
+from geo.coords import parse_lon_lat
+from routing import lifecycle, workflow
+from routing.models import Assignment, Department, Report, ReportEvent
+from routing.roles import reports_visible_to, role_of
+from routing.tracking import tracking_code_normalise
+
+
+class StaffOnly(BasePermission):
+    """A signed-in user acting in a staff role."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if user is None or not user.is_authenticated:
+            raise NotLoggedIn(
+                "not_authenticated",
+                "Cần đăng nhập bằng tài khoản cán bộ.",
+                "Sign in with a staff account.",
+                status_code=status.HTTP_401_UNAUTHORIZED,
+            )
+        if not user.is_active or role_of(user) not in lifecycle.STAFF_ROLES:
+            raise ApiError(
+                "permission_denied",
+                "Tài khoản này không có vai trò cán bộ.",
+                "This account has no staff role.",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        return True
+
+
+def _not_found(code: str, field: str | None = None) -> ApiError:
+    return ApiError(
+        "report_not_found",
+        f"Không tìm thấy phản ánh {code[:20]}.",
+        f"There is no report {code[:20]}.",
+        field=field,
+        status_code=status.HTTP_400_BAD_REQUEST if field else status.HTTP_404_NOT_FOUND,
+    )
+
+
+def report_visible(request: Request, raw_code: str, field: str | None = None):
+    """The report with this tracking code among those the user may see; a 404 (a
+    400 naming ``field`` for a code given in the body) otherwise."""
+    code = tracking_code_normalise(raw_code or "")
+    report = (
+        reports_visible_to(request.user)
+        .select_related("category", "department", "unit", "duplicate_of")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if report is None:
+        raise _not_found(code, field)
+    return report
+
+
+def _valid(serializer_class, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request_object(request))
+    if not serializer.is_valid():
+        raise input_errors(serializer.errors)
+    return serializer.validated_data
+
+
+class ReportStateOutput(serializers.Serializer):
+    """Where a report stands, for staff: status, handler, deadline and next steps."""
+
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+    category = serializers.CharField(source="category.code")
+    department = serializers.CharField(source="department.code")
+    department_name_vi = serializers.CharField(source="department.name_vi")
+    department_name_en = serializers.CharField(source="department.name_en")
+    unit = serializers.CharField(source="unit.code")
+    lon = serializers.FloatField(source="location.x")
+    lat = serializers.FloatField(source="location.y")
+    reported_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    duplicate_of = serializers.CharField(
+        source="duplicate_of.tracking_code", allow_null=True, default=None
+    )
+    rejection_reason = serializers.CharField()
+    rating = serializers.CharField()
+    overdue = serializers.SerializerMethodField()
+    due_soon = serializers.SerializerMethodField()
+    next = serializers.SerializerMethodField()
+
+    def to_representation(self, report: Report) -> dict[str, Any]:
+        self._flags = workflow.sla_flags(report)
+        return super().to_representation(report)
+
+    def get_overdue(self, report: Report) -> bool:
+        return self._flags.overdue
+
+    def get_due_soon(self, report: Report) -> bool:
+        return self._flags.due_soon
+
+    def get_next(self, report: Report) -> list[str]:
+        """The statuses the requesting user may move the report to."""
+        role = role_of(self.context["request"].user) or ""
+        return lifecycle.next_statuses(report.status, role)
+
+
+class EventOutput(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReportEvent
+        fields = [
+            "id",
+            "kind",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_role",
+            "public",
+            "note",
+            "data",
+            "at",
+        ]
+
+
+class AssignmentOutput(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "rule",
+            "cause",
+            "department",
+            "unit",
+            "zone",
+            "near_edge",
+            "edge_distance_m",
+            "reason_vi",
+            "reason_en",
+            "decided_by",
+            "note",
+            "decided_at",
+        ]
+
+
+class ReportRoutedOutput(ReportStateOutput):
+    """The report after a routing change, with the assignment that made it."""
+
+    assignment = serializers.SerializerMethodField()
+
+    @extend_schema_field(AssignmentOutput)
+    def get_assignment(self, report: Report) -> dict[str, Any]:
+        return AssignmentOutput(self.context["assignment"]).data
+
+
+def _state(request: Request, report: Report) -> Response:
+    report = Report.objects.select_related(
+        "category", "department", "unit", "duplicate_of"
+    ).get(pk=report.pk)
+    return Response(ReportStateOutput(report, context={"request": request}).data)
+
+
+def _routed(request: Request, assignment: Assignment) -> Response:
+    report = Report.objects.select_related(
+        "category", "department", "unit", "duplicate_of"
+    ).get(pk=assignment.report_id)
+    context = {"request": request, "assignment": assignment}
+    return Response(ReportRoutedOutput(report, context=context).data)
+
+
+class ReportTransitionApi(APIView):
+    """Move a report to another status, as the workflow table allows your role."""
+
+    permission_classes = [StaffOnly]
+
+    class TransitionInput(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Report.Status.values)
+        note = serializers.CharField(
+            max_length=4000, allow_blank=True, default="", trim_whitespace=True
+        )
+        public = serializers.BooleanField(default=True)
+        reason = serializers.CharField(max_length=20, allow_blank=True, default="")
+        duplicate_of = serializers.CharField(
+            max_length=20, allow_blank=True, default=""
+        )
+
+    @extend_schema(request=TransitionInput, responses={200: ReportStateOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        data = _valid(self.TransitionInput, request)
+        duplicate_of = None
+        if data["duplicate_of"]:
+            duplicate_of = report_visible(
+                request, data["duplicate_of"], field="duplicate_of"
+            )
+        report = workflow.report_transition(
+            report=report,
+            to_status=data["to"],
+            actor=request.user,
+            note=data["note"],
+            public=data["public"],
+            reason=data["reason"],
+            duplicate_of=duplicate_of,
+        )
+        return _state(request, report)
+
+
+class ReportEventListApi(APIView):
+    """Everything that happened to a report, internal steps included (staff)."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(responses={200: EventOutput(many=True)})
+    def get(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        events = report.events.select_related("actor").order_by("at", "id")
+        return Response(EventOutput(events, many=True).data)
+
+
+class ReportCommentApi(APIView):
+    """Add a note; public notes (default: internal) are sent to the citizen."""
+
+    permission_classes = [StaffOnly]
+
+    class CommentInput(serializers.Serializer):
+        note = serializers.CharField(max_length=4000)
+        public = serializers.BooleanField(default=False)
+
+    @extend_schema(request=CommentInput, responses={201: EventOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        data = _valid(self.CommentInput, request)
+        event = workflow.report_comment(
+            report=report, actor=request.user, note=data["note"], public=data["public"]
+        )
+        return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+class ReportReassignApi(APIView):
+    """Hand a report to another department by hand, saying why (operations centre)."""
+
+    permission_classes = [StaffOnly]
+
+    class ReassignInput(serializers.Serializer):
+        department = serializers.CharField(max_length=60)
+        note = serializers.CharField(max_length=4000)
+
+        def validate_department(self, code: str) -> Department:
+            department = Department.objects.filter(code=code.strip()).first()
+            if department is None:
+                raise ApiError(
+                    "unknown_department",
+                    f"Không có cơ quan xử lý với mã '{code[:60]}'.",
+                    f"No department has the code '{code[:60]}'.",
+                    field="department",
+                )
+            return department
+
+    @extend_schema(request=ReassignInput, responses={200: ReportRoutedOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        data = _valid(self.ReassignInput, request)
+        assignment = workflow.report_reassign(
+            report=report,
+            actor=request.user,
+            department=data["department"],
+            note=data["note"],
+        )
+        return _routed(request, assignment)
+
+
+class ReportLocationApi(APIView):
+    """Move a report's pin and route it again (operations centre)."""
+
+    permission_classes = [StaffOnly]
+
+    class LocationInput(serializers.Serializer):
+        lon = serializers.FloatField()
+        lat = serializers.FloatField()
+
+    @extend_schema(request=LocationInput, responses={200: ReportRoutedOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        body = request_object(request)
+        point = parse_lon_lat(body.get("lon"), body.get("lat"))
+        assignment = workflow.report_move_pin(
+            report=report, actor=request.user, lon=point.lon, lat=point.lat
+        )
+        return _routed(request, assignment)
+
+
+class ReportCategoryApi(APIView):
+    """Change a report's category, route it again and reset its deadline
+    (operations centre)."""
+
+    permission_classes = [StaffOnly]
+
+    class CategoryInput(serializers.Serializer):
+        category = serializers.CharField(max_length=20)
+
+    @extend_schema(request=CategoryInput, responses={200: ReportRoutedOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        data = _valid(self.CategoryInput, request)
+        assignment = workflow.report_change_category(
+            report=report,
+            actor=request.user,
+            category=category_get(data["category"].strip()),
+        )
+        return _routed(request, assignment)
+
+
+class ReportMergeApi(APIView):
+    """Mark a report a duplicate of another open report of the same category."""
+
+    permission_classes = [StaffOnly]
+
+    class MergeInput(serializers.Serializer):
+        into = serializers.CharField(max_length=20)
+        note = serializers.CharField(max_length=4000, allow_blank=True, default="")
+
+    @extend_schema(request=MergeInput, responses={200: ReportStateOutput})
+    def post(self, request: Request, code: str) -> Response:
+        report = report_visible(request, code)
+        data = _valid(self.MergeInput, request)
+        into = report_visible(request, data["into"], field="into")
+        report = workflow.report_merge(
+            report=report, into=into, actor=request.user, note=data["note"]
+        )
+        return _state(request, report)
+
+
+class ReportRateApi(APIView):
+    """The citizen rates a resolved report by its tracking code: satisfied or
+    acceptable closes it; dissatisfied with ``reopen`` (and a note) reopens it."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class RatingInput(serializers.Serializer):
+        rating = serializers.ChoiceField(choices=Report.Rating.values)
+        note = serializers.CharField(max_length=4000, allow_blank=True, default="")
+        reopen = serializers.BooleanField(default=False)
+
+    class RatingOutput(serializers.Serializer):
+        tracking_code = serializers.CharField()
+        status = serializers.CharField()
+        rating = serializers.CharField()
+        rated_at = serializers.DateTimeField()
+
+    @extend_schema(request=RatingInput, responses={200: RatingOutput})
+    def post(self, request: Request, code: str) -> Response:
+        code = tracking_code_normalise(code)
+        report = Report.objects.filter(tracking_code=code).first()
+        if report is None:
+            raise _not_found(code)
+        data = _valid(self.RatingInput, request)
+        report = workflow.report_rate(
+            report=report,
+            rating=data["rating"],
+            note=data["note"],
+            reopen=data["reopen"],
+        )
+        return Response(self.RatingOutput(report).data)

@@ -1,0 +1,84 @@
+"""manage.py staff_create USERNAME --role ROLE [--department CODE] [--unit CODE]
+[--password …] [--email …]: create or update a staff account and its role.
+
+The role lives on the user's StaffProfile (``routing.roles``). Department officers
+need a department, unit officers a unit (GSO code, as in every boundary set that
+keeps it). Routing officers also join the ``routing_officer`` group that the zone
+API checks. Running it again for the same user changes the role; the password only
+changes when ``--password`` is given (a new user without one cannot log in until it
+is set, e.g. with ``manage.py changepassword``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from boundaries.models import AdminUnit
+from routing.models import Department, StaffProfile
+
+ROLE = StaffProfile.Role
+ROUTING_OFFICER_GROUP = "routing_officer"  # made by migration 0002
+
+
+class Command(BaseCommand):
+    help = "Create or update a staff user with a role (and department or unit)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=ROLE.values)
+        parser.add_argument("--department", help="Department code, e.g. dh-qldt.")
+        parser.add_argument("--unit", help="Unit GSO code, e.g. 18880.")
+        parser.add_argument("--password")
+        parser.add_argument("--email", default="")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **opts: Any) -> None:
+        role = opts["role"]
+        department = self._department(opts["department"])
+        unit_code = (opts["unit"] or "").strip()
+        if role == ROLE.DEPARTMENT_OFFICER and department is None:
+            raise CommandError("A department officer needs --department CODE.")
+        if role == ROLE.UNIT_OFFICER and not unit_code:
+            raise CommandError("A unit officer needs --unit CODE.")
+        if unit_code and not AdminUnit.objects.filter(code=unit_code).exists():
+            raise CommandError(f"No unit has the code {unit_code!r}.")
+
+        user, created = get_user_model().objects.get_or_create(
+            username=opts["username"]
+        )
+        user.is_staff = True
+        if opts["email"]:
+            user.email = opts["email"]
+        if opts["password"]:
+            user.set_password(opts["password"])
+        elif created:
+            user.set_unusable_password()
+        user.save()
+        StaffProfile.objects.update_or_create(
+            user=user,
+            defaults={"role": role, "department": department, "unit_code": unit_code},
+        )
+        group, _ = Group.objects.get_or_create(name=ROUTING_OFFICER_GROUP)
+        if role == ROLE.ROUTING_OFFICER:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+
+        where = department.code if department else unit_code or "-"
+        self.stdout.write(
+            f"{'Created' if created else 'Updated'} {user.username}: {role} ({where})"
+            + ("" if opts["password"] or not created else "; no password set")
+        )
+
+    def _department(self, code: str | None) -> Department | None:
+        if not code:
+            return None
+        department = Department.objects.filter(code=code).first()
+        if department is None:
+            raise CommandError(f"No department has the code {code!r}.")
+        return department

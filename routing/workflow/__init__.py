@@ -1,0 +1,53 @@
+"""The report workflow: status changes, comments, manual routing, ratings, merges, SLA.
+
+Every service here is one transaction. It locks the report row (``SELECT … FOR
+UPDATE``), so two officers acting at once are serialised and the second sees the
+first one's status; it leaves a :class:`~routing.models.ReportEvent` with the actor
+and the role they acted in; and a change the citizen may see writes its outbox rows
+(``routing.notifications.outbox``) in the same transaction.
+
+Who may do what comes from ``routing.lifecycle.TRANSITIONS`` and the actor's
+StaffProfile (``routing.roles.role_of``). ``actor=None`` is the system (the engine,
+scheduled jobs); citizens are not users and act only through :func:`report_rate`,
+by tracking code. Refusals are bilingual errors carrying their HTTP status: 403 for
+a role or a department that may not act, 409 for a step the workflow does not have
+or a report in the wrong state, 400 for missing or invalid input.
+"""
+
+from routing.workflow.assignments import (
+    report_change_category,
+    report_move_pin,
+    report_reassign,
+)
+from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
+from routing.workflow.sla import (
+    SlaFlags,
+    reports_due_soon,
+    reports_escalate,
+    reports_overdue,
+    sla_flags,
+)
+from routing.workflow.status import (
+    report_comment,
+    report_merge,
+    report_rate,
+    report_transition,
+)
+
+__all__ = [
+    "SlaFlags",
+    "WorkflowConflict",
+    "WorkflowError",
+    "WorkflowForbidden",
+    "report_change_category",
+    "report_comment",
+    "report_merge",
+    "report_move_pin",
+    "report_rate",
+    "report_reassign",
+    "report_transition",
+    "reports_due_soon",
+    "reports_escalate",
+    "reports_overdue",
+    "sla_flags",
+]

@@ -1,0 +1,255 @@
+"""Status changes, merges, comments and the citizen's rating."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from routing import lifecycle
+from routing.deadlines import due_at
+from routing.events import event_record
+from routing.models import Report, ReportEvent
+from routing.notifications.outbox import notify_assignment, notify_public_event
+from routing.roles import reports_visible_to
+from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
+from routing.workflow.guards import (
+    COMMENT_ROLES,
+    WORKFLOW_ROLES,
+    Actor,
+    S,
+    acting_role,
+    check_duplicate_target,
+    lock,
+    require_note,
+    require_own_department,
+    require_role,
+    status_label,
+)
+
+
+def _status_change(
+    *,
+    report: Report,
+    to_status: str,
+    actor: Actor,
+    role: str,
+    note: str = "",
+    public: bool = True,
+    reason: str = "",
+    into: Report | None = None,
+    kind: str = ReportEvent.Kind.STATUS,
+    data: dict | None = None,
+) -> ReportEvent:
+    """Check and apply one step of the table to a locked report."""
+    current = report.status
+    if role not in WORKFLOW_ROLES:
+        raise WorkflowForbidden(
+            "role_comments_only",
+            "Vai trò của bạn chỉ được ghi chú, không được đổi trạng thái.",
+            f"The role '{role}' may comment but not change a report's status.",
+        )
+    step = lifecycle.step(current, to_status)
+    if step is None:
+        raise WorkflowConflict(
+            "impossible_transition",
+            f"Không thể chuyển từ «{status_label(current)}» sang «{status_label(to_status)}».",
+            f"A report cannot go from {current} to {to_status}.",
+            field="to",
+            extra={"status": current},
+        )
+    if role not in step.roles:
+        raise WorkflowForbidden(
+            "role_not_allowed",
+            f"Vai trò của bạn không được chuyển từ «{status_label(current)}» sang "
+            f"«{status_label(to_status)}».",
+            f"The role '{role}' may not move a report from {current} to {to_status}.",
+        )
+    require_own_department(report, actor, role)
+    note = (note or "").strip()
+    if step.needs_note:
+        note = require_note(note)
+        if not public:
+            raise WorkflowError(
+                "note_must_be_public",
+                "Bước này cần một ghi chú công khai cho người dân.",
+                "This step needs a note the citizen can read (public).",
+                field="public",
+            )
+    if step.needs_reason and reason not in Report.RejectionReason.values:
+        raise WorkflowError(
+            "reason_required",
+            "Cần chọn lý do từ chối: " + ", ".join(Report.RejectionReason.values),
+            "Choose a rejection reason: " + ", ".join(Report.RejectionReason.values),
+            field="reason",
+        )
+    data = dict(data or {})
+    if step.needs_duplicate_of:
+        into = check_duplicate_target(report, into, actor, role)
+        report.duplicate_of = into
+        data["duplicate_of"] = into.tracking_code
+        kind = ReportEvent.Kind.MERGE
+        note = note or (
+            f"Trùng với phản ánh {into.tracking_code} "
+            f"(duplicate of {into.tracking_code})."
+        )
+    else:
+        into = None  # only a step to "duplicate" names another report
+    if step.needs_reason:
+        report.rejection_reason = reason
+        data["reason"] = reason
+
+    now = timezone.now()
+    report.status = to_status
+    if to_status == S.RESOLVED:
+        report.resolved_at = now
+    elif to_status in {S.CLOSED, S.REJECTED, S.DUPLICATE}:
+        report.closed_at = now
+    elif to_status == S.REOPENED:
+        # A new handling round: a new deadline from now, which may escalate again.
+        report.resolved_at = report.closed_at = report.escalated_at = None
+        report.due_at = due_at(
+            category=report.category, start=now, urgent=report.urgent
+        )
+    report.save()
+    event = event_record(
+        report=report,
+        kind=kind,
+        actor=actor,
+        role=role,
+        from_status=current,
+        to_status=to_status,
+        public=public,
+        note=note,
+        data=data,
+    )
+    if into is not None:
+        event_record(
+            report=into,
+            kind=ReportEvent.Kind.MERGE,
+            actor=actor,
+            role=role,
+            public=False,
+            data={"merged": report.tracking_code},
+        )
+    if public:
+        notify_public_event(report=report, event=event)
+    if to_status == S.ASSIGNED:
+        current_assignment = report.assignments.filter(is_current=True).first()
+        if current_assignment is not None:
+            notify_assignment(report=report, assignment=current_assignment)
+    return event
+
+
+@transaction.atomic
+def report_transition(
+    *,
+    report: Report,
+    to_status: str,
+    actor: Actor,
+    note: str = "",
+    public: bool = True,
+    reason: str = "",
+    duplicate_of: Report | None = None,
+) -> Report:
+    """Move ``report`` to ``to_status`` as ``actor`` (None: the system), if the
+    workflow lets the actor's role take that step. Returns the updated report."""
+    role = acting_role(actor)
+    if duplicate_of is not None:
+        report, duplicate_of = lock(report, duplicate_of)
+    else:
+        (report,) = lock(report)
+    _status_change(
+        report=report,
+        to_status=to_status,
+        actor=actor,
+        role=role,
+        note=note,
+        public=public,
+        reason=reason,
+        into=duplicate_of,
+    )
+    return report
+
+
+def report_merge(
+    *, report: Report, into: Report, actor: Actor, note: str = ""
+) -> Report:
+    """Mark ``report`` a duplicate of ``into`` (open, same category); both get an
+    event, the citizen of ``report`` is told which report carries on."""
+    return report_transition(
+        report=report,
+        to_status=S.DUPLICATE,
+        actor=actor,
+        note=note,
+        duplicate_of=into,
+    )
+
+
+@transaction.atomic
+def report_comment(
+    *, report: Report, actor: Actor, note: str, public: bool
+) -> ReportEvent:
+    """A note from a staff member who can see the report; a public one is sent to
+    the citizen."""
+    role = acting_role(actor)
+    require_role(role, COMMENT_ROLES)
+    (report,) = lock(report)
+    if not reports_visible_to(actor, Report.objects.filter(pk=report.pk)).exists():
+        raise WorkflowForbidden(
+            "not_your_report",
+            "Bạn không phụ trách phản ánh này.",
+            "This report is not in your area or department.",
+        )
+    event = event_record(
+        report=report,
+        kind=ReportEvent.Kind.COMMENT,
+        actor=actor,
+        role=role,
+        public=public,
+        note=require_note(note),
+    )
+    if public:
+        notify_public_event(report=report, event=event)
+    return event
+
+
+@transaction.atomic
+def report_rate(
+    *, report: Report, rating: str, note: str = "", reopen: bool = False
+) -> Report:
+    """The citizen rates a resolved report: satisfied or acceptable closes it;
+    dissatisfied closes it too unless ``reopen`` (which needs a note saying what is
+    still wrong) sends it back to the department."""
+    (report,) = lock(report)
+    if rating not in Report.Rating.values:
+        raise WorkflowError(
+            "invalid_rating",
+            "Đánh giá phải là: " + ", ".join(Report.Rating.values),
+            "The rating must be one of: " + ", ".join(Report.Rating.values),
+            field="rating",
+        )
+    if reopen and rating != Report.Rating.DISSATISFIED:
+        raise WorkflowError(
+            "reopen_needs_dissatisfied",
+            "Chỉ mở lại phản ánh khi không hài lòng.",
+            "Only a dissatisfied rating can reopen a report.",
+            field="reopen",
+        )
+    if report.status != S.RESOLVED:
+        raise WorkflowConflict(
+            "not_resolved",
+            "Chỉ đánh giá được phản ánh đã xử lý xong.",
+            "Only a resolved report can be rated.",
+        )
+    report.rating = rating
+    report.rated_at = timezone.now()
+    _status_change(
+        report=report,
+        to_status=S.REOPENED if reopen else S.CLOSED,
+        actor=None,
+        role=lifecycle.CITIZEN,
+        note=note,
+        kind=ReportEvent.Kind.RATING,
+        data={"rating": rating},
+    )
+    return report
