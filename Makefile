@@ -38,6 +38,8 @@ migrate: venv db
 fixtures: migrate
 	@$(PY) manage.py boundaries_load_fixtures
 	@$(PY) manage.py routing_load_fixtures
+	@$(PY) manage.py open311_load_fixtures
+	@$(PY) manage.py open311_key_create "Demo (không dùng thật / demo only)" --demo >/dev/null
 
 demo: fixtures
 	@echo ""

@@ -55,29 +55,63 @@ def parse_bounded(
 _SPACE_OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
 
 
-def parse_moment(raw: str | None, field: str = "at") -> dt.datetime:
-    """An aware datetime from ISO text or a date (local midnight); now when absent."""
-    if raw is None or raw.strip() == "":
-        return timezone.now()
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _read_moment(raw: str, field: str) -> tuple[dt.datetime, bool]:
+    """(aware datetime, whether only a date was given) from ISO datetime, ISO date or
+    dd/mm/yyyy text; a date means its local midnight."""
     text = _SPACE_OFFSET.sub(r"\1+\2", raw.strip())
+    day: dt.date | None = None
+    moment: dt.datetime | None = None
     try:
-        moment = dateparse.parse_datetime(text)
-        day = None if moment else dateparse.parse_date(text)
+        # Python 3.11 reads a bare ISO date as a datetime: look for it first.
+        if _ISO_DATE.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+        else:
+            moment = dateparse.parse_datetime(text)
     except ValueError:
-        moment = day = None
+        pass
     if moment is None and day is None:
         try:
             day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
         except ValueError:
             raise ApiError(
                 "bad_datetime",
-                f"Thời điểm '{text[:40]}' không hợp lệ: dùng yyyy-mm-ddThh:mm(+07:00) "
-                "hoặc một ngày.",
-                f"'{text[:40]}' is not a moment: use yyyy-mm-ddThh:mm(+07:00) or a date.",
+                f"Thời điểm '{text[:40]}' không hợp lệ: dùng dd/mm/yyyy, yyyy-mm-dd "
+                "hoặc yyyy-mm-ddThh:mm+07:00.",
+                f"'{text[:40]}' is not a date or moment: use dd/mm/yyyy, yyyy-mm-dd "
+                "or yyyy-mm-ddThh:mm+07:00.",
                 field=field,
             ) from None
     if moment is None:
-        moment = dt.datetime.combine(day, dt.time())
+        assert day is not None
+        return timezone.make_aware(dt.datetime.combine(day, dt.time())), True
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    return moment, False
+
+
+def parse_moment(raw: str | None, field: str = "at") -> dt.datetime:
+    """An aware datetime from ISO text or a date (local midnight); now when absent."""
+    if raw is None or raw.strip() == "":
+        return timezone.now()
+    return _read_moment(raw, field)[0]
+
+
+def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
+    """A range bound; None when absent. The end is exclusive: a date as the end means
+    the next day's local midnight (so from=01/07/2025&to=01/07/2025 is that day), a
+    datetime as the end is inclusive (one microsecond is added)."""
+    if raw is None or raw.strip() == "":
+        return None
+    moment, is_date = _read_moment(raw, field)
+    if not end:
+        return moment
+    if is_date:
+        return timezone.make_aware(
+            dt.datetime.combine(
+                timezone.localtime(moment).date() + dt.timedelta(days=1), dt.time()
+            )
+        )
+    return moment + dt.timedelta(microseconds=1)

@@ -22,7 +22,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from api.errors import ApiError
-from api.params import parse_bounded
+from api.params import parse_bound, parse_bounded
 from api.reports.serializers import (
     DuplicateOutput,
     PhotoOutput,
@@ -30,7 +30,6 @@ from api.reports.serializers import (
     ReportFeatureOutput,
     ReportSubmitInput,
     detail_json,
-    parse_bound,
     submit_json,
     track_json,
 )

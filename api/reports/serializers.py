@@ -15,12 +15,11 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import dateparse, timezone
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from api.errors import ApiError
 from api.routing.serializers import category_get
 from routing.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
@@ -38,44 +37,6 @@ class LocalDateTimeField(serializers.DateTimeField):
 
     def to_representation(self, value):
         return local_iso(value)
-
-
-def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
-    """A range bound from ISO datetime, ISO date or dd/mm/yyyy text; None when absent.
-
-    A date as the start means its local midnight; as the end, the next day's local
-    midnight (the end is exclusive), so from=01/07/2025&to=01/07/2025 is that day.
-    A datetime as the end is inclusive (one microsecond is added).
-    """
-    if raw is None or raw.strip() == "":
-        return None
-    text = raw.strip().replace(" ", "+") if "T" in raw else raw.strip()
-    moment = day = None
-    try:
-        moment = dateparse.parse_datetime(text)
-        if moment is None:
-            day = dateparse.parse_date(text)
-    except ValueError:
-        pass
-    if moment is None and day is None:
-        try:
-            day = dt.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            raise ApiError(
-                "bad_date",
-                f"'{text[:40]}' không phải ngày hay thời điểm: dùng dd/mm/yyyy, "
-                "yyyy-mm-dd hoặc yyyy-mm-ddThh:mm+07:00.",
-                f"'{text[:40]}' is not a date or moment: use dd/mm/yyyy, yyyy-mm-dd "
-                "or yyyy-mm-ddThh:mm+07:00.",
-                field=field,
-            ) from None
-    if moment is not None:
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment + dt.timedelta(microseconds=1) if end else moment
-    if end:
-        day = day + dt.timedelta(days=1)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 # Input ---------------------------------------------------------------------------

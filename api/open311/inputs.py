@@ -1,0 +1,235 @@
+"""Parse Open311 arguments into typed values, or raise the spec's errors.
+
+"Optional" in the spec means an empty argument is the same as a missing one, so
+every parser treats "" like None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import dateparse, timezone
+
+from api.open311.errors import bad_request, not_found
+from geo.coords import LonLat, check_lon_lat, parse_number
+from geo.errors import GeoInputError
+from routing.models import Category
+from routing.tracking import tracking_code_normalise
+
+# Quảng Trị's GSO code and its name; an empty jurisdiction_id is ours too (the
+# endpoint serves one jurisdiction, so the spec lets clients leave it out).
+JURISDICTIONS = {"44", "quangtri"}
+MAX_SPAN = dt.timedelta(days=90)
+MAX_MEDIA_URL = 1000
+_URL = URLValidator(schemes=["http", "https"])
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# A "+07:00" offset sent unencoded in a query string arrives as " 07:00".
+_SPACE_OFFSET = re.compile(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
+
+
+def blank(raw: str | None) -> bool:
+    return raw is None or str(raw).strip() == ""
+
+
+def jurisdiction_check(raw: str | None) -> None:
+    if blank(raw) or str(raw).strip().lower() in JURISDICTIONS:
+        return
+    shown = str(raw).strip()[:60]
+    raise not_found(
+        f"Không tìm thấy jurisdiction_id '{shown}': máy chủ này phục vụ tỉnh Quảng "
+        "Trị (jurisdiction_id=44 hoặc quangtri, hoặc để trống).",
+        f"jurisdiction_id '{shown}' was not found: this endpoint serves Quảng Trị "
+        "province (jurisdiction_id=44 or quangtri, or leave it out).",
+    )
+
+
+def codes_parse(raw: str | None) -> list[str]:
+    """A comma-delimited list, blanks dropped."""
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def request_ids_parse(raw: str | None) -> list[str]:
+    return [tracking_code_normalise(code) for code in codes_parse(raw)]
+
+
+def categories_parse(raw: str | None) -> list[int]:
+    """Ids of the categories named by a service_code filter (inactive ones too: old
+    requests keep their service)."""
+    codes = codes_parse(raw)
+    if not codes:
+        return []
+    found = {
+        c.code.upper(): c.pk
+        for c in Category.objects.filter(code__in=codes + [c.upper() for c in codes])
+    }
+    unknown = [code for code in codes if code.upper() not in found]
+    if unknown:
+        shown = ", ".join(unknown)[:80]
+        raise bad_request(
+            f"Không có dịch vụ (service_code) {shown}; xem services.xml.",
+            f"Unknown service_code {shown}; see services.xml.",
+        )
+    return [found[code.upper()] for code in codes]
+
+
+def statuses_parse(raw: str | None) -> list[str]:
+    statuses = [s.lower() for s in codes_parse(raw)]
+    wrong = [s for s in statuses if s not in ("open", "closed")]
+    if wrong:
+        raise bad_request(
+            f"status '{', '.join(wrong)[:40]}' không hợp lệ: dùng open, closed.",
+            f"status '{', '.join(wrong)[:40]}' is not valid: use open, closed.",
+        )
+    return statuses
+
+
+def _bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
+    """A W3C datetime (an offset or Z; without one, local time) or a date: its local
+    midnight as a start, the next one as an end. An end is exclusive: a datetime
+    end gets one microsecond so that the moment itself is included."""
+    if blank(raw):
+        return None
+    text = _SPACE_OFFSET.sub(r"\1+\2", str(raw).strip())
+    try:
+        if _DATE.match(text):
+            day = dt.date.fromisoformat(text) + dt.timedelta(days=1 if end else 0)
+            return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        moment = dateparse.parse_datetime(text)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            return moment + dt.timedelta(microseconds=1) if end else moment
+    except (ValueError, OverflowError):
+        pass
+    shown = str(raw).strip()[:40]
+    raise bad_request(
+        f"{field} '{shown}' không phải ngày giờ W3C: dùng ví dụ "
+        "2025-07-01T00:00:00+07:00, 2025-07-01T00:00:00Z hoặc 2025-07-01.",
+        f"{field} '{shown}' is not a W3C datetime: use e.g. "
+        "2025-07-01T00:00:00Z, 2025-07-01T00:00:00+07:00 or 2025-07-01.",
+    )
+
+
+def window_parse(
+    raw_start: str | None, raw_end: str | None, *, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime | None]:
+    """[start, end) from start_date and end_date: at most 90 days; the last 90 days
+    when neither is given, 90 days from (or up to) the one given. No end: up to now.
+    A date alone is the whole day in Asia/Ho_Chi_Minh."""
+    start = _bound(raw_start, "start_date", end=False)
+    end = _bound(raw_end, "end_date", end=True)
+    if start is None and end is None:
+        return now - MAX_SPAN, None
+    try:
+        if start is None:
+            return end - MAX_SPAN, end
+        if end is None:
+            return start, start + MAX_SPAN
+    except OverflowError:
+        raise bad_request(
+            "start_date hoặc end_date nằm ngoài khoảng thời gian xử lý được.",
+            "start_date or end_date is out of the range we can handle.",
+        ) from None
+    if end <= start:
+        raise bad_request(
+            "end_date phải sau start_date.", "end_date must be after start_date."
+        )
+    # A datetime end is inclusive by one microsecond; allow it.
+    if end - start > MAX_SPAN + dt.timedelta(microseconds=1):
+        days = (end - start).days
+        raise bad_request(
+            f"Khoảng từ start_date đến end_date không được quá 90 ngày (đang là {days} "
+            "ngày).",
+            f"start_date and end_date may not span more than 90 days ({days} days "
+            "asked).",
+        )
+    return start, end
+
+
+def location_parse(data) -> LonLat:
+    """lat and long: both needed, as we cannot geocode an address."""
+    lat, lon = data.get("lat"), data.get("long")
+    if blank(lat) and blank(lon):
+        if not blank(data.get("address_string")) or not blank(data.get("address_id")):
+            raise bad_request(
+                "Chưa hỗ trợ vị trí bằng địa chỉ (address_string, address_id): hệ thống "
+                "phân công theo tọa độ, hãy gửi lat và long (WGS84).",
+                "address_string and address_id are not supported: reports are routed "
+                "by their coordinates, so lat and long (WGS84) are required.",
+            )
+        raise bad_request(
+            "Thiếu vị trí: gửi lat và long (WGS84).",
+            "The location is missing: send lat and long (WGS84).",
+        )
+    for raw, name in ((lat, "lat"), (lon, "long")):
+        if blank(raw):
+            raise bad_request(
+                f"Thiếu {name}: lat và long phải được gửi cùng nhau.",
+                f"{name} is missing: lat and long must be sent together.",
+            )
+    try:
+        return check_lon_lat(parse_number(lon, "long"), parse_number(lat, "lat"))
+    except GeoInputError as error:
+        raise bad_request(error.vi, error.en) from None
+
+
+def media_url_check(raw: str | None) -> str:
+    if blank(raw):
+        return ""
+    url = str(raw).strip()
+    try:
+        if len(url) > MAX_MEDIA_URL:
+            raise ValidationError("too long")
+        _URL(url)
+    except ValidationError:
+        raise bad_request(
+            f"media_url phải là một địa chỉ http(s) hợp lệ, tối đa {MAX_MEDIA_URL} ký tự.",
+            f"media_url must be a valid http(s) URL of at most {MAX_MEDIA_URL} "
+            "characters.",
+        ) from None
+    return url
+
+
+def service_required(raw: str | None) -> str:
+    if blank(raw):
+        raise bad_request(
+            "Thiếu service_code: chọn một dịch vụ trong services.xml.",
+            "service_code is missing: pick a service from services.xml.",
+        )
+    return str(raw).strip()
+
+
+def service_unknown(code: str):
+    shown = code[:40]
+    return not_found(
+        f"Không tìm thấy dịch vụ (service_code) '{shown}'.",
+        f"service_code '{shown}' was not found.",
+    )
+
+
+MAX_PAGE_SIZE = 1000
+
+
+def _whole(raw: str | None, name: str, *, default: int, high: int) -> int:
+    if blank(raw):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= high:
+        raise bad_request(
+            f"{name} phải là số nguyên từ 1 đến {high}.",
+            f"{name} must be a whole number from 1 to {high}.",
+        )
+    return value
+
+
+def page_parse(raw_page: str | None, raw_size: str | None) -> tuple[int, int]:
+    """(offset, limit) from the page/page_size extension: 1,000 a page unless asked."""
+    size = _whole(raw_size, "page_size", default=MAX_PAGE_SIZE, high=MAX_PAGE_SIZE)
+    page = _whole(raw_page, "page", default=1, high=1_000_000)
+    return (page - 1) * size, size

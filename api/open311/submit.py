@@ -1,0 +1,101 @@
+"""File a service request posted over Open311: the web's intake, plus the extras.
+
+The report goes through ``routing.intake.report_submit`` like every other report
+(same checks, same routing, same outbox), with channel ``open311``. Around it, in
+the same transaction, we keep the attribute answers and one internal event saying
+which key sent it, what was answered, and the ``media_url`` (kept as text, never
+fetched: the URL is a third party's, and fetching it would let any key holder make
+the server call any address).
+
+Mapping of the spec's arguments: ``last_name first_name`` is the reporter's name
+(Vietnamese order, family name first); ``email`` and ``phone`` are the contact;
+with neither the report is anonymous (tracked by its id, the name kept for the
+operations centre only). ``device_id`` and ``account_id`` are kept in that internal
+event's data, not in any note a department reads. The per-IP limit of the web form
+does not apply (a partner's server posts for many citizens; the key's own limit
+does), the per-phone limit does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from api.models import ApiKey, RequestAttributeValue
+from api.open311.attributes import Answer
+from routing import lifecycle
+from routing.events import event_record
+from routing.intake import report_submit
+from routing.models import Category, Report, ReportEvent
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A checked POST to requests: what report_submit does not check itself."""
+
+    category: Category
+    lon: float
+    lat: float
+    description: str = ""
+    answers: list[Answer] = field(default_factory=list)
+    media_url: str = ""
+    email: str = ""
+    phone: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    device_id: str = ""
+    account_id: str = ""
+
+
+def _note(key: ApiKey, posted: Posted) -> str:
+    lines = [f"Gửi qua Open311 bằng khóa {key.prefix}… ({key.name})."]
+    for answer in posted.answers:
+        names = answer.attribute.value_names("vi")
+        shown = ", ".join(names.get(v, v) for v in answer.values)
+        lines.append(f"{answer.attribute.description}: {shown}")
+    if posted.media_url:
+        lines.append(f"Tệp đính kèm (media_url, chưa tải về): {posted.media_url}")
+    return "\n".join(lines)
+
+
+def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
+    """Check, route and store the request (``report_submit``'s errors pass through),
+    then its answers and the audit event; all or nothing."""
+    name = " ".join(p.strip() for p in (posted.last_name, posted.first_name) if p)
+    with transaction.atomic():
+        result = report_submit(
+            lon=posted.lon,
+            lat=posted.lat,
+            category=posted.category,
+            description=posted.description,
+            reporter_name=name,
+            reporter_phone=posted.phone,
+            reporter_email=posted.email,
+            anonymous=not (posted.phone.strip() or posted.email.strip()),
+            channel=Report.Channel.OPEN311,
+            client_ip=None,
+        )
+        report = result.report
+        RequestAttributeValue.objects.bulk_create(
+            RequestAttributeValue(report=report, attribute=a.attribute, value=value)
+            for a in posted.answers
+            for value in a.values
+        )
+        event_record(
+            report=report,
+            kind=ReportEvent.Kind.COMMENT,
+            role=lifecycle.SYSTEM,
+            public=False,
+            note=_note(key, posted),
+            data={
+                "open311": {
+                    "api_key": key.pk,
+                    "attributes": {a.attribute.code: a.values for a in posted.answers},
+                    "media_url": posted.media_url,
+                    "device_id": posted.device_id[:200],
+                    "account_id": posted.account_id[:200],
+                }
+            },
+        )
+    return report
