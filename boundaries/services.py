@@ -18,6 +18,8 @@ from geo.topology import area_m2
 
 # Vertices per lookup piece: small enough for a fast covers test, few enough pieces.
 SUBDIVIDE_MAX_VERTICES = 64
+# Vertices per boundary-line piece (AdminUnitEdge), for distances to the edge.
+EDGE_MAX_VERTICES = 32
 
 _DEPTH_SQL = (
     "CASE u.level "
@@ -42,8 +44,8 @@ def unit_parts_rebuild(
     the province's too: the lookup tests one or two small polygons, and a bulk
     assignment joins one row per point instead of three. The answer is unchanged — the
     deepest unit covering the point — and the chain still comes from ``parent``.
-    One set-based statement each for the delete and the insert; returns the number of
-    pieces written.
+    The units' boundary lines are cut into ``AdminUnitEdge`` pieces at the same time.
+    Set-based statements throughout; returns the number of lookup pieces written.
     """
     ids = list(unit_ids) if unit_ids is not None else None
     params = {
@@ -51,6 +53,7 @@ def unit_parts_rebuild(
         "all": ids is None,
         "ids": ids or [],
         "max": SUBDIVIDE_MAX_VERTICES,
+        "edge_max": EDGE_MAX_VERTICES,
     }
     targets = """
         WITH RECURSIVE targets AS (
@@ -86,7 +89,25 @@ def unit_parts_rebuild(
             """,
             params,
         )
-        return cursor.rowcount
+        pieces = cursor.rowcount
+        cursor.execute(
+            f"{targets} DELETE FROM boundaries_adminunitedge e USING targets t "
+            "WHERE e.unit_id = t.id",
+            params,
+        )
+        cursor.execute(
+            f"""
+            {targets}
+            INSERT INTO boundaries_adminunitedge (unit_id, geom)
+            SELECT s.id, (ST_Dump(s.piece)).geom
+            FROM (
+                SELECT u.id, ST_Subdivide(ST_Boundary(u.geom), %(edge_max)s) AS piece
+                FROM boundaries_adminunit u JOIN targets t ON t.id = u.id
+            ) s
+            """,
+            params,
+        )
+        return pieces
 
 
 @transaction.atomic

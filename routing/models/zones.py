@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.db.models import F, Q
 
 from routing.models.departments import Category, Department
@@ -93,6 +94,23 @@ class ResponsibilityZone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} [{self.status}]"
+
+
+class ZoneEdge(models.Model):
+    """A short piece of a zone's boundary line (see boundaries.models.AdminUnitEdge):
+    the distance from a pin to a zone's edge, in metres, is measured on the nearest
+    pieces only."""
+
+    zone = models.ForeignKey(
+        ResponsibilityZone, on_delete=models.CASCADE, related_name="+"
+    )
+    geom = models.LineStringField(srid=4326, spatial_index=False)
+
+    class Meta:
+        indexes = [GistIndex(fields=["zone", "geom"], name="zoneedge_zone_geom")]
+
+    def __str__(self) -> str:
+        return f"edge of zone {self.zone_id}"
 
 
 class ZoneHistory(models.Model):

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from shapely.geometry import MultiPolygon
 
 from boundaries.geometry import to_geos
+from boundaries.services import EDGE_MAX_VERTICES
 from geo.errors import BilingualError
 from geo.topology import area_m2
 from routing.models import (
@@ -36,6 +37,25 @@ EDITABLE = ("name", "department", "priority", "categories", "geometry")
 
 class ZoneError(BilingualError):
     status = 409
+
+
+def zone_edges_rebuild(*, zone_ids: list[int]) -> None:
+    """Cut the zones' boundary lines into ZoneEdge pieces (distances to the edge)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM routing_zoneedge WHERE zone_id = ANY(%s)", [zone_ids]
+        )
+        cursor.execute(
+            """
+            INSERT INTO routing_zoneedge (zone_id, geom)
+            SELECT s.id, (ST_Dump(s.piece)).geom
+            FROM (
+                SELECT id, ST_Subdivide(ST_Boundary(geom), %s) AS piece
+                FROM routing_responsibilityzone WHERE id = ANY(%s)
+            ) s
+            """,
+            [EDGE_MAX_VERTICES, zone_ids],
+        )
 
 
 def _history(
@@ -80,6 +100,7 @@ def zone_draft_create(
         jurisdiction_code=jurisdiction_code,
     )
     zone.categories.set(categories)
+    zone_edges_rebuild(zone_ids=[zone.pk])
     _history(zone, ZoneHistory.Action.CREATED, actor, changes=_snapshot(zone))
     return zone
 
@@ -106,6 +127,7 @@ def zone_draft_start(
         retires=retire,
     )
     draft.categories.set(zone.categories.all())
+    zone_edges_rebuild(zone_ids=[draft.pk])
     _history(
         draft,
         ZoneHistory.Action.CREATED,
@@ -134,6 +156,8 @@ def zone_draft_update(
         if key in changes:
             setattr(zone, key, changes[key])
     zone.save()
+    if "geometry" in changes:
+        zone_edges_rebuild(zone_ids=[zone.pk])
     if "categories" in changes:
         zone.categories.set(changes["categories"])
     after = _snapshot(zone)

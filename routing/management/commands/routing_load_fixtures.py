@@ -24,6 +24,7 @@ from geo.repair import repair_polygonal
 from geo.topology import area_m2
 from routing.models import Category, DefaultDepartment, Department, ResponsibilityZone
 from routing.models.zones import ZoneHistory
+from routing.zones.services import zone_edges_rebuild
 
 FIXTURES = settings.BASE_DIR / "fixtures" / "routing"
 
@@ -145,6 +146,7 @@ class Command(BaseCommand):
                 valid_to=_local_midnight(item.get("valid_to")),
             )
             zone.categories.set(Category.objects.filter(code__in=item["categories"]))
+            zone_edges_rebuild(zone_ids=[zone.pk])
             ZoneHistory.objects.create(
                 zone=zone,
                 zone_name=zone.name,
