@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 export DATABASE_URL ?= $(shell scripts/pg.sh url)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test bench lint format db stop migrate fixtures deps venv clean
+.PHONY: demo test bench lint format db stop migrate fixtures deps venv clean messages
 
 deps:
 	@bash scripts/system-deps.sh
@@ -32,7 +32,11 @@ else
 	@true
 endif
 
-migrate: venv db
+# Translations: locale/*/LC_MESSAGES/*.po → .mo (msgfmt comes with the gettext package).
+messages: venv deps
+	@$(PY) manage.py compilemessages -v 0 -i .venv -i .data -i node_modules
+
+migrate: venv db messages
 	@$(PY) manage.py migrate --noinput -v 0
 
 fixtures: migrate
@@ -52,7 +56,8 @@ demo: fixtures
 	@echo ""
 	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
 
-test: venv db
+test: venv db messages
+	@WITH_BROWSER=1 bash scripts/system-deps.sh
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures

@@ -13,4 +13,6 @@ urlpatterns = [
     # Uploaded photos. Django serves them for the demo; in production the web server
     # in front (nginx) serves MEDIA_ROOT and this route is never reached.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
 ]

@@ -1,0 +1,15 @@
+"""Template helpers of the pages."""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag
+def other_languages() -> list[tuple[str, str]]:
+    """The languages to switch to, each named in itself (``settings.LANGUAGES`` holds
+    the endonyms; Django's translated names would say "Tiếng Anh" for English)."""
+    current = get_language()
+    return [(code, name) for code, name in settings.LANGUAGES if code != current]
