@@ -61,7 +61,7 @@ test: venv db messages
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures
-	@$(PY) -m bench
+	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -36,6 +36,7 @@ urlpatterns = [
         "zones/<int:pk>/history", routing.ZoneHistoryApi.as_view(), name="zone-history"
     ),
     path("reports/", include("api.reports.urls")),
+    path("analytics/", include("api.analytics.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("tiles/", include("api.analytics.tile_urls")),
     path("open311/v2/", include("api.open311.urls")),
     # Uploaded photos. Django serves them for the demo; in production the web server
     # in front (nginx) serves MEDIA_ROOT and this route is never reached.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "boundaries",
     "routing",
     "api",
+    "analytics",
     "web",
 ]
 

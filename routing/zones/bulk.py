@@ -98,7 +98,10 @@ def _decisions_sql(selection: Selection) -> str:
         JOIN routing_responsibilityzone_categories zc ON zc.responsibilityzone_id = p.id
         JOIN routing_report r
           ON r.category_id = zc.category_id AND p.geom && r.location
-        WHERE ST_Covers(w.geom, r.location) AND {where}
+        -- _ST_Covers: the exact test only. The index work is the pieces' && above;
+        -- ST_Covers would let the planner (which expects 1,000 pieces a zone) probe
+        -- with whole-zone boxes instead (measured 2x slower at 100k reports).
+        WHERE _ST_Covers(w.geom, r.location) AND {where}
         ORDER BY r.id, w.priority DESC, w.area_m2, w.id
     )
     SELECT r.id AS report_id,

@@ -1,0 +1,1 @@
+"""Planners' analytics over reports: pre-aggregates, clusters, heatmaps, hotspots."""

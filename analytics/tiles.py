@@ -1,0 +1,120 @@
+"""Mapbox Vector Tiles of reports, made by PostGIS (``ST_AsMVT``).
+
+Layer ``reports``. Below ``POINTS_ZOOM`` each feature is a cluster (``count``) of the
+pre-aggregated grid, re-binned like the JSON clusters; from ``POINTS_ZOOM`` on, single
+reports (``id``, ``tracking_code``, ``category``, ``status``, ``reported_at``) unless
+the tile holds more than ``TILE_MAX_POINTS``, when the 200 m cells are sent instead.
+
+A cluster belongs to the one tile that holds its centre (half-open on the tile's
+lon/lat bounds), and its cells are read whole (the cell range is widened to whole
+clusters), so the counts of all tiles of a zoom level add up to the total exactly.
+As PITFALLS advises, the tile bounds, the cell range and the cluster size are bound
+as parameters, and the grouping is on integer keys.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from analytics.clusters import POINTS_ZOOM
+from analytics.grid import CELL_M, SRID
+from analytics.selection import ReportFilter
+from geo.grid import (
+    WEB_MERCATOR,
+    aligned,
+    cluster_factor,
+    covering_cell_range,
+    tile_bounds,
+    tile_lonlat,
+)
+
+EXTENT = 4096
+BUFFER = 64
+LAYER = "reports"
+TILE_MAX_POINTS = 4000
+
+_ENVELOPE = "ST_MakeEnvelope(%(tx0)s, %(ty0)s, %(tx1)s, %(ty1)s, 3857)"
+_IN_TILE = (
+    "ST_X({g}) >= %(lon0)s AND ST_X({g}) < %(lon1)s "
+    "AND ST_Y({g}) >= %(lat0)s AND ST_Y({g}) < %(lat1)s"
+)
+
+_CLUSTERS = f"""
+    WITH cl AS (
+        SELECT sum(a.n)::bigint AS n,
+               sum(a.n * (a.cell_x + 0.5::float8)) AS sx,
+               sum(a.n * (a.cell_y + 0.5::float8)) AS sy
+        FROM analytics_cellday a
+        WHERE a.cell_x BETWEEN %(cx0)s AND %(cx1)s
+          AND a.cell_y BETWEEN %(cy0)s AND %(cy1)s AND {{where}}
+        GROUP BY floor(a.cell_x / %(k)s::float8), floor(a.cell_y / %(k)s::float8)
+    ),
+    pt AS (
+        SELECT n, ST_Transform(ST_SetSRID(ST_MakePoint(sx / n * %(cell)s,
+                                                       sy / n * %(cell)s), {SRID}),
+                               4326) AS g
+        FROM cl
+    )
+    SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+        SELECT n AS count,
+               ST_AsMVTGeom(ST_Transform(g, {WEB_MERCATOR}), {_ENVELOPE},
+                            {EXTENT}, {BUFFER}, true) AS geom
+        FROM pt WHERE {_IN_TILE.format(g="g")}
+    ) t
+"""
+
+_POINTS = f"""
+    SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+        SELECT r.id, r.tracking_code, c.code AS category, r.status,
+               to_char(r.reported_at AT TIME ZONE 'UTC',
+                       'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS reported_at,
+               ST_AsMVTGeom(ST_Transform(r.location, {WEB_MERCATOR}), {_ENVELOPE},
+                            {EXTENT}, {BUFFER}, true) AS geom
+        FROM routing_report r JOIN routing_category c ON c.id = r.category_id
+        WHERE r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s,
+                                            4326)
+          AND {_IN_TILE.format(g="r.location")} AND {{where}}
+    ) t
+"""
+
+_COUNT = f"""
+    SELECT count(*) FROM routing_report r
+    WHERE r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s, 4326)
+      AND {_IN_TILE.format(g="r.location")} AND {{where}}
+"""
+
+
+def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
+    """The tile's MVT bytes (empty for a tile with no reports). ``selection``'s
+    box is ignored: the tile is the box."""
+    selection = selection.but(bbox=None)
+    lon0, lat0, lon1, lat1 = tile_lonlat(z, x, y)
+    tx0, ty0, tx1, ty1 = tile_bounds(z, x, y)
+    params = {
+        **selection.params(),
+        "lon0": lon0,
+        "lat0": lat0,
+        "lon1": lon1,
+        "lat1": lat1,
+        "tx0": tx0,
+        "ty0": ty0,
+        "tx1": tx1,
+        "ty1": ty1,
+    }
+    with connection.cursor() as cursor:
+        if z >= POINTS_ZOOM:
+            cursor.execute(_COUNT.format(where=selection.raw_where(box=False)), params)
+            if cursor.fetchone()[0] <= TILE_MAX_POINTS:
+                cursor.execute(
+                    _POINTS.format(where=selection.raw_where(box=False)), params
+                )
+                return bytes(cursor.fetchone()[0] or b"")
+        k = cluster_factor(z, (lat0 + lat1) / 2, CELL_M) if z < POINTS_ZOOM else 1
+        cells = aligned(
+            covering_cell_range((tx0, ty0, tx1, ty1), WEB_MERCATOR, SRID, CELL_M), k
+        )
+        params.update(
+            cx0=cells.x0, cy0=cells.y0, cx1=cells.x1, cy1=cells.y1, k=k, cell=CELL_M
+        )
+        cursor.execute(_CLUSTERS.format(where=selection.aggregate_where()), params)
+        return bytes(cursor.fetchone()[0] or b"")
