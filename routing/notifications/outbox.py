@@ -119,7 +119,8 @@ def _payload(report: Report, event: str, **extra) -> dict:
 
 
 def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notification]:
-    """Tell the department it has a new report (e-mail and signed webhook)."""
+    """Tell the department it has a new report (e-mail and signed webhook), and the
+    citizen who handles it (e-mail, SMS)."""
     subject = f"[{report.tracking_code}] Phản ánh mới: {report.category.name_vi}"
     body = (
         f"{assignment.reason_vi}\n\nMô tả: {report.description}\n\n"
@@ -132,7 +133,17 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
         zone=assignment.zone_id,
         near_edge=assignment.near_edge,
     )
-    return _queue(_department_rows(report, subject, body, payload))
+    department = report.department
+    receipt = f"[{report.tracking_code}] Đã tiếp nhận, chuyển {department.name_vi}"
+    receipt_body = (
+        f"Phản ánh {report.tracking_code} ({report.category.name_vi}) đã được tiếp nhận "
+        f"và chuyển {department.name_vi} xử lý. Tra cứu bằng mã {report.tracking_code}."
+        f"\n---\nReport {report.tracking_code} ({report.category.name_en}) was received "
+        f"and sent to {department.name_en}. Track it with code {report.tracking_code}."
+    )
+    rows = _department_rows(report, subject, body, payload)
+    rows += _citizen_rows(report, receipt, receipt_body, payload)
+    return _queue(rows)
 
 
 def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notification]:

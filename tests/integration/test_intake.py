@@ -132,7 +132,8 @@ def stored_files(root) -> list:
 
 def test_submit_routes_and_stores_report_assignment_events_and_outbox():
     """A report is stored assigned, with its deadline, the engine's decision, the
-    'submitted' and 'assigned' events, and an outbox row for the department."""
+    'submitted' and 'assigned' events, and outbox rows for the department and the
+    citizen (an SMS receipt naming the department)."""
     before = timezone.now()
     result = submit()
     report = Report.objects.select_related("department", "unit").get(
@@ -159,6 +160,9 @@ def test_submit_routes_and_stores_report_assignment_events_and_outbox():
     assert rows.exists()
     assert report.department.email in {n.recipient for n in rows}
     assert all(n.status == Notification.Status.PENDING for n in rows)
+    sms = rows.get(channel=Notification.Channel.SMS)
+    assert sms.recipient == "+84912345678"
+    assert report.department.name_vi in sms.body
 
 
 def test_urgent_report_is_due_sooner():

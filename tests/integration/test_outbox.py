@@ -506,9 +506,9 @@ def test_nothing_is_lost_while_redis_is_down(
         assert time.monotonic() - started < 10
         ids = [row.pk for row in rows]
         assert Counter(row.channel for row in rows) == {
-            "email": 3,
+            "email": 4,
             "webhook": 2,
-            "sms": 1,
+            "sms": 2,
         }
         assert set(
             Notification.objects.filter(pk__in=ids).values_list("status", "attempts")
@@ -537,12 +537,14 @@ def test_nothing_is_lost_while_redis_is_down(
     assert set(
         Notification.objects.filter(pk__in=ids).values_list("status", "attempts")
     ) == {("sent", 1)}
+    # The citizen hears of the assignment (a receipt) and of the status change.
     assert sorted(m.to[0] for m in mailoutbox) == [
+        "nguoidan@example.vn",
         "nguoidan@example.vn",
         "xuly@example.vn",
         "xuly@example.vn",
     ]
-    assert [m.to for m in memory_sms] == ["+84912345678"]
+    assert [m.to for m in memory_sms] == ["+84912345678", "+84912345678"]
     hooks = sorted(
         int(headers["X-HienTruong-Delivery"]) for headers, _ in webhook_server.hits
     )
