@@ -34,7 +34,7 @@ from api.reports.serializers import (
     track_json,
 )
 from api.routing.permissions import NotLoggedIn
-from api.routing.serializers import category_get, input_errors
+from api.routing.serializers import category_get, category_param, input_errors
 from geo.coords import parse_bbox, parse_lon_lat
 from routing import lifecycle
 from routing.duplicates import duplicates_near
@@ -406,15 +406,7 @@ class ReportsNearbyApi(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         point = parse_lon_lat(params.get("lon"), params.get("lat"))
-        code = (params.get("category") or "").strip()
-        if not code:
-            raise ApiError(
-                "missing",
-                "Thiếu lĩnh vực phản ánh (category), ví dụ VSMT.",
-                "The parameter 'category' is required, e.g. VSMT.",
-                field="category",
-            )
-        category = category_get(code)
+        category = category_param(params)
         found = duplicates_near(lon=point.lon, lat=point.lat, category=category)
         return Response(
             {

@@ -136,6 +136,19 @@ def category_get(code: str, *, field: str = "category") -> Category:
     return category
 
 
+def category_param(query) -> Category:
+    """The required ``category`` query parameter as an active category."""
+    code = (query.get("category") or "").strip()
+    if not code:
+        raise ApiError(
+            "missing",
+            "Thiếu lĩnh vực phản ánh (category), ví dụ VSMT.",
+            "The parameter 'category' is required, e.g. VSMT.",
+            field="category",
+        )
+    return category_get(code)
+
+
 class ZoneInput(serializers.Serializer):
     """A draft zone, as fields or (unpacked by the view) a GeoJSON Feature."""
 

@@ -27,6 +27,7 @@ from api.routing.serializers import (
     ZoneHistoryOutput,
     ZoneInput,
     category_get,
+    category_param,
     input_errors,
     request_object,
     truthy,
@@ -127,15 +128,7 @@ class RoutingExplainApi(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         point = parse_lon_lat(params.get("lon"), params.get("lat"))
-        code = (params.get("category") or "").strip()
-        if not code:
-            raise ApiError(
-                "missing",
-                "Thiếu lĩnh vực phản ánh (category), ví dụ VSMT.",
-                "The parameter 'category' is required, e.g. VSMT.",
-                field="category",
-            )
-        category = category_get(code)
+        category = category_param(params)
         at = parse_moment(params.get("at"))
         try:
             decision = route_decide(

@@ -38,66 +38,60 @@ def enqueue(ids: list[int]) -> None:
             return
 
 
+def _row(
+    channel: str, recipient: str, subject: str, body: str, payload: dict, report: Report
+) -> Notification:
+    return Notification(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        payload=payload,
+        report=report,
+        next_attempt_at=timezone.now(),
+    )
+
+
 def _department_rows(
     report: Report, subject: str, body: str, payload: dict
 ) -> list[Notification]:
     department = report.department
-    now = timezone.now()
-    rows = []
-    if department.email:
-        rows.append(
-            Notification(
-                channel=Notification.Channel.EMAIL,
-                recipient=department.email,
-                subject=subject,
-                body=body,
-                payload=payload,
-                report=report,
-                next_attempt_at=now,
-            )
-        )
-    if department.webhook_url:
-        rows.append(
-            Notification(
-                channel=Notification.Channel.WEBHOOK,
-                recipient=department.webhook_url,
-                subject=subject,
-                body=body,
-                payload=payload,
-                report=report,
-                next_attempt_at=now,
-            )
-        )
-    return rows
+    targets = [
+        (Notification.Channel.EMAIL, department.email),
+        (Notification.Channel.WEBHOOK, department.webhook_url),
+    ]
+    return [
+        _row(channel, recipient, subject, body, payload, report)
+        for channel, recipient in targets
+        if recipient
+    ]
 
 
 def _citizen_rows(
     report: Report, subject: str, body: str, payload: dict
 ) -> list[Notification]:
-    now = timezone.now()
     rows = []
     if report.reporter_email:
         rows.append(
-            Notification(
-                channel=Notification.Channel.EMAIL,
-                recipient=report.reporter_email,
-                subject=subject,
-                body=body,
-                payload=payload,
-                report=report,
-                next_attempt_at=now,
+            _row(
+                Notification.Channel.EMAIL,
+                report.reporter_email,
+                subject,
+                body,
+                payload,
+                report,
             )
         )
     if report.reporter_phone:
+        # An SMS carries the short subject line only.
         rows.append(
-            Notification(
-                channel=Notification.Channel.SMS,
-                recipient=report.reporter_phone,
-                subject="",
-                body=subject,
-                payload=payload,
-                report=report,
-                next_attempt_at=now,
+            _row(
+                Notification.Channel.SMS,
+                report.reporter_phone,
+                "",
+                subject,
+                payload,
+                report,
             )
         )
     return rows
