@@ -13,7 +13,7 @@ from django.db import connection
 from boundaries.bulk import points_assign
 from boundaries.lookup import OutsideAllUnits, point_lookup
 from boundaries.models import AdminUnit
-from tests.points import DONG_PHU, OFFSHORE
+from tests.points import DONG_PHU, OFFSHORE, shared_vertices
 
 pytestmark = pytest.mark.django_db
 
@@ -69,26 +69,6 @@ def assign() -> Assign:
     return load_and_assign
 
 
-def _shared_vertices(
-    set_slug: str, code_a: str, code_b: str
-) -> list[tuple[float, float]]:
-    """Vertices of unit a that lie on unit b too (exact, from the data)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT DISTINCT ST_X(d.geom), ST_Y(d.geom)
-            FROM boundaries_adminunit a
-            JOIN boundaries_adminunit b ON b.boundary_set_id = a.boundary_set_id
-            JOIN boundaries_boundaryset s ON s.id = a.boundary_set_id,
-            LATERAL ST_DumpPoints(a.geom) d
-            WHERE s.slug = %s AND a.code = %s AND b.code = %s
-              AND ST_Intersects(b.geom, d.geom)
-            """,
-            [set_slug, code_a, code_b],
-        )
-        return cursor.fetchall()
-
-
 def _seam_points(set_slug: str, code: str) -> list[tuple[float, float]]:
     """Vertices inside a unit where two or more of its subdivision pieces meet."""
     with connection.cursor() as cursor:
@@ -124,7 +104,7 @@ def test_points_on_a_shared_edge_go_to_the_lower_code(
     assign, set_slug, code_low, code_high, day
 ):
     """A point exactly on the edge shared by two wards is assigned to the lower code."""
-    vertices = _shared_vertices(set_slug, code_low, code_high)
+    vertices = shared_vertices(set_slug, code_low, code_high)
     assert len(vertices) >= 3
     codes = assign(vertices, day)
     assert codes == dict.fromkeys(range(len(vertices)), code_low)

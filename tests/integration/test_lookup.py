@@ -13,7 +13,7 @@ from tests.factories import (
     active_set_with,
     square,
 )
-from tests.points import DONG_PHU, HANOI, OFFSHORE
+from tests.points import DONG_PHU, HANOI, OFFSHORE, shared_vertices
 
 pytestmark = pytest.mark.django_db
 
@@ -83,26 +83,6 @@ def test_point_far_outside_the_province_is_refused():
     assert "nearest" not in caught.value.extra
 
 
-def _shared_vertices(
-    set_slug: str, code_a: str, code_b: str
-) -> list[tuple[float, float]]:
-    """Vertices that lie on the boundaries of both units (exact, from the data)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT DISTINCT ST_X(d.geom), ST_Y(d.geom)
-            FROM boundaries_adminunit a
-            JOIN boundaries_adminunit b ON b.boundary_set_id = a.boundary_set_id
-            JOIN boundaries_boundaryset s ON s.id = a.boundary_set_id,
-            LATERAL ST_DumpPoints(a.geom) d
-            WHERE s.slug = %s AND a.code = %s AND b.code = %s
-              AND ST_Intersects(b.geom, d.geom)
-            """,
-            [set_slug, code_a, code_b],
-        )
-        return cursor.fetchall()
-
-
 @pytest.mark.parametrize(
     ("set_slug", "code_low", "code_high", "day"),
     [
@@ -114,7 +94,7 @@ def test_shared_vertices_of_real_wards_go_to_the_lower_code(
     set_slug, code_low, code_high, day
 ):
     """Every vertex shared by two real neighbouring wards is given to the lower code."""
-    vertices = _shared_vertices(set_slug, code_low, code_high)
+    vertices = shared_vertices(set_slug, code_low, code_high)
     assert len(vertices) >= 3
     for lon, lat in vertices:
         assert point_lookup(lon=lon, lat=lat, day=day).unit.code == code_low
