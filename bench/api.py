@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+
 @contextmanager
-def gunicorn(*, cwd: Path, log: Path) -> Iterator[int]:
-    """Serve ``config.wsgi`` on a free port until the block ends; yields the port.
+def gunicorn(
+    *,
+    cwd: Path,
+    log: Path,
+    options: list[str] | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Serve ``config.wsgi`` on a free port until the block ends; yields its port and
+    the master's pid. ``options`` replace the default ``-w WORKERS``; ``env`` is added
+    to ours (DATABASE_URL and DJANGO_SETTINGS_MODULE as the bench's).
 
     The server is terminated on the way out whatever happens, and killed if it does not
     stop within 10 s.
@@ -47,18 +62,20 @@ def gunicorn(*, cwd: Path, log: Path) -> Iterator[int]:
         "config.wsgi",
         "-b",
         f"{HOST}:{port}",
-        "-w",
-        str(WORKERS),
+        *(options if options is not None else ["-w", str(WORKERS)]),
     ]
-    env = dict(os.environ)  # DATABASE_URL and DJANGO_SETTINGS_MODULE as ours
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as log_file:
         server = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            command,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_healthy(server, port, log)
-            yield port
+            yield Server(port=port, pid=server.pid)
         finally:
             server.terminate()
             try:
@@ -78,10 +95,10 @@ def _wait_healthy(server: subprocess.Popen[bytes], port: int, log: Path) -> None
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
+            healthy = conn.getresponse().status == 200
             conn.close()
+            if healthy:
+                return
         except OSError:
             pass
         time.sleep(0.1)
@@ -142,7 +159,8 @@ def run(probes: list[Probe], *, warmup: int, cwd: Path, log: Path) -> dict[str, 
     """Lookups over HTTP with one client and with two, and the ``/healthz`` floor."""
     paths = [lookup_path(p) for p in probes]
     health = ["/healthz"] * max(len(probes) // 10, 100)
-    with gunicorn(cwd=cwd, log=log) as port:
+    with gunicorn(cwd=cwd, log=log) as server:
+        port = server.port
         fetch(port, paths[:warmup] + health[:warmup])
         return {
             "server": f"gunicorn config.wsgi -w {WORKERS} (sync workers)",

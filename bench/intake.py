@@ -30,11 +30,12 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
+from bench.api import gunicorn
 from bench.boundaries import environment, progress
 from bench.intake_cpu import CpuMeter, cpu_add, cpu_json
 from bench.intake_load import Load, Tally, load_run, tally_json
 from bench.intake_proof import categories, points_sample, proof_count, wards
-from bench.intake_server import bench_database, celery_broker, gunicorn
+from bench.intake_server import bench_database, celery_broker
 from bench.intake_table import sections
 from bench.report import latency
 

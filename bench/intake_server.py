@@ -8,7 +8,6 @@ database is dropped, the broker's keys deleted, the server terminated (killed af
 
 from __future__ import annotations
 
-import http.client
 import os
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import psycopg
 import redis
 from psycopg import sql
 
-from bench.api import HOST, free_port
+from bench.api import HOST
 
 BENCH_DB = "hientruong_bench_intake"
 # Built from the migrations and the fixtures, not copied from the demo: a copy (by
@@ -44,7 +43,6 @@ call_command("routing_load_fixtures")
 BROKER_DATABASES = range(13, 0, -1)
 # A broker that cannot be reached costs every submission ~2 s (kombu's connection
 # timeout, measured), so the benchmark uses a real one in a Redis database of its own.
-START_TIMEOUT_S = 60
 
 
 @dataclass(frozen=True)
@@ -145,66 +143,3 @@ def celery_broker(redis_url: str) -> Iterator[str]:
         if keys:
             client.delete(*keys)
         client.close()
-
-
-@dataclass(frozen=True)
-class Server:
-    port: int
-    pid: int
-
-
-@contextmanager
-def gunicorn(
-    *, cwd: Path, log: Path, env: dict[str, str], options: list[str]
-) -> Iterator[Server]:
-    """Serve ``config.wsgi`` on a free port with ``options`` and ``env`` added to
-    ours until the block ends; yields its port and the master's pid."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "config.wsgi",
-        "-b",
-        f"{HOST}:{port}",
-        *options,
-    ]
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env={**os.environ, **env},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_healthy(server, port, log)
-            yield Server(port=port, pid=server.pid)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_healthy(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"gunicorn exited ({server.returncode}):\n{log.read_text()}"
-            )
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/healthz")
-            healthy = conn.getresponse().status == 200
-            conn.close()
-            if healthy:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"gunicorn not healthy after {START_TIMEOUT_S} s:\n{log.read_text()}"
-    )

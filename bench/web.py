@@ -148,7 +148,10 @@ def run(*, quick: bool = False) -> dict[str, Any]:
     results: dict[str, Any] = {"environment": environment()}
     # The timing is wall-clock on a 2-CPU machine: say how busy it was.
     results["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    with gunicorn(cwd=base, log=base / ".data" / "bench" / "gunicorn-web.log") as port:
+    with gunicorn(
+        cwd=base, log=base / ".data" / "bench" / "gunicorn-web.log"
+    ) as server:
+        port = server.port
         results["server"] = f"gunicorn config.wsgi -w {WORKERS} (sync workers)"
         progress("web: weighing the citizen page")
         results["weight"] = weigh(port)

@@ -9,7 +9,6 @@ serves for the view at the map's zoom).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from boundaries.levels import DEPTH
 from boundaries.models import AdminUnit
 from boundaries.selectors import boundary_sets_select
+from geo.projections import degree_margin
 from geo.tiles import metres_per_pixel
 
 # Units a citizen's report goes to: wards, communes, towns, special zones.
@@ -51,8 +51,8 @@ def _initial_bbox(lat: float, lon: float, zoom: int) -> list[float]:
     with a quarter of the view more on each side."""
     width, height = INITIAL_VIEW_PX
     metres = metres_per_pixel(zoom, lat) * 0.75  # half the view, plus a quarter
-    half_lon = width * metres / (111_320 * math.cos(math.radians(lat)))
-    half_lat = height * metres / 110_574
+    half_lon, _ = degree_margin(lat, width * metres)
+    _, half_lat = degree_margin(lat, height * metres)
     return [
         round(lon - half_lon, 5),
         round(lat - half_lat, 5),
