@@ -1,8 +1,10 @@
-"""Pages: the citizen's report form and tracking page, and the JavaScript catalog."""
+"""Pages: the citizen's report form and tracking page; staff sign-in; the officers'
+queue and report page (``web.ops``), the zone editor (``web.zones``) and the
+planners' map (``web.plan``); the JavaScript catalog."""
 
-from django.urls import path
+from django.urls import include, path
 
-from web import views
+from web import signin, views
 from web.i18n import PageCatalogView
 
 app_name = "web"
@@ -11,5 +13,11 @@ urlpatterns = [
     path("", views.ReportFormView.as_view(), name="report"),
     path("r/", views.TrackLookupView.as_view(), name="track-lookup"),
     path("r/<str:code>", views.TrackView.as_view(), name="track"),
+    path("ops/login", signin.SignInView.as_view(), name="login"),
+    path("ops/logout", signin.SignOutView.as_view(), name="logout"),
+    path("ops/home", signin.staff_home, name="staff-home"),
+    path("ops/zones/", include("web.zones.urls")),
+    path("ops/", include("web.ops.urls")),
+    path("plan/", include("web.plan.urls")),
     path("jsi18n/", PageCatalogView.as_view(), name="jsi18n"),
 ]

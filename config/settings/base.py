@@ -110,6 +110,11 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# Staff sign in on the pages (web.signin); citizens never need an account.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:staff-home"
+LOGOUT_REDIRECT_URL = "web:report"
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 # WhiteNoise warns on every start when its root is missing; it only ever reads it.

@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 860}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
@@ -203,11 +204,79 @@ def page(browser, fixtures_loaded, live_server, media):
 def screenshot(page):
     """Save a full-page screenshot as test-artifacts/<name>.png."""
 
-    def save(name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
-        page.screenshot(path=str(path), full_page=True)
-        return path
+    return lambda name: screenshot_of(page, name)
 
-    return save
+
+def screenshot_of(page, name: str, *, full_page: bool = True) -> Path:
+    """Save ``page`` as test-artifacts/<name>.png (any page, staff pages included)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture
+def staff_page(browser, fixtures_loaded, live_server, media):
+    """``staff_page(role, department=None, unit_code="", size=DESKTOP)``: a signed-in
+    page for a new staff user in ``role`` (a StaffProfile role, or "admin" for a
+    superuser); routing officers also join the ``routing_officer`` group, as
+    ``manage.py staff_create`` does. Desktop-sized unless asked; any script error
+    fails the test."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from routing.models import StaffProfile
+
+    opened = []
+
+    def open_as(role: str, *, department=None, unit_code: str = "", size=DESKTOP):
+        user = User.objects.create_user(
+            username=f"{role}-{len(opened)}",
+            password="not-used",
+            is_staff=True,
+            is_superuser=role == "admin",
+        )
+        if role != "admin":
+            StaffProfile.objects.create(
+                user=user, role=role, department=department, unit_code=unit_code
+            )
+        if role == "routing_officer":
+            user.groups.add(Group.objects.get_or_create(name="routing_officer")[0])
+        client = Client()
+        client.force_login(user)
+        context = browser.chromium.new_context(
+            viewport=size, locale="en-US", base_url=live_server.url
+        )
+        context.set_default_timeout(15_000)
+        host = live_server.url.split("//", 1)[1].split(":")[0]
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "domain": host,
+                    "path": "/",
+                }
+            ]
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(message.text)
+                if message.type == "error"
+                and not message.text.startswith("Failed to load")
+                else None
+            ),
+        )
+        opened.append((context, errors))
+        page.user = user
+        return page
+
+    yield open_as
+    for context, errors in opened:
+        context.close()
+        assert not errors, f"script errors on the page: {errors}"
