@@ -14,10 +14,16 @@ operations centre only). ``device_id`` and ``account_id`` are kept in that inter
 event's data, not in any note a department reads. The per-IP limit of the web form
 does not apply (a partner's server posts for many citizens; the key's own limit
 does), the per-phone limit does.
+
+Retries: a partner may send an ``Idempotency-Key`` header (an extension of
+GeoReport v2, as in the reports API). Keys are scoped to the API key, so two
+partners can never collide, and a retried POST answers with the request it already
+made, writing nothing more.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -26,6 +32,7 @@ from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
 from routing import lifecycle
 from routing.events import event_record
+from routing.inputs import key_check
 from routing.intake import report_submit
 from routing.models import Category, Report, ReportEvent
 
@@ -46,6 +53,7 @@ class Posted:
     last_name: str = ""
     device_id: str = ""
     account_id: str = ""
+    idempotency_key: str | None = None
 
 
 def _note(key: ApiKey, posted: Posted) -> str:
@@ -59,9 +67,20 @@ def _note(key: ApiKey, posted: Posted) -> str:
     return "\n".join(lines)
 
 
+def scoped_key(key: ApiKey, idempotency_key: str | None) -> str | None:
+    """The partner's Idempotency-Key (checked as the reports API does), made unique
+    to its API key and short enough for the column."""
+    checked = key_check(idempotency_key)
+    if checked is None:
+        return None
+    digest = hashlib.sha256(checked.encode()).hexdigest()[:48]
+    return f"open311-{key.pk}-{digest}"
+
+
 def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
     """Check, route and store the request (``report_submit``'s errors pass through),
-    then its answers and the audit event; all or nothing."""
+    then its answers and the audit event; all or nothing. A repeated Idempotency-Key
+    returns the report it made before."""
     name = " ".join(p.strip() for p in (posted.last_name, posted.first_name) if p)
     with transaction.atomic():
         result = report_submit(
@@ -75,8 +94,11 @@ def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
             anonymous=not (posted.phone.strip() or posted.email.strip()),
             channel=Report.Channel.OPEN311,
             client_ip=None,
+            idempotency_key=scoped_key(key, posted.idempotency_key),
         )
         report = result.report
+        if not result.created:
+            return report
         RequestAttributeValue.objects.bulk_create(
             RequestAttributeValue(report=report, attribute=a.attribute, value=value)
             for a in posted.answers

@@ -262,6 +262,7 @@ class RequestsApi(Open311Api):
             last_name=data.get("last_name") or "",
             device_id=data.get("device_id") or "",
             account_id=data.get("account_id") or "",
+            idempotency_key=request.headers.get("Idempotency-Key", "").strip('" '),
         )
         report = open311_request_submit(key=key, posted=posted)
         return Response(

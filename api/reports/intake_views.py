@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from api.client_ip import client_ip
 from api.errors import ApiError
 from api.params import parse_bound, parse_bounded
 from api.reports.serializers import (
@@ -196,7 +197,7 @@ class ReportsApi(APIView):
                 urgent=data["urgent"],
                 idempotency_key=_idempotency_key(request, data["idempotency_key"]),
                 reported_at=data["reported_at"],
-                client_ip=None if staff else request.META.get("REMOTE_ADDR"),
+                client_ip=None if staff else client_ip(request),
                 actor=request.user if staff else None,
             )
         except RateLimited as error:

@@ -197,6 +197,11 @@ CACHES = {
         "KEY_PREFIX": "ht",
     }
 }
+# Our reverse proxies (comma-separated addresses or networks): behind them the client's
+# address is read from X-Forwarded-For (api.client_ip); empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [
+    entry for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
 REPORT_RATE_PER_IP_HOUR = int(os.environ.get("REPORT_RATE_PER_IP_HOUR", "30"))
 REPORT_RATE_PER_PHONE_HOUR = int(os.environ.get("REPORT_RATE_PER_PHONE_HOUR", "10"))
 REPORT_MAX_PHOTOS = 5
@@ -217,6 +222,10 @@ WEBHOOK_SIGNING_SECRET = os.environ.get("WEBHOOK_SIGNING_SECRET", SECRET_KEY)
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 # SLA: "due soon" once this share of the allowed time has passed.
 SLA_DUE_SOON_SHARE = 0.8
+# A resolved report nobody rated closes after this many working days (routing.workflow.autoclose).
+REPORT_AUTOCLOSE_WORKING_DAYS = int(
+    os.environ.get("REPORT_AUTOCLOSE_WORKING_DAYS", "7")
+)
 
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
@@ -226,5 +235,9 @@ CELERY_BEAT_SCHEDULE = {
     "sla-escalate": {
         "task": "routing.tasks.sla_escalate",
         "schedule": 300.0,
+    },
+    "reports-autoclose": {
+        "task": "routing.tasks.reports_autoclose",
+        "schedule": 3600.0,
     },
 }

@@ -19,6 +19,7 @@ from routing.workflow.assignments import (
     report_move_pin,
     report_reassign,
 )
+from routing.workflow.autoclose import reports_autoclose
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.sla import (
     SlaFlags,
@@ -46,6 +47,7 @@ __all__ = [
     "report_rate",
     "report_reassign",
     "report_transition",
+    "reports_autoclose",
     "reports_due_soon",
     "reports_escalate",
     "reports_overdue",

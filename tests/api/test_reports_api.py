@@ -235,6 +235,23 @@ def test_rate_limit_per_ip_answers_429_after_the_limit(api, settings):
     assert other.status_code == 201
 
 
+def test_rate_limit_behind_our_proxy_counts_each_citizen(api, settings):
+    """Behind a trusted reverse proxy every request comes from the proxy; each
+    citizen (the X-Forwarded-For hop the proxy added) still has their own limit."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.REPORT_RATE_PER_IP_HOUR = 1
+    citizen = f"198.51.{random.randint(0, 255)}.{random.randint(1, 254)}"
+    neighbour = f"203.0.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+    def through_proxy(address: str):
+        headers = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": address}
+        return post_json(api, headers)
+
+    assert through_proxy(citizen).status_code == 201
+    assert through_proxy(neighbour).status_code == 201
+    assert through_proxy(citizen).status_code == 429
+
+
 # Citizen reads -------------------------------------------------------------------
 
 

@@ -346,3 +346,31 @@ def test_too_many_fields_is_a_400_not_a_500(client, key, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
     body = form(key, **{f"attribute[x{i}]": "1" for i in range(30)})
     _error(post(client, body=body), 400)
+
+
+def test_idempotency_key_makes_retries_safe(client, key):
+    """A retried POST with the same Idempotency-Key answers the same request and
+    writes nothing more; the same key from another partner is another request; the
+    key reused for other content is refused with a message."""
+    retry = {"HTTP_IDEMPOTENCY_KEY": "3f9c2a1e-partner-retry-1"}
+    first = post(client, body=form(key), **retry)
+    again = post(client, body=form(key), **retry)
+    assert (first.status_code, again.status_code) == (200, 200), again.content
+    report = _report(first.json())
+    assert again.json()[0]["service_request_id"] == report.tracking_code
+    assert Report.objects.filter(reporter_email="an@example.vn").count() == 1
+    assert RequestAttributeValue.objects.filter(report=report).count() == 1
+    assert ReportEvent.objects.filter(report=report, kind="comment").count() == 1
+
+    other_partner = api_key_create(name="Đối tác khác").clear
+    elsewhere = post(client, body=form(other_partner), **retry)
+    assert elsewhere.status_code == 200
+    assert _report(elsewhere.json()) != report
+
+    changed = post(client, body=form(key, description="Một việc khác."), **retry)
+    assert changed.status_code in (400, 409, 422)
+    assert report.tracking_code in changed.json()[0]["description"]
+
+    bad = post(client, body=form(key), HTTP_IDEMPOTENCY_KEY="có dấu cách")
+    assert bad.status_code == 400
+    assert "Idempotency-Key" in bad.json()[0]["description"]
