@@ -28,6 +28,13 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name_vi", "kind", "jurisdiction_code", "email", "active"]
     list_filter = ["kind", "active", "jurisdiction_code"]
     search_fields = ["code", "name_vi", "name_en"]
+    fields = [
+        "code",
+        ("name_vi", "name_en"),
+        ("kind", "jurisdiction_code", "active"),
+        "email",
+        ("webhook_url", "webhook_secret"),
+    ]
 
 
 @admin.register(Category)

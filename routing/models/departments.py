@@ -36,6 +36,15 @@ class Department(models.Model):
     jurisdiction_code = models.CharField(max_length=10, default="44")
     email = models.EmailField(blank=True)
     webhook_url = models.URLField(blank=True)
+    # The key of the HMAC on this department's webhooks (routing.notifications.signing);
+    # empty: the deployment's WEBHOOK_SIGNING_SECRET. One per receiver, so a leaked
+    # secret is replaced at one department without touching the others.
+    webhook_secret = models.CharField(
+        max_length=128,
+        blank=True,
+        help_text="Khóa ký webhook riêng của cơ quan; để trống dùng khóa chung "
+        "(own webhook signing secret; empty: the deployment's shared one).",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

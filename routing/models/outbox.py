@@ -39,6 +39,15 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # The department a webhook goes to, for its signing secret (None: the citizen's
+    # rows, e-mail and SMS, or a department since deleted: the shared secret).
+    department = models.ForeignKey(
+        "routing.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
         max_length=8, choices=Status.choices, default=Status.PENDING
     )

@@ -83,6 +83,14 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def webhook_secret(notification: Notification) -> str:
+    """The receiving department's own secret, else the deployment's shared one."""
+    department = notification.department
+    if department is not None and department.webhook_secret:
+        return department.webhook_secret
+    return settings.WEBHOOK_SIGNING_SECRET
+
+
 def webhook_send(notification: Notification) -> None:
     """POST the signed JSON body; any answer but 2xx is a failure with its reason."""
     url = notification.recipient
@@ -96,7 +104,7 @@ def webhook_send(notification: Notification) -> None:
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "HienTruong-Webhook/1",
-            SIGNATURE_HEADER: signature(body, settings.WEBHOOK_SIGNING_SECRET),
+            SIGNATURE_HEADER: signature(body, webhook_secret(notification)),
             DELIVERY_HEADER: str(notification.pk),
         },
     )

@@ -60,11 +60,14 @@ def _department_rows(
         (Notification.Channel.EMAIL, department.email),
         (Notification.Channel.WEBHOOK, department.webhook_url),
     ]
-    return [
+    rows = [
         _row(channel, recipient, subject, body, payload, report)
         for channel, recipient in targets
         if recipient
     ]
+    for row in rows:
+        row.department = department
+    return rows
 
 
 def _citizen_rows(

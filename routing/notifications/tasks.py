@@ -77,7 +77,7 @@ def notification_claim(
     ).update(next_attempt_at=now + SEND_LEASE)
     if not claimed:
         return None
-    return Notification.objects.get(pk=notification_id)
+    return Notification.objects.select_related("department").get(pk=notification_id)
 
 
 def notification_mark_sent(*, notification: Notification) -> None:

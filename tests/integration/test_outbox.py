@@ -165,6 +165,42 @@ def test_webhook_is_signed_and_names_the_delivery(settings, webhook_server):
     assert row.status == Notification.Status.SENT
 
 
+def test_department_webhook_signed_with_its_own_secret(settings, webhook_server):
+    """A department with its own secret gets webhooks signed with it (not with the
+    shared one); one without keeps the shared secret."""
+    settings.WEBHOOK_SIGNING_SECRET = SECRET
+    report = report_create_routed(
+        lon=DONG_PHU[0], lat=DONG_PHU[1], category=Category.objects.get(code="VSMT")
+    )
+    department = report.department
+    department.webhook_url = webhook_server.url
+    department.webhook_secret = "bí-mật-riêng-của-cơ-quan"
+    department.save()
+    assignment = report.assignments.get(is_current=True)
+    (row,) = [
+        n
+        for n in notify_assignment(report=report, assignment=assignment)
+        if n.channel == Notification.Channel.WEBHOOK
+    ]
+    assert row.department == department
+    assert deliver(row.pk) == "sent"
+    ((headers, body),) = webhook_server.hits
+    signed = headers["X-HienTruong-Signature"]
+    assert verify_signature(body, signed, "bí-mật-riêng-của-cơ-quan")
+    assert not verify_signature(body, signed, SECRET)
+
+    department.webhook_secret = ""
+    department.save()
+    (row,) = [
+        n
+        for n in notify_assignment(report=report, assignment=assignment)
+        if n.channel == Notification.Channel.WEBHOOK
+    ]
+    assert deliver(row.pk) == "sent"
+    (headers, body) = webhook_server.hits[-1]
+    assert verify_signature(body, headers["X-HienTruong-Signature"], SECRET)
+
+
 def test_webhook_500_is_retried_with_backoff_then_given_up(settings, webhook_server):
     """A 500 is retried after a backoff (not before) and the row dies at the limit."""
     settings.NOTIFY_MAX_ATTEMPTS = 3
