@@ -1,4 +1,10 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""The officers' pages under ``/ops/``."""
 
-urlpatterns = [path("", RedirectView.as_view(url="/"), name="ops-queue")]
+from django.urls import path
+
+from web.ops import views
+
+urlpatterns = [
+    path("", views.QueueView.as_view(), name="ops-queue"),
+    path("r/<str:code>", views.ReportView.as_view(), name="ops-report"),
+]

@@ -1,4 +1,7 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""``/plan/``: the planners' map."""
 
-urlpatterns = [path("", RedirectView.as_view(url="/"), name="plan")]
+from django.urls import path
+
+from web.plan import views
+
+urlpatterns = [path("", views.PlanView.as_view(), name="plan")]

@@ -1,0 +1,112 @@
+"""The planners' map page: its configuration (map, API addresses, labels, the
+filters' choices) for ``static/web/js/plan.js``, which draws everything from the
+analytics API in the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from boundaries.models import BoundarySet
+from routing.models import Category
+from web import labels
+from web.access import may_plan, staff_page
+from web.i18n import vietnamese_first
+from web.maps import map_config
+from web.plan.choices import department_choices, report_months, unit_choices
+
+REFUSAL = _(
+    "Only planners, operations-centre staff and administrators may open the "
+    "planning map."
+)
+# A whole city on one screen.
+PLAN_ZOOM = 13
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def category_options(*, english: bool) -> list[dict[str, str]]:
+    """Every category (inactive ones too: old reports have them), with its colour."""
+    options = []
+    for category in Category.objects.order_by("code"):
+        colour, _icon = labels.category_style(group=category.group, icon=category.icon)
+        options.append(
+            {
+                "code": category.code,
+                "name": category.name_en if english else category.name_vi,
+                "colour": colour,
+            }
+        )
+    return sorted(options, key=lambda option: option["name"])
+
+
+def boundary_sets() -> list[BoundarySet]:
+    """The active boundary sets, newest first: the choropleth draws the units of
+    one of them."""
+    return list(BoundarySet.objects.active().order_by("-valid_from"))
+
+
+def boundary_sets_json(sets: list[BoundarySet]) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": s.slug,
+            "name": s.name,
+            "valid_from": s.valid_from.isoformat(),
+            "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+        }
+        for s in sets
+    ]
+
+
+@method_decorator(vietnamese_first, name="dispatch")
+@method_decorator(staff_page(may_plan, REFUSAL), name="dispatch")
+class PlanView(TemplateView):
+    """``/plan/``: clusters, heatmap, hot spots, choropleth, chart and exports."""
+
+    template_name = "web/plan/plan.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        english = _english()
+        categories = category_options(english=english)
+        statuses = labels.status_labels()
+        months = report_months()
+        sets = boundary_sets()
+        context.update(
+            {
+                "categories": categories,
+                "statuses": statuses,
+                "unit_groups": unit_choices(),
+                "departments": department_choices(english=english),
+                "months": months,
+                "boundary_sets": sets,
+                "page_config": {
+                    "map": map_config(zoom=PLAN_ZOOM),
+                    "urls": {
+                        "clusters": reverse("analytics-clusters"),
+                        "heatmap": reverse("analytics-heatmap"),
+                        "hotspots": reverse("analytics-hotspots"),
+                        "stats": reverse("analytics-stats"),
+                        "export_csv": reverse(
+                            "analytics-export", kwargs={"fmt": "csv"}
+                        ),
+                        "export_geojson": reverse(
+                            "analytics-export", kwargs={"fmt": "geojson"}
+                        ),
+                        "units": reverse("boundary-units"),
+                    },
+                    "categories": categories,
+                    "statuses": statuses,
+                    "months": months,
+                    "boundary_sets": boundary_sets_json(sets),
+                },
+            }
+        )
+        return context
