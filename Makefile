@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 export DATABASE_URL ?= $(shell scripts/pg.sh url)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test bench lint format db stop migrate fixtures deps venv clean messages
+.PHONY: demo demo-users test bench lint format db stop migrate fixtures deps venv clean messages
 
 deps:
 	@bash scripts/system-deps.sh
@@ -45,7 +45,15 @@ fixtures: migrate
 	@$(PY) manage.py open311_load_fixtures
 	@$(PY) manage.py open311_key_create "Demo (không dùng thật / demo only)" --demo >/dev/null
 
-demo: fixtures
+# Demo staff accounts (password `demo`, for the demo only; never on a real server).
+demo-users: migrate
+	@$(PY) manage.py staff_create ioc --role ioc_operator --password demo >/dev/null
+	@$(PY) manage.py staff_create moitruong --role department_officer --department qb-moitruong --password demo >/dev/null
+	@$(PY) manage.py staff_create phuongdonghoi --role unit_officer --unit 18880 --password demo >/dev/null
+	@$(PY) manage.py staff_create dieuphoi --role routing_officer --password demo >/dev/null
+	@$(PY) manage.py staff_create quyhoach --role planner --password demo >/dev/null
+
+demo: fixtures demo-users
 	@echo ""
 	@echo "Hiện Trường is serving on http://$(HOST):$(PORT)/"
 	@echo "  boundary lookup  http://$(HOST):$(PORT)/api/v1/boundaries/lookup?lon=106.6155&lat=17.4689"
@@ -53,6 +61,8 @@ demo: fixtures
 	@echo "  boundary sets    http://$(HOST):$(PORT)/api/v1/boundaries/sets"
 	@echo "  health           http://$(HOST):$(PORT)/healthz"
 	@echo "  admin            http://$(HOST):$(PORT)/admin/  (make superuser: .venv/bin/python manage.py createsuperuser)"
+	@echo "  staff pages      http://$(HOST):$(PORT)/ops/ (queue), /ops/zones/ (zone editor), /plan/ (planners' map)"
+	@echo "                   demo accounts, password demo: ioc, moitruong, phuongdonghoi, dieuphoi, quyhoach"
 	@echo ""
 	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
 
