@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from routing.models import Report
 from routing.zones.state import ZoneState
@@ -180,6 +181,79 @@ def impact_preview(*, state: ZoneState, selection: Selection | None = None) -> I
                 {"open": is_open, "from": old, "to": new, "reports": count}
             )
     return impact
+
+
+def impact_details(
+    *,
+    state: ZoneState,
+    selection: Selection | None = None,
+    units: int = 20,
+    sample: int = 10,
+) -> dict[str, Any]:
+    """Where the reports that would change department are: counts by the report's
+    unit (the ``units`` largest) and a ``sample`` of them (open first, newest first),
+    from the same decisions as :func:`impact_preview`. Tracking codes, categories and
+    units only: no description, contact or location."""
+    selection = selection or Selection()
+    sql = f"""
+        WITH d AS MATERIALIZED ({_decisions_sql(selection)}),
+        c AS MATERIALIZED (
+            SELECT d.is_open, od.code AS old_code, nd.code AS new_code, r.unit_id,
+                   r.tracking_code, r.reported_at, r.category_id
+            FROM d
+            JOIN routing_report r ON r.id = d.report_id
+            JOIN routing_department od ON od.id = d.old_department_id
+            JOIN routing_department nd ON nd.id = d.new_department_id
+            WHERE d.old_department_id IS DISTINCT FROM d.new_department_id
+        )
+        (SELECT 'unit', u.code, u.name, count(*) FILTER (WHERE c.is_open),
+                count(*) FILTER (WHERE NOT c.is_open),
+                NULL, NULL, NULL, NULL, NULL, NULL::timestamptz
+         FROM c JOIN boundaries_adminunit u ON u.id = c.unit_id
+         GROUP BY u.code, u.name ORDER BY count(*) DESC, u.code LIMIT %(units)s)
+        UNION ALL
+        (SELECT 'sample', u.code, u.name, NULL, NULL, c.tracking_code, k.code,
+                c.old_code, c.new_code, c.is_open, c.reported_at
+         FROM c JOIN boundaries_adminunit u ON u.id = c.unit_id
+         JOIN routing_category k ON k.id = c.category_id
+         ORDER BY c.is_open DESC, c.reported_at DESC, c.tracking_code LIMIT %(sample)s)
+    """
+    params = _params(state, selection) | {"units": units, "sample": sample}
+    by_unit: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for (
+            kind,
+            code,
+            name,
+            opened,
+            past,
+            tracking,
+            category,
+            old,
+            new,
+            is_open,
+            at,
+        ) in cursor.fetchall():
+            if kind == "unit":
+                by_unit.append(
+                    {"unit": code, "name": name, "open": opened, "past": past}
+                )
+            else:
+                reports.append(
+                    {
+                        "code": tracking,
+                        "category": category,
+                        "unit": code,
+                        "unit_name": name,
+                        "from": old,
+                        "to": new,
+                        "open": is_open,
+                        "reported_at": timezone.localtime(at).isoformat(),
+                    }
+                )
+    return {"units": by_unit, "sample": reports}
 
 
 def reports_reroute(

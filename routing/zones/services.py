@@ -28,7 +28,14 @@ from routing.models import (
     ResponsibilityZone,
     ZoneHistory,
 )
-from routing.zones.bulk import OPEN, Impact, Selection, impact_preview, reports_reroute
+from routing.zones.bulk import (
+    OPEN,
+    Impact,
+    Selection,
+    impact_details,
+    impact_preview,
+    reports_reroute,
+)
 from routing.zones.state import ZoneState
 from routing.zones.topology import zones_topology_check
 
@@ -190,11 +197,17 @@ def _snapshot(zone: ResponsibilityZone) -> dict[str, Any]:
 def zones_preview(
     *, drafts: Iterable[ResponsibilityZone], at: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Topology and impact of publishing ``drafts`` now: nothing is written."""
+    """Topology and impact of publishing ``drafts`` now: nothing is written. The
+    impact adds, to the moves by department, the units of the reports that would
+    move and a sample of them (``impact_details``, a second pass over the reports,
+    made only when some would move)."""
     state = ZoneState.with_drafts(drafts, at or timezone.now())
+    impact = impact_preview(state=state)
+    moved = impact.open_changed or impact.past_changed
+    details = impact_details(state=state) if moved else {"units": [], "sample": []}
     return {
         "topology": zones_topology_check(state=state),
-        "impact": impact_preview(state=state).as_dict(),
+        "impact": impact.as_dict() | details,
     }
 
 

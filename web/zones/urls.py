@@ -1,4 +1,7 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""``/ops/zones/``: the zone editor."""
 
-urlpatterns = [path("", RedirectView.as_view(url="/"), name="zones")]
+from django.urls import path
+
+from web.zones import views
+
+urlpatterns = [path("", views.ZoneEditorView.as_view(), name="zones")]
