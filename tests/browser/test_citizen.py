@@ -11,6 +11,7 @@ from PIL import Image
 
 from routing.intake import report_submit
 from routing.models import Category, Report, ReportEvent
+from tests.browser.maps import map_click
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +34,9 @@ def open_form(page) -> None:
 
 
 def click_map_at(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn (Leaflet itself says where)."""
+    """Click the map where (lon, lat) is drawn, the map scrolled into view."""
     page.evaluate("window.scrollTo(0, 0)")
-    x, y = page.evaluate(
-        """([lat, lon]) => {
-            const point = HT.map.instances[0].latLngToContainerPoint([lat, lon]);
-            return [point.x, point.y];
-        }""",
-        [lat, lon],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    map_click(page, lon, lat)
 
 
 def choose_category(page, code: str) -> None:

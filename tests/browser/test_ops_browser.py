@@ -12,6 +12,7 @@ from routing.intake import report_submit
 from routing.models import Category, Department, Report
 from routing.workflow import report_transition
 from tests.browser.conftest import screenshot_of
+from tests.browser.maps import map_click
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.browser
@@ -39,20 +40,12 @@ def open_report(page, code: str) -> None:
 
 
 def click_map_at(page, lon: float, lat: float) -> None:
-    """Centre the map on (lon, lat) and click there (Leaflet says where it is drawn)."""
+    """Centre the map on (lon, lat) and click there."""
     page.evaluate(
         "([lat, lon]) => HT.map.instances[0].setView([lat, lon], 15, {animate: false})",
         [lat, lon],
     )
-    x, y = page.evaluate(
-        """([lat, lon]) => {
-            const point = HT.map.instances[0].latLngToContainerPoint([lat, lon]);
-            return [point.x, point.y];
-        }""",
-        [lat, lon],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    map_click(page, lon, lat)
 
 
 def act(page, selector: str) -> str:

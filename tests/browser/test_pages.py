@@ -15,18 +15,9 @@ from django.utils import timezone
 
 from routing.intake import report_submit
 from routing.models import Category
+from tests.pages import page_config
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
-
-
-def page_config(response) -> dict:
-    match = re.search(
-        r'<script id="page-config" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "the page has no json_script configuration"
-    return json.loads(match.group(1))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from geo.topology import area_m2
 from routing.intake import report_submit
 from routing.models import Category, Report, ResponsibilityZone
 from tests.browser.conftest import screenshot_of
+from tests.browser.maps import map_click
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.browser
@@ -67,16 +68,8 @@ def view(page, lon: float, lat: float, zoom: float) -> None:
 
 
 def click_map_at(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn (Leaflet itself says where)."""
-    x, y = page.evaluate(
-        """([lat, lon]) => {
-            const point = HT.zonesEditor.map.latLngToContainerPoint([lat, lon]);
-            return [point.x, point.y];
-        }""",
-        [lat, lon],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    """Click the editor's map at (lon, lat) and let geoman take the click."""
+    map_click(page, lon, lat, map_js="HT.zonesEditor.map")
     page.wait_for_timeout(120)
 
 

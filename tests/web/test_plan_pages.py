@@ -16,22 +16,13 @@ from django.utils import timezone, translation
 from routing.intake import report_submit
 from routing.models import Category, Report, StaffProfile
 from tests.analytics.conftest import staff_client
+from tests.pages import page_config
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
 
 NAME, PHONE, EMAIL = "Trần Thị Bích", "0987654321", "bich@example.vn"
 DESCRIPTION = "Cống bị tắc trước nhà số 12, gọi chị Bích."
-
-
-def page_config(response) -> dict:
-    match = re.search(
-        r'<script id="page-config" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "the page has no json_script configuration"
-    return json.loads(match.group(1))
 
 
 def offered(html: str, select: str) -> list[str]:

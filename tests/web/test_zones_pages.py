@@ -3,27 +3,17 @@ language, and the configuration its scripts get."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from django.contrib.auth.models import Group, User
 
 from routing.models import Category, Department, StaffProfile
+from tests.pages import page_config
 
 pytestmark = pytest.mark.django_db
 
 URL = "/ops/zones/"
-
-
-def page_config(response) -> dict:
-    match = re.search(
-        r'<script id="page-config" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "the page has no json_script configuration"
-    return json.loads(match.group(1))
 
 
 def officer(username: str = "dieu-phoi") -> User:
