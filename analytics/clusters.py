@@ -8,7 +8,9 @@ within 100 m. Single reports are returned instead when the selection holds at mo
 ``MAX_POINTS`` reports from ``POINTS_ZOOM`` on, or fewer than ``FEW_POINTS`` at any
 zoom — their id, tracking code, category, status and time, never anything about the
 reporter. Small boxes (a zoom-16 view) are counted from the raw reports' GiST index
-(``analytics.selection.RAW_BELOW_CELLS``), large ones from the aggregates.
+(``analytics.selection.RAW_BELOW_CELLS``), large ones from the aggregates: from the
+block × month roll-up when a cluster is a whole number of 1.6 km blocks (zoom ≤ 13
+for clusters, ≤ 11 for the heatmap), else from the cell × day table.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from analytics.grid import CELL_M, SRID
+from analytics.grid import BLOCK, CELL_M, SRID
 from analytics.selection import ReportFilter
 from geo.grid import cell_centres_lonlat, cluster_factor
 from routing.models import Category
@@ -36,6 +38,16 @@ _BINNED = """
            {dims} sum(s.n)::bigint AS n,
            sum(s.n * (s.cell_x + 0.5::float8)) AS sx,
            sum(s.n * (s.cell_y + 0.5::float8)) AS sy
+    FROM ({cells}) s
+    GROUP BY 1, 2 {group}
+"""
+
+# The same from coarse rows (``ReportFilter.coarse_sql``: blocks of BLOCK × BLOCK
+# cells with count-weighted cell sums), when a cluster is a whole number of blocks.
+_BINNED_COARSE = """
+    SELECT floor(s.block_x / %(kb)s::float8)::integer AS gx,
+           floor(s.block_y / %(kb)s::float8)::integer AS gy,
+           {dims} sum(s.n)::bigint AS n, sum(s.sx) AS sx, sum(s.sy) AS sy
     FROM ({cells}) s
     GROUP BY 1, 2 {group}
 """
@@ -70,11 +82,19 @@ def _category_codes() -> dict[int, str]:
 
 
 def binned_select(*, selection: ReportFilter, k: int, breakdown: bool = True) -> Binned:
-    """The selected reports counted per block of ``k × k`` grid cells."""
+    """The selected reports counted per block of ``k × k`` grid cells; from the
+    block × month roll-up when ``k`` is a multiple of its blocks (same counts and
+    centres, fewer rows read)."""
     dims, group = ("s.category_id, s.status,", ", 3, 4") if breakdown else ("", "")
-    sql = _BINNED.format(cells=selection.cells_sql(), dims=dims, group=group)
+    params = {**selection.params(), "k": k}
+    if k % BLOCK == 0:
+        cells, extra = selection.coarse_sql()
+        sql = _BINNED_COARSE.format(cells=cells, dims=dims, group=group)
+        params.update(extra, kb=k // BLOCK)
+    else:
+        sql = _BINNED.format(cells=selection.cells_sql(), dims=dims, group=group)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**selection.params(), "k": k})
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     totals: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     categories: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)

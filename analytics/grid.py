@@ -19,3 +19,27 @@ LOCAL = ZoneInfo(TIME_ZONE)
 def local_midnight(day: dt.date) -> dt.datetime:
     """The first moment of ``day`` in the grid's time zone."""
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL)
+
+
+# The roll-up (``analytics_cellmonth``) counts blocks of BLOCK × BLOCK cells (1.6 km)
+# per local month; SQL's ``analytics_block()`` says the same.
+BLOCK = 8
+
+# Time-to-resolve buckets of ``analytics_outcomemonth`` (SQL:
+# ``analytics_hours_bucket``): bucket 0 is under H0_HOURS, bucket b ≥ 1 covers
+# [H0_HOURS · 2^((b-1)/PER_DOUBLING), H0_HOURS · 2^(b/PER_DOUBLING)) hours.
+H0_HOURS = 1 / 60
+PER_DOUBLING = 4
+
+
+def bucket_middle(bucket: int) -> float:
+    """The geometric middle of a time-to-resolve bucket, in hours: within a factor
+    2^(1/(2·PER_DOUBLING)) of every time in it (bucket 0: half a minute)."""
+    if bucket <= 0:
+        return H0_HOURS / 2
+    return H0_HOURS * 2 ** ((bucket - 0.5) / PER_DOUBLING)
+
+
+# The most a percentile read from the buckets can differ from the exact one, as a
+# share of the exact one (for times of a minute or more).
+BUCKET_ERROR = 2 ** (1 / (2 * PER_DOUBLING)) - 1

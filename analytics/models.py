@@ -46,3 +46,78 @@ class CellDay(models.Model):
 
     def __str__(self) -> str:
         return f"({self.cell_x}, {self.cell_y}) {self.day}: {self.n}"
+
+
+class CellMonth(models.Model):
+    """The same counts rolled up to blocks of ``BLOCK × BLOCK`` grid cells (8 × 8
+    cells of 200 m: 1.6 km squares, aligned on the grid) and local calendar months.
+
+    At ten years of a city the cell × day table holds about one row per report, so a
+    view of the whole city (zoom ≤ 13, clusters ≥ 1.6 km) would read as many rows as
+    there are reports. Here a block-month holds the reports of 64 cells and ~30 days.
+    ``sx`` and ``sy`` are the sums of ``n × cell_x`` and ``n × cell_y`` over the
+    block's cells, so a cluster made of blocks sits exactly where the same cluster
+    made of cells would (count-weighted mean of cell centres) and both paths give the
+    same answer. Kept by the same statement triggers as ``CellDay`` (migration 0003)
+    and rebuilt with it by ``analytics_rebuild``."""
+
+    pk = models.CompositePrimaryKey(
+        "block_x",
+        "block_y",
+        "month",
+        "category_id",
+        "status",
+        "unit_id",
+        "department_id",
+    )
+    block_x = models.IntegerField()
+    block_y = models.IntegerField()
+    month = models.DateField()  # first day of the local month
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    n = models.IntegerField()
+    sx = models.BigIntegerField()
+    sy = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="analytics_cellmonth_month")]
+
+    def __str__(self) -> str:
+        return f"block ({self.block_x}, {self.block_y}) {self.month:%Y-%m}: {self.n}"
+
+
+class OutcomeMonth(models.Model):
+    """Outcomes of the reports of one local month, per category, status, unit,
+    department and time-to-resolve bucket: what the dashboard's median and p90 time
+    to resolve, late-resolution rate and satisfaction need, without reading reports.
+
+    ``bucket`` is ``analytics_hours_bucket(reported_at, resolved_at)``: -1 when the
+    report has no resolution time, 0 under one minute, else ``b`` for hours in
+    ``[H0 · 2^((b-1)/4), H0 · 2^(b/4))`` with H0 one minute (``analytics.grid``):
+    four buckets per doubling, so a percentile read at a bucket's geometric middle
+    is within a factor 2^(1/8) (≤ 9.05 %) of the exact one. The counts are reports
+    (``n``), those resolved after their deadline (``late``), those with both a
+    resolution and a deadline (``with_due``) and the three ratings. No spatial key:
+    a selection with a box reads these from the reports (``analytics.stats``).
+    Kept by the same statement triggers as ``CellDay`` (migration 0005)."""
+
+    pk = models.CompositePrimaryKey(
+        "month", "category_id", "status", "unit_id", "department_id", "bucket"
+    )
+    month = models.DateField()  # first day of the local month
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField()
+    late = models.IntegerField()
+    with_due = models.IntegerField()
+    satisfied = models.IntegerField()
+    acceptable = models.IntegerField()
+    dissatisfied = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} bucket {self.bucket}: {self.n}"

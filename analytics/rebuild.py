@@ -1,11 +1,14 @@
 """Recompute the pre-aggregates from the reports, or check them against the reports.
 
-The triggers keep ``analytics_cellday`` right on every write; a rebuild is for after a
-grid change, a restore of one table without the other, or a ``--check`` that reports
-drift. The rebuild truncates the table first, which takes its ACCESS EXCLUSIVE lock:
-a report written meanwhile waits in its trigger until the rebuild commits, then adds
+The triggers keep ``analytics_cellday``, its roll-up ``analytics_cellmonth`` and the
+monthly outcomes ``analytics_outcomemonth`` right
+on every write; a rebuild is for after a grid change, a restore of one table without
+the other, a bulk load with the triggers off, or a ``--check`` that reports drift.
+The rebuild truncates both tables first, which takes their ACCESS EXCLUSIVE locks: a
+report written meanwhile waits in its trigger until the rebuild commits, then adds
 itself to the rebuilt counts (its row was not in the rebuild's snapshot), so nothing
-is counted twice or lost.
+is counted twice or lost. The roll-up is recounted from the freshly rebuilt cell ×
+day rows (the same numbers as from the reports, at a fraction of the reading).
 """
 
 from __future__ import annotations
@@ -21,44 +24,130 @@ _FRESH = """
     GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
+# The outcome rows (``analytics_outcomemonth``) of the reports, counted afresh.
+_OUTCOMES = """
+    SELECT date_trunc('month', analytics_day(r.reported_at))::date AS month,
+           r.category_id, r.status, r.unit_id, r.department_id,
+           analytics_hours_bucket(r.reported_at, r.resolved_at) AS bucket,
+           count(*)::integer AS n,
+           count(*) FILTER (WHERE r.resolved_at > r.due_at)::integer AS late,
+           count(*) FILTER (WHERE r.resolved_at IS NOT NULL
+                              AND r.due_at IS NOT NULL)::integer AS with_due,
+           count(*) FILTER (WHERE r.rating = 'satisfied')::integer AS satisfied,
+           count(*) FILTER (WHERE r.rating = 'acceptable')::integer AS acceptable,
+           count(*) FILTER (WHERE r.rating = 'dissatisfied')::integer AS dissatisfied
+    FROM routing_report r GROUP BY 1, 2, 3, 4, 5, 6
+"""
+_OKEYS = (
+    "month, category_id, status, unit_id, department_id, bucket, n, late, with_due, "
+    "satisfied, acceptable, dissatisfied"
+)
+
 _KEYS = "cell_x, cell_y, day, category_id, status, unit_id, department_id"
+_MKEYS = "block_x, block_y, month, category_id, status, unit_id, department_id"
+
+# The roll-up of rows (cell keys…, n) read from ``{source}``.
+_ROLLUP = """
+    SELECT floor(cell_x / %(block)s::float8)::integer AS block_x,
+           floor(cell_y / %(block)s::float8)::integer AS block_y,
+           date_trunc('month', day)::date AS month, category_id, status, unit_id,
+           department_id, sum(n)::integer AS n, sum(n::bigint * cell_x) AS sx,
+           sum(n::bigint * cell_y) AS sy
+    FROM {source} GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
 
 
 @dataclass(frozen=True)
 class Drift:
-    """Aggregate rows that differ from a fresh count: missing, surplus, or wrong."""
+    """Aggregate rows that differ from a fresh count: missing, surplus, or wrong —
+    in the cell × day table and in the block × month roll-up."""
 
     missing: int
     surplus: int
+    rollup_missing: int = 0
+    rollup_surplus: int = 0
+    outcome_missing: int = 0
+    outcome_surplus: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.missing == 0 and self.surplus == 0
+        return not any(
+            (
+                self.missing,
+                self.surplus,
+                self.rollup_missing,
+                self.rollup_surplus,
+                self.outcome_missing,
+                self.outcome_surplus,
+            )
+        )
+
+
+def _block() -> dict[str, int]:
+    from analytics.grid import BLOCK
+
+    return {"block": BLOCK}
 
 
 @transaction.atomic
 def cellday_rebuild() -> int:
-    """Recount every aggregate row from ``routing_report``; returns the row count."""
+    """Recount every aggregate row (cell × day, then the block × month roll-up, and
+    the monthly outcomes) from ``routing_report``; returns the cell × day row
+    count."""
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE analytics_cellday")
+        cursor.execute(
+            "TRUNCATE analytics_cellday, analytics_cellmonth, analytics_outcomemonth"
+        )
         cursor.execute(f"INSERT INTO analytics_cellday ({_KEYS}, n) {_FRESH}")
         rows = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO analytics_cellmonth ({_MKEYS}, n, sx, sy) "
+            + _ROLLUP.format(source="analytics_cellday"),
+            _block(),
+        )
+        cursor.execute(f"INSERT INTO analytics_outcomemonth ({_OKEYS}) {_OUTCOMES}")
         cursor.execute("ANALYZE analytics_cellday")
+        cursor.execute("ANALYZE analytics_cellmonth")
+        cursor.execute("ANALYZE analytics_outcomemonth")
     return rows
 
 
+def _difference(cursor, kept: str, fresh: str) -> tuple[int, int]:
+    cursor.execute(
+        f"""
+        SELECT (SELECT count(*) FROM (SELECT * FROM {fresh} f EXCEPT ALL
+                                      SELECT * FROM {kept} k) m),
+               (SELECT count(*) FROM (SELECT * FROM {kept} k EXCEPT ALL
+                                      SELECT * FROM {fresh} f) s)
+        """,
+        _block(),
+    )
+    missing, surplus = cursor.fetchone()
+    return int(missing), int(surplus)
+
+
+@transaction.atomic
 def cellday_check() -> Drift:
-    """Compare the aggregates with a fresh count, writing nothing."""
+    """Compare both aggregate tables with a fresh count of the reports (read once),
+    writing nothing but a temporary table."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            WITH fresh AS ({_FRESH}),
-            kept AS (SELECT {_KEYS}, n FROM analytics_cellday)
-            SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT ALL
-                                          SELECT * FROM kept) m),
-                   (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL
-                                          SELECT * FROM fresh) s)
-            """
+            "DROP TABLE IF EXISTS analytics_fresh; "
+            f"CREATE TEMP TABLE analytics_fresh AS {_FRESH}; "
+            "ANALYZE analytics_fresh"
         )
-        missing, surplus = cursor.fetchone()
-    return Drift(int(missing), int(surplus))
+        day = _difference(
+            cursor, f"(SELECT {_KEYS}, n FROM analytics_cellday)", "analytics_fresh"
+        )
+        month = _difference(
+            cursor,
+            f"(SELECT {_MKEYS}, n, sx, sy FROM analytics_cellmonth)",
+            f"({_ROLLUP.format(source='analytics_fresh')})",
+        )
+        cursor.execute("DROP TABLE analytics_fresh")
+        outcome = _difference(
+            cursor,
+            f"(SELECT {_OKEYS} FROM analytics_outcomemonth)",
+            f"({_OUTCOMES})",
+        )
+    return Drift(*day, *month, *outcome)

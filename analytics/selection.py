@@ -11,6 +11,15 @@ block. The sum is exact — the same count as ``ST_Intersects(location, box)`` o
 raw table (a point on the box's edge is inside) — at the cost of reading only the
 reports near the edges.
 
+The same selection can also be read at a coarser grain (``coarse_sql``): blocks of
+``BLOCK × BLOCK`` cells (1.6 km) per local month, for views whose clusters are whole
+blocks (zoom ≤ 13) and for the dashboard's counts. Whole blocks × whole months come
+from the roll-up ``analytics_cellmonth``; the partial months at either end of the
+time range come from ``analytics_cellday`` for the same blocks; the cells of the
+inner block that belong to no whole block, and the edge strips, are read as before.
+Each report of the selection is counted by exactly one part, so the totals are the
+same as ``cells_sql``'s (and the raw table's), only fewer rows are read.
+
 Values are always bound as parameters, never interpolated.
 """
 
@@ -21,8 +30,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from analytics.grid import CELL_M, SRID, local_midnight
-from geo.grid import Box, BoxSplit, box_split
+from analytics.grid import BLOCK, CELL_M, SRID, local_midnight
+from geo.grid import Box, BoxSplit, CellRange, box_split
 
 # Fewer whole cells than this (41 km², a zoom-14 screen; zoom 16 is ~5 km²) and the
 # box is read from raw rows alone: for small boxes the reports' GiST index beats the
@@ -31,6 +40,87 @@ from geo.grid import Box, BoxSplit, box_split
 # bench/analytics.py).
 RAW_BELOW_CELLS = 1024
 KEYS = ("cell_x", "cell_y", "day", "category_id", "status", "unit_id", "department_id")
+# The columns of ``coarse_sql``: block keys, the month's first day, the dimensions,
+# the count and the count-weighted sums of cell centres (in cell units).
+COARSE = (
+    "block_x",
+    "block_y",
+    "month",
+    "category_id",
+    "status",
+    "unit_id",
+    "department_id",
+    "n",
+    "sx",
+    "sy",
+)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Months:
+    """The whole local months of a day range: ``first`` (the first month's first
+    day) to ``after`` (the first day after the last month), either unbounded
+    (None). Days of the range outside it are its partial edges."""
+
+    first: dt.date | None
+    after: dt.date | None
+
+
+def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Months | None:
+    """The whole months inside [``day_from``, ``day_to``], or None if there are
+    none (a range within one month, or across a month's end without a whole one)."""
+    first = None
+    if day_from is not None:
+        first = day_from if day_from.day == 1 else _next_month(day_from)
+    after = None
+    if day_to is not None:
+        following = day_to + dt.timedelta(days=1)
+        after = following if following.day == 1 else _month_start(day_to)
+    if first is not None and after is not None and first >= after:
+        return None
+    return Months(first, after)
+
+
+def blocks_within(cells: CellRange) -> CellRange | None:
+    """The whole blocks (in block keys) inside a range of cells, or None."""
+    blocks = CellRange(
+        -(-cells.x0 // BLOCK),
+        -(-cells.y0 // BLOCK),
+        (cells.x1 + 1) // BLOCK - 1,
+        (cells.y1 + 1) // BLOCK - 1,
+    )
+    if blocks.x0 > blocks.x1 or blocks.y0 > blocks.y1:
+        return None
+    return blocks
+
+
+def block_cells(blocks: CellRange) -> CellRange:
+    """The cells of a range of blocks."""
+    return CellRange(
+        blocks.x0 * BLOCK,
+        blocks.y0 * BLOCK,
+        blocks.x1 * BLOCK + BLOCK - 1,
+        blocks.y1 * BLOCK + BLOCK - 1,
+    )
+
+
+def _frame(outer: CellRange, hole: CellRange) -> list[CellRange]:
+    """``outer`` minus ``hole`` (which lies inside it) as up to four rectangles."""
+    parts = [
+        CellRange(outer.x0, outer.y0, hole.x0 - 1, outer.y1),
+        CellRange(hole.x1 + 1, outer.y0, outer.x1, outer.y1),
+        CellRange(hole.x0, outer.y0, hole.x1, hole.y0 - 1),
+        CellRange(hole.x0, hole.y1 + 1, hole.x1, outer.y1),
+    ]
+    return [r for r in parts if r.x0 <= r.x1 and r.y0 <= r.y1]
 
 
 @dataclass(frozen=True)
@@ -73,7 +163,9 @@ class ReportFilter:
 
     # -- predicates -----------------------------------------------------------------
 
-    def _lists(self, alias: str) -> list[str]:
+    def list_where(self, alias: str) -> list[str]:
+        """Predicates of the id and status lists on a table aliased ``alias`` that
+        has the report's columns (raw rows and every aggregate table)."""
         return [
             f"{alias}.{column} = ANY(%(f_{name})s)"
             for name, column in self._LISTS
@@ -82,7 +174,7 @@ class ReportFilter:
 
     def aggregate_where(self, alias: str = "a") -> str:
         """Predicates on ``analytics_cellday`` (no box)."""
-        parts = self._lists(alias)
+        parts = self.list_where(alias)
         if self.day_from is not None:
             parts.append(f"{alias}.day >= %(f_day_from)s")
         if self.day_to is not None:
@@ -92,7 +184,7 @@ class ReportFilter:
     def raw_where(self, alias: str = "r", *, box: bool = True) -> str:
         """Predicates on ``routing_report``, the box included unless ``box`` is
         False (the exact test, boundary inclusive)."""
-        parts = self._lists(alias)
+        parts = self.list_where(alias)
         if self.day_from is not None:
             parts.append(f"{alias}.reported_at >= %(f_since)s")
         if self.day_to is not None:
@@ -147,6 +239,103 @@ class ReportFilter:
                 f"SELECT {columns}, a.n FROM analytics_cellday a "
                 f"WHERE {self.aggregate_where()} AND {_INNER.format(x='a.cell_x', y='a.cell_y')}"
             )
+        parts.append(self._strips_sql())
+        return " UNION ALL ".join(parts)
+
+    # -- the same, by block and month -------------------------------------------------
+
+    def coarse_sql(self, cells: CellRange | None = None) -> tuple[str, dict[str, Any]]:
+        """Rows (``COARSE``) whose sums over any grouping of blocks, months and
+        dimensions count the selected reports exactly, with the parameters to
+        add to ``params()``. ``cells`` (only without a box) limits the region to a
+        range of cells aligned on whole blocks, as a map tile does."""
+        extra: dict[str, Any] = {}
+        months = whole_months(self.day_from, self.day_to)
+        if months is not None:
+            extra.update(f_m_first=months.first, f_m_after=months.after)
+        split = self.split
+        if cells is not None:
+            blocks = blocks_within(cells)
+            if split is not None or blocks is None or block_cells(blocks) != cells:
+                raise ValueError("A cell range replaces the box and is whole blocks.")
+            rest: list[CellRange] = []
+        elif split is None:
+            blocks, rest = None, []
+        elif split.inner is None:
+            return self._coarse_cells(self.cells_sql()), extra
+        else:
+            blocks = blocks_within(split.inner)
+            if blocks is None:
+                return self._coarse_cells(self.cells_sql()), extra
+            rest = _frame(split.inner, block_cells(blocks))
+        parts: list[str] = []
+        region_a = region_d = "true"
+        if blocks is not None:
+            extra.update(f_bx0=blocks.x0, f_by0=blocks.y0, f_bx1=blocks.x1)
+            extra.update(f_by1=blocks.y1)
+            own = block_cells(blocks)
+            extra.update(f_cx0=own.x0, f_cy0=own.y0, f_cx1=own.x1, f_cy1=own.y1)
+            region_a = (
+                "m.block_x BETWEEN %(f_bx0)s AND %(f_bx1)s "
+                "AND m.block_y BETWEEN %(f_by0)s AND %(f_by1)s"
+            )
+            region_d = (
+                "a.cell_x BETWEEN %(f_cx0)s AND %(f_cx1)s "
+                "AND a.cell_y BETWEEN %(f_cy0)s AND %(f_cy1)s"
+            )
+        if months is not None:
+            span = []
+            if months.first is not None:
+                span.append("m.month >= %(f_m_first)s")
+            if months.after is not None:
+                span.append("m.month < %(f_m_after)s")
+            parts.append(
+                "SELECT m.block_x, m.block_y, m.month, m.category_id, m.status, "
+                "m.unit_id, m.department_id, m.n, m.sx + 0.5::float8 * m.n AS sx, "
+                "m.sy + 0.5::float8 * m.n AS sy FROM analytics_cellmonth m "
+                f"WHERE {' AND '.join([region_a, *self.list_where('m'), *span])}"
+            )
+            edges = []
+            if months.first is not None:
+                edges.append("a.day < %(f_m_first)s")
+            if months.after is not None:
+                edges.append("a.day >= %(f_m_after)s")
+            days = f"({' OR '.join(edges)})" if edges else None
+        else:
+            days = "true"
+        if days is not None:
+            parts.append(
+                self._coarse_cells(
+                    "SELECT a.cell_x, a.cell_y, a.day, a.category_id, a.status, "
+                    "a.unit_id, a.department_id, a.n FROM analytics_cellday a "
+                    f"WHERE {region_d} AND {days} AND {self.aggregate_where()}"
+                )
+            )
+        # The frame between the inner cells and the whole blocks: its columns are
+        # listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
+        # once per column and read only over the frame's few rows of cells, not
+        # over every row of every column it spans.
+        for i, r in enumerate(rest):
+            extra[f"f_r{i}xs"] = list(range(r.x0, r.x1 + 1))
+            extra.update({f"f_r{i}y0": r.y0, f"f_r{i}y1": r.y1})
+            parts.append(
+                self._coarse_cells(
+                    "SELECT a.cell_x, a.cell_y, a.day, a.category_id, a.status, "
+                    "a.unit_id, a.department_id, a.n FROM analytics_cellday a "
+                    f"WHERE a.cell_x = ANY(%(f_r{i}xs)s::integer[]) "
+                    f"AND a.cell_y BETWEEN %(f_r{i}y0)s AND %(f_r{i}y1)s "
+                    f"AND {self.aggregate_where()}"
+                )
+            )
+        if split is not None:
+            parts.append(self._coarse_cells(self._strips_sql()))
+        return " UNION ALL ".join(parts), extra
+
+    def _strips_sql(self) -> str:
+        """Cell rows of the reports in the box's edge strips whose cell is not
+        inner (or of every report in the box when no cell is)."""
+        split = self.split
+        assert split is not None
         strips = " OR ".join(
             f"r.location && ST_MakeEnvelope(%(f_s{i}x0)s, %(f_s{i}y0)s, "
             f"%(f_s{i}x1)s, %(f_s{i}y1)s, 4326)"
@@ -157,13 +346,23 @@ class ReportFilter:
             if split.inner is not None
             else ""
         )
-        parts.append(
+        return (
             "SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, "
             "r.category_id, r.status, r.unit_id, r.department_id, 1 AS n "
             "FROM routing_report r CROSS JOIN LATERAL analytics_cell(r.location) c "
             f"WHERE ({strips}) AND {self.raw_where()}{outside}"
         )
-        return " UNION ALL ".join(parts)
+
+    @staticmethod
+    def _coarse_cells(cells: str) -> str:
+        """Cell rows (``KEYS``, n) as coarse rows (``COARSE``), one for one."""
+        return (
+            f"SELECT floor(c.cell_x / {BLOCK}::float8)::integer AS block_x, "
+            f"floor(c.cell_y / {BLOCK}::float8)::integer AS block_y, "
+            "date_trunc('month', c.day)::date AS month, c.category_id, c.status, "
+            "c.unit_id, c.department_id, c.n, c.n * (c.cell_x + 0.5::float8) AS sx, "
+            f"c.n * (c.cell_y + 0.5::float8) AS sy FROM ({cells}) c"
+        )
 
 
 _BOX = "ST_MakeEnvelope(%(f_x0)s, %(f_y0)s, %(f_x1)s, %(f_y1)s, 4326)"

@@ -1,7 +1,8 @@
 """Mapbox Vector Tiles of reports, made by PostGIS (``ST_AsMVT``).
 
 Layer ``reports``. Below ``POINTS_ZOOM`` each feature is a cluster (``count``) of the
-pre-aggregated grid, re-binned like the JSON clusters; from ``POINTS_ZOOM`` on, single
+pre-aggregated grid, re-binned like the JSON clusters (from the block × month
+roll-up when a cluster is whole blocks, as at zoom ≤ 13); from ``POINTS_ZOOM`` on, single
 reports (``id``, ``tracking_code``, ``category``, ``status``, ``reported_at``) unless
 the tile holds more than ``TILE_MAX_POINTS``, when the 200 m cells are sent instead.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from django.db import connection
 
 from analytics.clusters import POINTS_ZOOM
-from analytics.grid import CELL_M, SRID
+from analytics.grid import BLOCK, CELL_M, SRID
 from analytics.selection import ReportFilter
 from geo.grid import (
     WEB_MERCATOR,
@@ -48,6 +49,28 @@ _CLUSTERS = f"""
         WHERE a.cell_x BETWEEN %(cx0)s AND %(cx1)s
           AND a.cell_y BETWEEN %(cy0)s AND %(cy1)s AND {{where}}
         GROUP BY floor(a.cell_x / %(k)s::float8), floor(a.cell_y / %(k)s::float8)
+    ),
+    pt AS (
+        SELECT n, ST_Transform(ST_SetSRID(ST_MakePoint(sx / n * %(cell)s,
+                                                       sy / n * %(cell)s), {SRID}),
+                               4326) AS g
+        FROM cl
+    )
+    SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+        SELECT n AS count,
+               ST_AsMVTGeom(ST_Transform(g, {WEB_MERCATOR}), {_ENVELOPE},
+                            {EXTENT}, {BUFFER}, true) AS geom
+        FROM pt WHERE {_IN_TILE.format(g="g")}
+    ) t
+"""
+
+# The same clusters from coarse rows (blocks of the roll-up, months), when a cluster
+# is a whole number of blocks.
+_CLUSTERS_COARSE = f"""
+    WITH cl AS (
+        SELECT sum(s.n)::bigint AS n, sum(s.sx) AS sx, sum(s.sy) AS sy
+        FROM ({{cells}}) s
+        GROUP BY floor(s.block_x / %(kb)s::float8), floor(s.block_y / %(kb)s::float8)
     ),
     pt AS (
         SELECT n, ST_Transform(ST_SetSRID(ST_MakePoint(sx / n * %(cell)s,
@@ -116,5 +139,10 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
         params.update(
             cx0=cells.x0, cy0=cells.y0, cx1=cells.x1, cy1=cells.y1, k=k, cell=CELL_M
         )
-        cursor.execute(_CLUSTERS.format(where=selection.aggregate_where()), params)
+        if k % BLOCK == 0:
+            coarse, extra = selection.coarse_sql(cells)
+            params.update(extra, kb=k // BLOCK)
+            cursor.execute(_CLUSTERS_COARSE.format(cells=coarse), params)
+        else:
+            cursor.execute(_CLUSTERS.format(where=selection.aggregate_where()), params)
         return bytes(cursor.fetchone()[0] or b"")

@@ -9,8 +9,10 @@ from analytics.rebuild import cellday_check, cellday_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Recompute analytics_cellday from routing_report (the triggers keep it "
-        "right; use after a grid change or a partial restore). --check compares "
+        "Recompute analytics_cellday, its roll-up analytics_cellmonth and the "
+        "monthly outcomes analytics_outcomemonth from "
+        "routing_report (the triggers keep them right; use after a grid change, a "
+        "partial restore or a load with triggers off). --check compares "
         "without writing and fails on drift."
     )
 
@@ -28,8 +30,11 @@ class Command(BaseCommand):
             took = time.perf_counter() - start
             if not drift.ok:
                 raise CommandError(
-                    f"Aggregates drift: {drift.missing} rows missing or wrong, "
-                    f"{drift.surplus} rows surplus or wrong ({took:.1f} s). "
+                    f"Aggregates drift: cell × day {drift.missing} rows missing or "
+                    f"wrong, {drift.surplus} rows surplus or wrong; block × month "
+                    f"{drift.rollup_missing} missing or wrong, {drift.rollup_surplus} "
+                    f"surplus or wrong; outcomes {drift.outcome_missing} missing or "
+                    f"wrong, {drift.outcome_surplus} surplus or wrong ({took:.1f} s). "
                     "Run analytics_rebuild."
                 )
             self.stdout.write(f"Aggregates match the reports ({took:.1f} s).")

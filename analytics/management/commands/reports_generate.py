@@ -31,7 +31,16 @@ class Command(BaseCommand):
             "faster for a million reports; ids come from joins, so they hold)",
         )
 
-    def handle(self, *args, count, seed, years, no_assignments, unchecked, **options):
+        parser.add_argument(
+            "--reindex",
+            action="store_true",
+            help="drop the secondary indexes of reports and assignments for the "
+            "insert and build them again after it (for loads large beside the table)",
+        )
+
+    def handle(
+        self, *args, count, seed, years, no_assignments, unchecked, reindex, **options
+    ):
         if count < 1:
             raise CommandError("N must be at least 1.")
         if years <= 0:
@@ -42,6 +51,7 @@ class Command(BaseCommand):
             years=years,
             assignments=not no_assignments,
             unchecked=unchecked,
+            reindex=reindex,
         )
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in done.seconds.items())
         total = sum(done.seconds.values())
