@@ -26,6 +26,11 @@ def page_language(request: HttpRequest) -> str:
     return settings.LANGUAGE_CODE
 
 
+def page_in_english() -> bool:
+    """Whether the page being rendered speaks English (else Vietnamese)."""
+    return (translation.get_language() or "vi").startswith("en")
+
+
 def vietnamese_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Run a page view (and render its template) in :func:`page_language`."""
 

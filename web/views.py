@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from api.reports.serializers import track_json
@@ -24,21 +23,17 @@ from routing.models import Category, Report
 from routing.photos import FORMATS
 from routing.report_selectors import report_public_get
 from web import labels
-from web.i18n import vietnamese_first
+from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 
 TRACK_PLACEHOLDER = "HT-CODE"
-
-
-def _english() -> bool:
-    return (get_language() or "vi").startswith("en")
 
 
 def category_choices() -> list[dict[str, Any]]:
     """Active categories for the picker, grouped as in ``labels.GROUP_STYLE`` and
     alphabetical within a group, in the page's language."""
     order = {group: index for index, group in enumerate(labels.GROUP_STYLE)}
-    english = _english()
+    english = page_in_english()
     choices = []
     for category in Category.objects.filter(active=True):
         colour, icon = labels.category_style(group=category.group, icon=category.icon)
@@ -134,7 +129,7 @@ class TrackView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report: Report = context["report"]
-        english = _english()
+        english = page_in_english()
         track = track_json(report, self.request)
         colour, icon = labels.category_style(
             group=report.category.group, icon=report.category.icon

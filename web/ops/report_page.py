@@ -17,15 +17,16 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from geo.projections import UTM_48N, WGS84
 from routing import lifecycle, workflow
 from routing.models import Assignment, DefaultDepartment, Department, Report
 from routing.report_selectors import current_assignment
 from routing.roles import role_of, sees_personal_data
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
 from web import labels
+from web.i18n import page_in_english
 from web.maps import map_config
 from web.ops import labels as ops_labels
 from web.views import category_choices
@@ -41,16 +42,12 @@ STEP_ORDER = [
     Report.Status.REJECTED,
     Report.Status.RECEIVED,
 ]
-# Outlines drawn over the map: simplified to about 3 m (degrees at Đồng Hới).
-OUTLINE_TOLERANCE = 0.00003
-
-
-def english() -> bool:
-    return (get_language() or "vi").startswith("en")
+# Outlines drawn over the map: simplified to 3 m, in UTM 48N (metres, not degrees).
+OUTLINE_TOLERANCE_M = 3.0
 
 
 def _name(thing: Any) -> str:
-    return thing.name_en if english() else thing.name_vi
+    return thing.name_en if page_in_english() else thing.name_vi
 
 
 def _rounded(coordinates: Any) -> Any:
@@ -64,7 +61,10 @@ def _outline(geom: Any) -> dict[str, Any] | None:
     (a province-wide zone stays a few tens of kilobytes)."""
     if geom is None:
         return None
-    shape = json.loads(geom.simplify(OUTLINE_TOLERANCE, preserve_topology=True).json)
+    metric = geom.transform(UTM_48N, clone=True)
+    simplified = metric.simplify(OUTLINE_TOLERANCE_M, preserve_topology=True)
+    simplified.transform(WGS84)
+    shape = json.loads(simplified.json)
     return {"type": shape["type"], "coordinates": _rounded(shape["coordinates"])}
 
 
@@ -80,7 +80,7 @@ def _assignment(assignment: Assignment | None) -> dict[str, Any] | None:
     return {
         "rule": ops_labels.label(ops_labels.RULE, assignment.rule),
         "cause": ops_labels.label(ops_labels.CAUSE, assignment.cause),
-        "reason": assignment.reason_en if english() else assignment.reason_vi,
+        "reason": assignment.reason_en if page_in_english() else assignment.reason_vi,
         "zone": assignment.zone.name if assignment.zone else "",
         "boundary_set": boundary_set,
         "near_edge": assignment.near_edge,
@@ -119,7 +119,7 @@ def _history(report: Report) -> list[dict[str, Any]]:
             "rule": ops_labels.label(ops_labels.RULE, a.rule),
             "unit": a.unit_name,
             "department": _name(a.department),
-            "reason": a.reason_en if english() else a.reason_vi,
+            "reason": a.reason_en if page_in_english() else a.reason_vi,
             "decided_by": a.decided_by.get_username() if a.decided_by else "",
         }
         for a in earlier
@@ -172,7 +172,7 @@ def _department_groups(report: Report) -> list[dict[str, Any]]:
     """Active departments a report may be handed to, in two groups: the
     departments and companies, then the People's Committees of the units in the
     report's boundary set (not those of rosters a reform has replaced)."""
-    order = "name_en" if english() else "name_vi"
+    order = "name_en" if page_in_english() else "name_vi"
     committees_now = DefaultDepartment.objects.filter(
         unit__boundary_set_id=report.unit.boundary_set_id
     ).values("department_id")

@@ -24,7 +24,7 @@ from routing.report_selectors import report_visible_get
 from routing.workflow import reports_due_soon
 from web import labels
 from web.access import may_work_queue, staff_page
-from web.i18n import vietnamese_first
+from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 from web.ops.queue import (
     ALL,
@@ -35,7 +35,7 @@ from web.ops.queue import (
     queue_select,
     unit_choices,
 )
-from web.ops.report_page import english, report_context
+from web.ops.report_page import report_context
 from web.views import category_choices
 
 PAGE_SIZE = 25
@@ -72,7 +72,7 @@ class QueueView(TemplateView):
         )
         categories = category_choices()
         styles = {c["code"]: c for c in categories}
-        en = english()
+        en = page_in_english()
         items = [
             {
                 "report": r,

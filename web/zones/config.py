@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from api.routing.serializers import ZoneInput
 from boundaries.models import AdminUnit
@@ -31,6 +31,7 @@ from routing.models import (
     ZoneHistory,
 )
 from web import labels
+from web.i18n import page_in_english
 from web.maps import UNIT_LEVELS, map_config
 
 # Twelve colours far enough apart on the map, each dark enough for a 3:1 outline
@@ -83,10 +84,6 @@ FIELD = {
 ID_PLACEHOLDER = 2147483647
 
 
-def _english() -> bool:
-    return (get_language() or "vi").startswith("en")
-
-
 def _zone_url(name: str) -> str:
     return reverse(name, kwargs={"pk": ID_PLACEHOLDER}).replace(
         str(ID_PLACEHOLDER), "{id}"
@@ -121,7 +118,7 @@ def unit_choices() -> list[dict[str, str]]:
 def department_choices() -> list[dict[str, Any]]:
     """Every active department: code, name, kind, colour and whether the picker
     offers it; agencies first, then People's Committees, each in code order."""
-    english = _english()
+    english = page_in_english()
     committee = Department.Kind.UNIT_COMMITTEE
     in_force = _committees_in_force()
     departments = sorted(
@@ -144,7 +141,7 @@ def department_choices() -> list[dict[str, Any]]:
 
 def category_choices() -> list[dict[str, str]]:
     """Active categories: code, name in the page's language, group colour."""
-    english = _english()
+    english = page_in_english()
     return [
         {
             "code": c.code,
