@@ -1,9 +1,12 @@
 """Dashboard figures for a selection of reports.
 
-Counts (by unit, category, status and month) come from the pre-aggregates at their
-coarsest exact grain (``ReportFilter.coarse_sql``: the block × month roll-up, with
-the partial months and the box's edges from finer rows), in one scan with GROUPING
-SETS. Times to resolve, late resolutions and ratings come from the monthly outcomes
+Counts (by unit, category, status, month, and month × category) come from the
+pre-aggregates at their coarsest exact grain (``ReportFilter.coarse_sql``: the block
+× month roll-up, with the partial months and the box's edges from finer rows), in
+one scan with GROUPING SETS. Each unit also carries the deadline figures the
+selection has (open, overdue, resolved with a deadline, late), read the same way
+and grouped by unit, so that the selection's are the sums of its units' and a
+dashboard needs one request for a map of rates. Times to resolve, late resolutions and ratings come from the monthly outcomes
 (``analytics_outcomemonth``: whole months, no box) plus the reports of the partial
 months (or of the box), under the same filters. Both paths give the same total,
 which the response carries twice (``total``, ``total_from_reports``) so that a
@@ -39,26 +42,32 @@ _COUNTS = """
     SELECT GROUPING(s.unit_id, s.category_id, s.status, s.month),
            s.unit_id, s.category_id, s.status, s.month, sum(s.n)::bigint
     FROM ({cells}) s
-    GROUP BY GROUPING SETS ((s.unit_id), (s.category_id), (s.status), (s.month), ())
+    GROUP BY GROUPING SETS ((s.unit_id), (s.category_id), (s.status), (s.month),
+                            (s.unit_id, s.status), (s.month, s.category_id), ())
 """
+# GROUPING's bits, highest first: unit, category, status, month (1 = rolled up).
+_BY_UNIT, _BY_CATEGORY, _BY_STATUS, _BY_MONTH = 0b0111, 0b1011, 0b1101, 0b1110
+_BY_UNIT_STATUS, _BY_MONTH_CATEGORY = 0b0101, 0b1010
 
-# Outcomes per time-to-resolve bucket, from ``{rows}``: rows of (bucket, n, late,
-# with_due, satisfied, acceptable, dissatisfied).
+# Outcomes from ``{rows}`` (rows of unit, bucket, n, late, with_due, satisfied,
+# acceptable, dissatisfied), per time-to-resolve bucket (GROUPING 1: the unit
+# rolled up) and per unit (GROUPING 0: for the unit's late resolutions).
 _OUTCOMES = """
-    SELECT o.bucket, sum(o.n)::bigint, sum(o.late)::bigint, sum(o.with_due)::bigint,
-           sum(o.satisfied)::bigint, sum(o.acceptable)::bigint,
-           sum(o.dissatisfied)::bigint
-    FROM ({rows}) o GROUP BY o.bucket ORDER BY o.bucket
+    SELECT GROUPING(o.unit_id), o.unit_id, o.bucket, sum(o.n)::bigint,
+           sum(o.late)::bigint, sum(o.with_due)::bigint, sum(o.satisfied)::bigint,
+           sum(o.acceptable)::bigint, sum(o.dissatisfied)::bigint
+    FROM ({rows}) o GROUP BY GROUPING SETS ((o.bucket), (o.unit_id))
 """
 
 _OUTCOMES_KEPT = """
-    SELECT o.bucket, o.n, o.late, o.with_due, o.satisfied, o.acceptable,
+    SELECT o.unit_id, o.bucket, o.n, o.late, o.with_due, o.satisfied, o.acceptable,
            o.dissatisfied
     FROM analytics_outcomemonth o WHERE {where}
 """
 
 _OUTCOMES_RAW = """
-    SELECT analytics_hours_bucket(r.reported_at, r.resolved_at) AS bucket, 1 AS n,
+    SELECT r.unit_id, analytics_hours_bucket(r.reported_at, r.resolved_at) AS bucket,
+           1 AS n,
            coalesce((r.resolved_at > r.due_at)::integer, 0) AS late,
            (r.resolved_at IS NOT NULL AND r.due_at IS NOT NULL)::integer AS with_due,
            (r.rating = 'satisfied')::integer AS satisfied,
@@ -72,8 +81,9 @@ _OUTCOMES_RAW = """
 # (migration 0006), so that the planner can use it.
 OPEN_SQL = "('received', 'assigned', 'in_progress', 'reopened')"
 _OVERDUE = f"""
-    SELECT count(*) FROM routing_report r
+    SELECT r.unit_id, count(*) FROM routing_report r
     WHERE r.status IN {OPEN_SQL} AND r.due_at < %(now)s AND {{where}}
+    GROUP BY r.unit_id
 """
 
 
@@ -136,7 +146,9 @@ def _hours(value: float | None) -> float | None:
 def stats_select(
     *, selection: ReportFilter, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Counts, resolution times, overdue rates and satisfaction for ``selection``."""
+    """Counts, resolution times, overdue rates and satisfaction for ``selection``,
+    with counts by month and category, and the deadline figures of each unit (the
+    selection's are their sums)."""
     now = now or timezone.now()
     params = selection.params()
     cells, extra = selection.coarse_sql()
@@ -145,61 +157,69 @@ def stats_select(
         cursor.execute(_COUNTS.format(cells=cells), {**params, **extra})
         grouped = cursor.fetchall()
         cursor.execute(_OUTCOMES.format(rows=outcomes), {**params, **outcome_extra})
-        buckets = cursor.fetchall()
+        outcome_rows = cursor.fetchall()
         cursor.execute(
             _OVERDUE.format(where=selection.raw_where()), {**params, "now": now}
         )
-        overdue_open = cursor.fetchone()[0]
+        overdue_by_unit = {unit_id: int(n) for unit_id, n in cursor.fetchall()}
+    buckets = sorted(
+        (row[2:] for row in outcome_rows if row[0] == 1), key=lambda row: row[0]
+    )
+    late_by_unit = {
+        row[1]: (int(row[4]), int(row[5])) for row in outcome_rows if row[0] == 0
+    }
     histogram = [(b, int(n)) for b, n, *_ in buckets if b >= 0 and n]
     raw_total = sum(row[1] for row in buckets)
     resolved = sum(n for _, n in histogram)
     resolved_late, resolved_with_due, satisfied, acceptable, dissatisfied = (
         int(sum(row[i] for row in buckets)) for i in range(2, 7)
     )
+    overdue_open = sum(overdue_by_unit.values())
     by_unit: dict[int, int] = {}
     by_category: dict[int, int] = {}
     by_status: dict[str, int] = {}
     by_month: dict[dt.date, int] = {}
+    open_by_unit: dict[int, int] = {}
+    by_month_category: dict[tuple[dt.date, int], int] = {}
     total = 0
     for grouping, unit_id, category_id, status, month, n in grouped:
-        # GROUPING's bits, highest first: unit, category, status, month (1 = rolled up).
-        if grouping == 0b0111:
+        if grouping == _BY_UNIT:
             by_unit[unit_id] = n
-        elif grouping == 0b1011:
+        elif grouping == _BY_CATEGORY:
             by_category[category_id] = n
-        elif grouping == 0b1101:
+        elif grouping == _BY_STATUS:
             by_status[status] = n
-        elif grouping == 0b1110:
+        elif grouping == _BY_MONTH:
             by_month[month] = n
+        elif grouping == _BY_UNIT_STATUS:
+            if status in Report.OPEN_STATUSES:
+                open_by_unit[unit_id] = open_by_unit.get(unit_id, 0) + n
+        elif grouping == _BY_MONTH_CATEGORY:
+            by_month_category[(month, category_id)] = n
         else:
             total = n or 0
     rated = satisfied + acceptable + dissatisfied
     open_ = sum(by_status.get(status, 0) for status in Report.OPEN_STATUSES)
     finished = by_status.get("resolved", 0) + by_status.get("closed", 0)
+    categories = _categories(by_category)  # (id, row), largest first
     return {
         "total": int(total),
         "total_from_reports": int(raw_total),
-        "by_unit": _units(by_unit),
-        "by_category": _categories(by_category),
+        "by_unit": _units(by_unit, open_by_unit, overdue_by_unit, late_by_unit),
+        "by_category": [row for _, row in categories],
         "by_status": [{"status": s, "count": by_status[s]} for s in sorted(by_status)],
         "by_month": [
             {"month": m.strftime("%Y-%m"), "count": by_month[m]}
             for m in sorted(by_month)
         ],
+        "by_month_category": _month_categories(by_month_category, categories),
         "resolution_hours": {
             "resolved": int(resolved),
             "median": _hours(percentile(histogram, 0.5)),
             "p90": _hours(percentile(histogram, 0.9)),
             "max_relative_error": round(BUCKET_ERROR, 4),
         },
-        "overdue": {
-            "open": int(open_),
-            "open_overdue": int(overdue_open),
-            "open_overdue_rate": _share(overdue_open, open_),
-            "resolved_with_deadline": int(resolved_with_due),
-            "resolved_late": int(resolved_late),
-            "resolved_late_rate": _share(resolved_late, resolved_with_due),
-        },
+        "overdue": _deadlines(open_, overdue_open, resolved_with_due, resolved_late),
         "satisfaction": {
             "rated": int(rated),
             "rated_share_of_finished": _share(rated, finished),
@@ -210,7 +230,28 @@ def stats_select(
     }
 
 
-def _units(counts: dict[int, int]) -> list[dict[str, Any]]:
+def _deadlines(
+    open_: int, open_overdue: int, resolved_with_due: int, resolved_late: int
+) -> dict[str, Any]:
+    """The deadline figures of a selection or of one unit."""
+    return {
+        "open": int(open_),
+        "open_overdue": int(open_overdue),
+        "open_overdue_rate": _share(open_overdue, open_),
+        "resolved_with_deadline": int(resolved_with_due),
+        "resolved_late": int(resolved_late),
+        "resolved_late_rate": _share(resolved_late, resolved_with_due),
+    }
+
+
+def _units(
+    counts: dict[int, int],
+    open_: dict[int, int],
+    overdue: dict[int, int],
+    late: dict[int, tuple[int, int]],
+) -> list[dict[str, Any]]:
+    """One row per unit: its count and deadline figures (``late``: unit → (late,
+    with deadline))."""
     units = {
         u["id"]: u
         for u in AdminUnit.objects.filter(pk__in=counts).values(
@@ -224,13 +265,34 @@ def _units(counts: dict[int, int]) -> list[dict[str, Any]]:
             "name": units.get(unit_id, {}).get("name"),
             "boundary_set": units.get(unit_id, {}).get("boundary_set__slug"),
             "count": n,
+            **_deadlines(
+                open_.get(unit_id, 0),
+                overdue.get(unit_id, 0),
+                late.get(unit_id, (0, 0))[1],
+                late.get(unit_id, (0, 0))[0],
+            ),
         }
         for unit_id, n in counts.items()
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["code"] or ""))
 
 
-def _categories(counts: dict[int, int]) -> list[dict[str, Any]]:
+def _month_categories(
+    counts: dict[tuple[dt.date, int], int],
+    categories: list[tuple[int, dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """Counts by month and category code: by month, then as ``by_category``."""
+    order = {pk: i for i, (pk, _) in enumerate(categories)}
+    codes = {pk: row["code"] for pk, row in categories}
+    labels = {month: month.strftime("%Y-%m") for month, _ in counts}
+    rows = sorted(counts.items(), key=lambda item: (item[0][0], order[item[0][1]]))
+    return [
+        {"month": labels[month], "category": codes[pk], "count": n}
+        for (month, pk), n in rows
+    ]
+
+
+def _categories(counts: dict[int, int]) -> list[tuple[int, dict[str, Any]]]:
     names = {
         c["id"]: c
         for c in Category.objects.filter(pk__in=counts).values(
@@ -238,12 +300,15 @@ def _categories(counts: dict[int, int]) -> list[dict[str, Any]]:
         )
     }
     rows = [
-        {
-            "code": names.get(pk, {}).get("code"),
-            "name_vi": names.get(pk, {}).get("name_vi"),
-            "name_en": names.get(pk, {}).get("name_en"),
-            "count": n,
-        }
+        (
+            pk,
+            {
+                "code": names.get(pk, {}).get("code"),
+                "name_vi": names.get(pk, {}).get("name_vi"),
+                "name_en": names.get(pk, {}).get("name_en"),
+                "count": n,
+            },
+        )
         for pk, n in counts.items()
     ]
-    return sorted(rows, key=lambda row: (-row["count"], row["code"] or ""))
+    return sorted(rows, key=lambda item: (-item[1]["count"], item[1]["code"] or ""))

@@ -148,6 +148,18 @@ class StatsApi(_AnalyticsApi):
         parameters=FILTER_PARAMETERS,
         responses={200: OpenApiTypes.OBJECT},
         summary="Counts, resolution times, overdue rates and satisfaction",
+        description=(
+            "Counts: `total`, `by_unit`, `by_category`, `by_status`, `by_month` "
+            "(`yyyy-mm`) and `by_month_category` (`[{month, category, count}]`, "
+            "category by code; sums to `by_month` and `by_category`). Each "
+            "`by_unit` row also has the unit's deadline figures, as in `overdue` "
+            "(`open`, `open_overdue`, `open_overdue_rate`, "
+            "`resolved_with_deadline`, `resolved_late`, `resolved_late_rate`), "
+            "whose counts sum to the selection's. Rates are null without a "
+            "denominator; `open_overdue` is read at the time of the request. "
+            "`resolution_hours` gives the median and p90 within "
+            "`max_relative_error`."
+        ),
     )
     def get(self, request: Request) -> Response:
         return Response(stats_select(selection=parse_filter(request.query_params)))

@@ -10,9 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Polygon
+from django.db.models import F
 from django.utils import timezone
 
 from analytics.synthetic import reports_generate
+from boundaries.models import AdminUnit
 from routing.models import Report
 from tests.browser.conftest import screenshot_of
 
@@ -286,3 +288,134 @@ def test_planning_map_without_reports(staff_page):
         in page.locator("#plan-error").inner_text()
     )
     assert page.locator("#unit").input_value() == "99999"
+
+
+def _number(text: str) -> int:
+    """A count as the Vietnamese page writes it (1.234)."""
+    return int(text.replace(".", "").replace("\u00a0", "").strip())
+
+
+def _percent(text: str) -> float | None:
+    """A rate as the Vietnamese page writes it (12,5 %), in percent."""
+    text = text.replace("%", "").replace("\u00a0", "").strip()
+    return None if text == "–" else float(text.replace(",", "."))
+
+
+def _stats_requests(page) -> list[str]:
+    """Every statistics request the page makes from now on (the list fills)."""
+    seen: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            seen.append(request.url)
+            if urlsplit(request.url).path == "/api/v1/analytics/stats"
+            else None
+        ),
+    )
+    return seen
+
+
+def test_chart_and_choropleth_from_one_statistics_request(staff_page):
+    """The chart (months × the largest categories) and the choropleth's counts and
+    deadline rates come from the one statistics request the page makes for its
+    filters — none per category or per unit — and show what the reports hold."""
+    made = reports_generate(count=900, seed=5, years=1, end=timezone.now()).reports
+    assert made > 600
+    page = staff_page("planner")
+    requests = _stats_requests(page)
+    page.goto("/plan/?layers=clusters,choropleth&measure=overdue")
+    page.wait_for_selector("#total-selection[data-total]")
+    page.wait_for_selector("#map[data-rates='1']", state="attached")
+    page.wait_for_function(
+        "document.getElementById('chart').dataset.total"
+        " === document.getElementById('total-selection').dataset.total"
+    )
+    now = timezone.now()
+    assert len(requests) == 1, requests
+
+    # The chart: each month's count per category, the others together.
+    reports = list(
+        Report.objects.values_list("reported_at", "category__code", "category__name_vi")
+    )
+    cells: dict[tuple[str, str], int] = {}
+    sizes: dict[str, int] = {}
+    names = {}
+    for reported_at, code, name in reports:
+        month = f"{timezone.localtime(reported_at):%m/%Y}"
+        cells[(month, code)] = cells.get((month, code), 0) + 1
+        sizes[code] = sizes.get(code, 0) + 1
+        names[code] = name
+    top = sorted(sizes, key=lambda code: (-sizes[code], code))[:5]
+    header = page.locator("#chart .plan-table thead th").all_text_contents()
+    assert header[1:-1] == [names[code] for code in top] + (
+        ["Lĩnh vực khác"] if len(sizes) > 5 else []
+    )
+    rows = page.locator("#chart .plan-table tbody tr")
+    assert rows.count() >= 12
+    for i in range(rows.count()):
+        month = rows.nth(i).locator("th").text_content()
+        values = [_number(t) for t in rows.nth(i).locator("td").all_text_contents()]
+        want = [cells.get((month, code), 0) for code in top]
+        total = sum(n for (m, _), n in cells.items() if m == month)
+        if len(sizes) > 5:
+            want.append(total - sum(want))
+        assert values == [*want, total], month
+
+    # The choropleth's table: each unit's count and rates, from the reports of its
+    # code (every boundary set's unit of that code).
+    page.locator("#unit-table summary").click()
+    table = page.locator("#unit-table tbody tr")
+    assert table.count() > 0
+    slug = "qt-2025"
+    assert slug in page.locator("#choropleth-set").evaluate(
+        "s => Array.from(s.options).map(o => o.value).join(',')"
+    )
+    codes = dict(
+        AdminUnit.objects.filter(boundary_set__slug=slug).values_list("name", "code")
+    )
+    for i in range(table.count()):
+        name = table.nth(i).locator("th").text_content()
+        count, overdue, late = table.nth(i).locator("td").all_text_contents()
+        mine = Report.objects.filter(unit__code=codes[name])
+        assert _number(count) == mine.count(), name
+        open_ = mine.filter(status__in=Report.OPEN_STATUSES)
+        with_due = mine.filter(resolved_at__isnull=False, due_at__isnull=False)
+        for shown, part, whole in (
+            (overdue, open_.filter(due_at__lt=now).count(), open_.count()),
+            (
+                late,
+                with_due.filter(resolved_at__gt=F("due_at")).count(),
+                with_due.count(),
+            ),
+        ):
+            if whole:
+                assert abs(_percent(shown) - 100 * part / whole) <= 0.051, name
+            else:
+                assert _percent(shown) is None, name
+    assert page.locator("#plan-error").is_hidden()
+
+    # Another measure and another set: drawn again from the same answer.
+    page.locator("input[name=measure][value=late]").check()
+    page.wait_for_function(
+        "document.getElementById('map-legend').textContent.includes('Xử lý xong sau hạn')"
+    )
+    page.locator("#choropleth-set").select_option("qb-2020")
+    page.wait_for_function(
+        "document.getElementById('map-legend').textContent.includes('30/06/2025')"
+    )
+    assert page.locator("#unit-table tbody tr").count() > 0
+    assert len(requests) == 1, requests
+
+    # New filters: one more request, for chart, figures and choropleth together.
+    page.locator("#category-choices summary").click()
+    page.locator("input[name=category][value=VSMT]").check()
+    page.wait_for_function(
+        "n => Number(document.getElementById('total-selection').dataset.total) === n",
+        arg=Report.objects.filter(category__code="VSMT").count(),
+    )
+    page.wait_for_function(
+        "document.getElementById('chart').dataset.total"
+        " === document.getElementById('total-selection').dataset.total"
+    )
+    assert len(requests) == 2, requests
+    assert "category=VSMT" in requests[1]

@@ -4,12 +4,13 @@
  * Counts come from the selection's statistics (``by_unit``), joined by GSO code to
  * the units of one boundary set (the one in force at the end of the period, unless
  * another is chosen): the API's unit filter matches a code in every set, so a unit's
- * count is the same as its own statistics'. Reports in units whose code the set does
- * not have are counted in the legend's note, not hidden. The statistics give rates
- * for a whole selection only, so a rate is one request per unit with reports (a few
- * at once, HT.plan.runLimited), made only when a rate is shown.
+ * figures are the sums of the rows of its code, the same as its own statistics'.
+ * Reports in units whose code the set does not have are counted in the legend's
+ * note, not hidden. The rates come from the same rows (open, open past the deadline,
+ * resolved with a deadline, resolved late), so the map needs no request of its own
+ * but the units' outlines.
  *
- *   const choropleth = HT.planChoropleth(map, {status, legendChanged});
+ *   const choropleth = HT.planChoropleth(map, {legendChanged});
  *   choropleth.load(stats, query, signal)   // after the filters changed
  *   choropleth.refresh(stats, query, signal) // after the measure or the set changed
  */
@@ -22,8 +23,7 @@
   const NO_DATA = "#e3e6ea";
   const RATE_BREAKS = [0.1, 0.2, 0.35, 0.5];
 
-  /** hooks.status(text): a message on the map (null: back to the view's);
-   * hooks.legendChanged(): the legend must be drawn again. */
+  /** hooks.legendChanged(): the legend must be drawn again. */
   function create(map, hooks) {
     const P = HT.plan;
     const $ = P.$;
@@ -184,14 +184,17 @@
         "</tbody></table></div>";
     }
 
-    /** Counts by unit from the selection's statistics; with a rate asked, each unit's
-     * own statistics (the API gives rates for a selection, so one request per unit). */
+    /** A rate as the API gives it: rounded to 4 decimals, null without a whole. */
+    function share(part, whole) {
+      return whole ? Math.round((part / whole) * 10000) / 10000 : null;
+    }
+
+    /** Counts and deadline figures by unit code from the selection's statistics. */
     function loadChoropleth(stats, query, signal) {
       if (!map.hasLayer(choroplethLayer)) return Promise.resolve();
       const slug = chooseSet(stats.by_unit, query);
       if (!slug) {
         unitFigures = null;
-        drawChoropleth();
         return Promise.resolve();
       }
       return unitsOf(slug).then(function (shapes) {
@@ -201,44 +204,34 @@
         const byCode = {};
         let outside = 0;
         stats.by_unit.forEach(function (row) {
-          if (inSet[row.code]) {
-            byCode[row.code] = byCode[row.code] || { count: 0 };
-            byCode[row.code].count += row.count;
-          } else {
+          if (!inSet[row.code]) {
             outside += row.count;
+            return;
           }
+          const f = (byCode[row.code] = byCode[row.code] ||
+            { count: 0, open: 0, openOverdue: 0, resolvedWithDeadline: 0, resolvedLate: 0 });
+          f.count += row.count;
+          f.open += row.open;
+          f.openOverdue += row.open_overdue;
+          f.resolvedWithDeadline += row.resolved_with_deadline;
+          f.resolvedLate += row.resolved_late;
+        });
+        Object.keys(byCode).forEach(function (code) {
+          const f = byCode[code];
+          f.overdue = share(f.openOverdue, f.open);
+          f.late = share(f.resolvedLate, f.resolvedWithDeadline);
         });
         unitFigures = { set: slug, shapes: shapes, byCode: byCode, outside: outside, query: P.queryString(query) };
-        drawChoropleth();
-        if (measure() === "count") return;
-        return loadRates(unitFigures, query, signal);
       });
     }
 
-    function loadRates(figures, query, signal) {
-      const codes = Object.keys(figures.byCode).filter(function (code) {
-        return figures.byCode[code].count && figures.byCode[code].overdue === undefined;
-      });
-      hooks.status(gettext("Computing the rates by unit…"));
-      return P.runLimited(codes.map(function (code) {
-        return function () {
-          return P.statsRequest(Object.assign({}, query, { unit: code }), signal).then(function (body) {
-            Object.assign(figures.byCode[code], {
-              overdue: body.overdue.open_overdue_rate,
-              open: body.overdue.open,
-              openOverdue: body.overdue.open_overdue,
-              late: body.overdue.resolved_late_rate,
-              resolvedLate: body.overdue.resolved_late,
-              resolvedWithDeadline: body.overdue.resolved_with_deadline,
-            });
-          });
-        };
-      })).then(function () {
-        if (signal.aborted || unitFigures !== figures) return;
-        drawChoropleth();
-        $("map").dataset.rates = "1";
-        hooks.status(null);
-      });
+    /** Draw the figures joined last, if the layer is shown; ``data-rates`` on the map
+     * says a rate is drawn. */
+    function draw(signal) {
+      if (signal.aborted || !map.hasLayer(choroplethLayer)) return;
+      drawChoropleth();
+      if (unitFigures && measure() !== "count") $("map").dataset.rates = "1";
+      else delete $("map").dataset.rates;
     }
 
     return {
@@ -248,15 +241,17 @@
         unitFigures = null;
         delete $("map").dataset.rates;
       },
-      load: loadChoropleth,
-      /** Draw again for another measure or set: the counts and rates already read
-       * are kept while the filters stay the same. */
+      load: function (stats, query, signal) {
+        return loadChoropleth(stats, query, signal).then(function () { draw(signal); });
+      },
+      /** Draw again for another measure or set: the figures already joined are kept
+       * while the filters stay the same. */
       refresh: function (stats, query, signal) {
         if (unitFigures && unitFigures.query === P.queryString(query)) {
-          drawChoropleth();
-          return measure() === "count" ? Promise.resolve() : loadRates(unitFigures, query, signal);
+          draw(signal);
+          return Promise.resolve();
         }
-        return loadChoropleth(stats, query, signal);
+        return loadChoropleth(stats, query, signal).then(function () { draw(signal); });
       },
     };
   }

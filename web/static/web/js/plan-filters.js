@@ -13,7 +13,6 @@
   const categories = {};
   (config.categories || []).forEach(function (c) { categories[c.code] = c; });
   const statuses = config.statuses || {};
-  const PARALLEL = 4; // requests at once, for the per-category and per-unit figures
 
   const $ = function (id) { return document.getElementById(id); };
   const form = $("plan-filters");
@@ -176,23 +175,6 @@
     };
   }
 
-  /** Run `tasks` (functions returning promises) at most PARALLEL at a time. */
-  function runLimited(tasks) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    function worker() {
-      if (next >= tasks.length) return Promise.resolve();
-      const i = next++;
-      return tasks[i]().then(function (value) {
-        results[i] = value;
-        return worker();
-      });
-    }
-    const workers = [];
-    for (let i = 0; i < Math.min(PARALLEL, tasks.length); i++) workers.push(worker());
-    return Promise.all(workers).then(function () { return results; });
-  }
-
   function statsRequest(query, signal) {
     return HT.api(urls.stats, { query: query, signal: signal }).then(function (r) { return r.body; });
   }
@@ -230,7 +212,6 @@
     showPeriod: showPeriod,
     showChosen: showChosen,
     slot: slot,
-    runLimited: runLimited,
     statsRequest: statsRequest,
     percent: percent,
     categoryName: categoryName,

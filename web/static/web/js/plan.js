@@ -34,7 +34,6 @@
   const queryString = P.queryString;
   const slot = P.slot;
   const statsRequest = P.statsRequest;
-  const runLimited = P.runLimited;
   const percent = P.percent;
   const categoryName = P.categoryName;
   const statusName = P.statusName;
@@ -255,7 +254,6 @@
   /* Choropleth by unit (plan-choropleth.js) ------------------------------------------ */
 
   const choropleth = HT.planChoropleth(map, {
-    status: function (text) { setStatus(text === null ? viewStatus : text); },
     legendChanged: drawLegend,
   });
 
@@ -309,41 +307,32 @@
     return out;
   }
 
-  function loadChart(stats, query, signal) {
+  /** The chart from the selection's statistics (``by_month_category``): the largest
+   * categories stacked, the rest as one grey series. */
+  function loadChart(stats) {
     const chart = $("chart");
-    chart.setAttribute("aria-busy", "true");
     if (!stats.by_month.length) {
       HT.planChart.render(chart, { months: [], series: [] });
-      return Promise.resolve();
+      return;
     }
     const axis = monthsBetween(stats.by_month[0].month, stats.by_month[stats.by_month.length - 1].month);
     const index = {};
     axis.forEach(function (m, i) { index[m] = i; });
     const top = stats.by_category.slice(0, SERIES_COLOURS.length);
-    return runLimited(top.map(function (row) {
-      return function () {
-        return statsRequest(Object.assign({}, query, { category: row.code }), signal);
-      };
-    })).then(function (bodies) {
-      if (signal.aborted) return;
-      const totals = axis.map(function () { return 0; });
-      stats.by_month.forEach(function (m) { totals[index[m.month]] = m.count; });
-      const series = bodies.map(function (body, i) {
-        const values = axis.map(function () { return 0; });
-        body.by_month.forEach(function (m) { if (m.month in index) values[index[m.month]] = m.count; });
-        return { name: categoryName(top[i].code), colour: SERIES_COLOURS[i], values: values };
-      });
-      if (stats.by_category.length > top.length) {
-        series.push({
-          name: gettext("Other categories"),
-          colour: OTHER_COLOUR,
-          values: totals.map(function (total, i) {
-            return total - series.reduce(function (sum, s) { return sum + s.values[i]; }, 0);
-          }),
-        });
-      }
-      HT.planChart.render(chart, { months: axis, series: series });
+    const position = {};
+    top.forEach(function (row, i) { position[row.code] = i; });
+    const series = top.map(function (row, i) {
+      return { name: categoryName(row.code), colour: SERIES_COLOURS[i], values: axis.map(function () { return 0; }) };
     });
+    const other = axis.map(function () { return 0; });
+    stats.by_month_category.forEach(function (row) {
+      const values = row.category in position ? series[position[row.category]].values : other;
+      values[index[row.month]] += row.count;
+    });
+    if (stats.by_category.length > top.length) {
+      series.push({ name: gettext("Other categories"), colour: OTHER_COLOUR, values: other });
+    }
+    HT.planChart.render(chart, { months: axis, series: series });
   }
 
   function showStats(stats) {
@@ -381,7 +370,8 @@
         lastStats = { stats: stats, query: query };
         showStats(stats);
         showError("stats", null);
-        return Promise.all([loadChart(stats, query, signal), choropleth.load(stats, query, signal)]);
+        loadChart(stats);
+        return choropleth.load(stats, query, signal);
       })
       .catch(function (error) {
         if (error.name !== "AbortError") $("chart").removeAttribute("aria-busy");
