@@ -8,7 +8,6 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -16,7 +15,7 @@ from boundaries.models import BoundarySet
 from routing.models import Category
 from web import labels
 from web.access import may_plan, staff_page
-from web.i18n import vietnamese_first
+from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 from web.plan.choices import department_choices, report_months, unit_choices
 
@@ -26,10 +25,6 @@ REFUSAL = _(
 )
 # A whole city on one screen.
 PLAN_ZOOM = 13
-
-
-def _english() -> bool:
-    return (get_language() or "vi").startswith("en")
 
 
 def category_options(*, english: bool) -> list[dict[str, str]]:
@@ -74,7 +69,7 @@ class PlanView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        english = _english()
+        english = page_in_english()
         categories = category_options(english=english)
         statuses = labels.status_labels()
         months = report_months()
