@@ -7,10 +7,12 @@ count-weighted mean of its cells' centres, so it is drawn where its reports are,
 within 100 m. Single reports are returned instead when the selection holds at most
 ``MAX_POINTS`` reports from ``POINTS_ZOOM`` on, or fewer than ``FEW_POINTS`` at any
 zoom — their id, tracking code, category, status and time, never anything about the
-reporter. Small boxes (a zoom-16 view) are counted from the raw reports' GiST index
-(``analytics.selection.RAW_BELOW_CELLS``), large ones from the aggregates: from the
-block × month roll-up when a cluster is a whole number of 1.6 km blocks (zoom ≤ 13
-for clusters, ≤ 11 for the heatmap), else from the cell × day table.
+reporter. Only tiny boxes (``analytics.selection.RAW_BELOW_CELLS``) are counted from
+the raw reports alone; others from the aggregates plus the raw reports of the box's
+edge strips: from the block × month roll-up when a cluster is a whole number of
+1.6 km blocks (zoom ≤ 13 for clusters, ≤ 11 for the heatmap), else from the cell ×
+day table (a zoom-16 view too: its ~100 whole cells are read cell by cell through
+the primary key, cheaper than the raw rows, which lie all over the table).
 """
 
 from __future__ import annotations

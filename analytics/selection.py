@@ -33,12 +33,13 @@ from typing import Any
 from analytics.grid import BLOCK, CELL_M, SRID, local_midnight
 from geo.grid import Box, BoxSplit, CellRange, box_split
 
-# Fewer whole cells than this (41 km², a zoom-14 screen; zoom 16 is ~5 km²) and the
-# box is read from raw rows alone: for small boxes the reports' GiST index beats the
-# aggregates, whose primary key is ordered by cell_x and so reads a whole north-south
-# stripe of cells (1M reports, a zoom-16 view: 188 ms raw against 293 ms; see
-# bench/analytics.py).
-RAW_BELOW_CELLS = 1024
+# Fewer whole cells than this and the box is read from raw rows alone. The inner
+# cells are read from ``analytics_cellday`` by listed columns and rows (``= ANY`` on
+# both keys: one descent of the primary key per cell, bounded by the day range), so
+# even a zoom-16 view (~100 cells) is cheaper from the aggregates than from the
+# reports, whose rows near each other lie on pages all over the table (10M reports,
+# a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics.py).
+RAW_BELOW_CELLS = 16
 KEYS = ("cell_x", "cell_y", "day", "category_id", "status", "unit_id", "department_id")
 # The columns of ``coarse_sql``: block keys, the month's first day, the dimensions,
 # the count and the count-weighted sums of cell centres (in cell units).
@@ -214,6 +215,8 @@ class ReportFilter:
                 params.update(
                     f_ix0=inner.x0, f_iy0=inner.y0, f_ix1=inner.x1, f_iy1=inner.y1
                 )
+                params["f_ixs"] = list(range(inner.x0, inner.x1 + 1))
+                params["f_iys"] = list(range(inner.y0, inner.y1 + 1))
             for i, strip in enumerate(split.strips):
                 params.update(
                     zip(
@@ -237,7 +240,7 @@ class ReportFilter:
         if split.inner is not None:
             parts.append(
                 f"SELECT {columns}, a.n FROM analytics_cellday a "
-                f"WHERE {self.aggregate_where()} AND {_INNER.format(x='a.cell_x', y='a.cell_y')}"
+                f"WHERE {self.aggregate_where()} AND {_INNER_COLUMNS}"
             )
         parts.append(self._strips_sql())
         return " UNION ALL ".join(parts)
@@ -366,4 +369,10 @@ class ReportFilter:
 
 
 _BOX = "ST_MakeEnvelope(%(f_x0)s, %(f_y0)s, %(f_x1)s, %(f_y1)s, 4326)"
+# The inner cells on ``analytics_cellday`` by listed columns: the primary key
+# (cell_x, cell_y, …) is descended once per column and read over the box's rows of
+# cells only, not over the whole north-south stripe of every column it spans.
+_INNER_COLUMNS = (
+    "a.cell_x = ANY(%(f_ixs)s::integer[]) AND a.cell_y = ANY(%(f_iys)s::integer[])"
+)
 _INNER = "({x} BETWEEN %(f_ix0)s AND %(f_ix1)s AND {y} BETWEEN %(f_iy0)s AND %(f_iy1)s)"

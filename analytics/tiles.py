@@ -5,6 +5,9 @@ pre-aggregated grid, re-binned like the JSON clusters (from the block × month
 roll-up when a cluster is whole blocks, as at zoom ≤ 13); from ``POINTS_ZOOM`` on, single
 reports (``id``, ``tracking_code``, ``category``, ``status``, ``reported_at``) unless
 the tile holds more than ``TILE_MAX_POINTS``, when the 200 m cells are sent instead.
+That is decided without counting a dense tile's raw rows: if the cells wholly inside
+the tile already hold more (``analytics_cellday``), cells it is; otherwise at most
+``TILE_MAX_POINTS + 1`` raw rows are read, once, and encoded if they are all.
 
 A cluster belongs to the one tile that holds its centre (half-open on the tile's
 lon/lat bounds), and its cells are read whole (the cell range is widened to whole
@@ -16,6 +19,7 @@ as parameters, and the grouping is on integer keys.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from analytics.clusters import POINTS_ZOOM
 from analytics.grid import BLOCK, CELL_M, SRID
@@ -25,6 +29,7 @@ from geo.grid import (
     aligned,
     cluster_factor,
     covering_cell_range,
+    inner_cell_range,
     tile_bounds,
     tile_lonlat,
 )
@@ -46,7 +51,7 @@ _CLUSTERS = f"""
                sum(a.n * (a.cell_x + 0.5::float8)) AS sx,
                sum(a.n * (a.cell_y + 0.5::float8)) AS sy
         FROM analytics_cellday a
-        WHERE a.cell_x BETWEEN %(cx0)s AND %(cx1)s
+        WHERE a.cell_x = ANY(%(cxs)s::integer[])
           AND a.cell_y BETWEEN %(cy0)s AND %(cy1)s AND {{where}}
         GROUP BY floor(a.cell_x / %(k)s::float8), floor(a.cell_y / %(k)s::float8)
     ),
@@ -86,25 +91,71 @@ _CLUSTERS_COARSE = f"""
     ) t
 """
 
+# Single reports, read once: at most TILE_MAX_POINTS + 1 rows of the tile are
+# fetched, counted, and encoded only if there are no more than TILE_MAX_POINTS (a
+# dense tile stops reading after that many rows instead of counting all of them).
 _POINTS = f"""
-    SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
-        SELECT r.id, r.tracking_code, c.code AS category, r.status,
-               to_char(r.reported_at AT TIME ZONE 'UTC',
-                       'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS reported_at,
-               ST_AsMVTGeom(ST_Transform(r.location, {WEB_MERCATOR}), {_ENVELOPE},
-                            {EXTENT}, {BUFFER}, true) AS geom
-        FROM routing_report r JOIN routing_category c ON c.id = r.category_id
+    WITH p AS MATERIALIZED (
+        SELECT r.id, r.tracking_code, r.category_id, r.status, r.reported_at,
+               r.location
+        FROM routing_report r
         WHERE r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s,
                                             4326)
           AND {_IN_TILE.format(g="r.location")} AND {{where}}
-    ) t
+        LIMIT %(most)s + 1
+    ),
+    k AS (SELECT count(*) AS n FROM p)
+    SELECT k.n, CASE WHEN k.n <= %(most)s THEN (
+        SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+            SELECT p.id, p.tracking_code, c.code AS category, p.status,
+                   to_char(p.reported_at AT TIME ZONE 'UTC',
+                           'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS reported_at,
+                   ST_AsMVTGeom(ST_Transform(p.location, {WEB_MERCATOR}),
+                                {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom
+            FROM p JOIN routing_category c ON c.id = p.category_id
+        ) t
+    ) END
+    FROM k
 """
 
-_COUNT = f"""
-    SELECT count(*) FROM routing_report r
-    WHERE r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s, 4326)
-      AND {_IN_TILE.format(g="r.location")} AND {{where}}
+
+# The selected reports of the cells lying wholly inside a tile: a lower bound of the
+# tile's count, from the aggregates.
+_INNER_COUNT = """
+    SELECT coalesce(sum(a.n), 0) FROM analytics_cellday a
+    WHERE a.cell_x = ANY(%(ixs)s::integer[])
+      AND a.cell_y BETWEEN %(iy0)s AND %(iy1)s AND {where}
 """
+# How far inside the tile's far edges (degrees, ~1 mm) its whole cells must lie:
+# a point on a far edge belongs to the next tile.
+_FAR_EDGE = 1e-8
+
+
+def _surely_dense(
+    cursor: CursorWrapper, selection: ReportFilter, tile: dict[str, float]
+) -> bool:
+    """Whether the tile's whole cells alone hold more than ``TILE_MAX_POINTS``
+    selected reports; then the tile is drawn as cells without reading raw rows (a
+    city-centre tile at zoom 16 holds tens of thousands)."""
+    box = (
+        tile["lon0"],
+        tile["lat0"],
+        tile["lon1"] - _FAR_EDGE,
+        tile["lat1"] - _FAR_EDGE,
+    )
+    inner = inner_cell_range(box, CELL_M, SRID)
+    if inner is None:
+        return False
+    cursor.execute(
+        _INNER_COUNT.format(where=selection.aggregate_where()),
+        {
+            **selection.params(),
+            "ixs": list(range(inner.x0, inner.x1 + 1)),
+            "iy0": inner.y0,
+            "iy1": inner.y1,
+        },
+    )
+    return cursor.fetchone()[0] > TILE_MAX_POINTS
 
 
 def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
@@ -125,13 +176,14 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
         "ty1": ty1,
     }
     with connection.cursor() as cursor:
-        if z >= POINTS_ZOOM:
-            cursor.execute(_COUNT.format(where=selection.raw_where(box=False)), params)
-            if cursor.fetchone()[0] <= TILE_MAX_POINTS:
-                cursor.execute(
-                    _POINTS.format(where=selection.raw_where(box=False)), params
-                )
-                return bytes(cursor.fetchone()[0] or b"")
+        if z >= POINTS_ZOOM and not _surely_dense(cursor, selection, params):
+            cursor.execute(
+                _POINTS.format(where=selection.raw_where(box=False)),
+                {**params, "most": TILE_MAX_POINTS},
+            )
+            count, points = cursor.fetchone()
+            if count <= TILE_MAX_POINTS:
+                return bytes(points or b"")
         k = cluster_factor(z, (lat0 + lat1) / 2, CELL_M) if z < POINTS_ZOOM else 1
         cells = aligned(
             covering_cell_range((tx0, ty0, tx1, ty1), WEB_MERCATOR, SRID, CELL_M), k
@@ -139,6 +191,7 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
         params.update(
             cx0=cells.x0, cy0=cells.y0, cx1=cells.x1, cy1=cells.y1, k=k, cell=CELL_M
         )
+        params["cxs"] = list(range(cells.x0, cells.x1 + 1))
         if k % BLOCK == 0:
             coarse, extra = selection.coarse_sql(cells)
             params.update(extra, kb=k // BLOCK)

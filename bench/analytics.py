@@ -7,6 +7,8 @@ then filled by ``reports_generate`` in one bulk load (10 years of Đồng Hới;
 and secondary indexes off during the insert, aggregates counted and indexes built
 once after it). The database is dropped after its stage, so the demo never holds the
 rows — unless BENCH_ANALYTICS_KEEP=1, which keeps it and reuses it next time.
+BENCH_ANALYTICS_PARTS (e.g. ``clusters,tiles``) and BENCH_ANALYTICS_ZOOMS (e.g.
+``16``) measure only some parts, to re-measure one path on a kept database.
 
 Baselines ("naive") answer the same question from ``routing_report`` alone: a GROUP
 BY of each report's projected cell (``ST_Transform`` per row) for clusters and tiles,
@@ -56,6 +58,20 @@ CENTRES = (
 )
 SCREEN = (1280, 800)  # pixels
 ZOOMS = (10, 13, 16)
+PARTS = ("clusters", "tiles", "hotspots", "stats", "triggers", "rebuild")
+
+
+def _chosen() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The parts and zoom levels to measure: all, unless BENCH_ANALYTICS_PARTS
+    (comma list of ``PARTS``) or BENCH_ANALYTICS_ZOOMS (e.g. ``16``) narrow them,
+    to re-measure one path on a kept database without the rest."""
+    parts = os.environ.get("BENCH_ANALYTICS_PARTS", ",".join(PARTS))
+    zooms = os.environ.get("BENCH_ANALYTICS_ZOOMS", ",".join(map(str, ZOOMS)))
+    chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
+    unknown = set(chosen) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown BENCH_ANALYTICS_PARTS: {', '.join(sorted(unknown))}")
+    return chosen, tuple(int(z) for z in zooms.split(",") if z.strip())
 
 
 def sizes(*, quick: bool) -> dict[str, Any]:
@@ -386,9 +402,10 @@ def _measure(n: dict[str, Any], count: int) -> dict[str, Any]:
     }
     end_day = timezone.localdate()
     filters = _filters(end_day)
+    parts, zooms = _chosen()
     rng = random.Random(42)
     clusters: dict[str, Any] = {}
-    for zoom in ZOOMS:
+    for zoom in zooms if "clusters" in parts else ():
         for name, base in filters.items():
             boxes = [_viewport(zoom, rng) for _ in range(n["requests"])]
             it = iter(boxes * 2)
@@ -417,7 +434,7 @@ def _measure(n: dict[str, Any], count: int) -> dict[str, Any]:
             progress(f"  clusters z{zoom} {name}: p50 {ours['p50_us'] / 1000:.1f} ms")
     out["clusters"] = clusters
     tiles: dict[str, Any] = {}
-    for zoom in (10, 13, 16):
+    for zoom in zooms if "tiles" in parts else ():
         coords = [_tile_of(lon, lat, zoom) for lon, lat in CENTRES]
         for name, base in filters.items():
             it = iter(coords * n["tiles"])
@@ -442,6 +459,22 @@ def _measure(n: dict[str, Any], count: int) -> dict[str, Any]:
             }
             progress(f"  tile z{zoom} {name}: p50 {ours['p50_us'] / 1000:.1f} ms")
     out["tiles"] = tiles
+    if "hotspots" in parts:
+        out.update(_measure_hotspots(filters, count))
+    if "stats" in parts:
+        out["stats"] = _measure_stats(filters, naive_n)
+    if "triggers" in parts:
+        out["triggers"] = _trigger_cost()
+    if "rebuild" in parts:
+        start = time.perf_counter()
+        cellday_rebuild()
+        out["rebuild_s"] = round(time.perf_counter() - start, 1)
+    return out
+
+
+def _measure_hotspots(filters: dict[str, ReportFilter], count: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    end_day = filters["filtered"].day_to
     year = filters["filtered"].but(category_ids=None, statuses=None)
     ours, result = _timed(lambda: hotspots_compute(selection=year), 3)
     naive, _ = _timed(lambda: _naive_hotspots(year), 2)
@@ -457,6 +490,12 @@ def _measure(n: dict[str, Any], count: int) -> dict[str, Any]:
     )
     out["hotspots_all"] = {"ours": ours}
     progress(f"  hotspots: p50 {out['hotspots']['ours']['p50_us'] / 1e6:.2f} s")
+    return out
+
+
+def _measure_stats(
+    filters: dict[str, ReportFilter], naive_n: int
+) -> dict[str, dict[str, Any]]:
     stats: dict[str, Any] = {}
     for name, base in filters.items():
         ours, answer = _timed(lambda base=base: stats_select(selection=base), 3)
@@ -473,12 +512,7 @@ def _measure(n: dict[str, Any], count: int) -> dict[str, Any]:
             "p90_h": [answer["resolution_hours"]["p90"], exact[2]],
         }
         progress(f"  stats {name}: p50 {ours['p50_us'] / 1e6:.2f} s")
-    out["stats"] = stats
-    out["triggers"] = _trigger_cost()
-    start = time.perf_counter()
-    cellday_rebuild()
-    out["rebuild_s"] = round(time.perf_counter() - start, 1)
-    return out
+    return stats
 
 
 def _trigger_cost() -> dict[str, float]:
@@ -585,6 +619,14 @@ def sections(results: dict[str, Any]) -> list[Section]:
                 _pair(f"  vector tile {key} p50", r["ours"], r["naive"], "p50_us")
             )
             section.notes.append(f"tile {key}: at most {r['bytes']:,} B")
+        _rest(section, stage)
+        out.append(section)
+    return out
+
+
+def _rest(section: Section, stage: dict[str, Any]) -> None:
+    """The rows of the parts after clusters and tiles, those that were measured."""
+    if "hotspots" in stage:
         h = stage["hotspots"]
         section.rows.append(
             _pair("  hot spots, 12 months, H3 r8", h["ours"], h["naive"], "p50_us")
@@ -599,22 +641,23 @@ def sections(results: dict[str, Any]) -> list[Section]:
             f"hot spots: {h['cells']} hexagons in the study area, "
             f"{h['significant']} significant after FDR"
         )
-        for key, r in stage["stats"].items():
-            section.rows.append(
-                _pair(f"  stats {key} (whole answer)", r["ours"], r["naive"], "p50_us")
+    for key, r in stage.get("stats", {}).items():
+        section.rows.append(
+            _pair(f"  stats {key} (whole answer)", r["ours"], r["naive"], "p50_us")
+        )
+        section.rows.append(
+            Row(
+                f"    exact median/p90 from raw rows {key}",
+                "",
+                fmt_us(r["times"]["p50_us"]),
             )
-            section.rows.append(
-                Row(
-                    f"    exact median/p90 from raw rows {key}",
-                    "",
-                    fmt_us(r["times"]["p50_us"]),
-                )
-            )
-            section.notes.append(
-                f"stats {key}: median {r['median_h'][0]} h (exact "
-                f"{r['median_h'][1]:.2f}), p90 {r['p90_h'][0]} h (exact "
-                f"{r['p90_h'][1]:.2f})"
-            )
+        )
+        section.notes.append(
+            f"stats {key}: median {r['median_h'][0]} h (exact "
+            f"{r['median_h'][1]:.2f}), p90 {r['p90_h'][0]} h (exact "
+            f"{r['p90_h'][1]:.2f})"
+        )
+    if "triggers" in stage:
         t = stage["triggers"]
         section.rows.append(
             Row(
@@ -624,7 +667,6 @@ def sections(results: dict[str, Any]) -> list[Section]:
                 fmt_ratio(t["with"] / t["without"]),
             )
         )
+    if "rebuild_s" in stage:
         section.rows.append(Row("  analytics_rebuild", f"{stage['rebuild_s']} s"))
-        section.notes.append(f"bulk load steps (s): {g['steps']}")
-        out.append(section)
-    return out
+    section.notes.append(f"bulk load steps (s): {stage['generated']['steps']}")
