@@ -171,6 +171,23 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def script_errors(page) -> list[str]:
+    """The page's script errors, collected as they happen: uncaught exceptions and
+    the scripts' own console errors, not the browser's "Failed to load resource" for
+    the API's 4xx answers, which the tests provoke on purpose."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load")
+            else None
+        ),
+    )
+    return errors
+
+
 @pytest.fixture
 def page(browser, fixtures_loaded, live_server, media):
     """A phone-sized page in a fresh context with an English browser locale (the
@@ -183,18 +200,7 @@ def page(browser, fixtures_loaded, live_server, media):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # Scripts' own console errors; not the browser's "Failed to load resource" for
-    # the API's 4xx answers, which the tests provoke on purpose.
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not message.text.startswith("Failed to load")
-            else None
-        ),
-    )
+    errors = script_errors(page)
     yield page
     context.close()
     assert not errors, f"script errors on the page: {errors}"
@@ -261,17 +267,7 @@ def staff_page(browser, fixtures_loaded, live_server, media):
             ]
         )
         page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda message: (
-                errors.append(message.text)
-                if message.type == "error"
-                and not message.text.startswith("Failed to load")
-                else None
-            ),
-        )
+        errors = script_errors(page)
         opened.append((context, errors))
         page.user = user
         return page
