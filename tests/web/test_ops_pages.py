@@ -18,7 +18,7 @@ from django.utils import timezone
 from routing import lifecycle
 from routing.intake import report_submit
 from routing.models import Category, Department, Report, StaffProfile
-from routing.workflow import report_transition
+from routing.workflow import report_move_pin, report_transition
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -402,3 +402,17 @@ def test_english_when_chosen(client, ioc):
     assert '<html lang="en">' in html
     assert "Why it went here" in html
     assert "Responsibility zone" in html
+
+
+def test_moved_pin_event_reads_in_the_pages_language(client, ioc):
+    """A moved pin's event keeps the Vietnamese reason as its note; the English page
+    shows the English reason of the assignment the move made."""
+    report = submit()
+    report_move_pin(report=report, lon=106.5894, lat=17.4954, actor=ioc)
+    assignment = report.assignments.get(is_current=True)
+    vietnamese = client.get(f"/ops/r/{report.tracking_code}").text
+    assert assignment.reason_vi.split(";")[0] in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/ops/r/{report.tracking_code}").text
+    assert assignment.reason_en.split(";")[0] in english
+    assert assignment.reason_vi.split(";")[0] not in english

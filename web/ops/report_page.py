@@ -127,10 +127,20 @@ def _history(report: Report) -> list[dict[str, Any]]:
 
 
 def _events(report: Report) -> list[dict[str, Any]]:
-    """Every event, internal ones too, oldest first."""
+    """Every event, internal ones too, oldest first. Routing events (a moved pin, a
+    changed category) keep the decision's Vietnamese reason as their note; the
+    English page shows the English reason of the assignment they made."""
+    english = page_in_english()
+    reasons_en = (
+        dict(report.assignments.values_list("pk", "reason_en")) if english else {}
+    )
     events = []
     for event in report.events.all():
         reason = (event.data or {}).get("reason", "")
+        note = event.note
+        made = (event.data or {}).get("assignment")
+        if english and reasons_en.get(made):
+            note = reasons_en[made]
         events.append(
             {
                 "title": labels.event_label(event.kind, event.to_status),
@@ -138,7 +148,7 @@ def _events(report: Report) -> list[dict[str, Any]]:
                 "public": event.public,
                 "actor": event.actor.get_username() if event.actor else "",
                 "role": ops_labels.label(ops_labels.ROLE, event.actor_role),
-                "note": event.note,
+                "note": note,
                 "reason": ops_labels.label(ops_labels.REJECTION_REASON, reason),
                 "duplicate_of": (event.data or {}).get("duplicate_of", ""),
                 "at": event.at,
