@@ -44,6 +44,11 @@ EXPORT_MAX_ROWS = 1_000_000
 MVT = "application/vnd.mapbox-vector-tile"
 
 
+
+def export_max_rows() -> int:
+    """How many reports one export may hold (``ANALYTICS_EXPORT_MAX_ROWS``)."""
+    return getattr(settings, "ANALYTICS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+
 class _AnalyticsApi(APIView):
     permission_classes = [AnalyticsReader]
 
@@ -178,7 +183,7 @@ class ExportApi(_AnalyticsApi):
     )
     def get(self, request: Request, fmt: str):
         selection = parse_filter(request.query_params)
-        limit = getattr(settings, "ANALYTICS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+        limit = export_max_rows()
         count = export_count(selection=selection)
         if count > limit:
             raise ApiError(

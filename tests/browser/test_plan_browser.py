@@ -419,3 +419,29 @@ def test_chart_and_choropleth_from_one_statistics_request(staff_page):
     )
     assert len(requests) == 2, requests
     assert "category=VSMT" in requests[1]
+
+
+def test_exports_over_the_limit_are_disabled_with_the_reason(staff_page, settings):
+    """Over the export limit the links are disabled and say why, instead of
+    downloading the API's error; zoomed in under the limit they work again."""
+    settings.ANALYTICS_EXPORT_MAX_ROWS = 40
+    reports_generate(count=300, seed=3, years=1, end=timezone.now())
+    page = staff_page("planner")
+    page.goto("/plan/")
+    wait_for_view(page)
+    assert shown_total(page, "total-view") > 40
+    link = page.locator("#export-csv")
+    assert link.get_attribute("href") is None
+    assert link.get_attribute("aria-disabled") == "true"
+    note = page.locator("#export-limit")
+    assert note.is_visible()
+    assert "tối đa 40" in note.inner_text()
+
+    # Zoomed in on a quiet corner: under the limit, the links are back.
+    page.evaluate("HT.map.instances[0].setView([17.52, 106.55], 17, {animate: false})")
+    page.wait_for_function("document.getElementById('export-csv').hasAttribute('href')")
+    wait_for_view(page)
+    page.wait_for_function("document.getElementById('export-limit').hidden === true")
+    assert shown_total(page, "total-view") <= 40
+    assert link.get_attribute("href") is not None
+    assert link.get_attribute("aria-disabled") is None

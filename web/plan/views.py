@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from api.analytics.views import export_max_rows
 from boundaries.models import BoundarySet
 from routing.models import Category
 from web import labels
@@ -97,6 +98,7 @@ class PlanView(TemplateView):
                         ),
                         "units": reverse("boundary-units"),
                     },
+                    "export_max_rows": export_max_rows(),
                     "categories": categories,
                     "statuses": statuses,
                     "months": months,

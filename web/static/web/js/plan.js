@@ -140,6 +140,7 @@
         const total = $("total-view");
         total.textContent = HT.formatNumber(body.total);
         total.dataset.total = String(body.total);
+        limitExports(body.total);
         $("map").dataset.clusters = body.mode;
         viewStatus = (
           body.total
@@ -389,6 +390,29 @@
     const query = queryString(Object.assign({ bbox: bboxOf(map.getBounds()) }, filterQuery()));
     $("export-csv").href = urls.export_csv + "?" + query;
     $("export-geojson").href = urls.export_geojson + "?" + query;
+  }
+
+  /** An export holds at most config.export_max_rows reports: over that, the links
+   * are disabled with the reason rather than downloading the API's error. */
+  function limitExports(total) {
+    const over = total > config.export_max_rows;
+    ["export-csv", "export-geojson"].forEach(function (id) {
+      const link = $(id);
+      if (over) {
+        link.removeAttribute("href");
+        link.setAttribute("aria-disabled", "true");
+      } else {
+        link.removeAttribute("aria-disabled");
+      }
+    });
+    const note = $("export-limit");
+    note.hidden = !over;
+    note.textContent = over
+      ? HT.format(
+          gettext("The view holds %(count)s reports; an export holds at most %(max)s. Zoom in or narrow the filters."),
+          { count: HT.formatNumber(total), max: HT.formatNumber(config.export_max_rows) }
+        )
+      : "";
   }
 
   function loadView() {
