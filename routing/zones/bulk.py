@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from routing.models import Report
@@ -134,38 +134,92 @@ def _params(state: ZoneState, selection: Selection) -> dict[str, Any]:
 
 @dataclass
 class Impact:
-    """How many reports would change department, by open/past and old → new."""
+    """How many reports would change department, by open/past and old → new; with
+    ``details``, also by unit and a sample of them."""
 
     open_changed: int = 0
     past_changed: int = 0
     open_total: int = 0
     past_total: int = 0
     moves: list[dict[str, Any]] = field(default_factory=list)
+    units: list[dict[str, Any]] | None = None
+    sample: list[dict[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "open": {"changed": self.open_changed, "total": self.open_total},
             "past": {"changed": self.past_changed, "total": self.past_total},
             "moves": self.moves,
         }
+        if self.units is not None:
+            answer |= {"units": self.units, "sample": self.sample or []}
+        return answer
 
 
-def impact_preview(*, state: ZoneState, selection: Selection | None = None) -> Impact:
-    """Count the reports that would route to another department under ``state``."""
+# Aggregates over the decisions ``d`` (a CTE, or the temp table of a detailed preview).
+_MOVES = """
+    SELECT d.is_open, od.code, nd.code, count(*),
+           bool_or(d.old_department_id IS DISTINCT FROM d.new_department_id)
+    FROM {d} d
+    JOIN routing_department od ON od.id = d.old_department_id
+    JOIN routing_department nd ON nd.id = d.new_department_id
+    GROUP BY 1, 2, 3
+    ORDER BY 1 DESC, 4 DESC, 2, 3
+"""
+_MOVED_UNITS = """
+    SELECT u.code, u.name, count(*) FILTER (WHERE d.is_open),
+           count(*) FILTER (WHERE NOT d.is_open)
+    FROM impact_d d
+    JOIN routing_report r ON r.id = d.report_id
+    JOIN boundaries_adminunit u ON u.id = r.unit_id
+    WHERE d.old_department_id IS DISTINCT FROM d.new_department_id
+    GROUP BY u.code, u.name ORDER BY count(*) DESC, u.code LIMIT %(units)s
+"""
+_MOVED_SAMPLE = """
+    SELECT r.tracking_code, k.code, u.code, u.name, od.code, nd.code, d.is_open,
+           r.reported_at
+    FROM impact_d d
+    JOIN routing_report r ON r.id = d.report_id
+    JOIN boundaries_adminunit u ON u.id = r.unit_id
+    JOIN routing_category k ON k.id = r.category_id
+    JOIN routing_department od ON od.id = d.old_department_id
+    JOIN routing_department nd ON nd.id = d.new_department_id
+    WHERE d.old_department_id IS DISTINCT FROM d.new_department_id
+    ORDER BY d.is_open DESC, r.reported_at DESC, r.tracking_code LIMIT %(sample)s
+"""
+
+
+def impact_preview(
+    *,
+    state: ZoneState,
+    selection: Selection | None = None,
+    details: bool = False,
+    units: int = 20,
+    sample: int = 10,
+) -> Impact:
+    """Count the reports that would route to another department under ``state``.
+
+    With ``details``, also where they are: counts by the report's unit (the
+    ``units`` largest) and a ``sample`` of them (open first, newest first; tracking
+    codes, categories and units only, no description, contact or location). The
+    decisions are then made once into a temporary table that the three answers read,
+    instead of routing every report again for each."""
     selection = selection or Selection()
-    sql = f"""
-        WITH d AS ({_decisions_sql(selection)})
-        SELECT d.is_open, od.code, nd.code, count(*),
-               bool_or(d.old_department_id IS DISTINCT FROM d.new_department_id)
-        FROM d
-        JOIN routing_department od ON od.id = d.old_department_id
-        JOIN routing_department nd ON nd.id = d.new_department_id
-        GROUP BY 1, 2, 3
-        ORDER BY 1 DESC, 4 DESC, 2, 3
-    """
+    params = _params(state, selection) | {"units": units, "sample": sample}
     impact = Impact()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _params(state, selection))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if details:
+            # Dropped at commit; and before, for a second preview in one transaction.
+            cursor.execute("DROP TABLE IF EXISTS impact_d")
+            cursor.execute(
+                f"CREATE TEMP TABLE impact_d ON COMMIT DROP AS "
+                f"{_decisions_sql(selection)}",
+                params,
+            )
+            cursor.execute(_MOVES.format(d="impact_d"))
+        else:
+            moves = _MOVES.format(d="d")
+            cursor.execute(f"WITH d AS ({_decisions_sql(selection)}) {moves}", params)
         for is_open, old, new, count, changed in cursor.fetchall():
             if is_open:
                 impact.open_total += count
@@ -180,80 +234,29 @@ def impact_preview(*, state: ZoneState, selection: Selection | None = None) -> I
             impact.moves.append(
                 {"open": is_open, "from": old, "to": new, "reports": count}
             )
+        if details:
+            cursor.execute(_MOVED_UNITS, params)
+            impact.units = [
+                {"unit": code, "name": name, "open": opened, "past": past}
+                for code, name, opened, past in cursor.fetchall()
+            ]
+            cursor.execute(_MOVED_SAMPLE, params)
+            impact.sample = [
+                {
+                    "code": tracking,
+                    "category": category,
+                    "unit": code,
+                    "unit_name": name,
+                    "from": old,
+                    "to": new,
+                    "open": is_open,
+                    "reported_at": timezone.localtime(at).isoformat(),
+                }
+                for tracking, category, code, name, old, new, is_open, at in (
+                    cursor.fetchall()
+                )
+            ]
     return impact
-
-
-def impact_details(
-    *,
-    state: ZoneState,
-    selection: Selection | None = None,
-    units: int = 20,
-    sample: int = 10,
-) -> dict[str, Any]:
-    """Where the reports that would change department are: counts by the report's
-    unit (the ``units`` largest) and a ``sample`` of them (open first, newest first),
-    from the same decisions as :func:`impact_preview`. Tracking codes, categories and
-    units only: no description, contact or location."""
-    selection = selection or Selection()
-    sql = f"""
-        WITH d AS MATERIALIZED ({_decisions_sql(selection)}),
-        c AS MATERIALIZED (
-            SELECT d.is_open, od.code AS old_code, nd.code AS new_code, r.unit_id,
-                   r.tracking_code, r.reported_at, r.category_id
-            FROM d
-            JOIN routing_report r ON r.id = d.report_id
-            JOIN routing_department od ON od.id = d.old_department_id
-            JOIN routing_department nd ON nd.id = d.new_department_id
-            WHERE d.old_department_id IS DISTINCT FROM d.new_department_id
-        )
-        (SELECT 'unit', u.code, u.name, count(*) FILTER (WHERE c.is_open),
-                count(*) FILTER (WHERE NOT c.is_open),
-                NULL, NULL, NULL, NULL, NULL, NULL::timestamptz
-         FROM c JOIN boundaries_adminunit u ON u.id = c.unit_id
-         GROUP BY u.code, u.name ORDER BY count(*) DESC, u.code LIMIT %(units)s)
-        UNION ALL
-        (SELECT 'sample', u.code, u.name, NULL, NULL, c.tracking_code, k.code,
-                c.old_code, c.new_code, c.is_open, c.reported_at
-         FROM c JOIN boundaries_adminunit u ON u.id = c.unit_id
-         JOIN routing_category k ON k.id = c.category_id
-         ORDER BY c.is_open DESC, c.reported_at DESC, c.tracking_code LIMIT %(sample)s)
-    """
-    params = _params(state, selection) | {"units": units, "sample": sample}
-    by_unit: list[dict[str, Any]] = []
-    reports: list[dict[str, Any]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for (
-            kind,
-            code,
-            name,
-            opened,
-            past,
-            tracking,
-            category,
-            old,
-            new,
-            is_open,
-            at,
-        ) in cursor.fetchall():
-            if kind == "unit":
-                by_unit.append(
-                    {"unit": code, "name": name, "open": opened, "past": past}
-                )
-            else:
-                reports.append(
-                    {
-                        "code": tracking,
-                        "category": category,
-                        "unit": code,
-                        "unit_name": name,
-                        "from": old,
-                        "to": new,
-                        "open": is_open,
-                        "reported_at": timezone.localtime(at).isoformat(),
-                    }
-                )
-    return {"units": by_unit, "sample": reports}
 
 
 def reports_reroute(

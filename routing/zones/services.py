@@ -32,7 +32,6 @@ from routing.zones.bulk import (
     OPEN,
     Impact,
     Selection,
-    impact_details,
     impact_preview,
     reports_reroute,
 )
@@ -199,15 +198,11 @@ def zones_preview(
 ) -> dict[str, Any]:
     """Topology and impact of publishing ``drafts`` now: nothing is written. The
     impact adds, to the moves by department, the units of the reports that would
-    move and a sample of them (``impact_details``, a second pass over the reports,
-    made only when some would move)."""
+    move and a sample of them (one routing pass for all three)."""
     state = ZoneState.with_drafts(drafts, at or timezone.now())
-    impact = impact_preview(state=state)
-    moved = impact.open_changed or impact.past_changed
-    details = impact_details(state=state) if moved else {"units": [], "sample": []}
     return {
         "topology": zones_topology_check(state=state),
-        "impact": impact.as_dict() | details,
+        "impact": impact_preview(state=state, details=True).as_dict(),
     }
 
 

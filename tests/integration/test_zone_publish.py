@@ -131,6 +131,19 @@ def test_a_draft_is_invisible_to_routing_until_published(draft, yte, officer):
     assert impact_preview(state=ZoneState(at=timezone.now())).open_changed == 0
     with_draft = impact_preview(state=ZoneState.with_drafts([draft], timezone.now()))
     assert with_draft.moves[0]["to"] == "test-yte"
+
+    # The detailed preview (one routing pass into a temporary table) agrees, and can
+    # run twice in one transaction.
+    def counts(impact):
+        return (impact.open_changed, impact.open_total, impact.past_total, impact.moves)
+
+    for _ in range(2):
+        detailed = impact_preview(
+            state=ZoneState.with_drafts([draft], timezone.now()), details=True
+        )
+        assert counts(detailed) == counts(with_draft)
+        assert [u["open"] for u in detailed.units] == [with_draft.open_changed]
+        assert [r["code"] for r in detailed.sample] == [stale.tracking_code]
     assert stale.department.code == COMMITTEE
 
     result = zones_publish(drafts=[draft], actor=officer)
