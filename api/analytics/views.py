@@ -44,10 +44,10 @@ EXPORT_MAX_ROWS = 1_000_000
 MVT = "application/vnd.mapbox-vector-tile"
 
 
-
 def export_max_rows() -> int:
     """How many reports one export may hold (``ANALYTICS_EXPORT_MAX_ROWS``)."""
     return getattr(settings, "ANALYTICS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+
 
 class _AnalyticsApi(APIView):
     permission_classes = [AnalyticsReader]
