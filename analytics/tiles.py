@@ -45,16 +45,10 @@ _IN_TILE = (
     "AND ST_Y({g}) >= %(lat0)s AND ST_Y({g}) < %(lat1)s"
 )
 
-_CLUSTERS = f"""
-    WITH cl AS (
-        SELECT sum(a.n)::bigint AS n,
-               sum(a.n * (a.cell_x + 0.5::float8)) AS sx,
-               sum(a.n * (a.cell_y + 0.5::float8)) AS sy
-        FROM analytics_cellday a
-        WHERE a.cell_x = ANY(%(cxs)s::integer[])
-          AND a.cell_y BETWEEN %(cy0)s AND %(cy1)s AND {{where}}
-        GROUP BY floor(a.cell_x / %(k)s::float8), floor(a.cell_y / %(k)s::float8)
-    ),
+# Clusters as MVT: ``{cl}`` sums each cluster's count and count-weighted cell keys
+# (n, sx, sy); each is drawn at its reports' mean cell centre.
+_CLUSTER_TILE = f"""
+    WITH cl AS ({{cl}}),
     pt AS (
         SELECT n, ST_Transform(ST_SetSRID(ST_MakePoint(sx / n * %(cell)s,
                                                        sy / n * %(cell)s), {SRID}),
@@ -69,27 +63,28 @@ _CLUSTERS = f"""
     ) t
 """
 
-# The same clusters from coarse rows (blocks of the roll-up, months), when a cluster
-# is a whole number of blocks.
-_CLUSTERS_COARSE = f"""
-    WITH cl AS (
+# From the cell × day rows of the tile's cells.
+_CLUSTERS = _CLUSTER_TILE.format(
+    cl="""
+        SELECT sum(a.n)::bigint AS n,
+               sum(a.n * (a.cell_x + 0.5::float8)) AS sx,
+               sum(a.n * (a.cell_y + 0.5::float8)) AS sy
+        FROM analytics_cellday a
+        WHERE a.cell_x = ANY(%(cxs)s::integer[])
+          AND a.cell_y BETWEEN %(cy0)s AND %(cy1)s AND {where}
+        GROUP BY floor(a.cell_x / %(k)s::float8), floor(a.cell_y / %(k)s::float8)
+    """
+)
+
+# The same from coarse rows (blocks of the roll-up, months), when a cluster is a
+# whole number of blocks.
+_CLUSTERS_COARSE = _CLUSTER_TILE.format(
+    cl="""
         SELECT sum(s.n)::bigint AS n, sum(s.sx) AS sx, sum(s.sy) AS sy
-        FROM ({{cells}}) s
+        FROM ({cells}) s
         GROUP BY floor(s.block_x / %(kb)s::float8), floor(s.block_y / %(kb)s::float8)
-    ),
-    pt AS (
-        SELECT n, ST_Transform(ST_SetSRID(ST_MakePoint(sx / n * %(cell)s,
-                                                       sy / n * %(cell)s), {SRID}),
-                               4326) AS g
-        FROM cl
-    )
-    SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
-        SELECT n AS count,
-               ST_AsMVTGeom(ST_Transform(g, {WEB_MERCATOR}), {_ENVELOPE},
-                            {EXTENT}, {BUFFER}, true) AS geom
-        FROM pt WHERE {_IN_TILE.format(g="g")}
-    ) t
-"""
+    """
+)
 
 # Single reports, read once: at most TILE_MAX_POINTS + 1 rows of the tile are
 # fetched, counted, and encoded only if there are no more than TILE_MAX_POINTS (a
