@@ -22,6 +22,7 @@ Reports whose current assignment is manual keep it: nothing here overrides a per
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +208,9 @@ def impact_preview(
     selection = selection or Selection()
     params = _params(state, selection) | {"units": units, "sample": sample}
     impact = Impact()
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Only the detailed preview needs a transaction (its temporary table's life).
+    scope = transaction.atomic() if details else nullcontext()
+    with scope, connection.cursor() as cursor:
         if details:
             # Dropped at commit; and before, for a second preview in one transaction.
             cursor.execute("DROP TABLE IF EXISTS impact_d")
