@@ -314,7 +314,9 @@ class ZoneValidateApi(APIView):
                 "repairs": polygonal.repairs,
                 "area_m2": round(area_m2(geometry), 1),
                 "polygons": len(geometry.geoms),
-                "vertices": int(shapely.get_num_coordinates(geometry)),
+                # Corners: each ring's closing point repeats its first.
+                "vertices": int(shapely.get_num_coordinates(geometry))
+                - sum(1 + len(part.interiors) for part in geometry.geoms),
                 "bbox": [round(v, 6) for v in geometry.bounds],
                 "geometry": shapely.geometry.mapping(geometry),
             }

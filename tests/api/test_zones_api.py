@@ -432,6 +432,7 @@ def test_validate_answers_valid_or_the_reason_without_saving(client, officer):
     assert good["valid"] is True
     assert good["area_m2"] > 400_000
     assert good["repairs"] == []
+    assert (good["polygons"], good["vertices"]) == (1, 4)  # a square's four corners
     bad = post(client, f"{ZONES}validate", {"geometry": BOW_TIE}).json()
     assert bad["valid"] is False
     assert bad["code"] == "invalid_geometry"
