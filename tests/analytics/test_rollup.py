@@ -22,11 +22,11 @@ from analytics.rebuild import cellday_check, cellday_rebuild
 from analytics.selection import ReportFilter, whole_months
 from analytics.stats import stats_select
 from analytics.tiles import tile_render
-from boundaries.models import AdminUnit
 from geo.grid import cluster_factor
 from routing.models import Category, Department, Report
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
+from tests.analytics.selections import selections
 
 pytestmark = pytest.mark.django_db
 
@@ -214,59 +214,12 @@ def test_rebuild_and_check(synthetic):
     assert cellday_check().ok
 
 
-def _selections() -> dict[str, ReportFilter]:
-    """Filter combinations × time ranges (the synthetic reports run from March
-    2023 to 1 March 2026)."""
-    vsmt_ctn = tuple(
-        Category.objects.filter(code__in=("VSMT", "CTN")).values_list("id", flat=True)
-    )
-    units = tuple(
-        AdminUnit.objects.filter(code__in=("18880", "18868")).values_list(
-            "id", flat=True
-        )
-    )
-    department = Department.objects.get(code="qb-moitruong").pk
-    return {
-        "everything": ReportFilter(),
-        "whole months": ReportFilter(
-            day_from=dt.date(2024, 1, 1), day_to=dt.date(2025, 6, 30)
-        ),
-        "partial months": ReportFilter(
-            day_from=dt.date(2024, 3, 10),
-            day_to=dt.date(2025, 8, 20),
-            category_ids=vsmt_ctn,
-        ),
-        "across a year": ReportFilter(
-            day_from=dt.date(2024, 12, 15),
-            day_to=dt.date(2025, 1, 20),
-            statuses=("closed", "resolved"),
-        ),
-        "within a month": ReportFilter(
-            day_from=dt.date(2025, 10, 3), day_to=dt.date(2025, 10, 28)
-        ),
-        "open end, units": ReportFilter(day_from=dt.date(2024, 2, 29), unit_ids=units),
-        "open start, department": ReportFilter(
-            day_to=dt.date(2025, 3, 31), department_ids=(department,)
-        ),
-        "city box, partial": ReportFilter(
-            bbox=(106.55, 17.42, 106.66, 17.51), day_from=dt.date(2023, 11, 5)
-        ),
-        "centre box, whole months": ReportFilter(
-            bbox=(106.58, 17.44, 106.64, 17.49),
-            day_from=dt.date(2024, 1, 1),
-            day_to=dt.date(2024, 12, 31),
-            category_ids=vsmt_ctn,
-        ),
-        "region box": ReportFilter(bbox=(105.9, 17.0, 107.2, 17.9)),
-    }
-
-
 def test_same_totals_and_centres_as_the_cell_day_path(synthetic):
     """For each selection: the roll-up path's clusters (k = 8 and 64 cells) equal
     the cell × day path's, key for key, count for count, centre for centre; and
     clusters, heatmap, statistics and tiles count what the raw table counts."""
     checked = 0
-    for name, selection in _selections().items():
+    for name, selection in selections().items():
         expected = raw_count(selection)
         for k in (8, 64):
             fine = fine_binned(selection, k)
@@ -297,7 +250,7 @@ def test_tiles_from_the_rollup_add_up(synthetic, zoom):
     with the partial months from the day table; over every tile of the city they
     count the raw selection exactly, for partial and whole-month ranges."""
     assert cluster_factor(zoom, 17.47, grid.CELL_M) % grid.BLOCK == 0
-    selections = _selections()
+    cases = selections()
     n = 2**zoom
     lo_x, hi_x = int((106.45 + 180) / 360 * n), int((106.75 + 180) / 360 * n)
 
@@ -307,7 +260,7 @@ def test_tiles_from_the_rollup_add_up(synthetic, zoom):
 
     lo_y, hi_y = tile_y(17.6), tile_y(17.35)
     for name in ("everything", "partial months", "across a year", "within a month"):
-        selection = selections[name]
+        selection = cases[name]
         counted = 0
         for x in range(lo_x, hi_x + 1):
             for y in range(lo_y, hi_y + 1):

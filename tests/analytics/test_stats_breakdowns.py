@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from analytics.selection import ReportFilter
 from analytics.stats import stats_select
-from boundaries.models import AdminUnit
-from routing.models import Category, Department, Report
+from routing.models import Category, Report
 from tests.analytics.conftest import END
+from tests.analytics.selections import selections
 
 pytestmark = pytest.mark.django_db
 
@@ -70,50 +70,6 @@ def raw_units(selection: ReportFilter, now: dt.datetime) -> dict[int, dict[str, 
         }
 
 
-def _selections() -> dict[str, ReportFilter]:
-    """Filters × time ranges over the synthetic reports (March 2023 to 1 March
-    2026): whole months, partial months at either end, a range within a month,
-    open ends, and boxes (with whole and partial months)."""
-    vsmt_ctn = tuple(
-        Category.objects.filter(code__in=("VSMT", "CTN")).values_list("id", flat=True)
-    )
-    units = tuple(
-        AdminUnit.objects.filter(code__in=("18880", "18868")).values_list(
-            "id", flat=True
-        )
-    )
-    department = Department.objects.get(code="qb-moitruong").pk
-    return {
-        "everything": ReportFilter(),
-        "whole months": ReportFilter(
-            day_from=dt.date(2024, 1, 1), day_to=dt.date(2025, 6, 30)
-        ),
-        "partial months, categories": ReportFilter(
-            day_from=dt.date(2024, 3, 10),
-            day_to=dt.date(2025, 8, 20),
-            category_ids=vsmt_ctn,
-        ),
-        "within a month": ReportFilter(
-            day_from=dt.date(2025, 10, 3), day_to=dt.date(2025, 10, 28)
-        ),
-        "open end, units": ReportFilter(day_from=dt.date(2024, 2, 29), unit_ids=units),
-        "open start, department, open statuses": ReportFilter(
-            day_to=dt.date(2025, 12, 31),
-            department_ids=(department,),
-            statuses=tuple(OPEN),
-        ),
-        "city box, partial": ReportFilter(
-            bbox=(106.55, 17.42, 106.66, 17.51), day_from=dt.date(2023, 11, 5)
-        ),
-        "centre box, whole months": ReportFilter(
-            bbox=(106.58, 17.44, 106.64, 17.49),
-            day_from=dt.date(2024, 1, 1),
-            day_to=dt.date(2024, 12, 31),
-        ),
-        "small box": ReportFilter(bbox=(106.615, 17.465, 106.630, 17.478)),
-    }
-
-
 def _check_month_category(name: str, stats: dict[str, Any], want: dict) -> None:
     rows = stats["by_month_category"]
     got = {(row["month"], row["category"]): row["count"] for row in rows}
@@ -159,7 +115,7 @@ def test_breakdowns_against_the_reports(synthetic):
     open, overdue, resolved-with-deadline and late figures equal a GROUP BY over
     the reports, and add up to the answer's own totals."""
     seen_late = seen_overdue = 0
-    for name, selection in _selections().items():
+    for name, selection in selections().items():
         stats = stats_select(selection=selection, now=END)
         assert stats["total"] == stats["total_from_reports"], name
         _check_month_category(name, stats, raw_month_category(selection))
@@ -198,7 +154,7 @@ def test_breakdowns_follow_writes(synthetic):
         category=Category.objects.get(code="CTN")
     )
     Report.objects.filter(pk__in=ids[250:]).delete()
-    for name, selection in _selections().items():
+    for name, selection in selections().items():
         stats = stats_select(selection=selection, now=END)
         _check_month_category(name, stats, raw_month_category(selection))
         _check_units(name, stats, raw_units(selection, END))
