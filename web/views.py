@@ -29,13 +29,17 @@ from web.maps import map_config
 TRACK_PLACEHOLDER = "HT-CODE"
 
 
-def category_choices() -> list[dict[str, Any]]:
-    """Active categories for the picker, grouped as in ``labels.GROUP_STYLE`` and
-    alphabetical within a group, in the page's language."""
+def category_choices(*, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """Categories for a picker or a filter, grouped as in ``labels.GROUP_STYLE`` and
+    alphabetical within a group, in the page's language: the active ones, or every
+    one with ``include_inactive`` (old reports keep retired categories)."""
     order = {group: index for index, group in enumerate(labels.GROUP_STYLE)}
     english = page_in_english()
     choices = []
-    for category in Category.objects.filter(active=True):
+    categories = Category.objects.all()
+    if not include_inactive:
+        categories = categories.filter(active=True)
+    for category in categories:
         colour, icon = labels.category_style(group=category.group, icon=category.icon)
         choices.append(
             {

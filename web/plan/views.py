@@ -13,12 +13,12 @@ from django.views.generic import TemplateView
 
 from api.analytics.views import export_max_rows
 from boundaries.models import BoundarySet
-from routing.models import Category
 from web import labels
 from web.access import may_plan, staff_page
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 from web.plan.choices import department_choices, report_months, unit_choices
+from web.views import category_choices
 
 REFUSAL = _(
     "Only planners, operations-centre staff and administrators may open the "
@@ -26,21 +26,6 @@ REFUSAL = _(
 )
 # A whole city on one screen.
 PLAN_ZOOM = 13
-
-
-def category_options(*, english: bool) -> list[dict[str, str]]:
-    """Every category (inactive ones too: old reports have them), with its colour."""
-    options = []
-    for category in Category.objects.order_by("code"):
-        colour, _icon = labels.category_style(group=category.group, icon=category.icon)
-        options.append(
-            {
-                "code": category.code,
-                "name": category.name_en if english else category.name_vi,
-                "colour": colour,
-            }
-        )
-    return sorted(options, key=lambda option: option["name"])
 
 
 def boundary_sets() -> list[BoundarySet]:
@@ -71,7 +56,7 @@ class PlanView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         english = page_in_english()
-        categories = category_options(english=english)
+        categories = category_choices(include_inactive=True)
         statuses = labels.status_labels()
         months = report_months()
         sets = boundary_sets()

@@ -24,15 +24,14 @@ from api.routing.serializers import ZoneInput
 from boundaries.models import AdminUnit
 from boundaries.selectors import boundary_sets_select
 from routing.models import (
-    Category,
     DefaultDepartment,
     Department,
     ResponsibilityZone,
     ZoneHistory,
 )
-from web import labels
 from web.i18n import page_in_english
 from web.maps import UNIT_LEVELS, map_config
+from web.views import category_choices
 
 # Twelve colours far enough apart on the map, each dark enough for a 3:1 outline
 # against the pale unit fill; no red or amber, which mark overlaps and gaps.
@@ -136,19 +135,6 @@ def department_choices() -> list[dict[str, Any]]:
             "colour": PALETTE[index % len(PALETTE)],
         }
         for index, d in enumerate(departments)
-    ]
-
-
-def category_choices() -> list[dict[str, str]]:
-    """Active categories: code, name in the page's language, group colour."""
-    english = page_in_english()
-    return [
-        {
-            "code": c.code,
-            "name": c.name_en if english else c.name_vi,
-            "colour": labels.group_style(c.group or "other")[0],
-        }
-        for c in Category.objects.filter(active=True)
     ]
 
 
