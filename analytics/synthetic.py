@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from analytics.grid import BLOCK, TIME_ZONE
 from routing.models import Assignment, Category, Report
-from routing.tracking import ALPHABET
+from routing.reports.tracking import ALPHABET
 
 # Hand-picked spots (lon, lat, spread in metres, weight, kind).
 SPOTS = (

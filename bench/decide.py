@@ -33,10 +33,10 @@ from boundaries.levels import DEPTH
 from boundaries.lookup import OutsideAllUnits
 from boundaries.models import AdminUnit, BoundarySet
 from geo.projections import degree_margin
-from routing.assignment import Decision
-from routing.candidates import _ZONES, unit_candidate, zone_candidates
+from routing.engine.candidates import _ZONES, unit_candidate, zone_candidates
+from routing.engine.decision import Decision
+from routing.engine.route import route_decide
 from routing.models import Category, DefaultDepartment, Department, ResponsibilityZone
-from routing.services import route_decide
 
 _DEPTH = SqlCase(
     *(When(level=str(level), then=Value(depth)) for level, depth in DEPTH.items()),

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from bench.impact import sample_ids
+from routing.engine.route import assignment_record, route_decide
 from routing.models import Assignment, Report, ResponsibilityZone
-from routing.services import assignment_record, route_decide
 from routing.zones.bulk import OPEN, Selection, reports_reroute
 from routing.zones.state import ZoneState
 

@@ -1,7 +1,7 @@
 """Who may open the staff pages, and the links the header shows them.
 
 The pages ask the same questions as the API they call: the queue and report pages
-need a role that sees reports (``routing.roles``), the zone editor a routing officer,
+need a role that sees reports (``routing.reports.roles``), the zone editor a routing officer,
 the planners' map an analytics reader. Anonymous visitors go to the sign-in page;
 signed-in users without the role get a 403 page that says why, in their language.
 """
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from api.analytics.permissions import READERS
 from api.routing.permissions import is_routing_officer
-from routing import lifecycle
-from routing.roles import role_of
+from routing.reports import lifecycle
+from routing.reports.roles import role_of
 
 QUEUE_ROLES = frozenset(
     {

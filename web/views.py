@@ -18,10 +18,10 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from api.reports.serializers import track_json
-from routing.inputs import MAX_DESCRIPTION
+from routing.intake.inputs import MAX_DESCRIPTION
+from routing.intake.photos import FORMATS
 from routing.models import Category, Report
-from routing.photos import FORMATS
-from routing.report_selectors import report_public_get
+from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config

@@ -11,8 +11,8 @@ from rest_framework import status
 from rest_framework.permissions import BasePermission
 
 from api.errors import ApiError
-from routing import lifecycle
-from routing.roles import role_of
+from routing.reports import lifecycle
+from routing.reports.roles import role_of
 
 READERS = frozenset({lifecycle.PLANNER, lifecycle.IOC_OPERATOR, lifecycle.ADMIN})
 

@@ -22,7 +22,7 @@ from django.utils import dateparse, timezone
 from api.models import ServiceAttribute
 from api.open311.errors import Message, Open311Error
 from api.open311.formatting import w3c
-from routing.inputs import IntakeError, text_check
+from routing.intake.inputs import IntakeError, text_check
 from routing.models import Category
 
 _FIELD = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")

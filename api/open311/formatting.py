@@ -3,7 +3,7 @@
 Each function returns plain dicts and lists in the order the spec lists the fields;
 the renderers make JSON or XML of them. What is published is chosen here, field by
 field: never the reporter's name, phone, e-mail, device or account, and the point is
-rounded like public tracking (``routing.duplicates.PUBLIC_DECIMALS``, about 11 m).
+rounded like public tracking (``routing.intake.duplicates.PUBLIC_DECIMALS``, about 11 m).
 A rejected report's description is withheld: it may be abusive, or a complaint or
 denunciation that the law keeps confidential.
 
@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from api.models import ServiceAttribute
-from routing.duplicates import PUBLIC_DECIMALS
+from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Category, Report
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -17,7 +17,7 @@ from api.open311.errors import bad_request, not_found
 from geo.coords import LonLat, check_lon_lat, parse_number
 from geo.errors import GeoInputError
 from routing.models import Category
-from routing.tracking import tracking_code_normalise
+from routing.reports.tracking import tracking_code_normalise
 
 # Quảng Trị's GSO code and its name; an empty jurisdiction_id is ours too (the
 # endpoint serves one jurisdiction, so the spec lets clients leave it out).

@@ -2,7 +2,7 @@
 
 A key looks like ``ht311_`` followed by 43 URL-safe characters (256 random bits).
 Only its SHA-256 and its first 12 characters are stored. Posting counts against the
-key's hourly limit in the cache (``routing.ratelimits``, the same fixed window as
+key's hourly limit in the cache (``routing.intake.ratelimits``, the same fixed window as
 the web form's limits); a key never replaces the checks ``report_submit`` makes.
 """
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from api.models import ApiKey
 from api.open311.errors import Open311Error
-from routing.ratelimits import RateLimited, rate_hit
+from routing.intake.ratelimits import RateLimited, rate_hit
 
 KEY_PREFIX = "ht311_"
 # The key `make demo` creates and the README names. Never valid outside the demo: a

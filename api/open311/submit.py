@@ -1,6 +1,6 @@
 """File a service request posted over Open311: the web's intake, plus the extras.
 
-The report goes through ``routing.intake.report_submit`` like every other report
+The report goes through ``routing.intake.submit.report_submit`` like every other report
 (same checks, same routing, same outbox), with channel ``open311``. Around it, in
 the same transaction, we keep the attribute answers and one internal event saying
 which key sent it, what was answered, and the ``media_url`` (kept as text, never
@@ -30,11 +30,11 @@ from django.db import transaction
 
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
-from routing import lifecycle
-from routing.events import event_record
-from routing.inputs import key_check
-from routing.intake import report_submit
+from routing.intake.inputs import key_check
+from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
+from routing.reports import lifecycle
+from routing.reports.events import event_record
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from api.open311.submit import Posted, open311_request_submit
 from geo.coords import parse_bbox
 from geo.errors import BilingualError
 from routing.models import ReportPhoto
-from routing.tracking import tracking_code_normalise
+from routing.reports.tracking import tracking_code_normalise
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 POST /reports/ is open to everyone (rate-limited per IP and phone; staff entering
 hotline calls are not limited by IP). Reading lists and details needs a staff role and
-is scoped by ``routing.roles``. Tracking by code, the nearby check and a report's
+is scoped by ``routing.reports.roles``. Tracking by code, the nearby check and a report's
 photos are public and carry no personal data. Views parse and shape; every rule is in
-``routing.intake`` and ``routing.report_selectors``.
+``routing.intake.submit`` and ``routing.reports.selectors``.
 """
 
 from __future__ import annotations
@@ -37,18 +37,18 @@ from api.reports.serializers import (
 from api.routing.permissions import NotLoggedIn
 from api.routing.serializers import category_get, category_param, input_errors
 from geo.coords import parse_bbox, parse_lon_lat
-from routing import lifecycle
-from routing.duplicates import duplicates_near
-from routing.intake import RateLimited, report_submit
+from routing.intake.duplicates import duplicates_near
+from routing.intake.submit import RateLimited, report_submit
 from routing.models import Department, Report
-from routing.report_selectors import (
+from routing.reports import lifecycle
+from routing.reports.roles import reports_visible_to, role_of, sees_personal_data
+from routing.reports.selectors import (
     personal_data_ids,
     report_public_get,
     report_visible_get,
     reports_select,
 )
-from routing.roles import reports_visible_to, role_of, sees_personal_data
-from routing.tracking import ALPHABET, PREFIX, tracking_code_normalise
+from routing.reports.tracking import ALPHABET, PREFIX, tracking_code_normalise
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

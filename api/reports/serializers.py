@@ -1,11 +1,11 @@
 """Input and output shapes of the report intake and reading API.
 
-The input serializer only checks types; ``routing.intake.report_submit`` checks the
+The input serializer only checks types; ``routing.intake.submit.report_submit`` checks the
 content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
 same things with the same bilingual messages. Outputs come in three kinds, by who
 reads them: the citizen (tracking, submit receipt, duplicate suggestions: never
 personal data), staff (GeoJSON features, reporter identity only where
-``routing.roles.sees_personal_data`` allows) and both (photos, with the GPS tags
+``routing.reports.roles.sees_personal_data`` allows) and both (photos, with the GPS tags
 only for staff). Datetimes are ISO 8601 in Asia/Ho_Chi_Minh (+07:00).
 """
 
@@ -21,9 +21,9 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.routing.serializers import category_get
-from routing.duplicates import PUBLIC_DECIMALS
+from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
-from routing.report_selectors import current_assignment
+from routing.reports.selectors import current_assignment
 
 PRECISION = 6
 
@@ -45,7 +45,7 @@ class LocalDateTimeField(serializers.DateTimeField):
 class ReportSubmitInput(serializers.Serializer):
     """A new report, as JSON or as a multipart form. The view takes the files of a
     form's ``photos`` fields itself, so each is checked by content and named in the
-    error (``routing.photos``)."""
+    error (``routing.intake.photos``)."""
 
     lon = serializers.FloatField()
     lat = serializers.FloatField()

@@ -24,10 +24,11 @@ from api.errors import ApiError
 from api.routing.permissions import NotLoggedIn
 from api.routing.serializers import category_get, input_errors, request_object
 from geo.coords import parse_lon_lat
-from routing import lifecycle, workflow
+from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
-from routing.roles import reports_visible_to, role_of
-from routing.tracking import tracking_code_normalise
+from routing.reports import lifecycle
+from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.tracking import tracking_code_normalise
 
 
 class StaffOnly(BasePermission):

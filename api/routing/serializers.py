@@ -280,7 +280,7 @@ class CategoryRefOutput(serializers.Serializer):
 
 
 class ExplainOutput(serializers.Serializer):
-    """A routing decision with its reasons (a ``routing.assignment.Decision``), and
+    """A routing decision with its reasons (a ``routing.engine.decision.Decision``), and
     the question it answers (from the context: ``point``, ``category``, ``at``).
     ``reason`` is the reason in the request's language."""
 

@@ -1,7 +1,7 @@
 """Routing API: explain a decision; list, edit, check and publish responsibility zones.
 
 Reads are public; writes need a routing officer (``api.routing.permissions``). Views
-parse input and call ``routing.services`` and ``routing.zones.services``, which do
+parse input and call ``routing.engine.route`` and ``routing.zones.services``, which do
 every write in one transaction and leave the zone history.
 """
 
@@ -38,9 +38,9 @@ from geo.coords import parse_bbox, parse_lon_lat
 from geo.errors import GeoInputError
 from geo.geojson import parse_polygonal
 from geo.topology import area_m2
+from routing.engine.route import route_decide
 from routing.models import Department, ResponsibilityZone
-from routing.selectors import zones_select
-from routing.services import route_decide
+from routing.zones.selectors import zones_select
 from routing.zones.services import (
     zone_draft_create,
     zone_draft_delete,

@@ -6,8 +6,8 @@ first one's status; it leaves a :class:`~routing.models.ReportEvent` with the ac
 and the role they acted in; and a change the citizen may see writes its outbox rows
 (``routing.notifications.outbox``) in the same transaction.
 
-Who may do what comes from ``routing.lifecycle.TRANSITIONS`` and the actor's
-StaffProfile (``routing.roles.role_of``). ``actor=None`` is the system (the engine,
+Who may do what comes from ``routing.reports.lifecycle.TRANSITIONS`` and the actor's
+StaffProfile (``routing.reports.roles.role_of``). ``actor=None`` is the system (the engine,
 scheduled jobs); citizens are not users and act only through :func:`report_rate`,
 by tracking code. Refusals are bilingual errors carrying their HTTP status: 403 for
 a role or a department that may not act, 409 for a step the workflow does not have

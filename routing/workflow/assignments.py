@@ -1,7 +1,7 @@
 """Routing by hand: reassign to a department, move the pin, change the category.
 
 A moved pin or a changed category re-routes through the engine
-(``routing.services.route_decide``) at the report's ``reported_at``, with the
+(``routing.engine.route.route_decide``) at the report's ``reported_at``, with the
 boundaries and zones in force then, and records a new Assignment with its cause.
 """
 
@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from geo.coords import check_lon_lat
-from routing.deadlines import due_at
-from routing.events import event_record
+from routing.engine.route import assignment_record, route_decide
 from routing.models import Assignment, Category, Department, Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
-from routing.services import assignment_record, route_decide
+from routing.reports.events import event_record
+from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError
 from routing.workflow.guards import (
     ROUTING_ROLES,

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from routing import lifecycle
-from routing.deadlines import calendar_load
 from routing.models import Report
-from routing.sla import WorkingCalendar
+from routing.reports import lifecycle
+from routing.workflow.calendar import WorkingCalendar
+from routing.workflow.deadlines import calendar_load
 from routing.workflow.guards import S
 from routing.workflow.status import _status_change
 

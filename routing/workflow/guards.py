@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from routing import lifecycle
 from routing.models import Report
-from routing.roles import profile_of, reports_visible_to, role_of
+from routing.reports import lifecycle
+from routing.reports.roles import profile_of, reports_visible_to, role_of
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 
 if TYPE_CHECKING:

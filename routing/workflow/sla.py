@@ -21,9 +21,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from routing import lifecycle
 from routing.models import Department, Notification, Report, ReportEvent
 from routing.notifications.outbox import enqueue
+from routing.reports import lifecycle
 
 
 @dataclass(frozen=True)

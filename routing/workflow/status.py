@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from routing import lifecycle
-from routing.deadlines import due_at
-from routing.events import event_record
 from routing.models import Report, ReportEvent
 from routing.notifications.outbox import notify_assignment, notify_public_event
-from routing.roles import reports_visible_to
+from routing.reports import lifecycle
+from routing.reports.events import event_record
+from routing.reports.roles import reports_visible_to
+from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.guards import (
     COMMENT_ROLES,

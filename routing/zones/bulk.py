@@ -1,6 +1,6 @@
 """Route many reports at once, in the database: impact preview and bulk re-route.
 
-The engine's order (``routing.assignment``: priority desc, area asc, zone id asc; else
+The engine's order (``routing.engine.decision``: priority desc, area asc, zone id asc; else
 the unit's default department; else the triage desk) written as one set-based
 statement. Zones are cut into ``ST_Subdivide`` pieces and kept on the outer side of the
 join, so each piece probes the reports' GiST index with its small box; a report on a

@@ -14,8 +14,8 @@ from django.utils import timezone
 from analytics import grid
 from analytics.models import CellDay
 from analytics.rebuild import cellday_check, cellday_rebuild
+from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report
-from routing.services import report_create_routed
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
 from tests.points import DONG_PHU

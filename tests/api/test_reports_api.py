@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
 
+from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report, StaffProfile
-from routing.services import report_create_routed
-from routing.tracking import tracking_code_normalise
+from routing.reports.tracking import tracking_code_normalise
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.django_db

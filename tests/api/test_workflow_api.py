@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from routing import lifecycle
+from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report, StaffProfile
-from routing.services import report_create_routed
+from routing.reports import lifecycle
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from routing.engine.route import report_create_routed
 from routing.models import Category
-from routing.services import report_create_routed
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db

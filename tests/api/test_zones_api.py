@@ -5,8 +5,8 @@ import math
 import pytest
 from django.contrib.auth.models import Group, User
 
+from routing.engine.route import report_create_routed
 from routing.models import Category, ResponsibilityZone, ZoneHistory
-from routing.services import report_create_routed
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
 from tests.browser.maps import map_click
 

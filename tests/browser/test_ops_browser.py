@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category, Department, Report
 from routing.workflow import report_transition
 from tests.browser.conftest import screenshot_of

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category
 from tests.pages import page_config
 

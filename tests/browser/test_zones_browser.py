@@ -13,7 +13,7 @@ from shapely import wkb
 
 from boundaries.models import AdminUnit
 from geo.topology import area_m2
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category, Report, ResponsibilityZone
 from tests.browser.conftest import screenshot_of
 from tests.browser.maps import map_click

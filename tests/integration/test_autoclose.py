@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from routing import lifecycle, workflow
-from routing.deadlines import calendar_load
+from routing import workflow
+from routing.engine.route import report_create_routed
 from routing.models import Category, Notification, Report
-from routing.services import report_create_routed
+from routing.reports import lifecycle
 from routing.tasks import autoclose
 from routing.workflow.autoclose import autoclose_due
+from routing.workflow.deadlines import calendar_load
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db

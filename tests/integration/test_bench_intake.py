@@ -20,7 +20,7 @@ from bench.intake_cpu import CpuMeter, cpu_json
 from bench.intake_load import Load, Submission, Tally, load_run, submission_make
 from bench.intake_proof import categories, points_sample, proof_count, wards
 from bench.report import latency, render
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category
 
 POINTS = [(106.6155, 17.4689)]

@@ -17,9 +17,11 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from boundaries.lookup import OutsideAllUnits
-from routing import intake
-from routing.duplicates import duplicates_near
-from routing.intake import (
+from routing.engine.route import report_create_routed
+from routing.intake import submit as intake
+from routing.intake.duplicates import duplicates_near
+from routing.intake.photos import PhotoError, photo_check, photo_gps
+from routing.intake.submit import (
     IdempotencyKeyReused,
     IntakeError,
     RateLimited,
@@ -34,8 +36,6 @@ from routing.models import (
     ReportEvent,
     ReportPhoto,
 )
-from routing.photos import PhotoError, photo_check, photo_gps
-from routing.services import report_create_routed
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.django_db
@@ -532,7 +532,7 @@ def test_an_unreachable_cache_lets_reports_through_with_a_warning(settings, capl
         }
     }
     settings.REPORT_RATE_PER_IP_HOUR = 1
-    with caplog.at_level(logging.WARNING, logger="routing.ratelimits"):
+    with caplog.at_level(logging.WARNING, logger="routing.intake.ratelimits"):
         assert submit(client_ip="10.0.0.1").created
         assert submit(client_ip="10.0.0.1").created
     assert "cache unreachable" in caplog.text

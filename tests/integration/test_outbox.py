@@ -25,7 +25,7 @@ from django.db import connections
 from django.utils import timezone
 
 from config.celery import app as project_app
-from routing.events import event_record
+from routing.engine.route import report_create_routed
 from routing.models import Category, Notification, ReportEvent
 from routing.notifications.outbox import enqueue, notify_assignment, notify_public_event
 from routing.notifications.signing import verify_signature
@@ -36,7 +36,7 @@ from routing.notifications.tasks import (
     outbox_sweep,
     retry_delay,
 )
-from routing.services import report_create_routed
+from routing.reports.events import event_record
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db

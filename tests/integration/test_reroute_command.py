@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from geo.topology import area_m2
+from routing.engine.route import report_create_routed
 from routing.models import (
     Assignment,
     Category,
@@ -20,7 +21,6 @@ from routing.models import (
     Report,
     ResponsibilityZone,
 )
-from routing.services import report_create_routed
 from routing.zones.bulk import Selection, impact_preview
 from routing.zones.state import ZoneState
 from tests.factories import square

@@ -2,8 +2,8 @@
 
 import pytest
 
+from routing.engine.route import report_create_routed
 from routing.models import Category, ResponsibilityZone
-from routing.services import report_create_routed
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from boundaries.lookup import OutsideAllUnits
 from geo.topology import area_m2
+from routing.engine.route import report_create_routed, route_decide
 from routing.models import (
     Assignment,
     Category,
@@ -21,7 +22,6 @@ from routing.models import (
     Report,
     ResponsibilityZone,
 )
-from routing.services import report_create_routed, route_decide
 from routing.zones.bulk import impact_preview
 from routing.zones.state import ZoneState
 from tests.factories import active_set_with, square

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from routing import lifecycle, workflow
-from routing.deadlines import calendar_load, due_at
+from routing import workflow
+from routing.engine.route import report_create_routed
 from routing.models import (
     Assignment,
     CalendarOverride,
@@ -26,9 +26,10 @@ from routing.models import (
     ReportEvent,
     StaffProfile,
 )
-from routing.services import report_create_routed
+from routing.reports import lifecycle
 from routing.tasks import sla_escalate
 from routing.workflow import WorkflowError
+from routing.workflow.deadlines import calendar_load, due_at
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
 from tests.points import DONG_PHU

@@ -10,6 +10,7 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
+from routing.engine.route import report_create_routed, route_decide
 from routing.models import (
     Assignment,
     Category,
@@ -18,7 +19,6 @@ from routing.models import (
     ResponsibilityZone,
     ZoneHistory,
 )
-from routing.services import report_create_routed, route_decide
 from routing.zones.bulk import impact_preview
 from routing.zones.services import (
     ZoneError,

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from routing.events import event_record
+from routing.engine.route import report_create_routed
 from routing.models import Category, Report, ReportEvent
-from routing.services import report_create_routed
+from routing.reports.events import event_record
 from tests.open311 import conformance as c
 from tests.open311.forms import BASE, form, post
 from tests.points import DONG_PHU

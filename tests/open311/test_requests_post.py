@@ -9,8 +9,8 @@ import pytest
 
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.keys import api_key_create, api_key_revoke
+from routing.engine.route import route_decide
 from routing.models import Category, Notification, Report, ReportEvent
-from routing.services import route_decide
 from tests.open311 import conformance as c
 from tests.open311.forms import BASE, form, post
 from tests.points import DONG_PHU, HANOI, OFFSHORE

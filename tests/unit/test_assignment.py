@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.assignment import (
+from routing.engine.decision import (
     RULE_TRIAGE,
     RULE_UNIT_DEFAULT,
     RULE_ZONE,

@@ -6,7 +6,7 @@ import pytest
 
 from api.errors import ApiError
 from api.params import parse_bound, parse_moment
-from routing.sla import VN_TZ
+from routing.workflow.calendar import VN_TZ
 
 
 def local(*args: int) -> dt.datetime:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from routing.sla import VN_TZ, WorkingCalendar, calendar_with
+from routing.workflow.calendar import VN_TZ, WorkingCalendar, calendar_with
 
 
 def at(text: str) -> dt.datetime:

@@ -15,9 +15,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from routing import lifecycle
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category, Department, Report, StaffProfile
+from routing.reports import lifecycle
 from routing.workflow import report_move_pin, report_transition
 from tests.points import DONG_PHU
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from routing.intake import report_submit
+from routing.intake.submit import report_submit
 from routing.models import Category, Report, StaffProfile
 from tests.analytics.conftest import staff_client
 from tests.pages import page_config

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from routing import lifecycle
 from routing.models import Assignment, Report
+from routing.reports import lifecycle
 
 RULE = {
     Assignment.Rule.ZONE: _("Responsibility zone"),

@@ -18,10 +18,10 @@ from django.db.models.functions import Replace
 from django.http import QueryDict
 
 from boundaries.models import AdminUnit
-from routing import lifecycle
 from routing.models import Category, Department, Report
-from routing.report_selectors import reports_select
-from routing.roles import reports_visible_to, role_of
+from routing.reports import lifecycle
+from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.selectors import reports_select
 
 OPEN = "open"
 ALL = "all"

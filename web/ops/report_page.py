@@ -2,9 +2,9 @@
 the whole timeline, and the actions this user may take.
 
 Everything is read through the selectors the staff API uses
-(``routing.report_selectors``) and the rules it applies: reporter identity only where
-``routing.roles.sees_personal_data`` allows, the status steps of
-``routing.lifecycle`` for the user's role, routing changes for the roles the
+(``routing.reports.selectors``) and the rules it applies: reporter identity only where
+``routing.reports.roles.sees_personal_data`` allows, the status steps of
+``routing.reports.lifecycle`` for the user's role, routing changes for the roles the
 workflow lets route (``routing.workflow.guards``).
 """
 
@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.projections import UTM_48N, WGS84
-from routing import lifecycle, workflow
+from routing import workflow
 from routing.models import Assignment, DefaultDepartment, Department, Report
-from routing.report_selectors import current_assignment
-from routing.roles import role_of, sees_personal_data
+from routing.reports import lifecycle
+from routing.reports.roles import role_of, sees_personal_data
+from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
 from web import labels
 from web.i18n import page_in_english

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from routing.models import Report
-from routing.report_selectors import report_visible_get
+from routing.reports.selectors import report_visible_get
 from routing.workflow import reports_due_soon
 from web import labels
 from web.access import may_work_queue, staff_page

@@ -1,7 +1,7 @@
 """manage.py staff_create USERNAME --role ROLE [--department CODE] [--unit CODE]
 [--password …] [--email …]: create or update a staff account and its role.
 
-The role lives on the user's StaffProfile (``routing.roles``). Department officers
+The role lives on the user's StaffProfile (``routing.reports.roles``). Department officers
 need a department, unit officers a unit (GSO code, as in every boundary set that
 keeps it). Routing officers also join the ``routing_officer`` group that the zone
 API checks. Running it again for the same user changes the role; the password only

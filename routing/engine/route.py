@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from routing.assignment import Decision, decide
-from routing.candidates import unit_candidate, zone_candidates
+from routing.engine.candidates import unit_candidate, zone_candidates
+from routing.engine.decision import Decision, decide
 from routing.models import Assignment, Category, Report
-from routing.tracking import tracking_code_new
+from routing.reports.tracking import tracking_code_new
 
 
 def route_decide(

@@ -1,6 +1,6 @@
 """The routing engine: a pure decision from candidates to a department, with reasons.
 
-No database here. ``routing.candidates`` loads what the engine needs for one point
+No database here. ``routing.engine.candidates`` loads what the engine needs for one point
 (the covering unit, the zones in force around it) and ``decide`` picks:
 
 1. **zone**: among the zones that cover the point for the category, the most

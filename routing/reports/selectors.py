@@ -1,7 +1,7 @@
 """Read reports: the staff list and detail (scoped by role) and public tracking.
 
 Staff see what ``routing.roles.reports_visible_to`` allows, and reporter identity
-only where ``routing.roles.sees_personal_data`` does. Citizens reach one report by
+only where ``routing.reports.roles.sees_personal_data`` does. Citizens reach one report by
 its tracking code, without any personal data (the API chooses the fields).
 """
 
@@ -15,10 +15,10 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import Count, Prefetch, QuerySet
 
 from geo.coords import BBox
-from routing import lifecycle
 from routing.models import Assignment, Report, ReportEvent
-from routing.roles import reports_visible_to, role_of
-from routing.tracking import tracking_code_normalise
+from routing.reports import lifecycle
+from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.tracking import tracking_code_normalise
 
 
 def _with_names(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -69,7 +69,7 @@ def reports_select(
 
 def personal_data_ids(*, user: Any, reports: Iterable[Report]) -> set[int]:
     """Ids of the reports whose reporter identity ``user`` may see: the rule of
-    ``routing.roles.sees_personal_data``, for a page of reports in one query."""
+    ``routing.reports.roles.sees_personal_data``, for a page of reports in one query."""
     reports = list(reports)
     if role_of(user) in {lifecycle.ADMIN, lifecycle.IOC_OPERATOR}:
         return {r.pk for r in reports}

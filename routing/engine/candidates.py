@@ -17,7 +17,7 @@ from django.utils import timezone
 from boundaries.lookup import Lookup, point_lookup
 from geo.errors import BilingualError
 from geo.projections import degree_margin
-from routing.assignment import DepartmentRef, UnitCandidate, ZoneCandidate
+from routing.engine.decision import DepartmentRef, UnitCandidate, ZoneCandidate
 
 
 class NoTriageDesk(BilingualError):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from routing import lifecycle
 from routing.models import Report, StaffProfile
+from routing.reports import lifecycle
 
 
 def role_of(user) -> str | None:

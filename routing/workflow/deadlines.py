@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from routing.models import CalendarOverride, Category
-from routing.sla import WorkingCalendar, calendar_with
+from routing.workflow.calendar import WorkingCalendar, calendar_with
 
 
 def calendar_load() -> WorkingCalendar:

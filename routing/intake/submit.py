@@ -3,16 +3,16 @@
 ``report_submit`` is the one way reports enter the system (web form, app, hotline desk,
 Open311). It
 
-1. checks and normalises the input (``routing.inputs.IntakeError``, naming the
+1. checks and normalises the input (``routing.intake.inputs.IntakeError``, naming the
    field): the point, the text (at most 4000 characters, no HTML), the contact
-   details and the photos (``routing.photos``);
+   details and the photos (``routing.intake.photos``);
 2. answers a repeated ``idempotency_key`` with the report it already made, writing
    nothing (``created=False``); a key reused for a *different* report is refused
    (422, as the IETF Idempotency-Key draft advises);
 3. counts the submission against the hourly limits per client IP and per phone
-   (``routing.ratelimits``: 429 beyond them); when the cache (Redis) cannot be
+   (``routing.intake.ratelimits``: 429 beyond them); when the cache (Redis) cannot be
    reached it lets the report through and logs a warning;
-4. routes the point (``routing.services.route_decide``; outside every unit beyond the
+4. routes the point (``routing.engine.route.route_decide``; outside every unit beyond the
    shore tolerance it is refused with 404, naming the nearest unit);
 5. in one transaction writes the report (status ``assigned``, with its deadline), the
    assignment, the events ``submitted`` and ``received → assigned`` (role ``system``),
@@ -21,7 +21,7 @@ Open311). It
 Contact rule: a report that is not anonymous needs a phone number or an e-mail address,
 so the department can ask about it and the citizen hears back. An anonymous report
 needs neither (the citizen follows it by tracking code); contact details given with
-it are kept but shown only to the operations centre (``routing.roles``). A report
+it are kept but shown only to the operations centre (``routing.reports.roles``). A report
 needs a description or at least one photo.
 """
 
@@ -43,12 +43,10 @@ from django.utils import timezone
 from boundaries.lookup import NoBoundarySet
 from geo.coords import parse_lon_lat
 from geo.errors import BilingualError
-from routing import lifecycle
-from routing.assignment import Decision
-from routing.deadlines import due_at
-from routing.duplicates import DuplicateSuggestion, duplicates_near
-from routing.events import event_record
-from routing.inputs import (
+from routing.engine.decision import Decision
+from routing.engine.route import assignment_record, route_decide
+from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
+from routing.intake.inputs import (
     MAX_DESCRIPTION,
     MAX_NAME,
     IntakeError,
@@ -59,13 +57,15 @@ from routing.inputs import (
     phone_normalise,
     text_check,
 )
+from routing.intake.photos import CheckedPhoto, photos_check
+from routing.intake.ratelimits import RateLimited, rate_hit
 from routing.models import Assignment, Category, Report, ReportEvent, ReportPhoto
 from routing.notifications.outbox import notify_assignment
-from routing.photos import CheckedPhoto, photos_check
-from routing.ratelimits import RateLimited, rate_hit
-from routing.roles import role_of
-from routing.services import assignment_record, route_decide
-from routing.tracking import tracking_code_new
+from routing.reports import lifecycle
+from routing.reports.events import event_record
+from routing.reports.roles import role_of
+from routing.reports.tracking import tracking_code_new
+from routing.workflow.deadlines import due_at
 
 __all__ = [
     "IdempotencyKeyReused",
