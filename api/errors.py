@@ -2,6 +2,9 @@
 
 {"code": "swapped", "detail": "<message in the request's language>",
  "messages": {"vi": "...", "en": "..."}, "field": "lat"}
+
+Domain errors (``geo.errors``) carry a code and a kind, never an HTTP status: the
+kinds are mapped to statuses here, once, for the REST API and for Open311.
 """
 
 from __future__ import annotations
@@ -13,7 +16,33 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from geo.errors import BilingualError
+from geo.errors import (
+    BilingualError,
+    Conflict,
+    Forbidden,
+    Misconfigured,
+    Mismatch,
+    NotFound,
+    TooMany,
+)
+
+# Most specific first: a workflow refusal is bad input *and* forbidden, say.
+HTTP_STATUS: tuple[tuple[type[BilingualError], int], ...] = (
+    (Forbidden, status.HTTP_403_FORBIDDEN),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (Conflict, status.HTTP_409_CONFLICT),
+    (Mismatch, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (TooMany, status.HTTP_429_TOO_MANY_REQUESTS),
+    (Misconfigured, status.HTTP_500_INTERNAL_SERVER_ERROR),
+)
+
+
+def http_status(error: BilingualError) -> int:
+    """The HTTP status the API answers a domain error with (bad input: 400)."""
+    for kind, code in HTTP_STATUS:
+        if isinstance(error, kind):
+            return code
+    return status.HTTP_400_BAD_REQUEST
 
 
 class ApiError(APIException):
@@ -46,7 +75,7 @@ class ApiError(APIException):
             error.vi,
             error.en,
             field=error.field,
-            status_code=error.status,
+            status_code=http_status(error),
             extra=error.extra,
         )
 

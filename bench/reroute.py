@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from bench.impact import sample_ids
-from routing.engine.route import assignment_record, route_decide
+from routing.engine.record import assignment_record
+from routing.engine.route import route_decide
 from routing.models import Assignment, Report, ResponsibilityZone
 from routing.zones.bulk import OPEN, Selection, reports_reroute
 from routing.zones.state import ZoneState

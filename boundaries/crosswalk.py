@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
-from geo.errors import BilingualError
+from geo.errors import InvalidInput
 from geo.text import nfc
 
 
@@ -22,8 +22,8 @@ class CrosswalkReport:
     errors: list[str] = field(default_factory=list)
 
 
-class CrosswalkError(BilingualError):
-    pass
+class CrosswalkError(InvalidInput):
+    """A crosswalk file that cannot be loaded as given."""
 
 
 @transaction.atomic

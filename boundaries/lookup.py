@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from geo.errors import BilingualError
+from geo.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ class Lookup:
         return self.chain[0]
 
 
-class NoBoundarySet(BilingualError):
-    status = 404
+class NoBoundarySet(NotFound):
+    """No active boundary set is in force on the day asked about."""
 
 
-class OutsideAllUnits(BilingualError):
-    status = 404
+class OutsideAllUnits(NotFound):
+    """The point lies outside every unit (beyond any shore tolerance)."""
 
 
 # How far to look for a unit to name in the error for a point outside every unit.

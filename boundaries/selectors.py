@@ -10,15 +10,15 @@ from django.db.models import F, QuerySet
 from boundaries.functions import simplified_in_metres
 from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
 from geo.coords import BBox
-from geo.errors import BilingualError
+from geo.errors import NotFound
 
 
-class UnknownSet(BilingualError):
-    status = 404
+class UnknownSet(NotFound):
+    """No boundary set has that slug."""
 
 
-class UnknownUnit(BilingualError):
-    status = 404
+class UnknownUnit(NotFound):
+    """No unit has that code in the set asked about."""
 
 
 def boundary_sets_select(

@@ -12,7 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from boundaries.geometry import to_geos, to_shapely
 from boundaries.levels import DEPTH
 from boundaries.models import AdminUnit, BoundarySet
-from geo.errors import BilingualError
+from geo.errors import Conflict
 from geo.repair import repair_polygonal
 from geo.topology import area_m2
 
@@ -28,8 +28,8 @@ _DEPTH_SQL = (
 )
 
 
-class BoundarySetError(BilingualError):
-    status = 409
+class BoundarySetError(Conflict):
+    """A set cannot be activated or retired in its current state."""
 
 
 def unit_parts_rebuild(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.errors import http_status
 from geo.errors import BilingualError
 
 
@@ -49,7 +50,7 @@ class Open311Error(Exception):
         headers = {}
         if "retry_after" in error.extra:
             headers["Retry-After"] = str(error.extra["retry_after"])
-        return cls(status or error.status, [Message(error.vi, error.en)], headers)
+        return cls(status or http_status(error), [Message(error.vi, error.en)], headers)
 
     def body(self, lang: str) -> list[dict[str, object]]:
         return [

@@ -30,7 +30,7 @@ from api.open311.keys import api_key_authenticate, api_key_use
 from api.open311.renderers import Document, Open311JSONRenderer, Open311XMLRenderer
 from api.open311.submit import Posted, open311_request_submit
 from geo.coords import parse_bbox
-from geo.errors import BilingualError
+from geo.errors import BilingualError, TooMany
 from routing.models import ReportPhoto
 from routing.reports.tracking import tracking_code_normalise
 
@@ -61,7 +61,7 @@ def _pick(pair: tuple[str, str]) -> str:
 def _error_status(error: BilingualError) -> int:
     """Intake refusals are 400 in Open311 (a point outside every unit is not a
     missing resource), except a rate limit (429)."""
-    return 429 if error.status == 429 else 400
+    return 429 if isinstance(error, TooMany) else 400
 
 
 class Open311Api(APIView):

@@ -26,7 +26,7 @@ from boundaries.importing.sources import read_frame, sha256_of
 from boundaries.levels import DEPTH, Level
 from boundaries.models import AdminUnit, BoundaryImport, BoundarySet
 from boundaries.services import unit_parts_rebuild
-from geo.errors import BilingualError, GeoInputError
+from geo.errors import GeoInputError, InvalidInput
 from geo.text import ascii_fold
 from geo.topology import area_m2
 
@@ -35,7 +35,7 @@ from geo.topology import area_m2
 MASS_CHANGE_SHARE = 0.5
 
 
-class ImportRefused(BilingualError):
+class ImportRefused(InvalidInput):
     """The import was refused; ``report`` says why. Nothing was written."""
 
     def __init__(self, report: ImportReport, vi: str, en: str) -> None:

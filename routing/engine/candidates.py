@@ -15,13 +15,13 @@ from django.db import connection
 from django.utils import timezone
 
 from boundaries.lookup import Lookup, point_lookup
-from geo.errors import BilingualError
+from geo.errors import Misconfigured
 from geo.projections import degree_margin
 from routing.engine.decision import DepartmentRef, UnitCandidate, ZoneCandidate
 
 
-class NoTriageDesk(BilingualError):
-    status = 500
+class NoTriageDesk(Misconfigured):
+    """The jurisdiction has no active triage desk to fall back on."""
 
 
 _POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"

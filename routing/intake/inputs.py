@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from geo.errors import BilingualError
+from geo.errors import InvalidInput
 
 MAX_DESCRIPTION = 4000
 MAX_NAME = 200
@@ -40,10 +40,8 @@ _PHONE_TYPES = {
 }
 
 
-class IntakeError(BilingualError):
+class IntakeError(InvalidInput):
     """Input refused; ``field`` names what to correct."""
-
-    status = 400
 
 
 def _clean_text(text: str | None) -> str:

@@ -27,7 +27,7 @@ from typing import IO, Any
 from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from geo.errors import BilingualError
+from geo.errors import InvalidInput
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -38,10 +38,8 @@ JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
 
 
-class PhotoError(BilingualError):
+class PhotoError(InvalidInput):
     """A photo refused, naming the file (``extra["file"]``)."""
-
-    status = 400
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,13 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from geo.errors import BilingualError
+from geo.errors import TooMany
 
 log = logging.getLogger(__name__)
 
 
-class RateLimited(BilingualError):
+class RateLimited(TooMany):
     """Too many reports from one address or phone in the current hour."""
-
-    status = 429
 
 
 def rate_hit(kind: str, ident: str, limit: int, label_vi: str, label_en: str) -> None:

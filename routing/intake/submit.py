@@ -42,9 +42,10 @@ from django.utils import timezone
 
 from boundaries.lookup import NoBoundarySet
 from geo.coords import parse_lon_lat
-from geo.errors import BilingualError
+from geo.errors import Mismatch
 from routing.engine.decision import Decision
-from routing.engine.route import assignment_record, route_decide
+from routing.engine.record import assignment_record
+from routing.engine.route import route_decide
 from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
 from routing.intake.inputs import (
     MAX_DESCRIPTION,
@@ -82,10 +83,8 @@ log = logging.getLogger(__name__)
 CODE_ATTEMPTS = 3  # a tracking-code clash is astronomically rare; retry it anyway
 
 
-class IdempotencyKeyReused(BilingualError):
+class IdempotencyKeyReused(Mismatch):
     """The key already made a report with different content."""
-
-    status = 422
 
 
 @dataclass

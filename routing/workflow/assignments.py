@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from geo.coords import check_lon_lat
-from routing.engine.route import assignment_record, route_decide
+from routing.engine.record import assignment_record
+from routing.engine.route import route_decide
 from routing.models import Assignment, Category, Department, Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
 from routing.reports.events import event_record

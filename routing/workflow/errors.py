@@ -1,21 +1,17 @@
-"""The workflow's refusals: bilingual errors that carry their HTTP status."""
+"""The workflow's refusals: bad input, a role that may not act, a wrong state."""
 
 from __future__ import annotations
 
-from geo.errors import BilingualError
+from geo.errors import Conflict, Forbidden, InvalidInput
 
 
-class WorkflowError(BilingualError):
-    """Bad or missing input (400)."""
+class WorkflowError(InvalidInput):
+    """Bad or missing input."""
 
 
-class WorkflowForbidden(WorkflowError):
-    """The actor's role or department may not do this (403)."""
-
-    status = 403
+class WorkflowForbidden(WorkflowError, Forbidden):
+    """The actor's role or department may not do this."""
 
 
-class WorkflowConflict(WorkflowError):
-    """Not possible in the report's current state (409)."""
-
-    status = 409
+class WorkflowConflict(WorkflowError, Conflict):
+    """Not possible in the report's current state."""

@@ -19,7 +19,7 @@ from shapely.geometry import MultiPolygon
 
 from boundaries.geometry import to_geos
 from boundaries.services import EDGE_MAX_VERTICES
-from geo.errors import BilingualError
+from geo.errors import Conflict
 from geo.topology import area_m2
 from routing.models import (
     Assignment,
@@ -41,8 +41,8 @@ from routing.zones.topology import zones_topology_check
 EDITABLE = ("name", "department", "priority", "categories", "geometry")
 
 
-class ZoneError(BilingualError):
-    status = 409
+class ZoneError(Conflict):
+    """A zone edit the zone's state does not allow."""
 
 
 def zone_edges_rebuild(*, zone_ids: list[int]) -> None:

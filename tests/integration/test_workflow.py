@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from api.errors import http_status
 from routing import workflow
 from routing.engine.route import report_create_routed
 from routing.models import (
@@ -141,7 +142,7 @@ def test_step_open_to_its_roles_only(current, target, role):
     with pytest.raises(WorkflowError) as refused:
         act(role, report, target)
     # A citizen's only way in is the rating, which a report not resolved refuses.
-    assert refused.value.status == (409 if role == lifecycle.CITIZEN else 403)
+    assert http_status(refused.value) == (409 if role == lifecycle.CITIZEN else 403)
     report.refresh_from_db()
     assert report.status == current
     assert report.events.count() == events_before
@@ -159,7 +160,7 @@ def test_steps_outside_the_table_are_conflicts():
                 workflow.report_transition(
                     report=report, to_status=target, actor=admin, note=NOTE
                 )
-            assert refused.value.status == 409, (current, target)
+            assert http_status(refused.value) == 409, (current, target)
             assert refused.value.code == "impossible_transition"
 
 
@@ -172,10 +173,10 @@ def test_department_officer_acts_only_on_own_department():
         workflow.report_transition(
             report=report, to_status="in_progress", actor=officer
         )
-    assert (refused.value.status, refused.value.code) == (403, "other_department")
+    assert (http_status(refused.value), refused.value.code) == (403, "other_department")
     with pytest.raises(WorkflowError) as refused:
         workflow.report_comment(report=report, actor=officer, note=NOTE, public=False)
-    assert refused.value.status == 403
+    assert http_status(refused.value) == 403
 
 
 def test_unit_officer_only_comments():
@@ -190,7 +191,10 @@ def test_unit_officer_only_comments():
         workflow.report_transition(
             report=report, to_status="in_progress", actor=officer
         )
-    assert (refused.value.status, refused.value.code) == (403, "role_comments_only")
+    assert (http_status(refused.value), refused.value.code) == (
+        403,
+        "role_comments_only",
+    )
 
 
 # --- Notes, reasons, duplicates ------------------------------------------------------
@@ -218,7 +222,7 @@ def test_note_required_and_public(current, target):
                 public=public,
                 reason=reason,
             )
-        assert refused.value.status == 400
+        assert http_status(refused.value) == 400
         assert refused.value.code == (code or "note_must_be_public")
     report = workflow.report_transition(
         report=report, to_status=target, actor=ioc, note=NOTE, reason=reason
@@ -236,7 +240,7 @@ def test_rejection_needs_reason(current, target):
             workflow.report_transition(
                 report=report, to_status=target, actor=ioc, note=NOTE, reason=reason
             )
-        assert (refused.value.status, refused.value.field) == (400, "reason")
+        assert (http_status(refused.value), refused.value.field) == (400, "reason")
     report = workflow.report_transition(
         report=report,
         to_status=target,
@@ -255,7 +259,10 @@ def test_duplicate_needs_original(current, target):
     report = report_make(status=current)
     with pytest.raises(WorkflowError) as refused:
         workflow.report_transition(report=report, to_status=target, actor=ioc)
-    assert (refused.value.status, refused.value.code) == (400, "duplicate_of_required")
+    assert (http_status(refused.value), refused.value.code) == (
+        400,
+        "duplicate_of_required",
+    )
 
 
 def test_merge_marks_duplicate_with_event_on_both():
@@ -288,7 +295,7 @@ def test_merge_refuses_self_other_category_and_closed_original():
     for into, status, code in cases:
         with pytest.raises(WorkflowError) as refused:
             workflow.report_merge(report=report, into=into, actor=ioc)
-        assert (refused.value.status, refused.value.code) == (status, code)
+        assert (http_status(refused.value), refused.value.code) == (status, code)
 
 
 # --- Resolution and the citizen's rating ---------------------------------------------
@@ -336,7 +343,7 @@ def test_rating_refused_unless_resolved_and_valid():
     may reopen."""
     with pytest.raises(WorkflowError) as refused:
         workflow.report_rate(report=report_make(), rating="satisfied")
-    assert refused.value.status == 409
+    assert http_status(refused.value) == 409
     resolved = report_make(status="resolved")
     with pytest.raises(WorkflowError) as refused:
         workflow.report_rate(report=resolved, rating="great")
@@ -395,7 +402,7 @@ def test_reassignment_refused_to_officers_and_without_note():
         workflow.report_reassign(
             report=report, actor=officer, department=qldt, note=NOTE
         )
-    assert refused.value.status == 403
+    assert http_status(refused.value) == 403
     with pytest.raises(WorkflowError) as refused:
         workflow.report_reassign(
             report=report, actor=staff(lifecycle.IOC_OPERATOR), department=qldt, note=""

@@ -1,0 +1,138 @@
+"""POST /reports/: anyone submits a report (rate-limited per IP and phone; staff
+entering hotline calls are not limited by IP). The view parses and shapes; every
+rule is in ``routing.intake``.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.client_ip import client_ip
+from api.errors import ApiError
+from api.reports.serializers import (
+    ReportSubmitInput,
+    submit_json,
+)
+from api.routing.serializers import input_errors
+from routing.intake.submit import RateLimited, report_submit
+from routing.models import Report
+from routing.reports import lifecycle
+from routing.reports.roles import role_of
+
+PHOTO_FIELDS = ("photos", "photo")
+# Channels a citizen may name; the hotline desk is staff, Open311 has its own API.
+PUBLIC_CHANNELS = {Report.Channel.WEB, Report.Channel.APP}
+
+
+def _idempotency_key(request: Request, field_value: str | None) -> str | None:
+    """The Idempotency-Key header (a quoted string in the IETF draft, bare accepted),
+    else the ``idempotency_key`` field."""
+    header = request.headers.get("Idempotency-Key")
+    if header is not None and header.strip():
+        return header.strip().strip('"')
+    return field_value
+
+
+def _submit_fields(request: Request) -> dict:
+    try:
+        data = request.data
+    except ParseError:
+        data = None
+    if hasattr(data, "getlist"):  # a form: one value per field, files apart
+        return {k: data.get(k) for k in data if k not in PHOTO_FIELDS}
+    if not isinstance(data, dict):
+        raise ApiError(
+            "bad_body",
+            "Nội dung yêu cầu phải là một đối tượng JSON hoặc một biểu mẫu.",
+            "The request body must be a JSON object or a form.",
+        )
+    if data.get("photos"):
+        raise ApiError(
+            "photos_need_multipart",
+            "Ảnh phải gửi dạng multipart/form-data (trường photos), không trong JSON.",
+            "Send photos as multipart/form-data files (field 'photos'), not in JSON.",
+            field="photos",
+        )
+    return data
+
+
+class ReportSubmitApi(APIView):
+    """Submit a report (anyone)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="reports_submit",
+        request={
+            "application/json": ReportSubmitInput,
+            "multipart/form-data": ReportSubmitInput,
+        },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="Repeat a submission safely: the same key returns the "
+                "same report (200) instead of creating another.",
+            )
+        ],
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        description="Submit a report. Multipart forms may add up to 5 files in "
+        "'photos' (JPEG, PNG or WebP, 10 MB each). 201 for a new report, 200 with "
+        "the same body for a repeated Idempotency-Key.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ReportSubmitInput(data=_submit_fields(request))
+        if not serializer.is_valid():
+            raise input_errors(serializer.errors)
+        data = serializer.validated_data
+        staff = role_of(request.user) in lifecycle.STAFF_ROLES
+        channel = data["channel"]
+        if channel not in PUBLIC_CHANNELS and not (
+            staff and channel == Report.Channel.HOTLINE
+        ):
+            raise ApiError(
+                "bad_channel",
+                f"Kênh '{channel}' chỉ dành cho cán bộ trực đường dây nóng "
+                "(hotline) hoặc API Open311.",
+                f"The channel '{channel}' is for the hotline desk (staff) or the "
+                "Open311 API only.",
+                field="channel",
+            )
+        photos = [f for name in PHOTO_FIELDS for f in request.FILES.getlist(name)]
+        try:
+            result = report_submit(
+                lon=data["lon"],
+                lat=data["lat"],
+                accuracy_m=data["accuracy_m"],
+                category=data["category"],
+                description=data["description"],
+                photos=photos,
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                reporter_email=data["reporter_email"],
+                anonymous=data["anonymous"],
+                channel=channel,
+                urgent=data["urgent"],
+                idempotency_key=_idempotency_key(request, data["idempotency_key"]),
+                reported_at=data["reported_at"],
+                client_ip=None if staff else client_ip(request),
+                actor=request.user if staff else None,
+            )
+        except RateLimited as error:
+            limited = ApiError.from_error(error)
+            limited.wait = error.extra["retry_after"]  # DRF sends it as Retry-After
+            raise limited from None
+        body = submit_json(result.report, result.duplicates, request)
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            headers={"Location": body["track_url"]},
+        )

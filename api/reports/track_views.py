@@ -1,0 +1,122 @@
+"""Public reads by tracking code or place: tracking, the nearby check before sending,
+and a report's photos. No personal data.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ApiError
+from api.reports.codes import CODE_HELP, public_report_get
+from api.reports.serializers import (
+    DuplicateOutput,
+    PhotoOutput,
+    PhotoStaffOutput,
+    track_json,
+)
+from api.routing.serializers import category_param
+from geo.coords import parse_lon_lat
+from routing.intake.duplicates import duplicates_near
+from routing.models import Report
+from routing.reports.roles import reports_visible_to, role_of
+
+
+class ReportTrackApi(APIView):
+    """Public tracking by code: status, category, unit, department, deadline, public
+    events and photos. Never who reported it."""
+
+    @extend_schema(
+        operation_id="reports_track",
+        parameters=[
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, OpenApiParameter.PATH, description=CODE_HELP
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        return Response(track_json(public_report_get(code), request))
+
+
+class ReportTrackQueryApi(APIView):
+    """Public tracking with the code in the query string (?code=…), for forms."""
+
+    @extend_schema(
+        operation_id="reports_track_query",
+        parameters=[
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, required=True, description=CODE_HELP
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        code = request.query_params.get("code") or ""
+        if not code.strip():
+            raise ApiError(
+                "missing",
+                "Thiếu mã theo dõi (code), ví dụ HT-7K3Q-X9MB.",
+                "The parameter 'code' is required, e.g. HT-7K3Q-X9MB.",
+                field="code",
+            )
+        return Response(track_json(public_report_get(code), request))
+
+
+class ReportsNearbyApi(APIView):
+    """Open reports of a category near a point that may be the same problem, for
+    the citizen to check before sending (no personal data)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", OpenApiTypes.NUMBER, required=True),
+            OpenApiParameter("lat", OpenApiTypes.NUMBER, required=True),
+            OpenApiParameter(
+                "category", OpenApiTypes.STR, required=True, description="e.g. VSMT"
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        point = parse_lon_lat(params.get("lon"), params.get("lat"))
+        category = category_param(params)
+        found = duplicates_near(lon=point.lon, lat=point.lat, category=category)
+        return Response(
+            {
+                "point": {"lon": point.lon, "lat": point.lat},
+                "category": category.code,
+                "radius_m": category.duplicate_radius_m,
+                "window_days": category.duplicate_window_days,
+                "duplicates": DuplicateOutput(found, many=True).data,
+            }
+        )
+
+
+class ReportPhotosApi(APIView):
+    """A report's photos by tracking code: EXIF-free copies and thumbnails for
+    anyone; staff who may see the report also get sizes, digests and GPS tags."""
+
+    @extend_schema(
+        operation_id="reports_photos",
+        parameters=[
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, OpenApiParameter.PATH, description=CODE_HELP
+            )
+        ],
+        responses={200: PhotoStaffOutput(many=True)},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        report = public_report_get(code)
+        in_scope = (
+            role_of(request.user) is not None
+            and reports_visible_to(
+                request.user, Report.objects.filter(pk=report.pk)
+            ).exists()
+        )
+        output = PhotoStaffOutput if in_scope else PhotoOutput
+        photos = output(report.photos.all(), many=True, context={"request": request})
+        return Response({"tracking_code": report.tracking_code, "photos": photos.data})
