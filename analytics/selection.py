@@ -38,7 +38,7 @@ from geo.grid import Box, BoxSplit, CellRange, box_split
 # both keys: one descent of the primary key per cell, bounded by the day range), so
 # even a zoom-16 view (~100 cells) is cheaper from the aggregates than from the
 # reports, whose rows near each other lie on pages all over the table (10M reports,
-# a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics.py).
+# a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics/).
 RAW_BELOW_CELLS = 16
 KEYS = ("cell_x", "cell_y", "day", "category_id", "status", "unit_id", "department_id")
 # The columns of ``coarse_sql``: block keys, the month's first day, the dimensions,

@@ -15,7 +15,7 @@ client and the tests can see they agree.
 Why a histogram. The exact median and p90 need every resolution time of the
 selection sorted: at ten million reports the raw read took 22 s for the unfiltered
 dashboard and 2.1 s for one year of two categories, where the whole answer from the
-aggregates took 0.87 s and 0.46 s (``bench/analytics.py``, 2 shared cores). The
+aggregates took 0.87 s and 0.46 s (``bench/analytics/``, 2 shared cores). The
 outcomes keep counts per time bucket (four per doubling), so a percentile is read
 from at most a few hundred bucket totals, interpolated like ``percentile_cont``
 between bucket middles: within 2^(1/8) − 1 ≈ 9.05 % of the exact value (the bound is
