@@ -58,7 +58,7 @@ def run(*, quick: bool = False, n: dict[str, Any] | None = None) -> dict[str, An
     measure = os.environ.get("BENCH_ANALYTICS_GENERATE_ONLY") != "1"
     results: dict[str, Any] = {"quick": quick, "sizes": n, "environment": environment()}
     demo = connection.settings_dict["NAME"]
-    stages = []
+    stages: list[dict[str, Any]] = []
     results["stages"] = stages
     for count in n["reports"]:
         name = database_name(count)
