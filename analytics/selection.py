@@ -38,7 +38,7 @@ from geo.grid import Box, BoxSplit, CellRange, box_split
 # both keys: one descent of the primary key per cell, bounded by the day range), so
 # even a zoom-16 view (~100 cells) is cheaper from the aggregates than from the
 # reports, whose rows near each other lie on pages all over the table (10M reports,
-# a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics.py).
+# a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics/).
 RAW_BELOW_CELLS = 16
 KEYS = ("cell_x", "cell_y", "day", "category_id", "status", "unit_id", "department_id")
 # The columns of ``coarse_sql``: block keys, the month's first day, the dimensions,
@@ -256,21 +256,43 @@ class ReportFilter:
         months = whole_months(self.day_from, self.day_to)
         if months is not None:
             extra.update(f_m_first=months.first, f_m_after=months.after)
+        region = self._coarse_region(cells)
+        if region is None:
+            return self._coarse_cells(self.cells_sql()), extra
+        blocks, rest = region
+        parts = self._blocks_sql(blocks, months, extra)
+        parts.extend(self._frame_sql(rest, extra))
+        if self.split is not None:
+            parts.append(self._coarse_cells(self._strips_sql()))
+        return " UNION ALL ".join(parts), extra
+
+    def _coarse_region(
+        self, cells: CellRange | None
+    ) -> tuple[CellRange | None, list[CellRange]] | None:
+        """The whole blocks to read by block (None: no box, every block) and the
+        frame of inner cells around them; None when the box holds no whole block,
+        so that its cells are read as ``cells_sql`` reads them."""
         split = self.split
         if cells is not None:
             blocks = blocks_within(cells)
             if split is not None or blocks is None or block_cells(blocks) != cells:
                 raise ValueError("A cell range replaces the box and is whole blocks.")
-            rest: list[CellRange] = []
-        elif split is None:
-            blocks, rest = None, []
-        elif split.inner is None:
-            return self._coarse_cells(self.cells_sql()), extra
-        else:
-            blocks = blocks_within(split.inner)
-            if blocks is None:
-                return self._coarse_cells(self.cells_sql()), extra
-            rest = _frame(split.inner, block_cells(blocks))
+            return blocks, []
+        if split is None:
+            return None, []
+        if split.inner is None:
+            return None
+        blocks = blocks_within(split.inner)
+        if blocks is None:
+            return None
+        return blocks, _frame(split.inner, block_cells(blocks))
+
+    def _blocks_sql(
+        self, blocks: CellRange | None, months: Months | None, extra: dict[str, Any]
+    ) -> list[str]:
+        """The whole blocks (all of them if ``blocks`` is None): whole months from
+        ``analytics_cellmonth``, the partial months at the range's ends from
+        ``analytics_cellday``. Adds its parameters to ``extra``."""
         parts: list[str] = []
         region_a = region_d = "true"
         if blocks is not None:
@@ -286,26 +308,15 @@ class ReportFilter:
                 "a.cell_x BETWEEN %(f_cx0)s AND %(f_cx1)s "
                 "AND a.cell_y BETWEEN %(f_cy0)s AND %(f_cy1)s"
             )
+        days: str | None = "true"
         if months is not None:
-            span = []
-            if months.first is not None:
-                span.append("m.month >= %(f_m_first)s")
-            if months.after is not None:
-                span.append("m.month < %(f_m_after)s")
-            parts.append(
-                "SELECT m.block_x, m.block_y, m.month, m.category_id, m.status, "
-                "m.unit_id, m.department_id, m.n, m.sx + 0.5::float8 * m.n AS sx, "
-                "m.sy + 0.5::float8 * m.n AS sy FROM analytics_cellmonth m "
-                f"WHERE {' AND '.join([region_a, *self.list_where('m'), *span])}"
-            )
+            parts.append(self._months_sql(months, region_a))
             edges = []
             if months.first is not None:
                 edges.append("a.day < %(f_m_first)s")
             if months.after is not None:
                 edges.append("a.day >= %(f_m_after)s")
             days = f"({' OR '.join(edges)})" if edges else None
-        else:
-            days = "true"
         if days is not None:
             parts.append(
                 self._coarse_cells(
@@ -314,10 +325,30 @@ class ReportFilter:
                     f"WHERE {region_d} AND {days} AND {self.aggregate_where()}"
                 )
             )
-        # The frame between the inner cells and the whole blocks: its columns are
-        # listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
-        # once per column and read only over the frame's few rows of cells, not
-        # over every row of every column it spans.
+        return parts
+
+    def _months_sql(self, months: Months, region: str) -> str:
+        """Coarse rows of the whole months from the roll-up (whose sums are of
+        integer cell keys: half a cell per report makes them sums of centres)."""
+        span = []
+        if months.first is not None:
+            span.append("m.month >= %(f_m_first)s")
+        if months.after is not None:
+            span.append("m.month < %(f_m_after)s")
+        return (
+            "SELECT m.block_x, m.block_y, m.month, m.category_id, m.status, "
+            "m.unit_id, m.department_id, m.n, m.sx + 0.5::float8 * m.n AS sx, "
+            "m.sy + 0.5::float8 * m.n AS sy FROM analytics_cellmonth m "
+            f"WHERE {' AND '.join([region, *self.list_where('m'), *span])}"
+        )
+
+    def _frame_sql(self, rest: list[CellRange], extra: dict[str, Any]) -> list[str]:
+        """The frame between the inner cells and the whole blocks: its columns are
+        listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
+        once per column and read only over the frame's few rows of cells, not
+        over every row of every column it spans. Adds its parameters to
+        ``extra``."""
+        parts = []
         for i, r in enumerate(rest):
             extra[f"f_r{i}xs"] = list(range(r.x0, r.x1 + 1))
             extra.update({f"f_r{i}y0": r.y0, f"f_r{i}y1": r.y1})
@@ -330,9 +361,7 @@ class ReportFilter:
                     f"AND {self.aggregate_where()}"
                 )
             )
-        if split is not None:
-            parts.append(self._coarse_cells(self._strips_sql()))
-        return " UNION ALL ".join(parts), extra
+        return parts
 
     def _strips_sql(self) -> str:
         """Cell rows of the reports in the box's edge strips whose cell is not

@@ -15,7 +15,7 @@ client and the tests can see they agree.
 Why a histogram. The exact median and p90 need every resolution time of the
 selection sorted: at ten million reports the raw read took 22 s for the unfiltered
 dashboard and 2.1 s for one year of two categories, where the whole answer from the
-aggregates took 0.87 s and 0.46 s (``bench/analytics.py``, 2 shared cores). The
+aggregates took 0.87 s and 0.46 s (``bench/analytics/``, 2 shared cores). The
 outcomes keep counts per time bucket (four per doubling), so a percentile is read
 from at most a few hundred bucket totals, interpolated like ``percentile_cont``
 between bucket middles: within 2^(1/8) − 1 ≈ 9.05 % of the exact value (the bound is
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -143,13 +144,81 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def stats_select(
-    *, selection: ReportFilter, now: dt.datetime | None = None
-) -> dict[str, Any]:
-    """Counts, resolution times, overdue rates and satisfaction for ``selection``,
-    with counts by month and category, and the deadline figures of each unit (the
-    selection's are their sums)."""
-    now = now or timezone.now()
+@dataclass
+class _Counts:
+    """The grouped counts of a selection, one dictionary per grouping set."""
+
+    total: int = 0
+    by_unit: dict[int, int] = field(default_factory=dict)
+    by_category: dict[int, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_month: dict[dt.date, int] = field(default_factory=dict)
+    open_by_unit: dict[int, int] = field(default_factory=dict)
+    by_month_category: dict[tuple[dt.date, int], int] = field(default_factory=dict)
+
+
+def _counts_fold(grouped: list[tuple[Any, ...]]) -> _Counts:
+    """``_COUNTS``'s rows sorted into their grouping sets (by GROUPING's bits)."""
+    counts = _Counts()
+    for grouping, unit_id, category_id, status, month, n in grouped:
+        if grouping == _BY_UNIT:
+            counts.by_unit[unit_id] = n
+        elif grouping == _BY_CATEGORY:
+            counts.by_category[category_id] = n
+        elif grouping == _BY_STATUS:
+            counts.by_status[status] = n
+        elif grouping == _BY_MONTH:
+            counts.by_month[month] = n
+        elif grouping == _BY_UNIT_STATUS:
+            if status in Report.OPEN_STATUSES:
+                counts.open_by_unit[unit_id] = counts.open_by_unit.get(unit_id, 0) + n
+        elif grouping == _BY_MONTH_CATEGORY:
+            counts.by_month_category[(month, category_id)] = n
+        else:
+            counts.total = n or 0
+    return counts
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    """The outcomes of a selection: the histogram of times to resolve (bucket,
+    count; resolved reports only), the sums over every report, and each unit's
+    (late, with deadline)."""
+
+    histogram: list[tuple[int, int]]
+    total: int
+    late: int
+    with_due: int
+    satisfied: int
+    acceptable: int
+    dissatisfied: int
+    late_by_unit: dict[int, tuple[int, int]]
+
+
+def _outcomes_fold(rows: list[tuple[Any, ...]]) -> _Outcomes:
+    """``_OUTCOMES``'s rows: per bucket (GROUPING 1) and per unit (GROUPING 0)."""
+    buckets = sorted((row[2:] for row in rows if row[0] == 1), key=lambda row: row[0])
+    late_by_unit = {row[1]: (int(row[4]), int(row[5])) for row in rows if row[0] == 0}
+    late, with_due, satisfied, acceptable, dissatisfied = (
+        int(sum(row[i] for row in buckets)) for i in range(2, 7)
+    )
+    return _Outcomes(
+        histogram=[(b, int(n)) for b, n, *_ in buckets if b >= 0 and n],
+        total=sum(row[1] for row in buckets),
+        late=late,
+        with_due=with_due,
+        satisfied=satisfied,
+        acceptable=acceptable,
+        dissatisfied=dissatisfied,
+        late_by_unit=late_by_unit,
+    )
+
+
+def _rows_read(
+    selection: ReportFilter, now: dt.datetime
+) -> tuple[_Counts, _Outcomes, dict[int, int]]:
+    """The three reads of a dashboard: grouped counts, outcomes, and the open
+    reports past their deadline by unit."""
     params = selection.params()
     cells, extra = selection.coarse_sql()
     outcomes, outcome_extra = _outcome_rows(selection)
@@ -162,70 +231,55 @@ def stats_select(
             _OVERDUE.format(where=selection.raw_where()), {**params, "now": now}
         )
         overdue_by_unit = {unit_id: int(n) for unit_id, n in cursor.fetchall()}
-    buckets = sorted(
-        (row[2:] for row in outcome_rows if row[0] == 1), key=lambda row: row[0]
+    return _counts_fold(grouped), _outcomes_fold(outcome_rows), overdue_by_unit
+
+
+def stats_select(
+    *, selection: ReportFilter, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Counts, resolution times, overdue rates and satisfaction for ``selection``,
+    with counts by month and category, and the deadline figures of each unit (the
+    selection's are their sums)."""
+    counts, outcomes, overdue_by_unit = _rows_read(selection, now or timezone.now())
+    by_status, by_month, histogram = (
+        counts.by_status,
+        counts.by_month,
+        outcomes.histogram,
     )
-    late_by_unit = {
-        row[1]: (int(row[4]), int(row[5])) for row in outcome_rows if row[0] == 0
-    }
-    histogram = [(b, int(n)) for b, n, *_ in buckets if b >= 0 and n]
-    raw_total = sum(row[1] for row in buckets)
     resolved = sum(n for _, n in histogram)
-    resolved_late, resolved_with_due, satisfied, acceptable, dissatisfied = (
-        int(sum(row[i] for row in buckets)) for i in range(2, 7)
-    )
-    overdue_open = sum(overdue_by_unit.values())
-    by_unit: dict[int, int] = {}
-    by_category: dict[int, int] = {}
-    by_status: dict[str, int] = {}
-    by_month: dict[dt.date, int] = {}
-    open_by_unit: dict[int, int] = {}
-    by_month_category: dict[tuple[dt.date, int], int] = {}
-    total = 0
-    for grouping, unit_id, category_id, status, month, n in grouped:
-        if grouping == _BY_UNIT:
-            by_unit[unit_id] = n
-        elif grouping == _BY_CATEGORY:
-            by_category[category_id] = n
-        elif grouping == _BY_STATUS:
-            by_status[status] = n
-        elif grouping == _BY_MONTH:
-            by_month[month] = n
-        elif grouping == _BY_UNIT_STATUS:
-            if status in Report.OPEN_STATUSES:
-                open_by_unit[unit_id] = open_by_unit.get(unit_id, 0) + n
-        elif grouping == _BY_MONTH_CATEGORY:
-            by_month_category[(month, category_id)] = n
-        else:
-            total = n or 0
-    rated = satisfied + acceptable + dissatisfied
+    rated = outcomes.satisfied + outcomes.acceptable + outcomes.dissatisfied
     open_ = sum(by_status.get(status, 0) for status in Report.OPEN_STATUSES)
     finished = by_status.get("resolved", 0) + by_status.get("closed", 0)
-    categories = _categories(by_category)  # (id, row), largest first
+    categories = _categories(counts.by_category)  # (id, row), largest first
+    units = _units(
+        counts.by_unit, counts.open_by_unit, overdue_by_unit, outcomes.late_by_unit
+    )
     return {
-        "total": int(total),
-        "total_from_reports": int(raw_total),
-        "by_unit": _units(by_unit, open_by_unit, overdue_by_unit, late_by_unit),
+        "total": int(counts.total),
+        "total_from_reports": int(outcomes.total),
+        "by_unit": units,
         "by_category": [row for _, row in categories],
         "by_status": [{"status": s, "count": by_status[s]} for s in sorted(by_status)],
         "by_month": [
             {"month": m.strftime("%Y-%m"), "count": by_month[m]}
             for m in sorted(by_month)
         ],
-        "by_month_category": _month_categories(by_month_category, categories),
+        "by_month_category": _month_categories(counts.by_month_category, categories),
         "resolution_hours": {
             "resolved": int(resolved),
             "median": _hours(percentile(histogram, 0.5)),
             "p90": _hours(percentile(histogram, 0.9)),
             "max_relative_error": round(BUCKET_ERROR, 4),
         },
-        "overdue": _deadlines(open_, overdue_open, resolved_with_due, resolved_late),
+        "overdue": _deadlines(
+            open_, sum(overdue_by_unit.values()), outcomes.with_due, outcomes.late
+        ),
         "satisfaction": {
             "rated": int(rated),
             "rated_share_of_finished": _share(rated, finished),
-            "satisfied": _share(satisfied, rated),
-            "acceptable": _share(acceptable, rated),
-            "dissatisfied": _share(dissatisfied, rated),
+            "satisfied": _share(outcomes.satisfied, rated),
+            "acceptable": _share(outcomes.acceptable, rated),
+            "dissatisfied": _share(outcomes.dissatisfied, rated),
         },
     }
 

@@ -130,7 +130,6 @@ def run(
         cursor.execute("SELECT count(*) FROM routing_report")
         total = cursor.fetchone()[0]
     state = ZoneState.with_drafts(drafts, at)
-    everything = Selection()
 
     topology, topology_s = _timed(lambda: zones_topology_check(state=state))
 
@@ -141,70 +140,29 @@ def run(
     analysed = explain(ours_sql, ours_params, analyze=True)
 
     ids = sample_ids(min(naive_sample, total))
-    sample = Selection(ids=tuple(ids))
-    # The seed routed every report as the engine would: as the zones are, none of
-    # the sample moves (the smoke test checks every report).
-    unchanged, unchanged_s = _timed(
-        lambda: impact_preview(state=ZoneState(at=at), selection=sample)
-    )
-    ours_on_sample, ours_sample_s = _timed(
-        lambda: impact_preview(state=state, selection=sample)
-    )
-    naive_on_sample, naive_sample_s = _timed(
-        lambda: naive_preview(state=state, selection=sample)
-    )
-    estimate_s = naive_sample_s * total / max(len(ids), 1)
+    seed_check, sample = _sample_measure(state, at, ids)
+    estimate_s = sample["naive_seconds"] * total / max(len(ids), 1)
     result: dict[str, Any] = {
         "reports": total,
         "zones_in_state": _zones_in_state(state),
         "drafts": len(drafts),
-        "seed_check": {
-            "reports": len(ids),
-            "seconds": unchanged_s,
-            **counts(unchanged),
-        },
+        "seed_check": seed_check,
         "topology": {
             "seconds": topology_s,
             "ok": topology["ok"],
             "gaps": len(topology["gaps"]),
             "overlaps": len(topology["overlaps"]),
         },
-        "ours": {
-            "seconds": ours_s,
-            "reports_per_s": round(total / min(ours_s)),
-            **counts(impact),
-            "moves": len(impact.moves),
-            "largest_moves": impact.moves[:3],
-            "plan": spatial_join(ours_plan, "routing_report"),
-            "report_index": index_probes(
-                analysed, "routing_report", "routing_responsibilityzone_categories"
-            ),
-            "pieces": {
-                "estimated": estimated_rows(ours_plan, "CTE pieces"),
-                "actual": _pieces(state),
-            },
-            "plan_outline": outline(ours_plan),
-        },
-        "sample": {
-            "reports": len(ids),
-            "ours_seconds": ours_sample_s,
-            "naive_seconds": naive_sample_s,
-            "ours": counts(ours_on_sample),
-            "naive": naive_on_sample,
-            "agree": counts(ours_on_sample) == naive_on_sample,
-        },
+        "ours": _ours(state, impact, ours_s, ours_plan, analysed, total),
+        "sample": sample,
         "naive": {
             "estimate_s": round(estimate_s, 1),
             "budget_s": naive_budget_s,
-            "plan_outline": outline(
-                explain(
-                    naive_statement(everything),
-                    {**state.params(), **everything.params(), "open": OPEN},
-                )
-            ),
+            "plan_outline": outline(explain(*_naive_everything(state))),
         },
     }
     if estimate_s <= naive_budget_s:
+        everything = Selection()
         full, full_s = _timed(lambda: naive_preview(state=state, selection=everything))
         result["naive"] |= {
             "mode": "measured",
@@ -217,10 +175,75 @@ def run(
         result["naive"] |= {
             "mode": "extrapolated",
             "seconds": round(estimate_s, 1),
-            "reports_per_s": round(len(ids) / naive_sample_s),
+            "reports_per_s": round(len(ids) / sample["naive_seconds"]),
         }
         result["agree"] = result["sample"]["agree"]
     return result
+
+
+def _sample_measure(
+    state: ZoneState, at: Any, ids: list[int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """On a sample of reports: the seed check (as the zones are, nothing moves),
+    then ours and the baseline timed and compared."""
+    sample = Selection(ids=tuple(ids))
+    # The seed routed every report as the engine would: as the zones are, none of
+    # the sample moves (the smoke test checks every report).
+    unchanged, unchanged_s = _timed(
+        lambda: impact_preview(state=ZoneState(at=at), selection=sample)
+    )
+    ours_on_sample, ours_sample_s = _timed(
+        lambda: impact_preview(state=state, selection=sample)
+    )
+    naive_on_sample, naive_sample_s = _timed(
+        lambda: naive_preview(state=state, selection=sample)
+    )
+    seed_check = {"reports": len(ids), "seconds": unchanged_s, **counts(unchanged)}
+    return seed_check, {
+        "reports": len(ids),
+        "ours_seconds": ours_sample_s,
+        "naive_seconds": naive_sample_s,
+        "ours": counts(ours_on_sample),
+        "naive": naive_on_sample,
+        "agree": counts(ours_on_sample) == naive_on_sample,
+    }
+
+
+def _ours(
+    state: ZoneState,
+    impact: Impact,
+    seconds: list[float],
+    plan: dict[str, Any],
+    analysed: dict[str, Any],
+    total: int,
+) -> dict[str, Any]:
+    """Our full preview: its timings, counts, largest moves and what its plan
+    shows (the spatial join, the index probes, the zones' pieces)."""
+    return {
+        "seconds": seconds,
+        "reports_per_s": round(total / min(seconds)),
+        **counts(impact),
+        "moves": len(impact.moves),
+        "largest_moves": impact.moves[:3],
+        "plan": spatial_join(plan, "routing_report"),
+        "report_index": index_probes(
+            analysed, "routing_report", "routing_responsibilityzone_categories"
+        ),
+        "pieces": {
+            "estimated": estimated_rows(plan, "CTE pieces"),
+            "actual": _pieces(state),
+        },
+        "plan_outline": outline(plan),
+    }
+
+
+def _naive_everything(state: ZoneState) -> tuple[str, dict[str, Any]]:
+    """The baseline over every report: its statement and parameters."""
+    everything = Selection()
+    return (
+        naive_statement(everything),
+        {**state.params(), **everything.params(), "open": OPEN},
+    )
 
 
 def _zones_in_state(state: ZoneState) -> int:

@@ -23,6 +23,7 @@ import os
 import secrets
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,12 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from bench.api import gunicorn
+from bench.api import Server, gunicorn
 from bench.boundaries import environment, progress
 from bench.intake_cpu import CpuMeter, cpu_add, cpu_json
 from bench.intake_load import Load, Tally, load_run, tally_json
 from bench.intake_proof import categories, points_sample, proof_count, wards
-from bench.intake_server import bench_database, celery_broker
+from bench.intake_server import BenchDatabase, bench_database, celery_broker
 from bench.intake_table import sections
 from bench.report import latency
 
@@ -202,8 +203,6 @@ def run(
 ) -> dict[str, Any]:
     """Run the suite and return every figure, ready for JSON."""
     n = n or sizes(quick=quick)
-    base = Path(settings.BASE_DIR)
-    logs = base / ".data" / "bench"
     results: dict[str, Any] = {
         "quick": quick,
         "sizes": n,
@@ -214,79 +213,118 @@ def run(
     start = time.perf_counter()
     run_id = "b" + secrets.token_hex(4)
     with ExitStack() as stack:
-        progress("intake: bench database …")
-        db = stack.enter_context(
-            bench_database(
-                settings.DATABASES["default"],
-                cwd=base,
-                log=logs / "intake-fixtures.log",
-            )
-        )
-        # Any: the proof functions take psycopg's cursor and Django's alike.
-        cursor: Any = stack.enter_context(
-            psycopg.connect(**db.conninfo, autocommit=True)
-        ).cursor()
-        points = points_sample(cursor, n["points"], seed=SEED % 1000 + 1)
-        phase_categories = categories(cursor)
-        cursor.execute("SELECT count(*) FROM routing_report")
-        (reports_before,) = cursor.fetchone()
-        broker = stack.enter_context(celery_broker(settings.REDIS_URL))
-        served = stack.enter_context(
-            gunicorn(
-                cwd=base,
-                log=logs / "gunicorn-intake.log",
-                env={
-                    "DATABASE_URL": db.url,
-                    "REPORT_RATE_PER_IP_HOUR": "0",
-                    "REPORT_RATE_PER_PHONE_HOUR": "0",
-                    "CELERY_BROKER_URL": broker,
-                },
-                options=SERVERS[server],
-            )
-        )
+        setup = _setup(stack, n=n, server=server)
         results["setup"] = {
             "seconds": round(time.perf_counter() - start, 1),
-            "database": db.name,
-            "made_from": db.made_from,
-            "database_s": db.seconds,
-            "reports_before": reports_before,
-            "wards": [f"{code} {name}" for code, name in wards(cursor)],
-            "points": len(points),
-            "categories": len(phase_categories),
+            "database": setup.db.name,
+            "made_from": setup.db.made_from,
+            "database_s": setup.db.seconds,
+            "reports_before": setup.reports_before,
+            "wards": [f"{code} {name}" for code, name in wards(setup.cursor)],
+            "points": len(setup.points),
+            "categories": len(setup.categories),
             "server": f"gunicorn config.wsgi {' '.join(SERVERS[server])}",
-            "broker": broker,
+            "broker": setup.broker,
             "run_id": run_id,
         }
-        meter = CpuMeter(server_pid=served.pid, cursor=cursor, database=db.name)
-        phase = _Phase(
-            served.port,
-            meter=meter,
-            run_id=run_id,
-            points=points,
-            categories=phase_categories,
-        )
-        progress(f"intake: warm-up {n['warmup_s']} s …")
-        phase.run(
-            Load("warmup", clients=max(n["clients"]), seconds=n["warmup_s"], keyed=True)
-        )
-        progress("intake: sustained submissions …")
-        results["sustained"] = _sustained(phase, n)
-        progress(f"intake: replays, 1 client, {n['replay_s']} s …")
-        results["replay"] = _replays(phase, n)
-        progress(f"intake: retries, {n['retry_s']} s with keys …")
-        results["retry"] = _retries(phase, cursor, n, keyed=True)
-        progress(f"intake: retries, {n['naive_retry_s']} s without keys …")
-        results["naive_retry"] = _retries(phase, cursor, n, keyed=False)
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM routing_report),"
-            " (SELECT count(*) FROM routing_notification WHERE status = 'pending')"
-        )
-        reports_after, pending = cursor.fetchone()
-        results["database_after"] = {
-            "reports": reports_after,
-            "notifications_pending": pending,
-        }
+        results |= _phases_run(setup, n, run_id=run_id)
     results["load_average_end"] = _loadavg()
+    return results
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What the suite loads and counts: its database and a cursor on it, the
+    points and categories the clients send, the broker and the server."""
+
+    db: BenchDatabase
+    cursor: Any  # the proof functions take psycopg's cursor and Django's alike
+    points: list[tuple[float, float]]
+    categories: list[str]
+    reports_before: int
+    broker: str
+    served: Server
+
+
+def _setup(stack: ExitStack, *, n: dict[str, Any], server: str) -> _Setup:
+    """The suite's own database, sampled, and gunicorn serving it (both closed
+    with ``stack``)."""
+    base = Path(settings.BASE_DIR)
+    logs = base / ".data" / "bench"
+    progress("intake: bench database …")
+    db = stack.enter_context(
+        bench_database(
+            settings.DATABASES["default"],
+            cwd=base,
+            log=logs / "intake-fixtures.log",
+        )
+    )
+    cursor: Any = stack.enter_context(
+        psycopg.connect(**db.conninfo, autocommit=True)
+    ).cursor()
+    points = points_sample(cursor, n["points"], seed=SEED % 1000 + 1)
+    phase_categories = categories(cursor)
+    cursor.execute("SELECT count(*) FROM routing_report")
+    (reports_before,) = cursor.fetchone()
+    broker = stack.enter_context(celery_broker(settings.REDIS_URL))
+    served = stack.enter_context(
+        gunicorn(
+            cwd=base,
+            log=logs / "gunicorn-intake.log",
+            env={
+                "DATABASE_URL": db.url,
+                "REPORT_RATE_PER_IP_HOUR": "0",
+                "REPORT_RATE_PER_PHONE_HOUR": "0",
+                "CELERY_BROKER_URL": broker,
+            },
+            options=SERVERS[server],
+        )
+    )
+    return _Setup(
+        db=db,
+        cursor=cursor,
+        points=points,
+        categories=phase_categories,
+        reports_before=reports_before,
+        broker=broker,
+        served=served,
+    )
+
+
+def _phases_run(setup: _Setup, n: dict[str, Any], *, run_id: str) -> dict[str, Any]:
+    """Warm-up, sustained submissions, replays and retries (with and without
+    keys), then the database counted."""
+    cursor = setup.cursor
+    meter = CpuMeter(server_pid=setup.served.pid, cursor=cursor, database=setup.db.name)
+    phase = _Phase(
+        setup.served.port,
+        meter=meter,
+        run_id=run_id,
+        points=setup.points,
+        categories=setup.categories,
+    )
+    progress(f"intake: warm-up {n['warmup_s']} s …")
+    phase.run(
+        Load("warmup", clients=max(n["clients"]), seconds=n["warmup_s"], keyed=True)
+    )
+    results: dict[str, Any] = {}
+    progress("intake: sustained submissions …")
+    results["sustained"] = _sustained(phase, n)
+    progress(f"intake: replays, 1 client, {n['replay_s']} s …")
+    results["replay"] = _replays(phase, n)
+    progress(f"intake: retries, {n['retry_s']} s with keys …")
+    results["retry"] = _retries(phase, cursor, n, keyed=True)
+    progress(f"intake: retries, {n['naive_retry_s']} s without keys …")
+    results["naive_retry"] = _retries(phase, cursor, n, keyed=False)
+    cursor.execute(
+        "SELECT (SELECT count(*) FROM routing_report),"
+        " (SELECT count(*) FROM routing_notification WHERE status = 'pending')"
+    )
+    reports_after, pending = cursor.fetchone()
+    results["database_after"] = {
+        "reports": reports_after,
+        "notifications_pending": pending,
+    }
     return results
 
 

@@ -307,6 +307,38 @@ _STAGE = f"""
 """
 
 
+# Columns of the staged rows (``_STAGE``) inserted into the reports and their
+# current assignments: table column → SQL over the staged row.
+_REPORT_COLUMNS = {
+    "id": "report_id",
+    "tracking_code": f"'{TRACKING_PREFIX}' || lpad(point_id::text, 10, '0')",
+    "location": "geom",
+    "reported_at": "reported_at",
+    "status": "status",
+    "jurisdiction_code": "jurisdiction_code",
+    "created_at": "reported_at",
+    "updated_at": "reported_at",
+    "category_id": "category_id",
+    "department_id": "department_id",
+    "unit_id": "unit_id",
+}
+_ASSIGNMENT_COLUMNS = {
+    "report_id": "report_id",
+    "is_current": "true",
+    "boundary_set_id": "boundary_set_id",
+    "unit_id": "unit_id",
+    "department_id": "department_id",
+    "zone_id": "zone_id",
+    "rule": "rule",
+    "cause": "'submit'",
+    "near_edge": "false",
+    "candidates": "'[]'::jsonb",
+    "reason_vi": "'bench'",
+    "reason_en": "'bench'",
+    "decided_at": "reported_at",
+}
+
+
 def reports_create(
     *,
     count: int,
@@ -336,46 +368,26 @@ def reports_create(
     timings["lane_index"] = _execute(f"CREATE INDEX ON {INSIDE} USING gist (lane)")
     _execute(f"ANALYZE {INSIDE}")
     timings["route"] = _execute(_STAGE, {**ZoneState(at=at).params(), **lanes})
-    timings["insert_reports"] = _insert(
-        Report,
-        STAGED,
-        {
-            "id": "report_id",
-            "tracking_code": f"'{TRACKING_PREFIX}' || lpad(point_id::text, 10, '0')",
-            "location": "geom",
-            "reported_at": "reported_at",
-            "status": "status",
-            "jurisdiction_code": "jurisdiction_code",
-            "created_at": "reported_at",
-            "updated_at": "reported_at",
-            "category_id": "category_id",
-            "department_id": "department_id",
-            "unit_id": "unit_id",
-        },
-    )
-    timings["insert_assignments"] = _insert(
-        Assignment,
-        STAGED,
-        {
-            "report_id": "report_id",
-            "is_current": "true",
-            "boundary_set_id": "boundary_set_id",
-            "unit_id": "unit_id",
-            "department_id": "department_id",
-            "zone_id": "zone_id",
-            "rule": "rule",
-            "cause": "'submit'",
-            "near_edge": "false",
-            "candidates": "'[]'::jsonb",
-            "reason_vi": "'bench'",
-            "reason_en": "'bench'",
-            "decided_at": "reported_at",
-        },
-    )
+    timings["insert_reports"] = _insert(Report, STAGED, _REPORT_COLUMNS)
+    timings["insert_assignments"] = _insert(Assignment, STAGED, _ASSIGNMENT_COLUMNS)
     timings["analyze"] = _execute(
         "ANALYZE routing_report, routing_assignment, routing_responsibilityzone, "
         "routing_responsibilityzone_categories"
     )
+    rules, open_reports = _staged_count()
+    return {
+        "reports": count,
+        "open": open_reports,
+        "drawn_points": int(count * OVERDRAW) + 100,
+        "inside_units": inside,
+        "rules": rules,
+        "seconds": timings,
+    }
+
+
+def _staged_count() -> tuple[dict[str, int], int]:
+    """The staged reports by routing rule, and how many are open; then the
+    staging tables are dropped."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rule, count(*) FROM {STAGED} GROUP BY rule ORDER BY rule"
@@ -387,11 +399,4 @@ def reports_create(
         )
         open_reports = cursor.fetchone()[0]
         cursor.execute(f"DROP TABLE {POINTS}, {UNITS}, {INSIDE}, {STAGED}")
-    return {
-        "reports": count,
-        "open": open_reports,
-        "drawn_points": int(count * OVERDRAW) + 100,
-        "inside_units": inside,
-        "rules": rules,
-        "seconds": timings,
-    }
+    return rules, open_reports

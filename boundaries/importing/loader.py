@@ -89,56 +89,29 @@ def import_boundaries(
     report says what would have happened. Raises :class:`ImportRefused` (nothing
     written) on blocking errors, and GeoInputError on an unreadable file.
     """
-    fields = fields or FieldMap()
-    # Read first: a missing or unreadable file is a GeoInputError, not an OSError.
-    frame, crs_name = read_frame(path, layer=layer, source_crs=source_crs)
-    report = ImportReport(
-        source=source_name or path.name,
-        sha256=sha256_of(path),
-        boundary_set=target.slug,
+    report, units, geometries = _source_read(
+        path,
+        fields=fields or FieldMap(),
+        target=target,
         commit=commit,
-        source_crs=crs_name,
+        layer=layer,
+        source_crs=source_crs,
+        source_name=source_name,
     )
-    report.features = len(frame)
-    absent = missing_columns(frame, fields)
-    if absent:
-        raise GeoInputError(
-            "missing_columns",
-            f"Tệp thiếu cột: {', '.join(absent)}. Các cột có: {', '.join(map(str, frame.columns))}.",
-            f"Missing columns: {', '.join(absent)}. The file has: "
-            f"{', '.join(map(str, frame.columns))}.",
-            "file",
-        )
-    units = source_units(frame, fields)
-    geometries = checks.check_units(units, report)
-    if report.errors:
-        raise _refused(report)
-
     with transaction.atomic():
         boundary_set = _target_set(target, report)
         existing = {
             u.code: u for u in AdminUnit.objects.filter(boundary_set=boundary_set)
         }
-        known = set(existing) | {u.code for u in units}
-        if derive_parent:
-            known.add(derive_parent.code)
-        checks.check_parents(units, known, report)
-        checks.check_topology(units, geometries, report)
-        if report.errors:
-            raise _refused(report)
-
-        levels = {u.level for u in units}
-        in_scope = {c: u for c, u in existing.items() if u.level in levels}
-        file_codes = {u.code for u in units}
-        report.deleted = sorted(set(in_scope) - file_codes)
-        reshaped = [
-            u.code
-            for u in units
-            if u.code in in_scope
-            and not _same_shape(in_scope[u.code], geometries[u.code])
-        ]
-        _guard_mass_change(boundary_set, in_scope, report, reshaped, allow_mass_change)
-
+        _set_check(
+            boundary_set,
+            units,
+            geometries,
+            existing,
+            report,
+            derive_parent=derive_parent,
+            allow_mass_change=allow_mass_change,
+        )
         touched: list[int] = []
         if derive_parent:
             touched += _write_derived_parent(
@@ -168,6 +141,76 @@ def import_boundaries(
         else:
             transaction.set_rollback(True)
     return report
+
+
+def _source_read(
+    path: Path,
+    *,
+    fields: FieldMap,
+    target: SetSpec,
+    commit: bool,
+    layer: str | None,
+    source_crs: str | None,
+    source_name: str | None,
+) -> tuple[ImportReport, list[SourceUnit], dict[str, MultiPolygon]]:
+    """The file's units and their checked (repaired) geometries, with the report
+    begun; refused on errors in the file alone, before the database is read."""
+    # Read first: a missing or unreadable file is a GeoInputError, not an OSError.
+    frame, crs_name = read_frame(path, layer=layer, source_crs=source_crs)
+    report = ImportReport(
+        source=source_name or path.name,
+        sha256=sha256_of(path),
+        boundary_set=target.slug,
+        commit=commit,
+        source_crs=crs_name,
+    )
+    report.features = len(frame)
+    absent = missing_columns(frame, fields)
+    if absent:
+        raise GeoInputError(
+            "missing_columns",
+            f"Tệp thiếu cột: {', '.join(absent)}. Các cột có: {', '.join(map(str, frame.columns))}.",
+            f"Missing columns: {', '.join(absent)}. The file has: "
+            f"{', '.join(map(str, frame.columns))}.",
+            "file",
+        )
+    units = source_units(frame, fields)
+    geometries = checks.check_units(units, report)
+    if report.errors:
+        raise _refused(report)
+    return report, units, geometries
+
+
+def _set_check(
+    boundary_set: BoundarySet,
+    units: list[SourceUnit],
+    geometries: dict[str, MultiPolygon],
+    existing: dict[str, AdminUnit],
+    report: ImportReport,
+    *,
+    derive_parent: ParentSpec | None,
+    allow_mass_change: bool,
+) -> None:
+    """The checks against the set: parents, topology, and how much of an active
+    set the import would delete or re-shape (``report.deleted`` is filled)."""
+    known = set(existing) | {u.code for u in units}
+    if derive_parent:
+        known.add(derive_parent.code)
+    checks.check_parents(units, known, report)
+    checks.check_topology(units, geometries, report)
+    if report.errors:
+        raise _refused(report)
+
+    levels = {u.level for u in units}
+    in_scope = {c: u for c, u in existing.items() if u.level in levels}
+    file_codes = {u.code for u in units}
+    report.deleted = sorted(set(in_scope) - file_codes)
+    reshaped = [
+        u.code
+        for u in units
+        if u.code in in_scope and not _same_shape(in_scope[u.code], geometries[u.code])
+    ]
+    _guard_mass_change(boundary_set, in_scope, report, reshaped, allow_mass_change)
 
 
 def _refused(report: ImportReport) -> ImportRefused:

@@ -1,6 +1,12 @@
-"""Status changes, merges, comments and the citizen's rating."""
+"""Status changes, merges, comments and the citizen's rating.
+
+Every status change goes through ``_status_change``: the step is checked against the
+workflow table and the actor first (``_step_check``, which writes nothing), then
+applied (``_step_apply``: timestamps, events, notifications)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +33,18 @@ from routing.workflow.guards import (
 )
 
 
+@dataclass(frozen=True)
+class _CheckedStep:
+    """A step that passed its checks: what applying it writes and records."""
+
+    to_status: str
+    note: str
+    kind: str
+    data: dict
+    into: Report | None  # the report a duplicate is merged into
+    reason: str | None  # the rejection reason, for a step that needs one
+
+
 def _status_change(
     *,
     report: Report,
@@ -41,7 +59,25 @@ def _status_change(
     data: dict | None = None,
 ) -> ReportEvent:
     """Check and apply one step of the table to a locked report."""
-    current = report.status
+    checked = _step_check(
+        report=report,
+        to_status=to_status,
+        actor=actor,
+        role=role,
+        note=note,
+        public=public,
+        reason=reason,
+        into=into,
+        kind=kind,
+        data=data,
+    )
+    return _step_apply(
+        report=report, checked=checked, actor=actor, role=role, public=public
+    )
+
+
+def _step_allowed(current: str, to_status: str, role: str) -> lifecycle.Step:
+    """The table's step from ``current`` to ``to_status``, if ``role`` may take it."""
     if role not in WORKFLOW_ROLES:
         raise WorkflowForbidden(
             "role_comments_only",
@@ -64,6 +100,25 @@ def _status_change(
             f"«{status_label(to_status)}».",
             f"The role '{role}' may not move a report from {current} to {to_status}.",
         )
+    return step
+
+
+def _step_check(
+    *,
+    report: Report,
+    to_status: str,
+    actor: Actor,
+    role: str,
+    note: str,
+    public: bool,
+    reason: str,
+    into: Report | None,
+    kind: str,
+    data: dict | None,
+) -> _CheckedStep:
+    """The checks of a step (role, table, own department, note, rejection reason,
+    duplicate target); nothing is written."""
+    step = _step_allowed(report.status, to_status, role)
     require_own_department(report, actor, role)
     note = (note or "").strip()
     if step.needs_note:
@@ -85,7 +140,6 @@ def _status_change(
     data = dict(data or {})
     if step.needs_duplicate_of:
         into = check_duplicate_target(report, into, actor, role)
-        report.duplicate_of = into
         data["duplicate_of"] = into.tracking_code
         kind = ReportEvent.Kind.MERGE
         note = note or (
@@ -95,9 +149,27 @@ def _status_change(
     else:
         into = None  # only a step to "duplicate" names another report
     if step.needs_reason:
-        report.rejection_reason = reason
         data["reason"] = reason
+    return _CheckedStep(
+        to_status=to_status,
+        note=note,
+        kind=kind,
+        data=data,
+        into=into,
+        reason=reason if step.needs_reason else None,
+    )
 
+
+def _step_apply(
+    *, report: Report, checked: _CheckedStep, actor: Actor, role: str, public: bool
+) -> ReportEvent:
+    """Apply a checked step: the report's status and timestamps (a new deadline
+    for a new round), its events and the notifications."""
+    current, to_status, into = report.status, checked.to_status, checked.into
+    if into is not None:
+        report.duplicate_of = into
+    if checked.reason is not None:
+        report.rejection_reason = checked.reason
     now = timezone.now()
     report.status = to_status
     if to_status == S.RESOLVED:
@@ -113,14 +185,14 @@ def _status_change(
     report.save()
     event = event_record(
         report=report,
-        kind=kind,
+        kind=checked.kind,
         actor=actor,
         role=role,
         from_status=current,
         to_status=to_status,
         public=public,
-        note=note,
-        data=data,
+        note=checked.note,
+        data=checked.data,
     )
     if into is not None:
         event_record(

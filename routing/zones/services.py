@@ -228,7 +228,32 @@ def zones_publish(
     tie-break still gives every point one answer.
     """
     at = at or timezone.now()
-    ids = [d.pk for d in drafts]
+    locked = _drafts_lock([d.pk for d in drafts])
+    state = ZoneState.with_drafts(locked, at)
+    topology = zones_topology_check(state=state)
+    if not topology["ok"]:
+        raise ZoneError(
+            "invalid_zones",
+            "Có vùng không hợp lệ; hãy sửa trước khi ban hành.",
+            "Some zones are invalid; fix them before publishing.",
+            extra={"topology": topology},
+        )
+    result = Published(at=at, topology=topology)
+    _drafts_swap(locked, at=at, actor=actor, result=result)
+    result.rerouted = reports_reroute(
+        state=ZoneState(at=at),
+        selection=Selection(statuses=tuple(OPEN)),
+        cause=Assignment.Cause.ZONE_PUBLISH,
+        note=f"zones published: {', '.join(map(str, result.published)) or '-'}",
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        near_edge_m=settings.ROUTING_NEAR_EDGE_M,
+    )
+    return result
+
+
+def _drafts_lock(ids: list[int]) -> list[ResponsibilityZone]:
+    """The drafts' rows, locked; refused unless each is still a draft and no two
+    replace the same zone."""
     locked = list(ResponsibilityZone.objects.select_for_update().filter(pk__in=ids))
     if len(locked) != len(set(ids)) or not locked:
         raise ZoneError(
@@ -245,16 +270,19 @@ def zones_publish(
             "Hai bản nháp cùng thay thế một vùng.",
             "Two drafts replace the same zone.",
         )
-    state = ZoneState.with_drafts(locked, at)
-    topology = zones_topology_check(state=state)
-    if not topology["ok"]:
-        raise ZoneError(
-            "invalid_zones",
-            "Có vùng không hợp lệ; hãy sửa trước khi ban hành.",
-            "Some zones are invalid; fix them before publishing.",
-            extra={"topology": topology},
-        )
-    result = Published(at=at, topology=topology)
+    return locked
+
+
+def _drafts_swap(
+    locked: list[ResponsibilityZone],
+    *,
+    at: dt.datetime,
+    actor: Any,
+    result: Published,
+) -> None:
+    """End the zones the drafts replace at ``at`` and publish the drafts from
+    then (a retiring draft is deleted), with history; recorded in ``result``."""
+    replaced = [d.replaces_id for d in locked if d.replaces_id]
     old_zones = {
         z.pk: z
         for z in ResponsibilityZone.objects.select_for_update().filter(pk__in=replaced)
@@ -262,23 +290,7 @@ def zones_publish(
     for draft in locked:
         old = old_zones.get(draft.replaces_id) if draft.replaces_id else None
         if old is not None:
-            if old.valid_to is not None and old.valid_to <= at:
-                raise ZoneError(
-                    "already_ended",
-                    f"Vùng «{old.name}» đã hết hiệu lực.",
-                    f"Zone '{old.name}' has already ended.",
-                )
-            old.valid_to = at
-            old.save(update_fields=["valid_to", "updated_at"])
-            action = (
-                ZoneHistory.Action.RETIRED
-                if draft.retires
-                else ZoneHistory.Action.SUPERSEDED
-            )
-            _history(
-                old, action, actor, changes={"valid_to": at.isoformat(), "by": draft.pk}
-            )
-            (result.retired if draft.retires else result.superseded).append(old.pk)
+            _zone_end(old, draft, at=at, actor=actor, result=result)
         if draft.retires:
             draft.delete()
             continue
@@ -292,12 +304,27 @@ def zones_publish(
             changes={"valid_from": at.isoformat()},
         )
         result.published.append(draft.pk)
-    result.rerouted = reports_reroute(
-        state=ZoneState(at=at),
-        selection=Selection(statuses=tuple(OPEN)),
-        cause=Assignment.Cause.ZONE_PUBLISH,
-        note=f"zones published: {', '.join(map(str, result.published)) or '-'}",
-        actor_id=actor.pk if getattr(actor, "pk", None) else None,
-        near_edge_m=settings.ROUTING_NEAR_EDGE_M,
+
+
+def _zone_end(
+    old: ResponsibilityZone,
+    draft: ResponsibilityZone,
+    *,
+    at: dt.datetime,
+    actor: Any,
+    result: Published,
+) -> None:
+    """End ``old``, which ``draft`` supersedes or retires, at ``at``."""
+    if old.valid_to is not None and old.valid_to <= at:
+        raise ZoneError(
+            "already_ended",
+            f"Vùng «{old.name}» đã hết hiệu lực.",
+            f"Zone '{old.name}' has already ended.",
+        )
+    old.valid_to = at
+    old.save(update_fields=["valid_to", "updated_at"])
+    action = (
+        ZoneHistory.Action.RETIRED if draft.retires else ZoneHistory.Action.SUPERSEDED
     )
-    return result
+    _history(old, action, actor, changes={"valid_to": at.isoformat(), "by": draft.pk})
+    (result.retired if draft.retires else result.superseded).append(old.pk)
