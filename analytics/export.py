@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection
 
 from analytics.grid import LOCAL
@@ -42,6 +43,14 @@ COLUMNS = (
     "lat",
 )
 TIMES = {"reported_at", "due_at", "resolved_at", "closed_at"}
+EXPORT_MAX_ROWS = 1_000_000
+
+
+def export_max_rows() -> int:
+    """How many reports one export may hold (``ANALYTICS_EXPORT_MAX_ROWS``): the
+    API refuses more, the planners' page says so before asking."""
+    return getattr(settings, "ANALYTICS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
+
 
 _ROWS = """
     SELECT r.id, r.tracking_code, c.code, r.status, r.channel, r.urgent,

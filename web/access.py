@@ -1,9 +1,10 @@
 """Who may open the staff pages, and the links the header shows them.
 
-The pages ask the same questions as the API they call: the queue and report pages
-need a role that sees reports (``routing.reports.roles``), the zone editor a routing officer,
-the planners' map an analytics reader. Anonymous visitors go to the sign-in page;
-signed-in users without the role get a 403 page that says why, in their language.
+The pages ask the policy the same questions as the API they call
+(``routing.reports.access``): the queue and report pages need a role that sees
+reports, the zone editor a routing officer, the planners' map an analytics reader.
+Anonymous visitors go to the sign-in page; signed-in users without the role get a
+403 page that says why, in their language.
 """
 
 from __future__ import annotations
@@ -17,31 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from api.analytics.permissions import READERS
-from api.routing.permissions import is_routing_officer
-from routing.reports import lifecycle
-from routing.reports.roles import role_of
-
-QUEUE_ROLES = frozenset(
-    {
-        lifecycle.ADMIN,
-        lifecycle.IOC_OPERATOR,
-        lifecycle.DEPARTMENT_OFFICER,
-        lifecycle.UNIT_OFFICER,
-    }
-)
-
-
-def may_work_queue(user) -> bool:
-    return role_of(user) in QUEUE_ROLES
-
-
-def may_edit_zones(user) -> bool:
-    return is_routing_officer(user)
-
-
-def may_plan(user) -> bool:
-    return role_of(user) in READERS
+from routing.reports.access import may_edit_zones, may_read_analytics, may_work_queue
 
 
 def staff_page(allowed: Callable[..., bool], refusal: str) -> Callable:
@@ -74,6 +51,6 @@ def staff_links(user) -> list[dict[str, str]]:
         links.append({"name": _("Queue"), "url": reverse("web:ops-queue")})
     if may_edit_zones(user):
         links.append({"name": _("Zones"), "url": reverse("web:zones")})
-    if may_plan(user):
+    if may_read_analytics(user):
         links.append({"name": _("Planning"), "url": reverse("web:plan")})
     return links

@@ -2,8 +2,9 @@
 
 The pages hold no rules of their own. The report form posts to the reports API from
 the browser (``static/web/js/report.js``) and shows its bilingual errors; the tracking
-page reads the report through the same selector and output as the tracking API, and
-its rating form posts to the rating endpoint.
+page reads the report through the same selector and public view
+(``routing.reports.public``) as the tracking API, and its rating form posts to the
+rating endpoint.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from api.reports.serializers import track_json
 from routing.intake.inputs import MAX_DESCRIPTION
 from routing.intake.photos import FORMATS
 from routing.models import Category, Report
+from routing.reports.public import report_public_json
 from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
@@ -134,7 +135,7 @@ class TrackView(TemplateView):
         context = super().get_context_data(**kwargs)
         report: Report = context["report"]
         english = page_in_english()
-        track = track_json(report, self.request)
+        track = report_public_json(report, absolute=self.request.build_absolute_uri)
         colour, icon = labels.category_style(
             group=report.category.group, icon=report.category.icon
         )

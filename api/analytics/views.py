@@ -4,7 +4,6 @@ selectors in ``analytics``; none of them returns personal data."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,6 +18,7 @@ from analytics.export import (
     export_csv,
     export_geojson,
     export_gpkg,
+    export_max_rows,
 )
 from analytics.hotspots import (
     DEFAULT_RESOLUTION,
@@ -40,13 +40,7 @@ from api.errors import ApiError
 from api.params import parse_bounded
 from geo.grid import valid_tile
 
-EXPORT_MAX_ROWS = 1_000_000
 MVT = "application/vnd.mapbox-vector-tile"
-
-
-def export_max_rows() -> int:
-    """How many reports one export may hold (``ANALYTICS_EXPORT_MAX_ROWS``)."""
-    return getattr(settings, "ANALYTICS_EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
 
 
 class _AnalyticsApi(APIView):

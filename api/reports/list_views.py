@@ -23,9 +23,8 @@ from api.reports.serializers import (
 from api.routing.serializers import category_get
 from geo.coords import parse_bbox
 from routing.models import Department, Report
-from routing.reports.roles import sees_personal_data
+from routing.reports.access import personal_data_ids, sees_personal_data
 from routing.reports.selectors import (
-    personal_data_ids,
     report_visible_get,
     reports_select,
 )

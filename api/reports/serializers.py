@@ -3,33 +3,31 @@
 The input serializer only checks types; ``routing.intake.submit.report_submit`` checks the
 content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
 same things with the same bilingual messages. Outputs come in three kinds, by who
-reads them: the citizen (tracking, submit receipt, duplicate suggestions: never
-personal data), staff (GeoJSON features, reporter identity only where
-``routing.reports.roles.sees_personal_data`` allows) and both (photos, with the GPS tags
-only for staff). Datetimes are ISO 8601 in Asia/Ho_Chi_Minh (+07:00).
+reads them: the citizen (submit receipt, duplicate suggestions, and the tracking
+view of ``routing.reports.public``: never personal data), staff (GeoJSON features,
+reporter identity only where ``routing.reports.access.sees_personal_data`` allows)
+and both (photos, with the GPS tags only for staff). Datetimes are ISO 8601 in Asia/Ho_Chi_Minh (+07:00).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.routing.serializers import category_get
-from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
+from routing.reports.public import (
+    local_iso,
+    report_category_json,
+    report_unit_json,
+)
 from routing.reports.selectors import current_assignment
 
 PRECISION = 6
-
-
-def local_iso(moment: dt.datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat() if moment else None
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -76,29 +74,9 @@ class ReportSubmitInput(serializers.Serializer):
 # Shared pieces -------------------------------------------------------------------
 
 
-def _category(report: Report) -> dict[str, str]:
-    c = report.category
-    return {"code": c.code, "name_vi": c.name_vi, "name_en": c.name_en}
-
-
-def _unit(report: Report) -> dict[str, str]:
-    return {"code": report.unit.code, "name": report.unit.name}
-
-
 def _department(report: Report) -> dict[str, str]:
     d = report.department
     return {"code": d.code, "name_vi": d.name_vi, "name_en": d.name_en}
-
-
-def _status(report: Report) -> dict[str, str]:
-    return {"code": report.status, "name": Report.Status(report.status).label}
-
-
-def _public_location(report: Report) -> dict[str, float]:
-    return {
-        "lon": round(report.location.x, PUBLIC_DECIMALS),
-        "lat": round(report.location.y, PUBLIC_DECIMALS),
-    }
 
 
 class DuplicateOutput(serializers.Serializer):
@@ -176,8 +154,8 @@ def submit_json(report: Report, duplicates: list, request) -> dict[str, Any]:
     return {
         "tracking_code": report.tracking_code,
         "status": report.status,
-        "category": _category(report),
-        "unit": _unit(report),
+        "category": report_category_json(report),
+        "unit": report_unit_json(report),
         "department": _department(report),
         "urgent": report.urgent,
         "reported_at": local_iso(report.reported_at),
@@ -190,38 +168,6 @@ def submit_json(report: Report, duplicates: list, request) -> dict[str, Any]:
         "track_url": request.build_absolute_uri(
             reverse("reports-track", kwargs={"code": report.tracking_code})
         ),
-    }
-
-
-def track_json(report: Report, request) -> dict[str, Any]:
-    """What anyone holding the tracking code may read: never who reported it."""
-    return {
-        "tracking_code": report.tracking_code,
-        "status": _status(report),
-        "category": _category(report),
-        "unit": _unit(report),
-        "department": {
-            "name_vi": report.department.name_vi,
-            "name_en": report.department.name_en,
-        },
-        "location": _public_location(report),
-        "urgent": report.urgent,
-        "reported_at": local_iso(report.reported_at),
-        "due_at": local_iso(report.due_at),
-        "resolved_at": local_iso(report.resolved_at),
-        "closed_at": local_iso(report.closed_at),
-        "events": [
-            {
-                "kind": e.kind,
-                "status": e.to_status,
-                "note": e.note,
-                "at": local_iso(e.at),
-            }
-            for e in report.public_events
-        ],
-        "photos": PhotoOutput(
-            report.photos.all(), many=True, context={"request": request}
-        ).data,
     }
 
 
@@ -273,10 +219,10 @@ class ReportFeatureOutput(GeoFeatureModelSerializer):
         return data
 
     def get_category(self, report: Report) -> dict[str, str]:
-        return _category(report)
+        return report_category_json(report)
 
     def get_unit(self, report: Report) -> dict[str, str]:
-        return _unit(report)
+        return report_unit_json(report)
 
     def get_department(self, report: Report) -> dict[str, str]:
         return _department(report)

@@ -16,13 +16,18 @@ from api.reports.serializers import (
     DuplicateOutput,
     PhotoOutput,
     PhotoStaffOutput,
-    track_json,
 )
 from api.routing.serializers import category_param
 from geo.coords import parse_lon_lat
 from routing.intake.duplicates import duplicates_near
-from routing.models import Report
-from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.access import report_in_scope
+from routing.reports.public import report_public_json
+
+
+def _tracked(request: Request, code: str) -> dict:
+    """The public view of the report with this tracking code, or a 404."""
+    report = public_report_get(code)
+    return report_public_json(report, absolute=request.build_absolute_uri)
 
 
 class ReportTrackApi(APIView):
@@ -39,7 +44,7 @@ class ReportTrackApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, code: str) -> Response:
-        return Response(track_json(public_report_get(code), request))
+        return Response(_tracked(request, code))
 
 
 class ReportTrackQueryApi(APIView):
@@ -63,7 +68,7 @@ class ReportTrackQueryApi(APIView):
                 "The parameter 'code' is required, e.g. HT-7K3Q-X9MB.",
                 field="code",
             )
-        return Response(track_json(public_report_get(code), request))
+        return Response(_tracked(request, code))
 
 
 class ReportsNearbyApi(APIView):
@@ -111,12 +116,8 @@ class ReportPhotosApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         report = public_report_get(code)
-        in_scope = (
-            role_of(request.user) is not None
-            and reports_visible_to(
-                request.user, Report.objects.filter(pk=report.pk)
-            ).exists()
+        output = (
+            PhotoStaffOutput if report_in_scope(request.user, report) else PhotoOutput
         )
-        output = PhotoStaffOutput if in_scope else PhotoOutput
         photos = output(report.photos.all(), many=True, context={"request": request})
         return Response({"tracking_code": report.tracking_code, "photos": photos.data})

@@ -3,8 +3,8 @@ and the citizen's rating.
 
 Staff endpoints need a signed-in user with a staff role (session or Basic auth) and
 address a report by its tracking code within the reports the user may see
-(``routing.roles.reports_visible_to``): another department's report is a 404, not
-a 403, so codes cannot be probed. The rating is public, by tracking code. Views
+(``routing.reports.access.reports_visible_to``): another department's report is a
+404, not a 403, so codes cannot be probed. The rating is public, by tracking code. Views
 parse input and call ``routing.workflow``; its refusals arrive as bilingual errors
 with their status (400, 403, 409).
 """
@@ -15,42 +15,21 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.access import StaffOnly
 from api.errors import ApiError
-from api.routing.permissions import NotLoggedIn
 from api.routing.serializers import category_get, input_errors, request_object
 from geo.coords import parse_lon_lat
 from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
 from routing.reports import lifecycle
-from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.access import reports_visible_to
+from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_normalise
-
-
-class StaffOnly(BasePermission):
-    """A signed-in user acting in a staff role."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if user is None or not user.is_authenticated:
-            raise NotLoggedIn(
-                "not_authenticated",
-                "Cần đăng nhập bằng tài khoản cán bộ.",
-                "Sign in with a staff account.",
-                status_code=status.HTTP_401_UNAUTHORIZED,
-            )
-        if not user.is_active or role_of(user) not in lifecycle.STAFF_ROLES:
-            raise ApiError(
-                "permission_denied",
-                "Tài khoản này không có vai trò cán bộ.",
-                "This account has no staff role.",
-                status_code=status.HTTP_403_FORBIDDEN,
-            )
-        return True
 
 
 def _not_found(code: str, field: str | None = None) -> ApiError:

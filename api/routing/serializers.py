@@ -26,6 +26,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from api.errors import ApiError
 from geo.geojson import Polygonal, parse_polygonal
 from routing.models import Category, Department, ResponsibilityZone, ZoneHistory
+from routing.zones import limits
 
 PRECISION = 6
 MAX_DRAFTS = 200
@@ -152,12 +153,14 @@ def category_param(query) -> Category:
 class ZoneInput(serializers.Serializer):
     """A draft zone, as fields or (unpacked by the view) a GeoJSON Feature."""
 
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=limits.NAME_MAX_LENGTH)
     department = serializers.CharField(max_length=60)
     categories = serializers.ListField(
         child=serializers.CharField(max_length=20), allow_empty=False, max_length=50
     )
-    priority = serializers.IntegerField(min_value=-1000, max_value=1000, default=0)
+    priority = serializers.IntegerField(
+        min_value=limits.PRIORITY_MIN, max_value=limits.PRIORITY_MAX, default=0
+    )
     geometry = serializers.JSONField()
     repair = serializers.BooleanField(default=False)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from routing.models.departments import Department
+from routing.reports.roles import DEPARTMENT_OFFICER, UNIT_OFFICER, Role
 
 
 class StaffProfile(models.Model):
@@ -18,16 +19,7 @@ class StaffProfile(models.Model):
     data.
     """
 
-    class Role(models.TextChoices):
-        IOC_OPERATOR = "ioc_operator", "Điều phối viên IOC (operations-centre operator)"
-        DEPARTMENT_OFFICER = (
-            "department_officer",
-            "Cán bộ cơ quan xử lý (department officer)",
-        )
-        UNIT_OFFICER = "unit_officer", "Cán bộ phường/xã (unit officer)"
-        ROUTING_OFFICER = "routing_officer", "Cán bộ điều phối vùng (routing officer)"
-        PLANNER = "planner", "Cán bộ quy hoạch (planner)"
-        ADMIN = "admin", "Quản trị (admin)"
+    Role = Role  # defined once, in routing.reports.roles
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
@@ -45,12 +37,12 @@ class StaffProfile(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role="department_officer")
+                condition=~models.Q(role=DEPARTMENT_OFFICER)
                 | models.Q(department__isnull=False),
                 name="staff_department_officer_has_department",
             ),
             models.CheckConstraint(
-                condition=~models.Q(role="unit_officer") | ~models.Q(unit_code=""),
+                condition=~models.Q(role=UNIT_OFFICER) | ~models.Q(unit_code=""),
                 name="staff_unit_officer_has_unit",
             ),
         ]

@@ -11,23 +11,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SYSTEM = "system"
-CITIZEN = "citizen"
-IOC_OPERATOR = "ioc_operator"
-DEPARTMENT_OFFICER = "department_officer"
-UNIT_OFFICER = "unit_officer"
-ROUTING_OFFICER = "routing_officer"
-PLANNER = "planner"
-ADMIN = "admin"
-
-STAFF_ROLES = (
-    IOC_OPERATOR,
-    DEPARTMENT_OFFICER,
-    UNIT_OFFICER,
-    ROUTING_OFFICER,
-    PLANNER,
+# The table speaks in the role names of ``roles``; they are re-exported so the
+# workflow's modules can write ``lifecycle.SYSTEM`` beside ``lifecycle.allowed``.
+from routing.reports.roles import (
     ADMIN,
+    CITIZEN,
+    DEPARTMENT_OFFICER,
+    IOC_OPERATOR,
+    PLANNER,
+    ROUTING_OFFICER,
+    STAFF_ROLES,
+    SYSTEM,
+    UNIT_OFFICER,
 )
+
+__all__ = [
+    "ADMIN",
+    "CITIZEN",
+    "DEPARTMENT_OFFICER",
+    "IOC_OPERATOR",
+    "PLANNER",
+    "ROUTING_OFFICER",
+    "STAFF_ROLES",
+    "SYSTEM",
+    "TRANSITIONS",
+    "UNIT_OFFICER",
+    "Step",
+    "allowed",
+    "next_statuses",
+    "step",
+]
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,6 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     ("reopened", "in_progress"): _step(DEPARTMENT_OFFICER, IOC_OPERATOR),
     ("reopened", "resolved"): _step(DEPARTMENT_OFFICER, IOC_OPERATOR, needs_note=True),
 }
-
-# The statuses a department officer's own reports may be in for them to act.
-DEPARTMENT_SCOPED = {DEPARTMENT_OFFICER}
 
 
 def step(current: str, target: str) -> Step | None:

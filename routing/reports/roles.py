@@ -1,60 +1,77 @@
-"""Who a user is to the system, and which reports they may see.
+"""Who a user is to the system: the roles staff act in, defined once.
 
 Citizens are not users: they reach their own reports by tracking code (or a verified
-phone). Staff act in one role from their StaffProfile; superusers act as admins.
+phone) and act as ``CITIZEN``; the engine and the timers act as ``SYSTEM``. Staff act
+in one role, read from their ``StaffProfile``; superusers act as admins whatever
+their profile says. What each role may see and do is ``routing.reports.access``;
+which status steps it may take is ``routing.reports.lifecycle``.
+
+This module imports no model, so ``StaffProfile.role`` can take its choices from it.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING, Any
 
-from routing.models import Report, StaffProfile
-from routing.reports import lifecycle
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 
-
-def role_of(user) -> str | None:
-    """The user's role, or None for anonymous users and users without a profile."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser:
-        return lifecycle.ADMIN
-    profile = getattr(user, "staff_profile", None)
-    return profile.role if profile else None
+if TYPE_CHECKING:
+    from routing.models import StaffProfile
 
 
-def profile_of(user) -> StaffProfile | None:
+# The roles staff act in, as stored (``StaffProfile.role``, ``ReportEvent.actor_role``)
+# and as the workflow table names them.
+IOC_OPERATOR = "ioc_operator"
+DEPARTMENT_OFFICER = "department_officer"
+UNIT_OFFICER = "unit_officer"
+ROUTING_OFFICER = "routing_officer"
+PLANNER = "planner"
+ADMIN = "admin"
+
+
+class Role(models.TextChoices):
+    """The roles above with their labels: ``StaffProfile.role``'s choices."""
+
+    IOC_OPERATOR = IOC_OPERATOR, "Điều phối viên IOC (operations-centre operator)"
+    DEPARTMENT_OFFICER = (
+        DEPARTMENT_OFFICER,
+        "Cán bộ cơ quan xử lý (department officer)",
+    )
+    UNIT_OFFICER = UNIT_OFFICER, "Cán bộ phường/xã (unit officer)"
+    ROUTING_OFFICER = ROUTING_OFFICER, "Cán bộ điều phối vùng (routing officer)"
+    PLANNER = PLANNER, "Cán bộ quy hoạch (planner)"
+    ADMIN = ADMIN, "Quản trị (admin)"
+
+
+STAFF_ROLES: tuple[str, ...] = tuple(Role.values)
+
+# Actors that are not staff users.
+SYSTEM = "system"
+CITIZEN = "citizen"
+
+# The Django group that holds the zone models' permissions for the admin site (made
+# by migration routing/0002). ``manage.py staff_create`` adds routing officers to it
+# and takes the other roles out; the zone API and editor ask the role, not the group.
+ROUTING_OFFICER_GROUP = ROUTING_OFFICER
+
+
+def profile_of(user: Any) -> StaffProfile | None:
+    """The user's staff profile, or None for anonymous users and users without one."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     try:
         return user.staff_profile
-    except StaffProfile.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 
-def reports_visible_to(
-    user, queryset: QuerySet[Report] | None = None
-) -> QuerySet[Report]:
-    """The reports a staff user may see: all for the operations centre and admins,
-    their department's or unit's for officers, none for anyone else (planners read
-    aggregates, never rows)."""
-    queryset = Report.objects.all() if queryset is None else queryset
-    role = role_of(user)
-    if role in {lifecycle.ADMIN, lifecycle.IOC_OPERATOR}:
-        return queryset
+def role_of(user: Any) -> str | None:
+    """The user's role: ``ADMIN`` for a superuser, else their profile's; None for
+    anonymous users and users without a profile."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return ADMIN
     profile = profile_of(user)
-    if role == lifecycle.DEPARTMENT_OFFICER and profile and profile.department_id:
-        return queryset.filter(department_id=profile.department_id)
-    if role == lifecycle.UNIT_OFFICER and profile and profile.unit_code:
-        return queryset.filter(unit__code=profile.unit_code)
-    return queryset.none()
-
-
-def sees_personal_data(user, report: Report) -> bool:
-    """Reporter identity: operations-centre staff always; officers of the report's
-    department or unit unless the citizen chose to stay anonymous; nobody else."""
-    role = role_of(user)
-    if role in {lifecycle.ADMIN, lifecycle.IOC_OPERATOR}:
-        return True
-    if report.anonymous:
-        return False
-    return reports_visible_to(user, Report.objects.filter(pk=report.pk)).exists()
+    return profile.role if profile else None

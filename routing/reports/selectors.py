@@ -1,14 +1,14 @@
 """Read reports: the staff list and detail (scoped by role) and public tracking.
 
-Staff see what ``routing.roles.reports_visible_to`` allows, and reporter identity
-only where ``routing.reports.roles.sees_personal_data`` does. Citizens reach one report by
+Staff see what ``routing.reports.access.reports_visible_to`` allows (reporter
+identity is ``access.personal_data_ids``' concern). Citizens reach one report by
 its tracking code, without any personal data (the API chooses the fields).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.gis.geos import Polygon
@@ -16,8 +16,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from geo.coords import BBox
 from routing.models import Assignment, Report, ReportEvent
-from routing.reports import lifecycle
-from routing.reports.roles import reports_visible_to, role_of
+from routing.reports.access import reports_visible_to
 from routing.reports.tracking import tracking_code_normalise
 
 
@@ -65,19 +64,6 @@ def reports_select(
         .annotate(photo_count=Count("photos"))
         .order_by("-reported_at", "-id")
     )
-
-
-def personal_data_ids(*, user: Any, reports: Iterable[Report]) -> set[int]:
-    """Ids of the reports whose reporter identity ``user`` may see: the rule of
-    ``routing.reports.roles.sees_personal_data``, for a page of reports in one query."""
-    reports = list(reports)
-    if role_of(user) in {lifecycle.ADMIN, lifecycle.IOC_OPERATOR}:
-        return {r.pk for r in reports}
-    named = [r.pk for r in reports if not r.anonymous]
-    if not named:
-        return set()
-    visible = reports_visible_to(user, Report.objects.filter(pk__in=named))
-    return set(visible.values_list("pk", flat=True))
 
 
 def report_visible_get(*, user: Any, code: str) -> Report | None:

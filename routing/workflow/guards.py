@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from routing.models import Report
 from routing.reports import lifecycle
-from routing.reports.roles import profile_of, reports_visible_to, role_of
+from routing.reports.access import reports_visible_to
+from routing.reports.roles import profile_of, role_of
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 
 if TYPE_CHECKING:

@@ -4,11 +4,11 @@ zone editor): where the reports that would change department are, and which ones
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from routing.engine.route import report_create_routed
-from routing.models import Category
+from routing.models import Category, StaffProfile
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ SQUARE = {
 @pytest.fixture
 def officer(client):
     user = User.objects.create_user("officer", is_staff=True)
-    user.groups.add(Group.objects.get(name="routing_officer"))
+    StaffProfile.objects.create(user=user, role="routing_officer")
     client.force_login(user)
     return user
 

@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from routing.engine.route import report_create_routed
-from routing.models import Category, ResponsibilityZone, ZoneHistory
+from routing.models import (
+    Category,
+    Department,
+    ResponsibilityZone,
+    StaffProfile,
+    ZoneHistory,
+)
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +59,7 @@ def draft_body(**overrides):
 @pytest.fixture
 def officer(client):
     user = User.objects.create_user("officer", is_staff=True)
-    user.groups.add(Group.objects.get(name="routing_officer"))
+    StaffProfile.objects.create(user=user, role="routing_officer")
     client.force_login(user)
     return user
 
@@ -471,11 +477,30 @@ def test_anonymous_writes_are_refused(client):
 
 
 @pytest.mark.parametrize(
-    ("is_staff", "in_group"), [(True, False), (False, True), (False, False)]
+    ("role", "in_group"),
+    [
+        (None, False),
+        (None, True),
+        ("ioc_operator", False),
+        ("department_officer", False),
+        ("unit_officer", False),
+        ("planner", False),
+        ("planner", True),
+    ],
 )
-def test_writes_need_a_staff_routing_officer(client, is_staff, in_group):
-    """Staff outside the group, or a group member who is not staff, gets 403."""
-    user = User.objects.create_user("clerk", is_staff=is_staff)
+def test_writes_need_a_routing_officer_or_an_admin(client, role, in_group):
+    """Staff of another role, or a user without a role (even one in the routing
+    officers' group), gets 403; reading stays open to them."""
+    user = User.objects.create_user("clerk", is_staff=True)
+    if role:
+        StaffProfile.objects.create(
+            user=user,
+            role=role,
+            department=Department.objects.get(code="dh-qldt")
+            if role == "department_officer"
+            else None,
+            unit_code="18880" if role == "unit_officer" else "",
+        )
     if in_group:
         user.groups.add(Group.objects.get(name="routing_officer"))
     client.force_login(user)
@@ -483,6 +508,23 @@ def test_writes_need_a_staff_routing_officer(client, is_staff, in_group):
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
     assert client.get(ZONES).status_code == 200
+
+
+@pytest.mark.parametrize("is_staff", [True, False])
+def test_the_routing_officer_role_is_enough(client, is_staff):
+    """The role decides, not the group or the staff flag."""
+    user = User.objects.create_user("dieu-phoi", is_staff=is_staff)
+    StaffProfile.objects.create(user=user, role="routing_officer")
+    client.force_login(user)
+    assert post(client, ZONES, draft_body()).status_code == 201
+
+
+def test_an_admin_by_role_may_write(client):
+    """A staff user whose role is admin may write, as a superuser may."""
+    user = User.objects.create_user("quan-tri", is_staff=True)
+    StaffProfile.objects.create(user=user, role="admin")
+    client.force_login(user)
+    assert post(client, ZONES, draft_body()).status_code == 201
 
 
 def test_a_superuser_may_write(client):

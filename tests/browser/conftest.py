@@ -226,10 +226,8 @@ def screenshot_of(page, name: str, *, full_page: bool = True) -> Path:
 def staff_page(browser, fixtures_loaded, live_server, media):
     """``staff_page(role, department=None, unit_code="", size=DESKTOP)``: a signed-in
     page for a new staff user in ``role`` (a StaffProfile role, or "admin" for a
-    superuser); routing officers also join the ``routing_officer`` group, as
-    ``manage.py staff_create`` does. Desktop-sized unless asked; any script error
-    fails the test."""
-    from django.contrib.auth.models import Group, User
+    superuser). Desktop-sized unless asked; any script error fails the test."""
+    from django.contrib.auth.models import User
     from django.test import Client
 
     from routing.models import StaffProfile
@@ -247,8 +245,6 @@ def staff_page(browser, fixtures_loaded, live_server, media):
             StaffProfile.objects.create(
                 user=user, role=role, department=department, unit_code=unit_code
             )
-        if role == "routing_officer":
-            user.groups.add(Group.objects.get_or_create(name="routing_officer")[0])
         client = Client()
         client.force_login(user)
         context = browser.chromium.new_context(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from routing.models import Assignment, Report
-from routing.reports import lifecycle
+from routing.reports import roles
 
 RULE = {
     Assignment.Rule.ZONE: _("Responsibility zone"),
@@ -38,14 +38,14 @@ REJECTION_REASON = {
 }
 
 ROLE = {
-    lifecycle.SYSTEM: _("System"),
-    lifecycle.CITIZEN: _("Citizen"),
-    lifecycle.IOC_OPERATOR: _("Operations-centre operator"),
-    lifecycle.DEPARTMENT_OFFICER: _("Department officer"),
-    lifecycle.UNIT_OFFICER: _("Ward or commune officer"),
-    lifecycle.ROUTING_OFFICER: _("Routing officer"),
-    lifecycle.PLANNER: _("Planner"),
-    lifecycle.ADMIN: _("Administrator"),
+    roles.SYSTEM: _("System"),
+    roles.CITIZEN: _("Citizen"),
+    roles.IOC_OPERATOR: _("Operations-centre operator"),
+    roles.DEPARTMENT_OFFICER: _("Department officer"),
+    roles.UNIT_OFFICER: _("Ward or commune officer"),
+    roles.ROUTING_OFFICER: _("Routing officer"),
+    roles.PLANNER: _("Planner"),
+    roles.ADMIN: _("Administrator"),
 }
 
 # The button that moves a report to a status: what the officer does.

@@ -3,7 +3,7 @@ the whole timeline, and the actions this user may take.
 
 Everything is read through the selectors the staff API uses
 (``routing.reports.selectors``) and the rules it applies: reporter identity only where
-``routing.reports.roles.sees_personal_data`` allows, the status steps of
+``routing.reports.access.sees_personal_data`` allows, the status steps of
 ``routing.reports.lifecycle`` for the user's role, routing changes for the roles the
 workflow lets route (``routing.workflow.guards``).
 """
@@ -23,7 +23,8 @@ from geo.projections import UTM_48N, WGS84
 from routing import workflow
 from routing.models import Assignment, DefaultDepartment, Department, Report
 from routing.reports import lifecycle
-from routing.reports.roles import role_of, sees_personal_data
+from routing.reports.access import sees_personal_data
+from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
 from web import labels

@@ -1,9 +1,10 @@
 """The officers' pages: ``/ops/`` (the queue) and ``/ops/r/<code>`` (one report).
 
-Both need a role that works reports (``web.access.may_work_queue``); a report outside
-the user's scope is a 404, as in the API, so codes cannot be probed. The queue is
-rendered on the server (no script needed to read it); the report page's actions post
-to the workflow API from ``static/web/js/ops-report.js``.
+Both need a role that works reports (``routing.reports.access.may_work_queue``); a
+report outside the user's scope is a 404, as in the API, so codes cannot be probed.
+The queue (``routing.reports.queue``) is rendered on the server (no script needed to
+read it); the report page's actions post to the workflow API from
+``static/web/js/ops-report.js``.
 """
 
 from __future__ import annotations
@@ -20,21 +21,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from routing.models import Report
-from routing.reports.selectors import report_visible_get
-from routing.workflow import reports_due_soon
-from web import labels
-from web.access import may_work_queue, staff_page
-from web.i18n import page_in_english, vietnamese_first
-from web.maps import map_config
-from web.ops.queue import (
+from routing.reports.access import may_filter_department, may_work_queue
+from routing.reports.queue import (
     ALL,
     OPEN,
-    QueueFilters,
-    department_choices,
-    may_filter_department,
+    OVERDUE,
+    queue_department_choices,
+    queue_due_soon_ids,
+    queue_overdue_count,
     queue_select,
-    unit_choices,
+    queue_unit_choices,
 )
+from routing.reports.selectors import report_visible_get
+from web import labels
+from web.access import staff_page
+from web.i18n import page_in_english, vietnamese_first
+from web.maps import map_config
+from web.ops.queue import queue_filters_parse
 from web.ops.report_page import report_context
 from web.views import category_choices
 
@@ -61,15 +64,11 @@ class QueueView(TemplateView):
         user = self.request.user
         now = timezone.now()
         departments = may_filter_department(user)
-        filters = QueueFilters.from_query(self.request.GET, departments=departments)
+        filters = queue_filters_parse(self.request.GET, departments=departments)
         reports = queue_select(user=user, filters=filters, now=now)
         page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
-        due_soon = set(
-            reports_due_soon(now)
-            .filter(pk__in=[r.pk for r in rows])
-            .values_list("pk", flat=True)
-        )
+        due_soon = queue_due_soon_ids(reports=rows, now=now)
         categories = category_choices()
         styles = {c["code"]: c for c in categories}
         en = page_in_english()
@@ -81,7 +80,7 @@ class QueueView(TemplateView):
                 or {"name": r.category.name_en if en else r.category.name_vi},
                 "status_label": labels.status_label(r.status),
                 "department": r.department.name_en if en else r.department.name_vi,
-                "overdue": r.queue_rank == 0,
+                "overdue": r.queue_rank == OVERDUE,
                 "due_soon": r.pk in due_soon,
             }
             for r in rows
@@ -92,7 +91,7 @@ class QueueView(TemplateView):
             {
                 "filters": filters,
                 "page": page,
-                "overdue_count": reports.filter(queue_rank=0).count(),
+                "overdue_count": queue_overdue_count(reports),
                 "items": items,
                 "query": query.urlencode(),
                 "status_choices": [
@@ -101,8 +100,8 @@ class QueueView(TemplateView):
                     *labels.status_labels().items(),
                 ],
                 "categories": categories,
-                "units": unit_choices(user),
-                "departments": department_choices(user, english=en)
+                "units": queue_unit_choices(user=user),
+                "departments": queue_department_choices(user=user, english=en)
                 if departments
                 else None,
                 "page_config": {

@@ -11,13 +11,19 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from api.analytics.views import export_max_rows
+from analytics.choices import (
+    boundary_set_choices,
+    department_choices,
+    report_months,
+    unit_choices,
+)
+from analytics.export import export_max_rows
 from boundaries.models import BoundarySet
+from routing.reports.access import may_read_analytics
 from web import labels
-from web.access import may_plan, staff_page
+from web.access import staff_page
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
-from web.plan.choices import department_choices, report_months, unit_choices
 from web.views import category_choices
 
 REFUSAL = _(
@@ -26,12 +32,6 @@ REFUSAL = _(
 )
 # A whole city on one screen.
 PLAN_ZOOM = 13
-
-
-def boundary_sets() -> list[BoundarySet]:
-    """The active boundary sets, newest first: the choropleth draws the units of
-    one of them."""
-    return list(BoundarySet.objects.active().order_by("-valid_from"))
 
 
 def boundary_sets_json(sets: list[BoundarySet]) -> list[dict[str, Any]]:
@@ -47,7 +47,7 @@ def boundary_sets_json(sets: list[BoundarySet]) -> list[dict[str, Any]]:
 
 
 @method_decorator(vietnamese_first, name="dispatch")
-@method_decorator(staff_page(may_plan, REFUSAL), name="dispatch")
+@method_decorator(staff_page(may_read_analytics, REFUSAL), name="dispatch")
 class PlanView(TemplateView):
     """``/plan/``: clusters, heatmap, hot spots, choropleth, chart and exports."""
 
@@ -59,7 +59,7 @@ class PlanView(TemplateView):
         categories = category_choices(include_inactive=True)
         statuses = labels.status_labels()
         months = report_months()
-        sets = boundary_sets()
+        sets = boundary_set_choices()
         context.update(
             {
                 "categories": categories,

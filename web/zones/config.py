@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from api.routing.serializers import ZoneInput
 from boundaries.models import AdminUnit
 from boundaries.selectors import boundary_sets_select
 from routing.models import (
@@ -29,6 +28,7 @@ from routing.models import (
     ResponsibilityZone,
     ZoneHistory,
 )
+from routing.zones import limits
 from web.i18n import page_in_english
 from web.maps import UNIT_LEVELS, map_config
 from web.views import category_choices
@@ -140,7 +140,6 @@ def department_choices() -> list[dict[str, Any]]:
 
 def editor_config() -> dict[str, Any]:
     """The page configuration of ``/ops/zones/`` (read by ``static/web/js/zones.js``)."""
-    priority = ZoneInput().fields["priority"]
     return {
         "map": map_config(),
         "urls": {
@@ -165,8 +164,8 @@ def editor_config() -> dict[str, Any]:
         "actions": {code: str(label) for code, label in HISTORY_ACTION.items()},
         "fields": {code: str(label) for code, label in FIELD.items()},
         "limits": {
-            "priority_min": priority.min_value,
-            "priority_max": priority.max_value,
-            "name_max": ZoneInput().fields["name"].max_length,
+            "priority_min": limits.PRIORITY_MIN,
+            "priority_max": limits.PRIORITY_MAX,
+            "name_max": limits.NAME_MAX_LENGTH,
         },
     }

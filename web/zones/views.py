@@ -8,7 +8,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from web.access import may_edit_zones, staff_page
+from routing.reports.access import may_edit_zones
+from web.access import staff_page
 from web.i18n import vietnamese_first
 from web.zones.config import editor_config
 

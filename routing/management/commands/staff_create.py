@@ -1,12 +1,14 @@
 """manage.py staff_create USERNAME --role ROLE [--department CODE] [--unit CODE]
 [--password …] [--email …]: create or update a staff account and its role.
 
-The role lives on the user's StaffProfile (``routing.reports.roles``). Department officers
-need a department, unit officers a unit (GSO code, as in every boundary set that
-keeps it). Routing officers also join the ``routing_officer`` group that the zone
-API checks. Running it again for the same user changes the role; the password only
-changes when ``--password`` is given (a new user without one cannot log in until it
-is set, e.g. with ``manage.py changepassword``).
+The role lives on the user's StaffProfile (``routing.reports.roles``); what it allows
+is ``routing.reports.access``. Department officers need a department, unit officers
+a unit (GSO code, as in every boundary set that keeps it). Routing officers also
+join the routing officers' group, which holds the zone models' permissions in the
+admin site, and leave it when their role changes. Running it again for the same
+user changes the role; the password only changes when ``--password`` is given (a
+new user without one cannot log in until it is set, e.g. with
+``manage.py changepassword``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,7 @@ from django.db import transaction
 
 from boundaries.models import AdminUnit
 from routing.models import Department, StaffProfile
-
-ROLE = StaffProfile.Role
-ROUTING_OFFICER_GROUP = "routing_officer"  # made by migration 0002
+from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=ROLE.values)
+        parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--department", help="Department code, e.g. dh-qldt.")
         parser.add_argument("--unit", help="Unit GSO code, e.g. 18880.")
         parser.add_argument("--password")
@@ -41,9 +41,9 @@ class Command(BaseCommand):
         role = opts["role"]
         department = self._department(opts["department"])
         unit_code = (opts["unit"] or "").strip()
-        if role == ROLE.DEPARTMENT_OFFICER and department is None:
+        if role == Role.DEPARTMENT_OFFICER and department is None:
             raise CommandError("A department officer needs --department CODE.")
-        if role == ROLE.UNIT_OFFICER and not unit_code:
+        if role == Role.UNIT_OFFICER and not unit_code:
             raise CommandError("A unit officer needs --unit CODE.")
         if unit_code and not AdminUnit.objects.filter(code=unit_code).exists():
             raise CommandError(f"No unit has the code {unit_code!r}.")
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             defaults={"role": role, "department": department, "unit_code": unit_code},
         )
         group, _ = Group.objects.get_or_create(name=ROUTING_OFFICER_GROUP)
-        if role == ROLE.ROUTING_OFFICER:
+        if role == Role.ROUTING_OFFICER:
             user.groups.add(group)
         else:
             user.groups.remove(group)

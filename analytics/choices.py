@@ -1,5 +1,5 @@
-"""What the planners' filters offer: the months that hold reports, and the units and
-departments that reports were routed to.
+"""What the planners' filters offer: the months that hold reports, the units and
+departments that reports were routed to, and the boundary sets to draw.
 
 The units and departments are read from the reports' own indexes with a loose index
 scan (one index probe per distinct value), so the lists stay instant with a million
@@ -15,10 +15,12 @@ from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from boundaries.models import AdminUnit
+from boundaries.models import AdminUnit, BoundarySet
 from routing.models import Department, Report
 
-# Each distinct value of an indexed column, one index probe per value.
+# Each distinct value of an indexed column, one index probe per value. Raw SQL
+# because PostgreSQL has no skip scan: a DISTINCT reads an entry per report (a
+# million), this recursive query one per distinct value (tens).
 _DISTINCT = """
     WITH RECURSIVE seen(id) AS (
         (SELECT {column} FROM routing_report ORDER BY {column} LIMIT 1)
@@ -100,3 +102,9 @@ def department_choices(*, english: bool) -> list[dict[str, str]]:
         for d in departments
     ]
     return sorted(choices, key=lambda choice: choice["name"])
+
+
+def boundary_set_choices() -> list[BoundarySet]:
+    """The active boundary sets, newest first: the choropleth draws the units of
+    one of them."""
+    return list(BoundarySet.objects.active().order_by("-valid_from"))

@@ -1,0 +1,125 @@
+"""What each role may see and do: the one access policy.
+
+The API's permission classes (``api.access``, ``api.routing.permissions``,
+``api.analytics.permissions``) and the staff pages (``web.access``) only adapt these
+answers to 401/403 responses or a sign-in redirect; the workflow's status steps are
+``routing.reports.lifecycle``. In short:
+
+- reports: operations-centre operators and admins see every report; a department
+  officer those assigned to their department; a unit officer those in their unit
+  (by GSO code, across boundary versions that keep it); nobody else any (planners
+  read aggregates, never rows);
+- reporter identity: operations centre and admins always; the officers who see a
+  report unless its citizen chose to stay anonymous; nobody else;
+- the officers' queue: the roles that see reports; zone editing: routing officers and
+  admins; analytics: planners, the operations centre and admins.
+
+Every answer needs an active user: a deactivated account keeps its profile but
+may see and do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from routing.models import Report
+from routing.reports.roles import (
+    ADMIN,
+    DEPARTMENT_OFFICER,
+    IOC_OPERATOR,
+    PLANNER,
+    ROUTING_OFFICER,
+    STAFF_ROLES,
+    UNIT_OFFICER,
+    profile_of,
+    role_of,
+)
+
+# Who sees every report, and every reporter's identity.
+SEES_ALL = frozenset({ADMIN, IOC_OPERATOR})
+# Who works the officers' queue: the roles that see reports.
+QUEUE_ROLES = frozenset({*SEES_ALL, DEPARTMENT_OFFICER, UNIT_OFFICER})
+ZONE_EDITORS = frozenset({ROUTING_OFFICER, ADMIN})
+ANALYTICS_READERS = frozenset({PLANNER, IOC_OPERATOR, ADMIN})
+
+
+def _active_role(user: Any) -> str | None:
+    """The role of an active user; None for anyone else."""
+    if user is None or not getattr(user, "is_active", False):
+        return None
+    return role_of(user)
+
+
+def acts_as_staff(user: Any) -> bool:
+    """An active user acting in a staff role: the staff API's first question."""
+    return _active_role(user) in STAFF_ROLES
+
+
+def may_work_queue(user: Any) -> bool:
+    """The officers' queue and report page: the roles that see reports."""
+    return _active_role(user) in QUEUE_ROLES
+
+
+def may_edit_zones(user: Any) -> bool:
+    """Create, edit, check, preview and publish responsibility zones."""
+    return _active_role(user) in ZONE_EDITORS
+
+
+def may_read_analytics(user: Any) -> bool:
+    """Clusters, hot spots, statistics and exports: no personal data, but every
+    report's place and time, so staff only."""
+    return _active_role(user) in ANALYTICS_READERS
+
+
+def may_filter_department(user: Any) -> bool:
+    """Whether a department filter means anything to the user: only those who see
+    every department's reports (the others see one department's or unit's)."""
+    return _active_role(user) in SEES_ALL
+
+
+def reports_visible_to(
+    user: Any, queryset: QuerySet[Report] | None = None
+) -> QuerySet[Report]:
+    """The reports (of ``queryset``, all by default) that ``user`` may see."""
+    queryset = Report.objects.all() if queryset is None else queryset
+    role = _active_role(user)
+    if role in SEES_ALL:
+        return queryset
+    profile = profile_of(user)
+    if role == DEPARTMENT_OFFICER and profile and profile.department_id:
+        return queryset.filter(department_id=profile.department_id)
+    if role == UNIT_OFFICER and profile and profile.unit_code:
+        return queryset.filter(unit__code=profile.unit_code)
+    return queryset.none()
+
+
+def report_in_scope(user: Any, report: Report) -> bool:
+    """Whether ``report`` is among the reports ``user`` may see."""
+    if _active_role(user) is None:
+        return False
+    return reports_visible_to(user, Report.objects.filter(pk=report.pk)).exists()
+
+
+def sees_personal_data(user: Any, report: Report) -> bool:
+    """Whether ``user`` may see who reported ``report``."""
+    if _active_role(user) in SEES_ALL:
+        return True
+    if report.anonymous:
+        return False
+    return report_in_scope(user, report)
+
+
+def personal_data_ids(*, user: Any, reports: Iterable[Report]) -> set[int]:
+    """Ids of the reports whose reporter identity ``user`` may see: the rule of
+    ``sees_personal_data`` for a page of reports, in one query at most."""
+    reports = list(reports)
+    if _active_role(user) in SEES_ALL:
+        return {r.pk for r in reports}
+    named = [r.pk for r in reports if not r.anonymous]
+    if not named:
+        return set()
+    visible = reports_visible_to(user, Report.objects.filter(pk__in=named))
+    return set(visible.values_list("pk", flat=True))

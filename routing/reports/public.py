@@ -1,0 +1,93 @@
+"""The public view of a report: what anyone holding the tracking code may read.
+
+Never who reported it: no name, phone or e-mail, no description (citizens write
+names into it), no internal event, the place rounded to about ten metres. The
+tracking API and the citizen's tracking page both show this, so it lives below them.
+Photo addresses are made absolute by the caller's ``absolute`` (an HTTP request's
+``build_absolute_uri``); without one they stay as the storage gives them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from routing.intake.duplicates import PUBLIC_DECIMALS
+from routing.models import Report, ReportPhoto
+
+UrlBuilder = Callable[[str], str]
+
+
+def _as_is(path: str) -> str:
+    return path
+
+
+def local_iso(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 in local time (+07:00), whatever the active time zone."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def photo_public_json(photo: ReportPhoto, *, absolute: UrlBuilder = _as_is) -> dict:
+    """A photo as the public sees it: the EXIF-free copy and its thumbnail."""
+    return {
+        "url": absolute(photo.image.url),
+        "thumbnail_url": absolute(photo.thumbnail.url),
+        "width": photo.width,
+        "height": photo.height,
+        "of_resolution": photo.of_resolution,
+    }
+
+
+def report_category_json(report: Report) -> dict[str, str]:
+    category = report.category
+    return {
+        "code": category.code,
+        "name_vi": category.name_vi,
+        "name_en": category.name_en,
+    }
+
+
+def report_unit_json(report: Report) -> dict[str, str]:
+    return {"code": report.unit.code, "name": report.unit.name}
+
+
+def report_public_json(
+    report: Report, *, absolute: UrlBuilder = _as_is
+) -> dict[str, Any]:
+    """A report with its public events prefetched (``report_public_get``), as
+    anyone holding its tracking code may read it."""
+    department = report.department
+    return {
+        "tracking_code": report.tracking_code,
+        "status": {
+            "code": report.status,
+            "name": Report.Status(report.status).label,
+        },
+        "category": report_category_json(report),
+        "unit": report_unit_json(report),
+        "department": {"name_vi": department.name_vi, "name_en": department.name_en},
+        "location": {
+            "lon": round(report.location.x, PUBLIC_DECIMALS),
+            "lat": round(report.location.y, PUBLIC_DECIMALS),
+        },
+        "urgent": report.urgent,
+        "reported_at": local_iso(report.reported_at),
+        "due_at": local_iso(report.due_at),
+        "resolved_at": local_iso(report.resolved_at),
+        "closed_at": local_iso(report.closed_at),
+        "events": [
+            {
+                "kind": e.kind,
+                "status": e.to_status,
+                "note": e.note,
+                "at": local_iso(e.at),
+            }
+            for e in report.public_events
+        ],
+        "photos": [
+            photo_public_json(photo, absolute=absolute) for photo in report.photos.all()
+        ],
+    }

@@ -1,0 +1,162 @@
+"""The access policy (``routing.reports.access``) as one table: for every role, the
+staff API, the officers' queue, zone editing, analytics, the department filter, and
+the reporter identity of a named and an anonymous report inside and outside the
+user's scope."""
+
+from __future__ import annotations
+
+from itertools import count
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from routing.intake.submit import report_submit
+from routing.models import Category, Department, Report, StaffProfile
+from routing.reports import access
+from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
+from tests.points import DONG_PHU
+
+pytestmark = pytest.mark.django_db
+
+DONG_THUAN = (106.5894, 17.4954)
+ENVIRONMENT = "qb-moitruong"  # collects waste (VSMT) in both wards
+OTHER_DEPARTMENT = "dh-qldt"
+_names = count()
+
+# Reports: a named and an anonymous one in Đồng Phú ("here"), and the same pair in
+# Đồng Thuận ("there"); all four are the environment company's.
+REPORTS = ("named_here", "anonymous_here", "named_there", "anonymous_there")
+ALL, NONE = set(REPORTS), set()
+NAMED_HERE = {"named_here"}
+NAMED = {"named_here", "named_there"}
+
+# actor: (staff API, queue, zones, analytics, department filter, identities seen)
+POLICY = {
+    "anonymous visitor": (False, False, False, False, False, NONE),
+    "user without a role": (False, False, False, False, False, NONE),
+    "user in the group without a role": (False, False, False, False, False, NONE),
+    "operations-centre operator": (True, True, False, True, True, ALL),
+    "officer of the department": (True, True, False, False, False, NAMED),
+    "officer of another department": (True, True, False, False, False, NONE),
+    "officer of the unit": (True, True, False, False, False, NAMED_HERE),
+    "routing officer": (True, False, True, False, False, NONE),
+    "planner": (True, False, False, True, False, NONE),
+    "admin by role": (True, True, True, True, True, ALL),
+    "superuser": (True, True, True, True, True, ALL),
+    "deactivated operator": (False, False, False, False, False, NONE),
+    "deactivated routing officer": (False, False, False, False, False, NONE),
+}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def submit(point: tuple[float, float], *, anonymous: bool) -> Report:
+    return report_submit(
+        lon=point[0],
+        lat=point[1],
+        category=Category.objects.get(code="VSMT"),
+        description="Rác tồn đọng.",
+        anonymous=anonymous,
+        reporter_name="" if anonymous else "Nguyễn Văn An",
+        reporter_phone="" if anonymous else f"09123457{next(_names) % 100:02d}",
+    ).report
+
+
+@pytest.fixture
+def reports() -> dict[str, Report]:
+    return {
+        "named_here": submit(DONG_PHU, anonymous=False),
+        "anonymous_here": submit(DONG_PHU, anonymous=True),
+        "named_there": submit(DONG_THUAN, anonymous=False),
+        "anonymous_there": submit(DONG_THUAN, anonymous=True),
+    }
+
+
+def user_with(role: str | None = None, *, active: bool = True, **profile):
+    user = get_user_model().objects.create_user(
+        f"policy-{next(_names)}", is_staff=True, is_active=active
+    )
+    if role:
+        StaffProfile.objects.create(user=user, role=role, **profile)
+    return user
+
+
+def actor(name: str, reports: dict[str, Report]):
+    department = Department.objects.get(code=ENVIRONMENT)
+    assert reports["named_here"].department == department
+    here = reports["named_here"].unit.code
+    assert reports["named_there"].unit.code != here
+    if name == "anonymous visitor":
+        return AnonymousUser()
+    if name == "user in the group without a role":
+        user = user_with()
+        user.groups.add(user.groups.model.objects.get(name=ROUTING_OFFICER_GROUP))
+        return user
+    if name == "superuser":
+        return get_user_model().objects.create_superuser(f"root-{next(_names)}")
+    other = Department.objects.get(code=OTHER_DEPARTMENT)
+    return {
+        "user without a role": lambda: user_with(),
+        "operations-centre operator": lambda: user_with(Role.IOC_OPERATOR),
+        "officer of the department": lambda: user_with(
+            Role.DEPARTMENT_OFFICER, department=department
+        ),
+        "officer of another department": lambda: user_with(
+            Role.DEPARTMENT_OFFICER, department=other
+        ),
+        "officer of the unit": lambda: user_with(Role.UNIT_OFFICER, unit_code=here),
+        "routing officer": lambda: user_with(Role.ROUTING_OFFICER),
+        "planner": lambda: user_with(Role.PLANNER),
+        "admin by role": lambda: user_with(Role.ADMIN),
+        "deactivated operator": lambda: user_with(Role.IOC_OPERATOR, active=False),
+        "deactivated routing officer": lambda: user_with(
+            Role.ROUTING_OFFICER, active=False
+        ),
+    }[name]()
+
+
+@pytest.mark.parametrize("name", POLICY)
+def test_the_policy_table(name, reports, django_assert_max_num_queries):
+    """Each actor may do what its row says and sees the reporters its row names;
+    the one-query rule for a page of reports agrees with the rule for one."""
+    user = actor(name, reports)
+    staff, queue, zones, analytics, department_filter, identities = POLICY[name]
+    assert access.acts_as_staff(user) is staff
+    assert access.may_work_queue(user) is queue
+    assert access.may_edit_zones(user) is zones
+    assert access.may_read_analytics(user) is analytics
+    assert access.may_filter_department(user) is department_filter
+    seen = {key for key, r in reports.items() if access.sees_personal_data(user, r)}
+    assert seen == identities
+    with django_assert_max_num_queries(1):
+        ids = access.personal_data_ids(user=user, reports=reports.values())
+    assert ids == {reports[key].pk for key in identities}
+
+
+@pytest.mark.parametrize("name", POLICY)
+def test_the_reports_each_actor_sees(name, reports):
+    """Officers see their department's or unit's reports, anonymous or not; the
+    operations centre and admins all; everyone else none. The identities one sees
+    are always among the reports one sees."""
+    user = actor(name, reports)
+    visible = set(
+        access.reports_visible_to(user)
+        .filter(pk__in=[r.pk for r in reports.values()])
+        .values_list("pk", flat=True)
+    )
+    seen_reports = {key for key, r in reports.items() if r.pk in visible}
+    expected = {
+        "officer of the department": ALL,
+        "officer of the unit": {"named_here", "anonymous_here"},
+        "operations-centre operator": ALL,
+        "admin by role": ALL,
+        "superuser": ALL,
+    }.get(name, NONE)
+    assert seen_reports == expected
+    assert POLICY[name][-1] <= seen_reports
+    for key, report in reports.items():
+        assert access.report_in_scope(user, report) is (key in expected)
