@@ -15,7 +15,7 @@ from web.zones.config import editor_config
 
 REFUSAL = _(
     "Only routing officers may edit responsibility zones. Ask an administrator to "
-    "add you to the routing officers' group."
+    "give your account the routing officer role."
 )
 
 
