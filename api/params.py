@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import overload
 
 from django.utils import dateparse, timezone
 
@@ -29,6 +30,18 @@ def parse_day(raw: str | None, field: str = "date") -> dt.date:
     )
 
 
+@overload
+def parse_bounded(
+    raw: str | None, field: str, *, low: float, high: float, default: float
+) -> float: ...
+
+
+@overload
+def parse_bounded(
+    raw: str | None, field: str, *, low: float, high: float, default: None = None
+) -> float | None: ...
+
+
 def parse_bounded(
     raw: str | None,
     field: str,
@@ -37,7 +50,7 @@ def parse_bounded(
     high: float,
     default: float | None = None,
 ) -> float | None:
-    """An optional number within [low, high]."""
+    """An optional number within [low, high]; ``default`` when absent."""
     if raw is None or raw.strip() == "":
         return default
     value = parse_number(raw, field)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.gis.geos import Polygon
 from django.db.models import F, QuerySet
 
 from boundaries.functions import simplified_in_metres
 from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
-from geo.coords import BBox
 from geo.errors import NotFound
 
 
@@ -39,28 +37,19 @@ def boundary_sets_select(
     return list(BoundarySet.objects.active().valid_on(day))
 
 
-def units_list(
-    *,
-    boundary_sets: list[BoundarySet],
-    levels: list[str] | None = None,
-    parent_code: str | None = None,
-    bbox: BBox | None = None,
-    simplify_m: float | None = None,
+def units_drawn(
+    *, units: QuerySet[AdminUnit], simplify_m: float | None = None
 ) -> QuerySet[AdminUnit]:
-    """Units of the sets, filtered; ``display_geom`` holds the geometry to draw."""
-    units = (
-        AdminUnit.objects.filter(boundary_set__in=boundary_sets)
-        .select_related("boundary_set", "parent")
-        .defer("parent__geom", "properties")
-    )
-    if levels:
-        units = units.at_level(*levels)
-    if parent_code:
-        units = units.filter(parent__code=parent_code)
-    if bbox:
-        units = units.filter(geom__intersects=Polygon.from_bbox(bbox.as_tuple()))
+    """Units ready to draw: their set and parent loaded (without the parent's
+    geometry), and ``display_geom`` the geometry to draw, simplified to
+    ``simplify_m`` metres when given."""
     shape = simplified_in_metres("geom", simplify_m) if simplify_m else F("geom")
-    return units.annotate(display_geom=shape).defer("geom")
+    return (
+        units.select_related("boundary_set", "parent")
+        .defer("parent__geom", "properties")
+        .annotate(display_geom=shape)
+        .defer("geom")
+    )
 
 
 def unit_get(*, code: str, boundary_sets: list[BoundarySet]) -> AdminUnit:

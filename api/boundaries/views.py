@@ -6,35 +6,32 @@ from django.conf import settings
 from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.boundaries.filters import DATE_HELP, SET_HELP, UnitFilter
 from api.boundaries.serializers import (
     BoundarySetOutput,
     SuccessionOutput,
     UnitFeatureOutput,
 )
-from api.errors import ApiError
 from api.params import parse_bounded, parse_day
-from boundaries.levels import Level
+from api.schema import FilteredSchema
 from boundaries.lookup import Lookup, UnitRef, point_lookup
-from boundaries.models import BoundarySet
+from boundaries.models import AdminUnit, BoundarySet
 from boundaries.selectors import (
     boundary_sets_select,
     unit_get,
     unit_successions,
-    units_list,
+    units_drawn,
 )
-from geo.coords import parse_bbox, parse_lon_lat
-from geo.tiles import MAX_ZOOM, metres_per_pixel
+from geo.coords import parse_lon_lat
+from geo.tiles import metres_per_pixel
 
-DATE = OpenApiParameter(
-    "date", OpenApiTypes.STR, description="yyyy-mm-dd or dd/mm/yyyy; default today."
-)
-SET = OpenApiParameter(
-    "set", OpenApiTypes.STR, description="Boundary set slug (overrides date)."
-)
+DATE = OpenApiParameter("date", OpenApiTypes.STR, description=DATE_HELP)
+SET = OpenApiParameter("set", OpenApiTypes.STR, description=SET_HELP)
 
 
 def _unit_json(unit: UnitRef) -> dict:
@@ -121,58 +118,33 @@ def _sets(request: Request) -> list[BoundarySet]:
     )
 
 
-class UnitListApi(APIView):
+class UnitListApi(GenericAPIView):
     """Units as a GeoJSON FeatureCollection, optionally simplified for a map zoom."""
 
-    @extend_schema(
-        parameters=[
-            SET,
-            DATE,
-            OpenApiParameter(
-                "level",
-                OpenApiTypes.STR,
-                description="Comma list: " + ", ".join(Level.values),
-            ),
-            OpenApiParameter(
-                "parent", OpenApiTypes.STR, description="Parent unit code."
-            ),
-            OpenApiParameter(
-                "bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat"
-            ),
-            OpenApiParameter(
-                "simplify",
-                OpenApiTypes.INT,
-                description=f"Map zoom 0–{MAX_ZOOM}: simplify to one pixel.",
-            ),
-        ],
-        responses={200: OpenApiTypes.OBJECT},
-    )
+    # The docstring is the schema's description; the query parameters are
+    # UnitFilter's, documented from it.
+    queryset = AdminUnit.objects.all()
+    filterset_class = UnitFilter
+    schema = FilteredSchema()
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        levels = [lv for lv in (params.get("level") or "").split(",") if lv]
-        unknown = [lv for lv in levels if lv not in Level.values]
-        if unknown:
-            raise ApiError(
-                "unknown_level",
-                f"Cấp hành chính không hợp lệ: {', '.join(unknown)}; dùng {', '.join(Level.values)}.",
-                f"Unknown level: {', '.join(unknown)}; use {', '.join(Level.values)}.",
-                field="level",
-            )
-        bbox = parse_bbox(params.get("bbox"))
-        zoom = parse_bounded(params.get("simplify"), "simplify", low=0, high=MAX_ZOOM)
+        filters = UnitFilter(request.query_params, queryset=self.get_queryset())
+        units = filters.qs  # checks every parameter first
+        bbox, zoom = (
+            filters.form.cleaned_data["bbox"],
+            filters.form.cleaned_data["simplify"],
+        )
         lat = (
             (bbox.min_lat + bbox.max_lat) / 2
             if bbox
             else settings.LEAFLET_CONFIG["DEFAULT_CENTER"][0]
         )
-        units = units_list(
-            boundary_sets=_sets(request),
-            levels=levels,
-            parent_code=params.get("parent") or None,
-            bbox=bbox,
+        drawn = units_drawn(
+            units=units,
             simplify_m=metres_per_pixel(zoom, lat) if zoom is not None else None,
         )
-        return Response(UnitFeatureOutput(units, many=True).data)
+        return Response(UnitFeatureOutput(drawn, many=True).data)
 
 
 class UnitDetailApi(APIView):

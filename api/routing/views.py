@@ -12,12 +12,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.params import parse_moment
+from api.routing.filters import AT_HELP, ZoneFilter
 from api.routing.permissions import RoutingOfficerWrites
 from api.routing.serializers import (
     DraftsInput,
@@ -26,21 +28,20 @@ from api.routing.serializers import (
     ZoneFeatureOutput,
     ZoneHistoryOutput,
     ZoneInput,
-    category_get,
     category_param,
     input_errors,
     request_object,
     truthy,
     zone_fields,
 )
+from api.schema import FilteredSchema
 from boundaries.lookup import NoBoundarySet
-from geo.coords import parse_bbox, parse_lon_lat
+from geo.coords import parse_lon_lat
 from geo.errors import GeoInputError
 from geo.geojson import parse_polygonal
 from geo.topology import area_m2
 from routing.engine.route import route_decide
-from routing.models import Department, ResponsibilityZone
-from routing.zones.selectors import zones_select
+from routing.models import ResponsibilityZone
 from routing.zones.services import (
     zone_draft_create,
     zone_draft_delete,
@@ -50,12 +51,7 @@ from routing.zones.services import (
     zones_publish,
 )
 
-AT = OpenApiParameter(
-    "at",
-    OpenApiTypes.STR,
-    description="ISO datetime (2026-01-15T09:30+07:00) or date (2026-01-15, "
-    "15/01/2026: 00:00 Asia/Ho_Chi_Minh); default now.",
-)
+AT = OpenApiParameter("at", OpenApiTypes.STR, description=AT_HELP)
 
 
 def _zone_get(pk: int) -> ResponsibilityZone:
@@ -141,63 +137,21 @@ class RoutingExplainApi(APIView):
         return Response(ExplainOutput(decision, context=context).data)
 
 
-class ZoneListApi(APIView):
+class ZoneListApi(GenericAPIView):
     """Responsibility zones as a GeoJSON FeatureCollection; POST creates a draft."""
 
+    # The docstring is the schema's description; the query parameters are
+    # ZoneFilter's, applied by the filter backend and documented from it.
     permission_classes = [RoutingOfficerWrites]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                enum=ResponsibilityZone.Status.values,
-                description="draft, or published (in force at 'at'); default: the "
-                "zones in force now and every draft.",
-            ),
-            AT,
-            OpenApiParameter("category", OpenApiTypes.STR, description="e.g. VSMT"),
-            OpenApiParameter(
-                "department", OpenApiTypes.STR, description="e.g. qb-moitruong"
-            ),
-            OpenApiParameter(
-                "bbox", OpenApiTypes.STR, description="minLon,minLat,maxLon,maxLat"
-            ),
-        ],
-        responses={200: ZoneFeatureOutput(many=True)},
+    filterset_class = ZoneFilter
+    schema = FilteredSchema()
+    queryset = ResponsibilityZone.objects.select_related("department").prefetch_related(
+        "categories"
     )
+
+    @extend_schema(responses={200: ZoneFeatureOutput(many=True)})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        zone_status = params.get("status") or None
-        if (
-            zone_status is not None
-            and zone_status not in ResponsibilityZone.Status.values
-        ):
-            raise ApiError(
-                "bad_status",
-                f"Trạng thái '{zone_status[:20]}' không hợp lệ: dùng draft hoặc published.",
-                f"Unknown status '{zone_status[:20]}': use draft or published.",
-                field="status",
-            )
-        department = None
-        if params.get("department"):
-            department = Department.objects.filter(code=params["department"]).first()
-            if department is None:
-                raise ApiError(
-                    "unknown_department",
-                    f"Không có cơ quan xử lý với mã '{params['department'][:60]}'.",
-                    f"No department has the code '{params['department'][:60]}'.",
-                    field="department",
-                )
-        zones = zones_select(
-            zone_status=zone_status,
-            at=parse_moment(params["at"]) if params.get("at") else None,
-            category=category_get(params["category"])
-            if params.get("category")
-            else None,
-            department=department,
-            bbox=parse_bbox(params.get("bbox")),
-        )
+        zones = self.filter_queryset(self.get_queryset())
         return Response(ZoneFeatureOutput(zones, many=True).data)
 
     @extend_schema(

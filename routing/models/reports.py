@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.indexes import GistIndex
 
 from boundaries.models import AdminUnit, BoundarySet
+from geo.coords import BBox
 from routing.models.departments import Category, Department
 from routing.models.zones import ResponsibilityZone
+
+
+class ReportQuerySet(models.QuerySet):
+    """The words report lists are filtered with: the staff list API's FilterSet and
+    ``routing.reports.selectors.reports_select`` (the officers' queue) both use them."""
+
+    def in_bbox(self, bbox: BBox) -> ReportQuerySet:
+        """Points inside or on the box (the location's GiST index does the work)."""
+        box = Polygon.from_bbox(bbox.as_tuple())
+        box.srid = 4326
+        return self.filter(location__intersects=box)
+
+    def with_categories(self, category_ids: Sequence[int]) -> ReportQuerySet:
+        return self.filter(category_id__in=category_ids)
+
+    def with_statuses(self, statuses: Sequence[str]) -> ReportQuerySet:
+        return self.filter(status__in=statuses)
+
+    def in_unit_code(self, code: str) -> ReportQuerySet:
+        """Reports of the unit with this GSO code in any boundary set: a ward is found
+        across the versions that keep its code."""
+        return self.filter(unit__code=code)
+
+    def of_department(self, department_id: int) -> ReportQuerySet:
+        return self.filter(department_id=department_id)
+
+    def reported_from(self, start: dt.datetime) -> ReportQuerySet:
+        """Reported at or after ``start`` (inclusive)."""
+        return self.filter(reported_at__gte=start)
+
+    def reported_before(self, end: dt.datetime) -> ReportQuerySet:
+        """Reported before ``end`` (exclusive)."""
+        return self.filter(reported_at__lt=end)
 
 
 class Report(models.Model):
@@ -99,6 +137,8 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at", "-id"]

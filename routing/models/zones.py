@@ -2,29 +2,56 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import F, Q
+from django.utils import timezone
 
+from geo.coords import BBox
 from routing.models.departments import Category, Department
 
 
 class ZoneQuerySet(models.QuerySet):
+    """The words zone lists are read with (the zones API's FilterSet uses them)."""
+
     def published(self) -> ZoneQuerySet:
         return self.filter(status=ResponsibilityZone.Status.PUBLISHED)
 
     def drafts(self) -> ZoneQuerySet:
         return self.filter(status=ResponsibilityZone.Status.DRAFT)
 
-    def valid_at(self, moment) -> ZoneQuerySet:
+    def valid_at(self, moment: dt.datetime) -> ZoneQuerySet:
         """Published zones in force at ``moment`` (valid_from ≤ moment < valid_to)."""
         return self.published().filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=moment), valid_from__lte=moment
         )
 
+    def in_state(self, status: str | None, at: dt.datetime | None) -> ZoneQuerySet:
+        """Drafts (``status`` draft); the published zones in force at ``at`` (status
+        published or a moment given; now by default); or, neither given, the zones in
+        force now plus every draft."""
+        if status == ResponsibilityZone.Status.DRAFT:
+            return self.drafts()
+        if status == ResponsibilityZone.Status.PUBLISHED or at is not None:
+            return self.valid_at(at or timezone.now())
+        return self.valid_at(timezone.now()) | self.drafts()
+
     def for_category(self, category: Category | int) -> ZoneQuerySet:
+        # One category per filter: the join adds no duplicate rows.
         return self.filter(categories=category)
+
+    def of_department(self, department: Department | int) -> ZoneQuerySet:
+        return self.filter(department=department)
+
+    def in_bbox(self, bbox: BBox) -> ZoneQuerySet:
+        """Zones that touch the box."""
+        box = Polygon.from_bbox(bbox.as_tuple())
+        box.srid = 4326
+        return self.filter(geom__intersects=box)
 
 
 class ResponsibilityZone(models.Model):

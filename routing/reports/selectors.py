@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.gis.geos import Polygon
 from django.db.models import Count, Prefetch, QuerySet
 
 from geo.coords import BBox
 from routing.models import Assignment, Report, ReportEvent
+from routing.models.reports import ReportQuerySet
 from routing.reports.access import reports_visible_to
 from routing.reports.tracking import tracking_code_normalise
 
@@ -34,31 +34,29 @@ def reports_select(
     department_id: int | None = None,
     reported_from: dt.datetime | None = None,
     reported_before: dt.datetime | None = None,
-) -> QuerySet[Report]:
-    """The reports ``user`` may see, filtered, newest first.
+) -> ReportQuerySet:
+    """The reports ``user`` may see, filtered, newest first, with ``photo_count``.
 
-    ``bbox`` keeps the points inside or on the box (the location's GiST index does
-    the work); ``unit_code`` matches the unit's GSO code in every boundary set, so a
-    ward is found across versions that keep its code; ``reported_from`` is
-    inclusive, ``reported_before`` exclusive.
+    Each filter is a ``ReportQuerySet`` predicate (the staff list API's FilterSet
+    uses the same ones): ``bbox`` keeps the points inside or on the box; ``unit_code``
+    matches the unit's GSO code in every boundary set; ``reported_from`` is
+    inclusive, ``reported_before`` exclusive. An empty filter is no filter.
     """
-    reports = reports_visible_to(user, Report.objects.all())
+    reports: ReportQuerySet = reports_visible_to(user, Report.objects.all())
     if bbox is not None:
-        box = Polygon.from_bbox(bbox.as_tuple())
-        box.srid = 4326
-        reports = reports.filter(location__intersects=box)
+        reports = reports.in_bbox(bbox)
     if category_ids:
-        reports = reports.filter(category_id__in=category_ids)
+        reports = reports.with_categories(category_ids)
     if statuses:
-        reports = reports.filter(status__in=statuses)
+        reports = reports.with_statuses(statuses)
     if unit_code:
-        reports = reports.filter(unit__code=unit_code)
+        reports = reports.in_unit_code(unit_code)
     if department_id is not None:
-        reports = reports.filter(department_id=department_id)
+        reports = reports.of_department(department_id)
     if reported_from is not None:
-        reports = reports.filter(reported_at__gte=reported_from)
+        reports = reports.reported_from(reported_from)
     if reported_before is not None:
-        reports = reports.filter(reported_at__lt=reported_before)
+        reports = reports.reported_before(reported_before)
     return (
         _with_names(reports)
         .annotate(photo_count=Count("photos"))

@@ -157,6 +157,36 @@ def test_bad_unit_filters_get_a_clear_error(api, params, code):
     assert response.json()["code"] == code
 
 
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        # The first bad value in the order level, bbox, simplify, date; then set.
+        ({"simplify": "40", "bbox": "1", "level": "village"}, "unknown_level", "level"),
+        ({"date": "x", "simplify": "40", "bbox": "1"}, "bad_bbox", "bbox"),
+        ({"set": "nope", "date": "x", "simplify": "40"}, "out_of_range", "simplify"),
+        ({"set": "nope", "date": "31/02/2022"}, "bad_date", "date"),
+        ({"set": "nope", "date": "2022-01-01"}, "unknown_set", "set"),
+    ],
+)
+def test_the_first_bad_unit_parameter_answers(api, params, code, field):
+    """Several bad values: the one checked first is the error, with its field."""
+    response = api.get("/api/v1/boundaries/units", params)
+    assert 400 <= response.status_code < 500
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field)
+    assert set(body["messages"]) == {"vi", "en"}
+
+
+def test_set_overrides_date_and_blank_levels_are_dropped(api):
+    """set= wins over date=; empty items of the level list are ignored."""
+    body = api.get(
+        "/api/v1/boundaries/units",
+        {"set": "qb-2020", "date": "2030-01-01", "level": ",province,"},
+    ).json()
+    assert [f["properties"]["code"] for f in body["features"]] == ["44"]
+    assert body["features"][0]["properties"]["boundary_set"] == "qb-2020"
+
+
 def test_unit_detail_links_old_and_new_units(api):
     """Hải Thành (2022) names Phường Đồng Hới as successor; Đồng Hới lists 8 predecessors."""
     old = api.get("/api/v1/boundaries/units/18853", {"set": "qb-2020"}).json()

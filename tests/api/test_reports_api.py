@@ -15,6 +15,7 @@ from PIL import Image
 
 from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report, StaffProfile
+from routing.reports.selectors import reports_select
 from routing.reports.tracking import tracking_code_normalise
 from tests.points import DONG_PHU, OFFSHORE
 
@@ -448,3 +449,102 @@ def test_list_filters_and_pagination(api):
     bad_date = api.get(REPORTS, {"from": "31/02/2026"})
     assert bad_date.status_code == 400
     assert bad_date.json()["field"] == "from"
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({"status": "in_progress,lost"}, "bad_status", "status"),
+        ({"department": "nope"}, "unknown_department", "department"),
+        ({"category": "VSMT,NOPE"}, "unknown_category", "category"),
+        ({"bbox": "1,2,3"}, "bad_bbox", "bbox"),
+        ({"from": "soon"}, "bad_datetime", "from"),
+        ({"to": "31/02/2026"}, "bad_datetime", "to"),
+        ({"page_size": "201"}, "out_of_range", "page_size"),
+        # Several bad values: the first in the order status, department, bbox,
+        # category, from, to, then page and page_size, answers.
+        ({"to": "x", "department": "nope", "status": "lost"}, "bad_status", "status"),
+        (
+            {"category": "NOPE", "department": "nope"},
+            "unknown_department",
+            "department",
+        ),
+        ({"to": "x", "category": "NOPE", "bbox": "1"}, "bad_bbox", "bbox"),
+        ({"to": "x", "from": "y"}, "bad_datetime", "from"),
+        ({"page": "0", "to": "x"}, "bad_datetime", "to"),
+    ],
+)
+def test_list_filter_errors_are_bilingual_400s_naming_the_parameter(
+    api, params, code, field
+):
+    """A bad filter value answers the API's error body (code, field, both
+    languages), never django-filter's list of form errors."""
+    api.force_login(staff("ioc_operator"))
+    response = api.get(REPORTS, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field)
+    assert body["messages"]["vi"]
+    assert body["messages"]["en"]
+    assert body["detail"] == body["messages"]["vi"]
+
+
+def test_list_filter_messages_name_the_value(api):
+    """The unknown department and status are quoted back in both languages."""
+    api.force_login(staff("ioc_operator"))
+    department = api.get(REPORTS, {"department": " nope "}).json()
+    assert department["messages"] == {
+        "vi": "Không có cơ quan xử lý với mã 'nope'.",
+        "en": "No department has the code 'nope'.",
+    }
+    statuses = api.get(REPORTS, {"status": "lost,assigned,gone"}).json()
+    assert statuses["messages"]["en"] == (
+        "Unknown status: lost, gone; use received, assigned, in_progress, resolved, "
+        "closed, rejected, duplicate, reopened."
+    )
+
+
+def test_blank_filters_are_no_filters_and_codes_are_trimmed(api):
+    """Empty or blank values and empty list items filter nothing; codes may be
+    padded with spaces; a category code is case-insensitive."""
+    reports = [create("VSMT"), create("TTDT")]
+    api.force_login(staff("ioc_operator"))
+
+    def codes(**params):
+        response = api.get(REPORTS, params)
+        assert response.status_code == 200, response.json()
+        return {f["properties"]["tracking_code"] for f in response.json()["features"]}
+
+    everyone = {r.tracking_code for r in reports}
+    assert codes(status=" , ", category=",", unit="  ", bbox=" ", to="") == everyone
+    assert codes(department=" qb-moitruong ") == {reports[0].tracking_code}
+    assert codes(category=" vsmt ,") == {reports[0].tracking_code}
+    assert codes(status="assigned , received", unit=" 18880 ") == everyone
+
+
+def test_the_list_filters_as_reports_select_does(api):
+    """The staff list and ``reports_select`` (the officers' queue) filter with the
+    same queryset predicates: the same filters keep the same reports."""
+    reports = [create("VSMT"), create("TTDT"), create("VSMT")]
+    Report.objects.filter(pk=reports[2].pk).update(status=Report.Status.RESOLVED)
+    user = staff("ioc_operator")
+    api.force_login(user)
+    vsmt = Category.objects.get(code="VSMT")
+    department = Department.objects.get(code="qb-moitruong")
+    cases = [
+        ({"category": "VSMT"}, {"category_ids": [vsmt.pk]}),
+        ({"status": "resolved"}, {"statuses": ["resolved"]}),
+        ({"department": "qb-moitruong"}, {"department_id": department.pk}),
+        (
+            {"unit": "18880", "status": "assigned"},
+            {"unit_code": "18880", "statuses": ["assigned"]},
+        ),
+    ]
+    for params, kwargs in cases:
+        listed = [
+            f["properties"]["tracking_code"]
+            for f in api.get(REPORTS, params).json()["features"]
+        ]
+        selected = [r.tracking_code for r in reports_select(user=user, **kwargs)]
+        assert listed == selected, params
+        assert listed

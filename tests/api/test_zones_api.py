@@ -547,3 +547,40 @@ def test_the_officer_group_holds_the_zone_permissions():
         "view_responsibilityzone",
         "view_zonehistory",
     } <= codenames
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        # The first bad value in the order status, department, at, category, bbox.
+        ({"bbox": "1", "department": "nope", "status": "gone"}, "bad_status", "status"),
+        ({"at": "soon", "department": "nope"}, "unknown_department", "department"),
+        ({"category": "NOPE", "at": "soon"}, "bad_datetime", "at"),
+        ({"bbox": "1", "category": "NOPE"}, "unknown_category", "category"),
+        ({"status": " draft"}, "bad_status", "status"),
+    ],
+)
+def test_the_first_bad_list_filter_answers(client, params, code, field):
+    """Several bad values: the one checked first is the error, as a bilingual 400."""
+    response = client.get(ZONES, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field)
+    assert set(body["messages"]) == {"vi", "en"}
+
+
+def test_status_and_moment_choose_the_zones_together(client, officer):
+    """status=draft lists the drafts whatever 'at' says; 'at' alone means the
+    published zones in force then; blank values are the default list."""
+    draft = create_draft(client)
+
+    def ids(**params):
+        response = client.get(ZONES, params)
+        assert response.status_code == 200, response.json()
+        return [f["id"] for f in response.json()["features"]]
+
+    assert ids(status="draft", at="2022-05-01") == [draft["id"]]
+    assert draft["id"] not in ids(at="2022-05-01")
+    assert ids(status="published", at="2022-05-01") == ids(at="2022-05-01")
+    assert ids(status="", at="", category="", bbox="") == ids()
+    assert draft["id"] in ids()
