@@ -38,10 +38,10 @@ from analytics.hotspots import hotspots_compute
 from analytics.rebuild import cellday_rebuild
 from analytics.selection import ReportFilter
 from analytics.stats import stats_select
-from analytics.synthetic import reports_generate
 from analytics.tiles import tile_render
 from bench.boundaries import environment, progress
 from bench.report import Row, Section, fmt_int, fmt_ratio, fmt_us, latency
+from demo.synthetic import reports_generate
 from geo.grid import cluster_factor, h3_bin, h3_neighbours, tile_bounds
 from geo.hotspots import classify, gi_star
 from routing.models import Category

@@ -25,15 +25,22 @@ from routing.engine.decision import RULE_TRIAGE, RULE_UNIT_DEFAULT, RULE_ZONE
 # --- zones -------------------------------------------------------------------------
 
 
-def zone_in_force(zone: str, at: str = param("at")) -> str:
-    """Predicate over ``zone`` (a row of ``routing_responsibilityzone``): published
-    and in force at the instant ``at``, from ``valid_from`` (inclusive) to
-    ``valid_to`` (exclusive; open when empty). Drafts never route."""
+def zone_published(zone: str) -> str:
+    """Only published zones route; drafts are being edited."""
+    return f"{name(zone)}.status = 'published'"
+
+
+def zone_dates_cover(zone: str, at: str = param("at")) -> str:
+    """The zone's validity contains the instant ``at``: from ``valid_from``
+    (inclusive) to ``valid_to`` (exclusive; open when empty)."""
     z = name(zone)
-    return (
-        f"({z}.status = 'published' AND {z}.valid_from <= {at}"
-        f" AND ({z}.valid_to IS NULL OR {z}.valid_to > {at}))"
-    )
+    return f"({z}.valid_from <= {at} AND ({z}.valid_to IS NULL OR {z}.valid_to > {at}))"
+
+
+def zone_in_force(zone: str, at: str = param("at")) -> str:
+    """Predicate over ``zone`` (a row with the zone's ``status``, ``valid_from`` and
+    ``valid_to``): the zone routes reports made at the instant ``at``."""
+    return f"({zone_published(zone)} AND {zone_dates_cover(zone, at)})"
 
 
 def zone_covers(zone: str, geom: str, *, exact_only: bool = False) -> str:
