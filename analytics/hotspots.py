@@ -34,7 +34,7 @@ from scipy import sparse
 
 from analytics.grid import CELL_M, SRID
 from analytics.selection import ReportFilter
-from boundaries.bulk import valid_set_ids
+from boundaries.bulk import coordinates_assign, valid_set_ids
 from geo import hotspots as stats
 from geo.grid import (
     cell_centres_lonlat,
@@ -52,17 +52,6 @@ MAX_PERMUTATIONS = 9999
 _CELLS = """
     SELECT s.cell_x, s.cell_y, sum(s.n)::bigint
     FROM ({cells}) s GROUP BY 1, 2
-"""
-
-# The deepest unit covering each point (the rule of boundaries.bulk.points_assign).
-_COVERING = """
-    SELECT DISTINCT ON (pt.i) pt.i, p.unit_id
-    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY
-         AS pt(lon, lat, i)
-    JOIN boundaries_adminunitpart p
-      ON ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(pt.lon, pt.lat), 4326))
-    WHERE p.boundary_set_id = ANY(%(sets)s)
-    ORDER BY pt.i, p.depth DESC, p.code
 """
 
 
@@ -97,18 +86,12 @@ def _sets(day: dt.date) -> list[int]:
 
 
 def _covering_units(counts: Counts, sets: list[int]) -> np.ndarray:
-    """The unit id covering each point of ``counts`` (0 where none does)."""
-    units = np.zeros(counts.n.size, dtype=np.int64)
-    if counts.n.size == 0:
-        return units
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _COVERING,
-            {"lons": counts.lon.tolist(), "lats": counts.lat.tolist(), "sets": sets},
-        )
-        for i, unit_id in cursor.fetchall():
-            units[i - 1] = unit_id
-    return units
+    """The unit id covering each point of ``counts`` (0 where none does), by the
+    lookup's rule (``boundaries.bulk.coordinates_assign``)."""
+    units = coordinates_assign(
+        lons=counts.lon.tolist(), lats=counts.lat.tolist(), sets=sets
+    )
+    return np.array([u or 0 for u in units], dtype=np.int64)
 
 
 def _study_area(
@@ -162,41 +145,23 @@ def hotspots_compute(
 ) -> dict[str, Any]:
     """Hot and cold spots of ``selection`` as a GeoJSON FeatureCollection; with
     ``compare`` (the same filters over an earlier window), emerging hot spots."""
+    test = _Test(alpha, normalise, permutations)
     if level == "unit":
-        return _units(selection, alpha, normalise, permutations, compare)
+        return _units(selection, test, compare)
     if resolution not in RESOLUTIONS:
         raise HotspotError(f"H3 resolution must be in 5…9, not {resolution}.")
     sets = _sets(_end_day(selection))
     now = _cell_counts(selection)
     before = _cell_counts(compare) if compare is not None else None
-    # The study area: units holding any report of either window, cut to the box.
-    both = Counts(
-        np.concatenate([now.lon, before.lon if before else []]),
-        np.concatenate([now.lat, before.lat if before else []]),
-        np.concatenate([now.n, before.n if before else []]),
+    cells, counts, counts_before = _h3_cells(
+        now, before, sets, selection.bbox, resolution
     )
-    unit_ids = sorted({int(u) for u in _covering_units(both, sets) if u})
-    area = _study_area(unit_ids, selection.bbox)
-    now_cells, now_counts = h3_bin(now.lat, now.lon, now.n, resolution)
-    filled = h3_fill(area, resolution) if area else np.zeros(0, dtype=np.uint64)
-    cells = np.union1d(filled, now_cells)
-    if before is not None:
-        before_cells, before_counts = h3_bin(
-            before.lat, before.lon, before.n, resolution
-        )
-        cells = np.union1d(cells, before_cells)
-    counts = _align(cells, now_cells, now_counts)
     neighbours = h3_neighbours(cells)
     area_km2 = h3_area_km2(cells)
-    y = stats.density(counts, area_km2) if normalise else counts
-    result = _gi(y, neighbours, alpha, permutations)
+    y, result = test.run(counts, area_km2, neighbours)
     extra: dict[str, np.ndarray] = {}
-    if before is not None:
-        counts_before = _align(cells, before_cells, before_counts)
-        y_before = (
-            stats.density(counts_before, area_km2) if normalise else counts_before
-        )
-        result_before = _gi(y_before, neighbours, alpha, permutations)
+    if counts_before is not None:
+        _, result_before = test.run(counts_before, area_km2, neighbours)
         extra = {
             "count_before": counts_before,
             "z_before": result_before["z"],
@@ -216,22 +181,74 @@ def hotspots_compute(
         for name, values in extra.items():
             properties[name] = _plain(values[i])
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": properties,
-            }
+            _feature({"type": "Polygon", "coordinates": [ring]}, properties)
         )
     return _collection(
         features,
         level="h3",
         resolution=resolution,
-        alpha=alpha,
-        permutations=permutations,
-        normalise=normalise,
+        **test.meta(),
         total=int(now.n.sum()),
         compare=compare,
     )
+
+
+@dataclass(frozen=True)
+class _Test:
+    """How the observations are tested: Gi* at ``alpha``, on counts or densities."""
+
+    alpha: float
+    normalise: bool
+    permutations: int
+
+    def run(
+        self, counts: np.ndarray, area_km2: np.ndarray, neighbours: sparse.csr_matrix
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The tested values (counts, or densities per km²) and their Gi* result."""
+        y = stats.density(counts, area_km2) if self.normalise else counts
+        return y, _gi(y, neighbours, self.alpha, self.permutations)
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "alpha": self.alpha,
+            "permutations": self.permutations,
+            "normalise": self.normalise,
+        }
+
+
+def _h3_cells(
+    now: Counts,
+    before: Counts | None,
+    sets: list[int],
+    bbox: tuple[float, float, float, float] | None,
+    resolution: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The hexagons to test (those of the study area and every counted one) with
+    the counts of each window in them."""
+    # The study area: units holding any report of either window, cut to the box.
+    both = Counts(
+        np.concatenate([now.lon, before.lon if before else []]),
+        np.concatenate([now.lat, before.lat if before else []]),
+        np.concatenate([now.n, before.n if before else []]),
+    )
+    unit_ids = sorted({int(u) for u in _covering_units(both, sets) if u})
+    area = _study_area(unit_ids, bbox)
+    now_cells, now_counts = h3_bin(now.lat, now.lon, now.n, resolution)
+    filled = h3_fill(area, resolution) if area else np.zeros(0, dtype=np.uint64)
+    cells = np.union1d(filled, now_cells)
+    if before is None:
+        return cells, _align(cells, now_cells, now_counts), None
+    before_cells, before_counts = h3_bin(before.lat, before.lon, before.n, resolution)
+    cells = np.union1d(cells, before_cells)
+    return (
+        cells,
+        _align(cells, now_cells, now_counts),
+        _align(cells, before_cells, before_counts),
+    )
+
+
+def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
 def _align(cells: np.ndarray, present: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -298,13 +315,57 @@ _TOUCHING = """
 
 
 def _units(
-    selection: ReportFilter,
-    alpha: float,
-    normalise: bool,
-    permutations: int,
-    compare: ReportFilter | None,
+    selection: ReportFilter, test: _Test, compare: ReportFilter | None
 ) -> dict[str, Any]:
     sets = _sets(_end_day(selection))
+    units, neighbours = _unit_rows(selection, sets)
+    ids = [row[0] for row in units]
+    area_km2 = np.array([row[3] / 1e6 for row in units], dtype=np.float64)
+    counts = _unit_counts(selection, sets, ids)
+    y, result = test.run(counts, area_km2, neighbours)
+    before: dict[str, np.ndarray] | None = None
+    counts_before = np.zeros(0)
+    if compare is not None:
+        counts_before = _unit_counts(compare, sets, ids)
+        _, before = test.run(counts_before, area_km2, neighbours)
+    features = []
+    for i, (_, code, name, _area, geometry) in enumerate(units):
+        properties: dict[str, Any] = {
+            "code": code,
+            "name": name,
+            "count": int(counts[i]),
+            "area_km2": round(float(area_km2[i]), 3),
+        }
+        if test.normalise:
+            properties["per_km2"] = round(float(y[i]), 3)
+        properties.update(_properties(result, i))
+        if before is not None:
+            properties.update(
+                count_before=int(counts_before[i]),
+                z_before=round(float(before["z"][i]), 4),
+                class_before=str(before["class"][i]),
+                emerging=bool(
+                    stats.emerging(
+                        result["class"][i : i + 1], before["class"][i : i + 1]
+                    )[0]
+                ),
+            )
+        features.append(_feature(json.loads(geometry), properties))
+    return _collection(
+        features,
+        level="unit",
+        resolution=None,
+        **test.meta(),
+        total=int(counts.sum()),
+        compare=compare,
+    )
+
+
+def _unit_rows(
+    selection: ReportFilter, sets: list[int]
+) -> tuple[list[tuple], sparse.csr_matrix]:
+    """The study area's units (id, code, name, area_m2, GeoJSON) and their queen
+    contiguity."""
     extra = []
     params: dict[str, Any] = {"sets": sets}
     if selection.bbox is not None:
@@ -331,65 +392,18 @@ def _units(
     neighbours = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(ids))
     )
-    area_km2 = np.array([row[3] / 1e6 for row in units], dtype=np.float64)
+    return units, neighbours
 
-    def counted(chosen: ReportFilter) -> np.ndarray:
-        cells = _cell_counts(chosen.but(unit_ids=None))
-        covering = _covering_units(cells, sets)
-        out = np.zeros(len(ids), dtype=np.float64)
-        for unit_id, n in zip(covering, cells.n, strict=True):
-            i = index.get(int(unit_id))
-            if i is not None:
-                out[i] += n
-        return out
 
-    counts = counted(selection)
-    y = stats.density(counts, area_km2) if normalise else counts
-    result = _gi(y, neighbours, alpha, permutations)
-    before: dict[str, np.ndarray] | None = None
-    counts_before = np.zeros(0)
-    if compare is not None:
-        counts_before = counted(compare)
-        y_before = (
-            stats.density(counts_before, area_km2) if normalise else counts_before
-        )
-        before = _gi(y_before, neighbours, alpha, permutations)
-    features = []
-    for i, (_, code, name, _area, geometry) in enumerate(units):
-        properties: dict[str, Any] = {
-            "code": code,
-            "name": name,
-            "count": int(counts[i]),
-            "area_km2": round(float(area_km2[i]), 3),
-        }
-        if normalise:
-            properties["per_km2"] = round(float(y[i]), 3)
-        properties.update(_properties(result, i))
-        if before is not None:
-            properties.update(
-                count_before=int(counts_before[i]),
-                z_before=round(float(before["z"][i]), 4),
-                class_before=str(before["class"][i]),
-                emerging=bool(
-                    stats.emerging(
-                        result["class"][i : i + 1], before["class"][i : i + 1]
-                    )[0]
-                ),
-            )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(geometry),
-                "properties": properties,
-            }
-        )
-    return _collection(
-        features,
-        level="unit",
-        resolution=None,
-        alpha=alpha,
-        permutations=permutations,
-        normalise=normalise,
-        total=int(counts.sum()),
-        compare=compare,
-    )
+def _unit_counts(chosen: ReportFilter, sets: list[int], ids: list[int]) -> np.ndarray:
+    """The reports of ``chosen`` in each unit of ``ids`` (a cell counts in the unit
+    covering its centre)."""
+    index = {unit_id: i for i, unit_id in enumerate(ids)}
+    cells = _cell_counts(chosen.but(unit_ids=None))
+    covering = _covering_units(cells, sets)
+    out = np.zeros(len(ids), dtype=np.float64)
+    for unit_id, n in zip(covering, cells.n, strict=True):
+        i = index.get(int(unit_id))
+        if i is not None:
+            out[i] += n
+    return out

@@ -2,7 +2,13 @@
 
 The rule is the one of :mod:`boundaries.lookup`: boundary-inclusive ``ST_Covers``, the
 deepest covering unit wins, then the lowest GSO code; only active sets valid on the
-day are searched. A point covered by no unit gets no row.
+day are searched. A point covered by no unit gets no row. The rule's SQL is the
+fragments of :mod:`boundaries.sql`, shared with the lookup; tests hold both to the
+same answers on shared edges, vertices and seams.
+
+Two shapes: :func:`points_assign` for a table of points (a million, a benchmark's
+load), :func:`coordinates_assign` for arrays of coordinates held in memory (the grid
+cells of the hot-spot analysis).
 
 Raw SQL because the planner needs it: one set-based ``INSERT … SELECT`` joins the
 ``ST_Subdivide`` pieces to the points, and the fast plan is a nested loop with the few
@@ -17,21 +23,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from django.db import connection
 
-from boundaries.models import BoundarySet
+from boundaries import sql
 
 # A table name, optionally schema-qualified; quoted again by the database backend.
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?")
 
-_ASSIGN = """
-    INSERT INTO {into} (point_id, unit_id)
+_ASSIGN = f"""
+    INSERT INTO {{into}} (point_id, unit_id)
     SELECT DISTINCT ON (pt.id) pt.id, p.unit_id
     FROM boundaries_adminunitpart p
-    JOIN {table} pt ON ST_Covers(p.geom, pt.geom)
+    JOIN {{table}} pt ON {sql.part_covers("p", "pt.geom")}
     WHERE p.boundary_set_id = ANY(%(sets)s::bigint[])
-    ORDER BY pt.id, p.depth DESC, p.code
+    ORDER BY pt.id, {sql.covering_order("p")}
+"""
+
+# The same rule for coordinates passed as two arrays: point i (from 1) of the arrays
+# gets the unit of the first row of its DISTINCT ON group.
+_COORDINATES = f"""
+    SELECT DISTINCT ON (pt.i) pt.i, p.unit_id
+    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY
+         AS pt(lon, lat, i)
+    JOIN boundaries_adminunitpart p
+      ON {sql.part_covers("p", sql.point("pt.lon", "pt.lat"))}
+    WHERE p.boundary_set_id = ANY(%(sets)s::bigint[])
+    ORDER BY pt.i, {sql.covering_order("p")}
 """
 
 
@@ -44,7 +63,9 @@ def quote_table(name: str) -> str:
 
 def valid_set_ids(day: dt.date) -> list[int]:
     """Ids of the active boundary sets in force on ``day`` (one per jurisdiction)."""
-    return list(BoundarySet.objects.active().valid_on(day).values_list("id", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql.sets_in_force()} ORDER BY s.id", {"day": day})
+        return [row[0] for row in cursor.fetchall()]
 
 
 def assign_statement(*, table: str, into: str) -> str:
@@ -68,3 +89,25 @@ def points_assign(*, table: str, into: str, day: dt.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(statement, {"sets": sets})
         return cursor.rowcount
+
+
+def coordinates_assign(
+    *, lons: Sequence[float], lats: Sequence[float], sets: Sequence[int]
+) -> list[int | None]:
+    """The id of the unit of ``sets`` covering each point (``lons[i]``,
+    ``lats[i]``), or None where no unit does; one set-based statement.
+
+    ``sets`` are boundary set ids, usually :func:`valid_set_ids` of a day (a caller
+    that needs them for other queries too looks them up once)."""
+    if len(lons) != len(lats):
+        raise ValueError("lons and lats differ in length.")
+    units: list[int | None] = [None] * len(lons)
+    if not units or not sets:
+        return units
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COORDINATES, {"lons": list(lons), "lats": list(lats), "sets": list(sets)}
+        )
+        for i, unit_id in cursor.fetchall():
+            units[i - 1] = unit_id
+    return units

@@ -12,8 +12,11 @@ The rule, boundary-inclusive and deterministic:
 4. The answer is that unit and its ancestors by ``parent`` (never a second spatial
    search, so the chain is always consistent).
 
-Raw SQL here because the planner needs it: one round trip runs the piece search on
-the subdivided table's GiST index and walks the parent chain in a recursive CTE.
+The rule's SQL is written once in :mod:`boundaries.sql` (sets in force, covering
+order, edge distance); bulk assignment and the synthetic generator use the same
+fragments. Raw SQL here because the planner needs it: one round trip runs the piece
+search on the subdivided table's GiST index and walks the parent chain in a recursive
+CTE (with the unit's distance to its own edge when the caller asks for it).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from boundaries import sql
 from geo.errors import NotFound
 
 
@@ -42,6 +46,7 @@ class SetRef:
     name: str
     valid_from: dt.date
     valid_to: dt.date | None
+    jurisdiction_code: str  # the province key the set covers
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Lookup:
     chain: list[UnitRef]
     matched: str  # "covers", or "nearest" when the point lies outside within tolerance
     distance_m: float  # 0 when covered
+    edge_m: float | None = None  # to the unit's own outline, when asked (with_edge)
 
     @property
     def unit(self) -> UnitRef:
@@ -69,19 +75,11 @@ class OutsideAllUnits(NotFound):
 # How far to look for a unit to name in the error for a point outside every unit.
 NEAREST_SEARCH_M = 50_000
 
-_VALID_SETS = """
-    SELECT id FROM boundaries_boundaryset
-    WHERE status = 'active' AND valid_from <= %(day)s
-      AND (valid_to IS NULL OR valid_to >= %(day)s)
-"""
-
-_POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
-
 _COVERING = f"""
     SELECT p.unit_id FROM boundaries_adminunitpart p
-    WHERE p.boundary_set_id = ANY(ARRAY({_VALID_SETS}))
-      AND ST_Covers(p.geom, {_POINT})
-    ORDER BY p.depth DESC, p.code
+    WHERE p.boundary_set_id = ANY(ARRAY({sql.sets_in_force()}))
+      AND {sql.part_covers("p", sql.point())}
+    ORDER BY {sql.covering_order("p")}
     LIMIT 1
 """
 
@@ -90,19 +88,30 @@ _COVERING = f"""
 _NEAREST = f"""
     WITH candidates AS (
         SELECT p.unit_id, p.depth, p.code,
-               ST_Distance(p.geom::geography, {_POINT}::geography) AS distance_m
+               ST_Distance(p.geom::geography, {sql.point()}::geography) AS distance_m
         FROM boundaries_adminunitpart p
-        WHERE p.boundary_set_id = ANY(ARRAY({_VALID_SETS}))
-        ORDER BY p.geom <-> {_POINT}
+        WHERE p.boundary_set_id = ANY(ARRAY({sql.sets_in_force()}))
+        ORDER BY p.geom <-> {sql.point()}
         LIMIT 32
     )
-    SELECT unit_id, distance_m FROM candidates
+    SELECT unit_id, distance_m FROM candidates p
     WHERE distance_m <= %(max_m)s
-    ORDER BY depth DESC, distance_m, code
+    ORDER BY {sql.nearest_order("p", "distance_m")}
     LIMIT 1
 """
 
-_CHAIN_FROM = """
+# The first unit's distance to its own outline, only when asked (the edge pieces'
+# K-nearest search, see boundaries.sql.edge_distance_m); NULL on its ancestors.
+_UNIT_EDGE = f"""(SELECT {
+    sql.edge_distance_m(table="boundaries_adminunitedge", key="unit_id", owner="u")
+}
+    FROM boundaries_adminunit u WHERE u.id = c.id AND c.step = 0)"""
+
+
+def _chain_sql(start: str, *, edge: bool) -> str:
+    """The unit ``start`` selects and its ancestors, with its set (and its edge
+    distance when ``edge``), in one statement."""
+    return f"""
     WITH RECURSIVE chain AS (
         SELECT u.id, u.code, u.name, u.name_ascii, u.level, u.parent_id,
                u.boundary_set_id, 0 AS step
@@ -113,13 +122,16 @@ _CHAIN_FROM = """
         FROM boundaries_adminunit u JOIN chain ON u.id = chain.parent_id
     )
     SELECT c.id, c.code, c.name, c.name_ascii, c.level,
-           s.id, s.slug, s.name, s.valid_from, s.valid_to
+           s.id, s.slug, s.name, s.valid_from, s.valid_to, s.jurisdiction_code,
+           {_UNIT_EDGE if edge else "NULL"}
     FROM chain c JOIN boundaries_boundaryset s ON s.id = c.boundary_set_id
     ORDER BY c.step
 """
-_CHAIN = _CHAIN_FROM.format(start="%(unit_id)s")
-# The common case in one round trip: the covering unit and its chain.
-_COVERING_CHAIN = _CHAIN_FROM.format(start=_COVERING)
+
+
+# By id, and the common case in one round trip: the covering unit and its chain.
+_CHAIN = {edge: _chain_sql("%(unit_id)s", edge=edge) for edge in (False, True)}
+_COVERING_CHAIN = {edge: _chain_sql(_COVERING, edge=edge) for edge in (False, True)}
 
 
 def covering_unit_id(*, lon: float, lat: float, day: dt.date) -> int | None:
@@ -143,25 +155,33 @@ def nearest_unit(
 def unit_chain(unit_id: int) -> tuple[SetRef, list[UnitRef]]:
     """The unit and its ancestors, without geometry, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_CHAIN, {"unit_id": unit_id})
-        return _as_chain(cursor.fetchall())
+        cursor.execute(_CHAIN[False], {"unit_id": unit_id})
+        boundary_set, chain, _ = _as_chain(cursor.fetchall())
+    return boundary_set, chain
 
 
-def _as_chain(rows: list[tuple]) -> tuple[SetRef, list[UnitRef]]:
+def _as_chain(rows: list[tuple]) -> tuple[SetRef, list[UnitRef], float | None]:
     chain = [UnitRef(*row[:5]) for row in rows]
-    return SetRef(*rows[0][5:]), chain
+    edge = rows[0][11]
+    return SetRef(*rows[0][5:11]), chain, None if edge is None else float(edge)
 
 
 def earliest_valid_from() -> dt.date | None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(valid_from) FROM boundaries_boundaryset WHERE status = 'active'"
+            "SELECT min(s.valid_from) FROM boundaries_boundaryset s "
+            f"WHERE {sql.set_active('s')}"
         )
         return cursor.fetchone()[0]
 
 
 def point_lookup(
-    *, lon: float, lat: float, day: dt.date, nearest_within_m: float = 0.0
+    *,
+    lon: float,
+    lat: float,
+    day: dt.date,
+    nearest_within_m: float = 0.0,
+    with_edge: bool = False,
 ) -> Lookup:
     """The unit chain covering (lon, lat) on ``day``.
 
@@ -169,20 +189,23 @@ def point_lookup(
     (a pin on the beach, in a river mouth, across a border) gets the nearest unit,
     marked ``matched="nearest"`` with its distance. Otherwise raises
     :class:`OutsideAllUnits` naming the nearest unit, or :class:`NoBoundarySet` when
-    no active set is valid on that day.
+    no active set is valid on that day. With ``with_edge``, ``edge_m`` is the
+    distance from the point to the unit's own outline, measured in the same query.
     """
+    params = {"lon": lon, "lat": lat, "day": day}
     with connection.cursor() as cursor:
-        cursor.execute(_COVERING_CHAIN, {"lon": lon, "lat": lat, "day": day})
+        cursor.execute(_COVERING_CHAIN[with_edge], params)
         rows = cursor.fetchall()
     if rows:
-        boundary_set, chain = _as_chain(rows)
-        return Lookup(boundary_set, chain, "covers", 0.0)
-
+        boundary_set, chain, edge = _as_chain(rows)
+        return Lookup(boundary_set, chain, "covers", 0.0, edge)
     if nearest_within_m > 0:
         close = nearest_unit(lon=lon, lat=lat, day=day, max_m=nearest_within_m)
         if close is not None:
-            boundary_set, chain = unit_chain(close[0])
-            return Lookup(boundary_set, chain, "nearest", round(close[1], 1))
+            with connection.cursor() as cursor:
+                cursor.execute(_CHAIN[with_edge], params | {"unit_id": close[0]})
+                boundary_set, chain, edge = _as_chain(cursor.fetchall())
+            return Lookup(boundary_set, chain, "nearest", round(close[1], 1), edge)
     nearest = nearest_unit(lon=lon, lat=lat, day=day, max_m=NEAREST_SEARCH_M)
     if nearest is None and not _any_set_valid(day):
         raise _no_set(day)
@@ -191,7 +214,7 @@ def point_lookup(
 
 def _any_set_valid(day: dt.date) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS({_VALID_SETS})", {"day": day})
+        cursor.execute(f"SELECT EXISTS({sql.sets_in_force()})", {"day": day})
         return cursor.fetchone()[0]
 
 

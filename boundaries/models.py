@@ -15,10 +15,15 @@ from boundaries.levels import DEPTH, Level
 
 
 class BoundarySetQuerySet(models.QuerySet):
+    """``active().valid_on(day)`` is the ORM spelling of the rule
+    ``boundaries.sql.set_in_force`` states for raw SQL; a test holds the two equal."""
+
     def active(self) -> BoundarySetQuerySet:
+        """Sets that answer lookups (not drafts being checked, nor retired ones)."""
         return self.filter(status=BoundarySet.Status.ACTIVE)
 
     def valid_on(self, day: dt.date) -> BoundarySetQuerySet:
+        """Sets whose validity contains ``day`` (both ends inclusive, open end open)."""
         return self.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
         )

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from analytics.synthetic import reports_generate
+from demo.synthetic import reports_generate
 
 BENCH_DB = "hientruong_bench_analytics"
 

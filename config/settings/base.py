@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "api",
     "analytics",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,13 @@
 """Load what the engine needs for one point, in as few queries as possible.
 
-1. The boundary lookup (one query; a second only for a point outside every unit).
-2. One query for the unit's edge distance, its default department and the triage desk.
+1. The boundary lookup (``boundaries.lookup.point_lookup``, one query with the
+   unit's jurisdiction and its distance to its own edge; more only for a point
+   outside every unit).
+2. One query for the unit's default department and its jurisdiction's triage desk.
 3. One query for the zones in force for the category within ``near_edge_m`` of the
    point: covering it or not, with the distance to each zone's edge in metres.
+
+The rules are the shared fragments of ``boundaries.sql`` and ``routing.zones.sql``.
 """
 
 from __future__ import annotations
@@ -14,46 +18,31 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from boundaries import sql as bsql
 from boundaries.lookup import Lookup, point_lookup
 from geo.errors import Misconfigured
 from geo.projections import degree_margin
 from routing.engine.decision import DepartmentRef, UnitCandidate, ZoneCandidate
+from routing.zones import sql as zsql
 
 
 class NoTriageDesk(Misconfigured):
     """The jurisdiction has no active triage desk to fall back on."""
 
 
-_POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
-
-# Distance to an edge in metres, on the geography of the few boundary pieces nearest
-# the point (K-nearest on the edge table's index): microseconds instead of the
-# milliseconds a 2,000-vertex boundary costs. Rows made without edge pieces (loaded
-# by hand) fall back to the whole boundary.
-_EDGE_M = f"""COALESCE(
-    (SELECT min(ST_Distance(e.geom::geography, {_POINT}::geography)) FROM (
-        SELECT geom FROM {{table}} WHERE {{key}} = {{owner}}.id
-        ORDER BY geom <-> {_POINT} LIMIT 8) e),
-    ST_Distance(ST_Boundary({{owner}}.geom)::geography, {_POINT}::geography))"""
-
-_UNIT_AND_DEPARTMENTS = f"""
-    SELECT
-        {_EDGE_M.format(table="boundaries_adminunitedge", key="unit_id", owner="u")},
-        s.jurisdiction_code,
-        d.id, d.code, d.name_vi, d.name_en,
-        t.id, t.code, t.name_vi, t.name_en
-    FROM boundaries_adminunit u
-    JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
-    LEFT JOIN routing_defaultdepartment dd ON dd.unit_id = u.id
-    LEFT JOIN routing_department d ON d.id = dd.department_id AND d.active
-    LEFT JOIN LATERAL (
-        SELECT id, code, name_vi, name_en FROM routing_department
-        WHERE kind = 'triage' AND active
-          AND jurisdiction_code = COALESCE(%(jurisdiction)s, s.jurisdiction_code)
-        ORDER BY id LIMIT 1
-    ) t ON true
-    WHERE u.id = %(unit_id)s
+# The fallbacks for the unit the lookup found: its default department (if active)
+# and its jurisdiction's triage desk. Routing tables only; the unit and its
+# jurisdiction come from boundaries.lookup.
+_DEPARTMENTS = f"""
+    SELECT dd.department_id, dd.code, dd.name_vi, dd.name_en,
+           t.department_id, t.code, t.name_vi, t.name_en
+    FROM (SELECT %(unit_id)s::bigint AS unit_id,
+                 %(jurisdiction)s::varchar AS jurisdiction_code) r
+    {zsql.unit_default_join("dd", "r.unit_id")}
+    {zsql.triage_desk_join("t", "r.jurisdiction_code")}
 """
+
+_ZONE_EDGE_M = bsql.edge_distance_m(table="routing_zoneedge", key="zone_id", owner="z")
 
 # The && prefilter on an expanded box uses the zones' GiST index; a zone is then a
 # candidate when it covers the point or its edge lies within ``near`` metres.
@@ -65,13 +54,10 @@ _ZONES = f"""
     JOIN routing_responsibilityzone_categories zc
       ON zc.responsibilityzone_id = z.id AND zc.category_id = %(category_id)s
     JOIN routing_department d ON d.id = z.department_id
-    CROSS JOIN LATERAL (SELECT ST_Covers(z.geom, {_POINT}) AS covers) c
-    CROSS JOIN LATERAL (
-        SELECT {_EDGE_M.format(table="routing_zoneedge", key="zone_id", owner="z")} AS edge_m
-    ) e
-    WHERE z.status = 'published'
-      AND z.valid_from <= %(at)s AND (z.valid_to IS NULL OR z.valid_to > %(at)s)
-      AND z.geom && ST_Expand({_POINT}, %(dlon)s, %(dlat)s)
+    CROSS JOIN LATERAL (SELECT {zsql.zone_covers("z", bsql.point())} AS covers) c
+    CROSS JOIN LATERAL (SELECT {_ZONE_EDGE_M} AS edge_m) e
+    WHERE {zsql.zone_in_force("z", bsql.param("at"))}
+      AND z.geom && ST_Expand({bsql.point()}, %(dlon)s, %(dlat)s)
       AND (c.covers OR e.edge_m <= %(near)s)
 """
 
@@ -85,21 +71,22 @@ def unit_candidate(
     Raises boundaries.lookup.OutsideAllUnits beyond the shore tolerance
     (settings.ROUTING_SHORE_TOLERANCE_M) and NoBoundarySet before every set.
     """
-    day = timezone.localdate(at)
     found: Lookup = point_lookup(
-        lon=lon, lat=lat, day=day, nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M
+        lon=lon,
+        lat=lat,
+        day=timezone.localdate(at),
+        nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
+        with_edge=True,
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            _UNIT_AND_DEPARTMENTS,
+            _DEPARTMENTS,
             {
-                "lon": lon,
-                "lat": lat,
                 "unit_id": found.unit.id,
-                "jurisdiction": jurisdiction,
+                "jurisdiction": jurisdiction or found.boundary_set.jurisdiction_code,
             },
         )
-        edge, jurisdiction_code, *departments = cursor.fetchone()
+        departments = cursor.fetchone()
     default = DepartmentRef(*departments[:4]) if departments[0] else None
     if departments[4] is None:
         raise NoTriageDesk(
@@ -108,6 +95,7 @@ def unit_candidate(
             "No operations-centre triage desk is configured.",
         )
     triage = DepartmentRef(*departments[4:])
+    assert found.edge_m is not None  # asked for with_edge
     unit = UnitCandidate(
         id=found.unit.id,
         code=found.unit.code,
@@ -115,11 +103,11 @@ def unit_candidate(
         level=found.unit.level,
         boundary_set_id=found.boundary_set.id,
         boundary_set_slug=found.boundary_set.slug,
-        jurisdiction_code=jurisdiction_code,
+        jurisdiction_code=found.boundary_set.jurisdiction_code,
         chain=tuple(u.name for u in found.chain),
         matched=found.matched,
         outside_m=found.distance_m,
-        edge_distance_m=float(edge),
+        edge_distance_m=found.edge_m,
         default_department=default,
     )
     return unit, triage

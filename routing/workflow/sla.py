@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,12 +19,14 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from routing.models import Department, Notification, Report, ReportEvent
 from routing.notifications.outbox import enqueue
 from routing.reports import lifecycle
+from routing.zones.sql import TRIAGE_DESKS
 
 
 @dataclass(frozen=True)
@@ -139,16 +142,24 @@ def reports_escalate(*, now: dt.datetime | None = None, batch: int = 1000) -> in
             return total
 
 
+def triage_desks(*, jurisdictions: Iterable[str]) -> dict[str, Department]:
+    """The triage desk of each jurisdiction, by the routing rule
+    (``routing.zones.sql.TRIAGE_DESKS``: the oldest active desk); jurisdictions
+    without one are left out."""
+    chosen = RawSQL(
+        f"SELECT t.department_id FROM ({TRIAGE_DESKS}) t "
+        "WHERE t.jurisdiction_code = ANY(%s)",
+        [sorted(set(jurisdictions))],
+    )
+    return {d.jurisdiction_code: d for d in Department.objects.filter(pk__in=chosen)}
+
+
 def _escalate(ids: list[int], now: dt.datetime) -> None:
     Report.objects.filter(pk__in=ids).update(escalated_at=now, updated_at=now)
     reports = list(
         Report.objects.filter(pk__in=ids).select_related("category", "department")
     )
-    desks: dict[str, Department] = {}
-    for desk in Department.objects.filter(
-        kind=Department.Kind.TRIAGE, active=True
-    ).order_by("-pk"):
-        desks[desk.jurisdiction_code] = desk  # the oldest desk wins, as in routing
+    desks = triage_desks(jurisdictions={r.jurisdiction_code for r in reports})
     events, rows = [], []
     for report in reports:
         desk = desks.get(report.jurisdiction_code)

@@ -2,7 +2,7 @@
 
 The engine's order (``routing.engine.decision``: priority desc, area asc, zone id asc; else
 the unit's default department; else the triage desk) written as one set-based
-statement. Zones are cut into ``ST_Subdivide`` pieces and kept on the outer side of the
+statement from the fragments of ``routing.zones.sql``. Zones are cut into ``ST_Subdivide`` pieces and kept on the outer side of the
 join, so each piece probes the reports' GiST index with its small box; a report on a
 seam between two pieces of one zone is matched twice and ``DISTINCT ON`` keeps one row.
 Raw SQL because the planner needs exactly that shape (see PITFALLS: ~10× faster than
@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from routing.models import Report
+from routing.zones import sql as zsql
 from routing.zones.state import ZoneState
 
 OPEN = list(Report.OPEN_STATUSES)
@@ -84,6 +85,8 @@ class Selection:
 
 def _decisions_sql(selection: Selection) -> str:
     where = selection.sql()
+    department = zsql.fallback_department(zone="b", unit_default="dd", triage="t")
+    rule = zsql.fallback_rule(zone="b", unit_default="dd")
     return f"""
     WITH zones AS MATERIALIZED (
         SELECT z.id, z.department_id, z.priority, z.area_m2, z.geom
@@ -103,28 +106,19 @@ def _decisions_sql(selection: Selection) -> str:
         -- _ST_Covers: the exact test only. The index work is the pieces' && above;
         -- ST_Covers would let the planner (which expects 1,000 pieces a zone) probe
         -- with whole-zone boxes instead (measured 2x slower at 100k reports).
-        WHERE _ST_Covers(w.geom, r.location) AND {where}
-        ORDER BY r.id, w.priority DESC, w.area_m2, w.id
+        WHERE {zsql.zone_covers("w", "r.location", exact_only=True)} AND {where}
+        ORDER BY r.id, {zsql.specificity_order("w")}
     )
     SELECT r.id AS report_id,
            r.status = ANY(%(open)s) AS is_open,
            r.department_id AS old_department_id,
-           COALESCE(b.department_id, dd.department_id, t.id) AS new_department_id,
+           {department} AS new_department_id,
            b.zone_id,
-           CASE WHEN b.zone_id IS NOT NULL THEN 'zone'
-                WHEN dd.department_id IS NOT NULL THEN 'unit_default'
-                ELSE 'triage' END AS rule
+           {rule} AS rule
     FROM routing_report r
     LEFT JOIN best b ON b.report_id = r.id
-    LEFT JOIN (
-        SELECT x.unit_id, x.department_id FROM routing_defaultdepartment x
-        JOIN routing_department d ON d.id = x.department_id AND d.active
-    ) dd ON dd.unit_id = r.unit_id
-    LEFT JOIN LATERAL (
-        SELECT id FROM routing_department
-        WHERE kind = 'triage' AND active AND jurisdiction_code = r.jurisdiction_code
-        ORDER BY id LIMIT 1
-    ) t ON true
+    {zsql.unit_default_join("dd", "r.unit_id")}
+    {zsql.triage_desk_join("t", "r.jurisdiction_code")}
     WHERE {where}
     """
 
@@ -262,6 +256,65 @@ def impact_preview(
     return impact
 
 
+# The new current Assignment of each re-routed report, its reasons in both languages.
+_REROUTE_ASSIGNMENTS = """
+    INSERT INTO routing_assignment (
+        report_id, is_current, boundary_set_id, unit_id, department_id, zone_id,
+        rule, cause, near_edge, edge_distance_m, candidates, reason_vi, reason_en,
+        decided_at, decided_by_id, note)
+    SELECT c.report_id, true, u.boundary_set_id, u.id, c.new_department_id,
+           c.zone_id, c.rule, %(cause)s, e.edge_m <= %(near)s, round(e.edge_m::numeric, 1),
+           CASE WHEN c.zone_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(
+               jsonb_build_object('zone', c.zone_id, 'name', z.name,
+                                  'priority', z.priority, 'area_m2', z.area_m2,
+                                  'chosen', true)) END,
+           format('Điều phối lại (%%s): từ %%s sang %%s theo %%s.', %(cause)s,
+                  od.name_vi, nd.name_vi,
+                  CASE c.rule WHEN 'zone' THEN 'vùng «' || z.name || '»'
+                              WHEN 'unit_default' THEN 'mặc định của đơn vị'
+                              ELSE 'bộ phận tiếp nhận' END),
+           format('Re-routed (%%s): from %%s to %%s by %%s.', %(cause)s,
+                  od.name_en, nd.name_en,
+                  CASE c.rule WHEN 'zone' THEN 'zone "' || z.name || '"'
+                              WHEN 'unit_default' THEN 'the unit default'
+                              ELSE 'the triage desk' END),
+           now(), %(actor)s, %(note)s
+    FROM reroute c
+    JOIN routing_report r ON r.id = c.report_id
+    JOIN boundaries_adminunit u ON u.id = r.unit_id
+    JOIN routing_department od ON od.id = c.old_department_id
+    JOIN routing_department nd ON nd.id = c.new_department_id
+    LEFT JOIN routing_responsibilityzone z ON z.id = c.zone_id
+    CROSS JOIN LATERAL (
+        SELECT LEAST(
+            ST_Distance(ST_Boundary(u.geom)::geography, r.location::geography),
+            ST_Distance(ST_Boundary(z.geom)::geography, r.location::geography)
+        ) AS edge_m
+    ) e
+"""
+
+_REROUTE_APPLY = (
+    """
+    UPDATE routing_assignment a SET is_current = false
+    FROM reroute c WHERE a.report_id = c.report_id AND a.is_current
+    """,
+    _REROUTE_ASSIGNMENTS,
+    """
+    UPDATE routing_report r SET department_id = c.new_department_id,
+                                updated_at = now()
+    FROM reroute c WHERE r.id = c.report_id
+    """,
+)
+
+_REROUTE_MOVES = """
+    SELECT c.is_open, od.code, nd.code, count(*)
+    FROM reroute c
+    JOIN routing_department od ON od.id = c.old_department_id
+    JOIN routing_department nd ON nd.id = c.new_department_id
+    GROUP BY 1, 2, 3 ORDER BY 1 DESC, 4 DESC, 2, 3
+"""
+
+
 def reports_reroute(
     *,
     state: ZoneState,
@@ -289,66 +342,9 @@ def reports_reroute(
             f"WHERE d.old_department_id IS DISTINCT FROM d.new_department_id",
             params,
         )
-        cursor.execute(
-            """
-            UPDATE routing_assignment a SET is_current = false
-            FROM reroute c WHERE a.report_id = c.report_id AND a.is_current
-            """
-        )
-        cursor.execute(
-            """
-            INSERT INTO routing_assignment (
-                report_id, is_current, boundary_set_id, unit_id, department_id, zone_id,
-                rule, cause, near_edge, edge_distance_m, candidates, reason_vi, reason_en,
-                decided_at, decided_by_id, note)
-            SELECT c.report_id, true, u.boundary_set_id, u.id, c.new_department_id,
-                   c.zone_id, c.rule, %(cause)s, e.edge_m <= %(near)s, round(e.edge_m::numeric, 1),
-                   CASE WHEN c.zone_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(
-                       jsonb_build_object('zone', c.zone_id, 'name', z.name,
-                                          'priority', z.priority, 'area_m2', z.area_m2,
-                                          'chosen', true)) END,
-                   format('Điều phối lại (%%s): từ %%s sang %%s theo %%s.', %(cause)s,
-                          od.name_vi, nd.name_vi,
-                          CASE c.rule WHEN 'zone' THEN 'vùng «' || z.name || '»'
-                                      WHEN 'unit_default' THEN 'mặc định của đơn vị'
-                                      ELSE 'bộ phận tiếp nhận' END),
-                   format('Re-routed (%%s): from %%s to %%s by %%s.', %(cause)s,
-                          od.name_en, nd.name_en,
-                          CASE c.rule WHEN 'zone' THEN 'zone "' || z.name || '"'
-                                      WHEN 'unit_default' THEN 'the unit default'
-                                      ELSE 'the triage desk' END),
-                   now(), %(actor)s, %(note)s
-            FROM reroute c
-            JOIN routing_report r ON r.id = c.report_id
-            JOIN boundaries_adminunit u ON u.id = r.unit_id
-            JOIN routing_department od ON od.id = c.old_department_id
-            JOIN routing_department nd ON nd.id = c.new_department_id
-            LEFT JOIN routing_responsibilityzone z ON z.id = c.zone_id
-            CROSS JOIN LATERAL (
-                SELECT LEAST(
-                    ST_Distance(ST_Boundary(u.geom)::geography, r.location::geography),
-                    ST_Distance(ST_Boundary(z.geom)::geography, r.location::geography)
-                ) AS edge_m
-            ) e
-            """,
-            params,
-        )
-        cursor.execute(
-            """
-            UPDATE routing_report r SET department_id = c.new_department_id,
-                                        updated_at = now()
-            FROM reroute c WHERE r.id = c.report_id
-            """
-        )
-        cursor.execute(
-            """
-            SELECT c.is_open, od.code, nd.code, count(*)
-            FROM reroute c
-            JOIN routing_department od ON od.id = c.old_department_id
-            JOIN routing_department nd ON nd.id = c.new_department_id
-            GROUP BY 1, 2, 3 ORDER BY 1 DESC, 4 DESC, 2, 3
-            """
-        )
+        for statement in _REROUTE_APPLY:
+            cursor.execute(statement, params)
+        cursor.execute(_REROUTE_MOVES)
         moves = cursor.fetchall()
         cursor.execute("DROP TABLE reroute")
     impact = Impact()

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from boundaries.sql import param
 from routing.models import ResponsibilityZone
+from routing.zones.sql import zone_in_force
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,11 @@ class ZoneState:
             exclude=tuple(d.replaces_id for d in drafts if d.replaces_id),
         )
 
-    # The zones of the state, as SQL over routing_responsibilityzone z.
-    SQL = """
+    # The zones of the state, as SQL over routing_responsibilityzone z: the drafts
+    # swapped in, and the zones in force at ``at`` that they do not replace.
+    SQL = f"""
         (z.id = ANY(%(zs_include)s)
-         OR (z.status = 'published' AND z.valid_from <= %(zs_at)s
-             AND (z.valid_to IS NULL OR z.valid_to > %(zs_at)s)
+         OR ({zone_in_force("z", param("zs_at"))}
              AND NOT z.id = ANY(%(zs_exclude)s)))
     """
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from boundaries.sql import param, set_in_force
 from routing.zones.state import ZoneState
 
 MIN_AREA_M2 = 1.0
@@ -32,13 +33,14 @@ _STATE_ZONES = f"""
     )
 """
 
-_PROVINCE = """
+# The province as drawn by the boundary set in force on the state's day.
+_PROVINCE = f"""
     province AS (
         SELECT ST_Union(u.geom) AS g
         FROM boundaries_adminunit u
         JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
-        WHERE s.status = 'active' AND s.jurisdiction_code = %(jurisdiction)s
-          AND s.valid_from <= %(day)s AND (s.valid_to IS NULL OR s.valid_to >= %(day)s)
+        WHERE {set_in_force("s", param("day"))}
+          AND s.jurisdiction_code = %(jurisdiction)s
           AND u.level = 'province'
     )
 """

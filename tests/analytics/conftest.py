@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from analytics.synthetic import reports_generate
+from demo.synthetic import reports_generate
 from routing.models import Department, StaffProfile
 
 END = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -13,8 +13,8 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.synthetic import reports_generate
 from boundaries.models import AdminUnit
+from demo.synthetic import reports_generate
 from routing.models import Report
 from tests.browser.conftest import screenshot_of
 

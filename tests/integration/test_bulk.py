@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from boundaries.bulk import points_assign
+from boundaries.bulk import coordinates_assign, points_assign, valid_set_ids
 from boundaries.lookup import OutsideAllUnits, point_lookup
 from boundaries.models import AdminUnit
 from tests.points import DONG_PHU, OFFSHORE, shared_vertices
@@ -167,3 +167,67 @@ def test_table_names_other_than_plain_identifiers_are_refused(name):
     """Table names are checked before any SQL is built."""
     with pytest.raises(ValueError, match="plain table name"):
         points_assign(table=name, into="bulk_units", day=BEFORE)
+
+
+def _coordinates(points: list[tuple[float, float]], day: dt.date) -> dict[int, str]:
+    """{point index: unit code} by ``coordinates_assign``, for the covered points."""
+    units = coordinates_assign(
+        lons=[p[0] for p in points],
+        lats=[p[1] for p in points],
+        sets=valid_set_ids(day),
+    )
+    codes = dict(AdminUnit.objects.filter(pk__in=set(units)).values_list("id", "code"))
+    return {i: codes[u] for i, u in enumerate(units) if u is not None}
+
+
+@pytest.mark.parametrize(
+    ("set_slug", "code_low", "code_high", "day"),
+    [
+        ("qb-2020", "18853", "18856", BEFORE),  # Hải Thành | Đồng Phú
+        ("qt-2025", "18859", "18880", AFTER),  # Đồng Thuận | Đồng Hới
+    ],
+)
+def test_coordinates_on_a_shared_edge_go_to_the_lower_code(
+    set_slug, code_low, code_high, day
+):
+    """Coordinates in arrays follow the rule too: a shared vertex is the lower code's,
+    as point_lookup says."""
+    vertices = shared_vertices(set_slug, code_low, code_high)
+    assert len(vertices) >= 3
+    expected = {
+        i: point_lookup(lon=lon, lat=lat, day=day).unit.code
+        for i, (lon, lat) in enumerate(vertices)
+    }
+    assert set(expected.values()) == {code_low}
+    assert _coordinates(vertices, day) == expected
+
+
+@pytest.mark.parametrize("code", ["18871", "18880"])
+def test_coordinates_on_a_subdivision_seam_get_their_unit(code):
+    """Where pieces of a unit meet inside it, the coordinates get that unit once."""
+    seams = _seam_points("qt-2025", code)
+    assert seams
+    assert _coordinates(seams, AFTER) == dict.fromkeys(range(len(seams)), code)
+
+
+@pytest.mark.parametrize("day", [BEFORE, AFTER])
+def test_coordinates_answer_as_point_lookup(day):
+    """200 random points: the same unit as point_lookup, none where it refuses."""
+    rng = random.Random(44)
+    points = [
+        (rng.uniform(106.52, 106.70), rng.uniform(17.40, 17.56)) for _ in range(200)
+    ]
+    expected = {}
+    for i, (lon, lat) in enumerate(points):
+        with contextlib.suppress(OutsideAllUnits):
+            expected[i] = point_lookup(lon=lon, lat=lat, day=day).unit.code
+    assert 50 < len(expected) < 200
+    assert _coordinates(points, day) == expected
+
+
+def test_coordinates_without_points_or_sets_assign_nothing():
+    """No coordinates, or no set in force: no unit, and no query needed."""
+    assert coordinates_assign(lons=[], lats=[], sets=valid_set_ids(AFTER)) == []
+    assert coordinates_assign(lons=[DONG_PHU[0]], lats=[DONG_PHU[1]], sets=[]) == [None]
+    with pytest.raises(ValueError, match="length"):
+        coordinates_assign(lons=[1.0], lats=[], sets=[1])

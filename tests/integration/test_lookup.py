@@ -218,3 +218,59 @@ def test_draft_and_retired_sets_do_not_answer():
         point_lookup(lon=124.005, lat=14.005, day=dt.date(1990, 1, 1))
     with pytest.raises(OutsideAllUnits):
         point_lookup(lon=124.005, lat=14.005, day=AFTER)
+
+
+def _edge_m(unit_id: int, lon: float, lat: float) -> float:
+    """The geodesic distance from the point to the unit's whole outline."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_Distance(ST_Boundary(u.geom)::geography,
+                               ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)
+            FROM boundaries_adminunit u WHERE u.id = %s
+            """,
+            [lon, lat, unit_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_with_edge_the_lookup_measures_the_distance_to_the_units_own_outline():
+    """Asked for, the edge distance of the unit (not its ancestors) comes with the
+    chain and the set's jurisdiction; on a shared edge it is 0; unasked, None."""
+    active_set_with(
+        [
+            {"code": "97002", "geom": square(120.00, 10.00, 0.01)},
+            {"code": "97001", "geom": square(120.01, 10.00, 0.01)},
+        ],
+        jurisdiction_code="97",
+    )
+    inside = point_lookup(lon=120.004, lat=10.005, day=AFTER, with_edge=True)
+    assert inside.unit.code == "97002"
+    assert inside.boundary_set.jurisdiction_code == "97"
+    assert inside.edge_m == pytest.approx(
+        _edge_m(inside.unit.id, 120.004, 10.005), abs=0.01
+    )
+    assert 400 < inside.edge_m < 500  # 0.004° of longitude at 10° N
+    on_edge = point_lookup(lon=120.01, lat=10.005, day=AFTER, with_edge=True)
+    assert on_edge.unit.code == "97001"
+    assert on_edge.edge_m == pytest.approx(0.0, abs=1e-6)
+    assert point_lookup(lon=120.004, lat=10.005, day=AFTER).edge_m is None
+
+
+@pytest.mark.parametrize("day", [BEFORE, AFTER])
+def test_with_edge_on_real_wards_and_at_sea(day):
+    """On the real wards the edge pieces give the distance to the whole outline; a
+    pin at sea matched to the nearest ward gets its distance to that ward's edge."""
+    found = point_lookup(lon=DONG_PHU[0], lat=DONG_PHU[1], day=day, with_edge=True)
+    assert found.boundary_set.jurisdiction_code == "44"
+    assert found.edge_m == pytest.approx(_edge_m(found.unit.id, *DONG_PHU), abs=0.01)
+    near_shore = (106.66, 17.47)
+    at_sea = point_lookup(
+        lon=near_shore[0],
+        lat=near_shore[1],
+        day=day,
+        nearest_within_m=2000,
+        with_edge=True,
+    )
+    assert at_sea.matched == "nearest"
+    assert at_sea.edge_m == pytest.approx(at_sea.distance_m, abs=1.0)

@@ -1,18 +1,21 @@
 """``manage.py reports_generate N [--seed S] [--years Y]``: synthetic reports."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.synthetic import reports_generate
+from demo.synthetic import reports_generate
 
 
 class Command(BaseCommand):
     help = (
         "Insert N synthetic, routed reports around Đồng Hới (tracking codes SY-…), "
-        "set-based in SQL; see analytics/synthetic.py. For demos and benchmarks: "
+        "set-based in SQL; see demo/synthetic/. For demos and benchmarks: "
         "remove them with DELETE FROM routing_report WHERE tracking_code LIKE 'SY-%%'."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("count", type=int, help="how many reports")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -39,8 +42,16 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, count, seed, years, no_assignments, unchecked, reindex, **options
-    ):
+        self,
+        *args: Any,
+        count: int,
+        seed: int,
+        years: float,
+        no_assignments: bool,
+        unchecked: bool,
+        reindex: bool,
+        **options: Any,
+    ) -> None:
         if count < 1:
             raise CommandError("N must be at least 1.")
         if years <= 0:
