@@ -1,7 +1,7 @@
 """The routing engine: a pure decision from candidates to a department, with reasons.
 
-No database here. ``routing.engine.candidates`` loads what the engine needs for one point
-(the covering unit, the zones in force around it) and ``decide`` picks:
+No database here. ``routing.engine.candidates`` loads what the engine needs for one
+point (the covering unit, the zones in force around it) and ``decide`` picks:
 
 1. **zone**: among the zones that cover the point for the category, the most
    specific: higher ``priority``, then smaller area, then the lower zone id (the
@@ -10,8 +10,9 @@ No database here. ``routing.engine.candidates`` loads what the engine needs for 
    Committee);
 3. **triage**: else the operations centre's triage desk.
 
-The same order is written in SQL for bulk re-routing (``routing.zones.impact``); tests
-hold the two to the same answers.
+The same order is written once in SQL (``routing.zones.sql``) for what routes many
+reports at once (``routing.zones.bulk``, the synthetic generator in ``demo``); tests
+hold each of them to this function's answers.
 """
 
 from __future__ import annotations
