@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from api.models import ApiKey
 from api.open311.errors import Open311Error
-from routing.intake.ratelimits import RateLimited, rate_hit
+from routing.intake.errors import RateLimited
+from routing.intake.ratelimits import rate_hit
 
 KEY_PREFIX = "ht311_"
 # The key `make demo` creates and the README names. Never valid outside the demo: a

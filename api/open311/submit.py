@@ -1,7 +1,8 @@
 """File a service request posted over Open311: the web's intake, plus the extras.
 
-The report goes through ``routing.intake.submit.report_submit`` like every other report
-(same checks, same routing, same outbox), with channel ``open311``. Around it, in
+The report is parsed by ``routing.intake.submission.submission_parse`` and goes
+through ``routing.intake.submit.report_submit`` like every other report (same checks,
+same routing, same outbox), with channel ``open311``. Around it, in
 the same transaction, we keep the attribute answers and one internal event saying
 which key sent it, what was answered, and the ``media_url`` (kept as text, never
 fetched: the URL is a third party's, and fetching it would let any key holder make
@@ -31,6 +32,7 @@ from django.db import transaction
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
 from routing.intake.inputs import key_check
+from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
 from routing.reports import lifecycle
@@ -39,7 +41,7 @@ from routing.reports.events import event_record
 
 @dataclass(frozen=True)
 class Posted:
-    """A checked POST to requests: what report_submit does not check itself."""
+    """A checked POST to requests: what ``submission_parse`` does not check itself."""
 
     category: Category
     lon: float
@@ -78,12 +80,12 @@ def scoped_key(key: ApiKey, idempotency_key: str | None) -> str | None:
 
 
 def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
-    """Check, route and store the request (``report_submit``'s errors pass through),
+    """Check, route and store the request (the intake's errors pass through),
     then its answers and the audit event; all or nothing. A repeated Idempotency-Key
     returns the report it made before."""
     name = " ".join(p.strip() for p in (posted.last_name, posted.first_name) if p)
     with transaction.atomic():
-        result = report_submit(
+        submission = submission_parse(
             lon=posted.lon,
             lat=posted.lat,
             category=posted.category,
@@ -93,9 +95,9 @@ def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
             reporter_email=posted.email,
             anonymous=not (posted.phone.strip() or posted.email.strip()),
             channel=Report.Channel.OPEN311,
-            client_ip=None,
             idempotency_key=scoped_key(key, posted.idempotency_key),
         )
+        result = report_submit(submission=submission, client_ip=None)
         report = result.report
         if not result.created:
             return report

@@ -1,7 +1,7 @@
 """Input and output shapes of the report intake and reading API.
 
-The input serializer only checks types; ``routing.intake.submit.report_submit`` checks the
-content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
+The input serializer only checks types; ``routing.intake.submission.submission_parse``
+checks the content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
 same things with the same bilingual messages. Outputs come in three kinds, by who
 reads them: the citizen (submit receipt, duplicate suggestions, and the tracking
 view of ``routing.reports.public``: never personal data), staff (GeoJSON features,

@@ -1,6 +1,7 @@
 """POST /reports/: anyone submits a report (rate-limited per IP and phone; staff
-entering hotline calls are not limited by IP). The view parses and shapes; every
-rule is in ``routing.intake``.
+entering hotline calls are not limited by IP). The view parses the request into a
+``Submission`` (``routing.intake.submission``) and shapes the answer; every rule is
+in ``routing.intake``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from api.reports.serializers import (
     submit_json,
 )
 from api.routing.serializers import input_errors
-from routing.intake.submit import RateLimited, report_submit
+from routing.intake import errors
+from routing.intake.errors import RateLimited
+from routing.intake.submission import submission_parse
+from routing.intake.submit import report_submit
 from routing.models import Report
 from routing.reports import lifecycle
 from routing.reports.roles import role_of
@@ -98,31 +102,26 @@ class ReportSubmitApi(APIView):
         if channel not in PUBLIC_CHANNELS and not (
             staff and channel == Report.Channel.HOTLINE
         ):
-            raise ApiError(
-                "bad_channel",
-                f"Kênh '{channel}' chỉ dành cho cán bộ trực đường dây nóng "
-                "(hotline) hoặc API Open311.",
-                f"The channel '{channel}' is for the hotline desk (staff) or the "
-                "Open311 API only.",
-                field="channel",
-            )
-        photos = [f for name in PHOTO_FIELDS for f in request.FILES.getlist(name)]
+            raise errors.channel_not_public(channel)
+        submission = submission_parse(
+            lon=data["lon"],
+            lat=data["lat"],
+            accuracy_m=data["accuracy_m"],
+            category=data["category"],
+            description=data["description"],
+            photos=[f for name in PHOTO_FIELDS for f in request.FILES.getlist(name)],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            reporter_email=data["reporter_email"],
+            anonymous=data["anonymous"],
+            channel=channel,
+            urgent=data["urgent"],
+            idempotency_key=_idempotency_key(request, data["idempotency_key"]),
+            reported_at=data["reported_at"],
+        )
         try:
             result = report_submit(
-                lon=data["lon"],
-                lat=data["lat"],
-                accuracy_m=data["accuracy_m"],
-                category=data["category"],
-                description=data["description"],
-                photos=photos,
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                reporter_email=data["reporter_email"],
-                anonymous=data["anonymous"],
-                channel=channel,
-                urgent=data["urgent"],
-                idempotency_key=_idempotency_key(request, data["idempotency_key"]),
-                reported_at=data["reported_at"],
+                submission=submission,
                 client_ip=None if staff else client_ip(request),
                 actor=request.user if staff else None,
             )

@@ -1,22 +1,24 @@
-"""Store a routing decision: the report's current Assignment, with its reasons."""
+"""Store a routing decision: the report's current Assignment, with its reasons.
+
+Two cases. A new report is written by the intake with its unit and department
+already in the row, so its first assignment is only inserted
+(``assignment_first_record``): re-saving the report would be a second write of the
+row (and fire the analytics triggers on ``routing_report`` twice). A re-route
+(``assignment_record``) retires the current assignment and moves the report.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from routing.engine.decision import Decision
 from routing.models import Assignment, Report
 
 
-def assignment_record(
-    *,
-    report: Report,
-    decision: Decision,
-    cause: str,
-    actor=None,
-    note: str = "",
+def _assignment_create(
+    *, report: Report, decision: Decision, cause: str, actor: Any, note: str
 ) -> Assignment:
-    """Store ``decision`` as the report's current assignment and apply it."""
-    Assignment.objects.filter(report=report, is_current=True).update(is_current=False)
-    assignment = Assignment.objects.create(
+    return Assignment.objects.create(
         report=report,
         boundary_set_id=decision.unit.boundary_set_id,
         unit_id=decision.unit.id,
@@ -32,6 +34,40 @@ def assignment_record(
         reason_en=decision.reason_en,
         decided_by=actor if getattr(actor, "pk", None) else None,
         note=note,
+    )
+
+
+def assignment_first_record(
+    *, report: Report, decision: Decision, cause: str = Assignment.Cause.SUBMIT
+) -> Assignment:
+    """Store ``decision`` as the first assignment of a report just written with the
+    decision's unit and department; the report row is not written again."""
+    if (report.unit_id, report.department_id) != (
+        decision.unit.id,
+        decision.department.id,
+    ):
+        raise ValueError(
+            "the report was not written with the decision's unit and department"
+        )
+    return _assignment_create(
+        report=report, decision=decision, cause=cause, actor=None, note=""
+    )
+
+
+def assignment_record(
+    *,
+    report: Report,
+    decision: Decision,
+    cause: str,
+    actor: Any = None,
+    note: str = "",
+) -> Assignment:
+    """Store ``decision`` as the report's current assignment and apply it: the
+    previous assignment is retired and the report moves to the new unit and
+    department."""
+    Assignment.objects.filter(report=report, is_current=True).update(is_current=False)
+    assignment = _assignment_create(
+        report=report, decision=decision, cause=cause, actor=actor, note=note
     )
     report.unit_id = decision.unit.id
     report.department_id = decision.department.id

@@ -1,18 +1,15 @@
-"""Route a point or a report: load candidates, decide, and record the decision."""
+"""Route a point: load the candidates in force at a moment, and decide."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from routing.engine.candidates import unit_candidate, zone_candidates
 from routing.engine.decision import Decision, decide
-from routing.engine.record import assignment_record
-from routing.models import Assignment, Category, Report
-from routing.reports.tracking import tracking_code_new
+from routing.models import Category
 
 
 def route_decide(
@@ -40,33 +37,3 @@ def route_decide(
         category_en=category.name_en,
         near_edge_m=settings.ROUTING_NEAR_EDGE_M,
     )
-
-
-@transaction.atomic
-def report_create_routed(
-    *,
-    lon: float,
-    lat: float,
-    category: Category,
-    reported_at: dt.datetime | None = None,
-    status: str = Report.Status.ASSIGNED,
-) -> Report:
-    """Create a report at a point and route it in one transaction.
-
-    The minimal intake the routing engine needs (tests, demo data, benchmarks); the
-    citizen-facing submission adds description, photos and contact details on top.
-    """
-    reported_at = reported_at or timezone.now()
-    decision = route_decide(lon=lon, lat=lat, category=category, at=reported_at)
-    report = Report.objects.create(
-        tracking_code=tracking_code_new(),
-        location=f"SRID=4326;POINT({lon} {lat})",
-        category=category,
-        reported_at=reported_at,
-        status=status,
-        jurisdiction_code=decision.unit.jurisdiction_code,
-        unit_id=decision.unit.id,
-        department_id=decision.department.id,
-    )
-    assignment_record(report=report, decision=decision, cause=Assignment.Cause.SUBMIT)
-    return report

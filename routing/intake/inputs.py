@@ -1,7 +1,7 @@
 """Check and normalise what a citizen typed: text, phone, e-mail, key, accuracy, time.
 
 Each check returns the value to store or raises ``IntakeError`` naming the field, in
-Vietnamese and English. Text is stored in NFC without control characters; HTML tags
+Vietnamese and English (the messages are in ``routing.intake.errors``). Text is stored in NFC without control characters; HTML tags
 are refused, not stripped (a bare "<" or ">" is fine). Phone numbers are Vietnamese
 mobile or fixed lines written 0xxxxxxxxx(x) or +84…, checked against libphonenumber
 and stored in E.164 (DOMAIN.md §4.2: the old 11-digit 01xx mobiles are invalid).
@@ -19,7 +19,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from geo.errors import InvalidInput
+from routing.intake import errors
+from routing.intake.errors import IntakeError
+
+__all__ = [
+    "IntakeError",
+    "accuracy_check",
+    "email_normalise",
+    "key_check",
+    "moment_check",
+    "phone_normalise",
+    "text_check",
+]
 
 MAX_DESCRIPTION = 4000
 MAX_NAME = 200
@@ -40,10 +51,6 @@ _PHONE_TYPES = {
 }
 
 
-class IntakeError(InvalidInput):
-    """Input refused; ``field`` names what to correct."""
-
-
 def _clean_text(text: str | None) -> str:
     """NFC, Unix newlines, no invisible control characters, trimmed."""
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n")
@@ -59,20 +66,9 @@ def text_check(
     """Clean text; refuse it over ``max_length`` characters or holding HTML tags."""
     cleaned = _clean_text(text)
     if len(cleaned) > max_length:
-        raise IntakeError(
-            "too_long",
-            f"{label_vi} dài {len(cleaned)} ký tự, tối đa {max_length} ký tự.",
-            f"'{field_name}' has {len(cleaned)} characters; at most {max_length}.",
-            field_name,
-            {"max_length": max_length, "length": len(cleaned)},
-        )
+        raise errors.too_long(field_name, label_vi, len(cleaned), max_length)
     if _TAG.search(cleaned):
-        raise IntakeError(
-            "html_not_allowed",
-            f"{label_vi} không được chứa mã HTML (như <b>, <a href=…>).",
-            f"'{field_name}' must not contain HTML tags (such as <b> or <a href=…>).",
-            field_name,
-        )
+        raise errors.html_not_allowed(field_name, label_vi)
     return cleaned
 
 
@@ -82,14 +78,7 @@ def phone_normalise(raw: str | None) -> str:
     text = _PHONE_SEPARATORS.sub("", raw or "")
     if not text:
         return ""
-    refused = IntakeError(
-        "bad_phone",
-        f"Số điện thoại '{text[:20]}' không hợp lệ: dùng số di động 10 chữ số "
-        "(0912 345 678), số cố định có mã vùng (0232 3822 123) hoặc +84….",
-        f"'{text[:20]}' is not a Vietnamese phone number: use a 10-digit mobile "
-        "(0912 345 678), a landline with its area code (0232 3822 123) or +84….",
-        "reporter_phone",
-    )
+    refused = errors.bad_phone(text)
     if not _PHONE_SHAPE.match(text):
         raise refused
     try:
@@ -115,12 +104,7 @@ def email_normalise(raw: str | None) -> str:
             raise ValidationError("too long")
         validate_email(text)
     except ValidationError:
-        raise IntakeError(
-            "bad_email",
-            f"Địa chỉ e-mail '{text[:60]}' không hợp lệ.",
-            f"'{text[:60]}' is not a valid e-mail address.",
-            "reporter_email",
-        ) from None
+        raise errors.bad_email(text) from None
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -130,14 +114,7 @@ def key_check(key: str | None) -> str | None:
         return None
     key = str(key).strip()
     if not _KEY_SHAPE.match(key):
-        raise IntakeError(
-            "bad_idempotency_key",
-            "Khóa chống gửi trùng (Idempotency-Key) phải gồm 1–80 ký tự ASCII in "
-            "được, không có dấu cách (ví dụ một UUID).",
-            "The Idempotency-Key must be 1–80 printable ASCII characters without "
-            "spaces (a UUID, for example).",
-            "idempotency_key",
-        )
+        raise errors.bad_idempotency_key()
     return key
 
 
@@ -149,25 +126,15 @@ def accuracy_check(accuracy_m: float | None) -> float | None:
     except (TypeError, ValueError):
         value = math.nan
     if not (math.isfinite(value) and 0 <= value <= MAX_ACCURACY_M):
-        raise IntakeError(
-            "bad_accuracy",
-            f"Độ chính xác vị trí phải từ 0 đến {MAX_ACCURACY_M} mét.",
-            f"'accuracy_m' must be between 0 and {MAX_ACCURACY_M} metres.",
-            "accuracy_m",
-        )
+        raise errors.bad_accuracy(MAX_ACCURACY_M)
     return value
 
 
-def moment_check(reported_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    if reported_at is None:
-        return now
+def moment_check(reported_at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When the citizen says it happened: naive times are local; not in the future
+    beyond a phone's clock skew, not more than 30 days back."""
     if timezone.is_naive(reported_at):
         reported_at = timezone.make_aware(reported_at)
     if reported_at > now + CLOCK_SKEW or reported_at < now - MAX_BACKDATE:
-        raise IntakeError(
-            "bad_reported_at",
-            "Thời điểm phản ánh không được ở tương lai hay quá 30 ngày trước.",
-            "'reported_at' must not be in the future or more than 30 days ago.",
-            "reported_at",
-        )
+        raise errors.bad_reported_at()
     return reported_at

@@ -27,7 +27,8 @@ from typing import IO, Any
 from django.conf import settings
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from geo.errors import InvalidInput
+from routing.intake import errors
+from routing.intake.errors import PhotoError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -36,10 +37,6 @@ MAX_PIXELS = 50_000_000
 THUMBNAIL_PX = 320
 JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
-
-
-class PhotoError(InvalidInput):
-    """A photo refused, naming the file (``extra["file"]``)."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +62,6 @@ def display_name(name: str | None, index: int) -> str:
     return base[:80] or f"ảnh {index + 1} (photo {index + 1})"
 
 
-def _refuse(code: str, name: str, vi: str, en: str) -> PhotoError:
-    return PhotoError(
-        code, f"Ảnh «{name}»: {vi}", f"Photo '{name}': {en}", "photos", {"file": name}
-    )
-
-
 def _read(upload: IO[bytes] | bytes, name: str, limit: int) -> bytes:
     """The upload's bytes, refusing more than ``limit`` without reading them all."""
     if isinstance(upload, bytes | bytearray):
@@ -78,62 +69,34 @@ def _read(upload: IO[bytes] | bytes, name: str, limit: int) -> bytes:
     else:
         size = getattr(upload, "size", None)
         if size is not None and size > limit:
-            raise _too_large(name, size, limit)
+            raise errors.photo_too_large(name, size, limit)
         if hasattr(upload, "seek"):
             upload.seek(0)
         data = upload.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(name, len(data), limit)
+        raise errors.photo_too_large(name, len(data), limit)
     if not data:
-        raise _refuse("photo_empty", name, "tệp rỗng.", "the file is empty.")
+        raise errors.photo_empty(name)
     return data
-
-
-def _too_large(name: str, size: int, limit: int) -> PhotoError:
-    mb, limit_mb = size / 2**20, limit / 2**20
-    mb_vi = f"{mb:.1f}".replace(".", ",")  # Vietnamese decimal comma
-    return _refuse(
-        "photo_too_large",
-        name,
-        f"dung lượng {mb_vi} MB vượt quá giới hạn {limit_mb:.0f} MB.",
-        f"{mb:.1f} MB is over the {limit_mb:.0f} MB limit.",
-    )
 
 
 def _open(data: bytes, name: str) -> tuple[Image.Image, str]:
     """Decode fully, refusing what is not a whole JPEG, PNG or WebP image; the image
     and its format. Many phones write JPEGs with a second picture (a depth map or
     preview) that Pillow calls MPO: those are JPEGs, and the first picture is kept."""
-    not_image = _refuse(
-        "photo_not_image",
-        name,
-        "không phải ảnh JPEG, PNG hoặc WebP hợp lệ (tệp hỏng hoặc không phải ảnh).",
-        "not a valid JPEG, PNG or WebP image (corrupt, or not an image at all).",
-    )
+    not_image = errors.photo_not_image(name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise _refuse(
-                    "photo_too_many_pixels",
-                    name,
-                    f"kích thước {width} × {height} điểm ảnh quá lớn "
-                    f"(tối đa {MAX_PIXELS // 1_000_000} triệu điểm ảnh).",
-                    f"{width} × {height} pixels is too large "
-                    f"(at most {MAX_PIXELS // 1_000_000} megapixels).",
-                )
+                raise errors.photo_too_many_pixels(name, width, height, MAX_PIXELS)
             image.load()
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(
-            "photo_too_many_pixels",
-            name,
-            "ảnh giải nén ra quá lớn.",
-            "the image decompresses to too many pixels.",
-        ) from None
+        raise errors.photo_bomb(name) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_image from None
     fmt = "JPEG" if image.format == "MPO" else image.format

@@ -18,13 +18,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from geo.errors import TooMany
+from routing.intake import errors
+from routing.intake.errors import RateLimited
+
+__all__ = ["RateLimited", "rate_hit"]
 
 log = logging.getLogger(__name__)
-
-
-class RateLimited(TooMany):
-    """Too many reports from one address or phone in the current hour."""
 
 
 def rate_hit(kind: str, ident: str, limit: int, label_vi: str, label_en: str) -> None:
@@ -52,12 +51,4 @@ def rate_hit(kind: str, ident: str, limit: int, label_vi: str, label_en: str) ->
     if count > limit:
         wait = 3600 - int(now % 3600)
         minutes = max(1, math.ceil(wait / 60))
-        raise RateLimited(
-            "rate_limited",
-            f"Đã có quá nhiều phản ánh từ {label_vi} trong giờ này (tối đa {limit}). "
-            f"Vui lòng thử lại sau {minutes} phút.",
-            f"Too many reports from {label_en} this hour (at most {limit}). "
-            f"Please try again in {minutes} minutes.",
-            None,
-            {"retry_after": wait, "limit": limit},
-        )
+        raise errors.rate_limited(label_vi, label_en, limit, wait, minutes)

@@ -14,10 +14,10 @@ from django.utils import timezone
 from analytics import grid
 from analytics.models import CellDay
 from analytics.rebuild import cellday_check, cellday_rebuild
-from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
+from tests.factories import report_create
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +78,10 @@ def test_intake_inserts_and_status_changes_are_counted():
     a status change moves the count; the table never keeps a zero."""
     vsmt = Category.objects.get(code="VSMT")
     at = dt.datetime(2025, 8, 4, 23, 30, tzinfo=dt.UTC)  # 5 August, local
-    first = report_create_routed(
+    first = report_create(
         lon=DONG_PHU[0], lat=DONG_PHU[1], category=vsmt, reported_at=at
     )
-    report_create_routed(
-        lon=DONG_PHU[0], lat=DONG_PHU[1], category=vsmt, reported_at=at
-    )
+    report_create(lon=DONG_PHU[0], lat=DONG_PHU[1], category=vsmt, reported_at=at)
     rows = kept()
     assert rows == fresh()
     assert len(rows) == 1

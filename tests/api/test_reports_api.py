@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
 
-from routing.engine.route import report_create_routed
 from routing.models import Category, Department, Report, StaffProfile
 from routing.reports.selectors import reports_select
 from routing.reports.tracking import tracking_code_normalise
+from tests.factories import report_create
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.django_db
@@ -83,13 +83,7 @@ def staff(role: str, department: str | None = None, **profile):
 
 
 def create(code: str = "VSMT", **fields) -> Report:
-    report = report_create_routed(
-        lon=DONG_PHU[0], lat=DONG_PHU[1], category=Category.objects.get(code=code)
-    )
-    if fields:
-        Report.objects.filter(pk=report.pk).update(**fields)
-        report.refresh_from_db()
-    return report
+    return report_create(category=code, **fields)
 
 
 # Submitting ----------------------------------------------------------------------

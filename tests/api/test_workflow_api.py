@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from routing.engine.route import report_create_routed
-from routing.models import Category, Department, Report, StaffProfile
+from routing.models import Department, Report, StaffProfile
 from routing.reports import lifecycle
-from tests.points import DONG_PHU
+from tests.factories import report_create, report_force
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +33,10 @@ def staff(role: str, *, department=None, unit_code: str = ""):
 
 
 def report_make(status: str = "assigned", category: str = "TTDT", **fields) -> Report:
-    report = report_create_routed(
-        lon=DONG_PHU[0],
-        lat=DONG_PHU[1],
-        category=Category.objects.get(code=category),
-        reported_at=dt.datetime(2026, 3, 2, 9, tzinfo=HCM),
-        status=status,
+    report = report_create(
+        category=category, reported_at=dt.datetime(2026, 3, 2, 9, tzinfo=HCM)
     )
-    if fields:
-        Report.objects.filter(pk=report.pk).update(**fields)
-        report.refresh_from_db()
-    return report
+    return report_force(report, status=status, **fields)
 
 
 def post(api, url: str, body: dict):
@@ -172,8 +164,9 @@ def test_events_and_comments(api, ioc, report):
     empty = post(api, f"{BASE}/{code}/comments", {"note": ""})
     assert empty.status_code == 400
     events = api.get(f"{BASE}/{code}/events").json()
-    assert [e["kind"] for e in events] == ["comment", "comment"]
-    assert [e["public"] for e in events] == [False, True]
+    # The intake's own two events (submitted, received → assigned) come first.
+    assert [e["kind"] for e in events] == ["submitted", "status", "comment", "comment"]
+    assert [e["public"] for e in events] == [True, True, False, True]
 
 
 def test_unit_officer_comments_but_cannot_transition(api, report):

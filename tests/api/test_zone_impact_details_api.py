@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from routing.engine.route import report_create_routed
 from routing.models import Category, StaffProfile
+from tests.factories import report_create, report_force
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -44,18 +44,13 @@ def test_preview_names_the_units_and_a_sample_of_the_moving_reports(client, offi
     counted under their ward, listed open first; a waste report there (its zone
     unchanged) and an urban-order report outside the square are not."""
     ttdt = Category.objects.get(code="TTDT")
-    earlier = report_create_routed(
-        lon=DONG_PHU[0],
-        lat=DONG_PHU[1],
-        category=ttdt,
+    earlier = report_force(
+        report_create(category=ttdt, reported_at=timezone.now() - dt.timedelta(days=3)),
         status="resolved",
-        reported_at=timezone.now() - dt.timedelta(days=3),
     )
-    current = report_create_routed(lon=DONG_PHU[0], lat=DONG_PHU[1], category=ttdt)
-    report_create_routed(
-        lon=DONG_PHU[0], lat=DONG_PHU[1], category=Category.objects.get(code="VSMT")
-    )
-    report_create_routed(lon=DONG_PHU[0] + 0.02, lat=DONG_PHU[1], category=ttdt)
+    current = report_create(category=ttdt)
+    report_create(category="VSMT")
+    report_create(lon=DONG_PHU[0] + 0.02, lat=DONG_PHU[1], category=ttdt)
 
     draft = client.post(
         ZONES,

@@ -5,7 +5,6 @@ import math
 import pytest
 from django.contrib.auth.models import Group, User
 
-from routing.engine.route import report_create_routed
 from routing.models import (
     Category,
     Department,
@@ -13,6 +12,7 @@ from routing.models import (
     StaffProfile,
     ZoneHistory,
 )
+from tests.factories import report_create, report_force
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -165,10 +165,8 @@ def test_a_draft_is_not_live_until_published_then_takes_the_reports(client, offi
     """A draft changes nothing; preview counts the reports that would move; publish
     makes explain answer the new zone and re-routes the open report."""
     ttdt = Category.objects.get(code="TTDT")
-    open_report = report_create_routed(lon=DONG_PHU[0], lat=DONG_PHU[1], category=ttdt)
-    report_create_routed(
-        lon=DONG_PHU[0], lat=DONG_PHU[1], category=ttdt, status="resolved"
-    )
+    open_report = report_create(category=ttdt)
+    report_force(report_create(category=ttdt), status="resolved")
     assert open_report.department.code == WARD
 
     draft = create_draft(client)

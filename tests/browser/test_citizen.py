@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from routing.intake.submit import report_submit
-from routing.models import Category, Report, ReportEvent
+from routing.models import Report, ReportEvent
 from tests.browser.maps import map_click
+from tests.factories import report_create
 
 pytestmark = pytest.mark.browser
 
@@ -191,13 +191,13 @@ def test_english_on_request(page, screenshot):
 
 
 def existing_report() -> Report:
-    return report_submit(
+    return report_create(
         lon=LON,
         lat=LAT,
-        category=Category.objects.get(code="VSMT"),
+        category="VSMT",
         description="Rác tồn đọng ở chợ.",
         reporter_phone="0912345678",
-    ).report
+    )
 
 
 def test_possible_duplicate_offered(page, screenshot):

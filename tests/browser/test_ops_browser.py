@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from routing.intake.submit import report_submit
-from routing.models import Category, Department, Report
+from routing.models import Department, Report
 from routing.workflow import report_transition
 from tests.browser.conftest import screenshot_of
 from tests.browser.maps import map_click
+from tests.factories import report_create, report_force
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.browser
@@ -22,16 +22,15 @@ WARDS = {"Phường Đồng Hới", "Phường Đồng Thuận"}
 
 
 def submit(point, category: str, description: str, due_in: dt.timedelta) -> Report:
-    report = report_submit(
+    report = report_create(
         lon=point[0],
         lat=point[1],
-        category=Category.objects.get(code=category),
+        category=category,
         description=description,
         reporter_name="Nguyễn Văn An",
         reporter_phone="0912345678",
-    ).report
-    Report.objects.filter(pk=report.pk).update(due_at=timezone.now() + due_in)
-    return report
+    )
+    return report_force(report, due_at=timezone.now() + due_in)
 
 
 def open_report(page, code: str) -> None:

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from routing.intake.submit import report_submit
 from routing.models import Category
+from tests.factories import report_create
 from tests.pages import page_config
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -23,14 +23,14 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 @pytest.fixture
 def report(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return report_submit(
+    return report_create(
         lon=106.6155,
         lat=17.4689,
-        category=Category.objects.get(code="VSMT"),
+        category="VSMT",
         description="Rác tồn đọng ở chợ.",
         reporter_name="Nguyễn Văn An",
         reporter_phone="0912345678",
-    ).report
+    )
 
 
 @pytest.mark.django_db

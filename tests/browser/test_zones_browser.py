@@ -13,10 +13,10 @@ from shapely import wkb
 
 from boundaries.models import AdminUnit
 from geo.topology import area_m2
-from routing.intake.submit import report_submit
 from routing.models import Category, Report, ResponsibilityZone
 from tests.browser.conftest import screenshot_of
 from tests.browser.maps import map_click
+from tests.factories import report_create
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.browser
@@ -41,13 +41,13 @@ def reports_inside(count: int = 3) -> list[Report]:
     for index in range(count):
         offset = (index - 1) * 0.001
         made.append(
-            report_submit(
+            report_create(
                 lon=LON + offset,
                 lat=LAT - offset,
                 category=category,
                 description=f"Lấn chiếm vỉa hè số {index + 1}.",
                 reporter_phone="0912345678",
-            ).report
+            )
         )
     assert {r.department.code for r in made} == {WARD}
     return made

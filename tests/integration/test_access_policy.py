@@ -11,10 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from routing.intake.submit import report_submit
-from routing.models import Category, Department, Report, StaffProfile
+from routing.models import Department, Report, StaffProfile
 from routing.reports import access
 from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
+from tests.factories import report_create
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -55,15 +55,15 @@ def media(settings, tmp_path):
 
 
 def submit(point: tuple[float, float], *, anonymous: bool) -> Report:
-    return report_submit(
+    return report_create(
         lon=point[0],
         lat=point[1],
-        category=Category.objects.get(code="VSMT"),
+        category="VSMT",
         description="Rác tồn đọng.",
         anonymous=anonymous,
         reporter_name="" if anonymous else "Nguyễn Văn An",
         reporter_phone="" if anonymous else f"09123457{next(_names) % 100:02d}",
-    ).report
+    )
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import pytest
 from django.utils import timezone
 
 from routing import workflow
-from routing.engine.route import report_create_routed
-from routing.models import Category, Notification, Report
+from routing.models import Notification, Report
 from routing.reports import lifecycle
 from routing.tasks import autoclose
 from routing.workflow.autoclose import autoclose_due
 from routing.workflow.deadlines import calendar_load
-from tests.points import DONG_PHU
+from tests.factories import report_create, report_force
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +25,11 @@ RESOLVED_BEFORE_TET = dt.datetime(2026, 2, 13, 10, tzinfo=HCM)
 
 
 def resolved_report(resolved_at: dt.datetime, **fields) -> Report:
-    report = report_create_routed(
-        lon=DONG_PHU[0],
-        lat=DONG_PHU[1],
-        category=Category.objects.get(code="TTDT"),
-        reported_at=resolved_at - dt.timedelta(days=2),
-        status="resolved",
+    report = report_create(
+        category="TTDT", reported_at=resolved_at - dt.timedelta(days=2)
     )
     fields.setdefault("reporter_email", "dan@example.vn")
-    Report.objects.filter(pk=report.pk).update(resolved_at=resolved_at, **fields)
-    report.refresh_from_db()
-    return report
+    return report_force(report, status="resolved", resolved_at=resolved_at, **fields)
 
 
 def test_window_counts_working_days_across_tet(settings):

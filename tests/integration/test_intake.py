@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import logging
 import random
+import re
 import struct
 import zlib
 
@@ -18,17 +19,19 @@ from PIL import ExifTags, Image
 
 from api.errors import http_status
 from boundaries.lookup import OutsideAllUnits
-from routing.engine.route import report_create_routed
+from routing.intake import store
 from routing.intake import submit as intake
 from routing.intake.duplicates import duplicates_near
-from routing.intake.photos import PhotoError, photo_check, photo_gps
-from routing.intake.submit import (
+from routing.intake.errors import (
     IdempotencyKeyReused,
     IntakeError,
+    PhotoError,
     RateLimited,
-    phone_normalise,
-    report_submit,
 )
+from routing.intake.inputs import phone_normalise
+from routing.intake.photos import photo_check, photo_gps
+from routing.intake.submission import submission_parse
+from routing.intake.submit import report_submit
 from routing.models import (
     Assignment,
     Category,
@@ -37,6 +40,7 @@ from routing.models import (
     ReportEvent,
     ReportPhoto,
 )
+from tests.factories import report_create
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +67,8 @@ def category(code: str = "VSMT") -> Category:
     return Category.objects.get(code=code)
 
 
-def submit(**fields):
+def submit(*, client_ip: str | None = None, **fields):
+    """Parse the fields as the edges do, then submit: the checks and the submit."""
     values = {
         "lon": DONG_PHU[0],
         "lat": DONG_PHU[1],
@@ -73,7 +78,7 @@ def submit(**fields):
         "reporter_phone": "0912345678",
     }
     values.update(fields)
-    return report_submit(**values)
+    return report_submit(submission=submission_parse(**values), client_ip=client_ip)
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), exif: Image.Exif | None = None):
@@ -180,7 +185,7 @@ def test_error_in_the_transaction_leaves_no_row_and_no_file(monkeypatch, media):
     def broken(**kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(intake, "notify_assignment", broken)
+    monkeypatch.setattr(store, "notify_assignment", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         submit(photos=[("cho.jpg", image_bytes())])
@@ -208,6 +213,62 @@ def test_outside_the_province_is_refused_naming_the_nearest_unit():
     assert nearest["name"] in refused.value.vi
     assert nearest["name"] in refused.value.en
     assert Report.objects.count() == 0
+
+
+WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"(\w+)"', re.IGNORECASE)
+
+
+def _writes(queries, table: str) -> list[str]:
+    """The statements that wrote ``table``: INSERT, UPDATE or DELETE."""
+    found = [WRITE.match(q["sql"]) for q in queries.captured_queries]
+    return [m.group(1).upper() for m in found if m and m.group(2) == table]
+
+
+def test_the_report_row_is_written_once():
+    """A submit inserts the report with its unit, department, jurisdiction and
+    deadline and never updates it (an UPDATE would fire the analytics triggers on
+    routing_report again); the first assignment is inserted, nothing retired."""
+    with CaptureQueriesContext(connection) as queries:
+        report = submit(reporter_phone="", anonymous=True).report
+    assert _writes(queries, "routing_report") == ["INSERT INTO"]
+    assert _writes(queries, "routing_assignment") == ["INSERT INTO"]
+    stored = Report.objects.get(pk=report.pk)
+    assignment = stored.assignments.get()
+    assert (stored.unit_id, stored.department_id) == (
+        assignment.unit_id,
+        assignment.department_id,
+    )
+    assert stored.jurisdiction_code == assignment.boundary_set.jurisdiction_code
+    assert stored.due_at is not None
+
+
+def test_the_route_is_decided_inside_the_write_transaction(monkeypatch):
+    """The routing decision and the rows it leads to belong to one transaction."""
+    depths = []
+    real = intake.route_decide
+
+    def spy(**kwargs):
+        depths.append(len(connection.savepoint_ids))
+        return real(**kwargs)
+
+    monkeypatch.setattr(intake, "route_decide", spy)
+    outside = len(connection.savepoint_ids)
+    submit()
+    assert depths == [outside + 1]
+
+
+def test_a_typed_submission_may_be_back_dated_the_parse_may_not():
+    """The 30-day limit on ``reported_at`` is the edge's: the parse refuses a report
+    dated 40 days back, ``report_submit`` stores a typed one (an import, the tests'
+    factory) with its deadline running from now."""
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    with pytest.raises(IntakeError) as refused:
+        submit(reported_at=long_ago)
+    assert refused.value.code == "bad_reported_at"
+    report = report_create(reported_at=long_ago)
+    assert report.reported_at == long_ago
+    assert report.due_at > timezone.now()
+    assert report.events.count() == 2
 
 
 # Checks --------------------------------------------------------------------------
@@ -319,23 +380,23 @@ def test_a_concurrent_winner_on_the_same_key_is_returned(monkeypatch, media):
     """When another request commits the same key between our check and our insert,
     the unique key's IntegrityError is caught and the winner returned; nothing of
     ours remains, not even the photo files."""
-    winner = report_create_routed(lon=DONG_PHU[0], lat=DONG_PHU[1], category=category())
-    Report.objects.filter(pk=winner.pk).update(idempotency_key="race-key")
+    photos = [("x.png", image_bytes("PNG"))]
+    winner = submit(idempotency_key="race-key", photos=photos).report
     calls = []
-    real = intake._report_by_key
+    real = intake.report_by_key
 
     def late(key):
         calls.append(key)
         return None if len(calls) == 1 else real(key)
 
-    monkeypatch.setattr(intake, "_report_by_key", late)
-    before = counts()
-    result = submit(idempotency_key="race-key", photos=[("x.png", image_bytes("PNG"))])
+    monkeypatch.setattr(intake, "report_by_key", late)
+    before, files_before = counts(), stored_files(media)
+    result = submit(idempotency_key="race-key", photos=photos)
     assert result.created is False
     assert result.report.pk == winner.pk
     assert len(calls) == 2
     assert counts() == before
-    assert stored_files(media) == []
+    assert stored_files(media) == files_before
 
 
 # Photos --------------------------------------------------------------------------
@@ -451,7 +512,7 @@ def test_open_reports_nearby_of_the_same_category_are_suggested():
 
     def existing(metres, cat=waste, **fields):
         lon, lat = north(metres)
-        report = report_create_routed(lon=lon, lat=lat, category=cat)
+        report = report_create(lon=lon, lat=lat, category=cat)
         if fields:
             Report.objects.filter(pk=report.pk).update(**fields)
         return report.tracking_code

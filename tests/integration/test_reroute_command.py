@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from geo.topology import area_m2
-from routing.engine.route import report_create_routed
 from routing.models import (
     Assignment,
     Category,
@@ -23,7 +22,7 @@ from routing.models import (
 )
 from routing.zones.bulk import Selection, impact_preview
 from routing.zones.state import ZoneState
-from tests.factories import square
+from tests.factories import report_create, report_force, square
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +67,10 @@ def reports() -> dict[str, Report]:
     dien = Category.objects.get(code="DIEN")
 
     def make(point, category, reported_at, status="assigned"):
-        return report_create_routed(
-            lon=point[0],
-            lat=point[1],
-            category=category,
-            reported_at=reported_at,
-            status=status,
+        report = report_create(
+            lon=point[0], lat=point[1], category=category, reported_at=reported_at
         )
+        return report_force(report, status=status)
 
     made = {
         "january": make((106.612, 17.462), yte, local(2026, 1, 10, 9)),

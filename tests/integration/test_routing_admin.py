@@ -2,8 +2,8 @@
 
 import pytest
 
-from routing.engine.route import report_create_routed
-from routing.models import Category, ResponsibilityZone
+from routing.models import ResponsibilityZone
+from tests.factories import report_create
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def test_zone_page_shows_its_map_and_history(admin_client):
 
 def test_report_page_shows_the_routing_reason(admin_client):
     """A report's page shows its assignment with the Vietnamese reason."""
-    report = report_create_routed(
-        lon=106.6155, lat=17.4689, category=Category.objects.get(code="VSMT")
-    )
+    report = report_create(lon=106.6155, lat=17.4689, category="VSMT")
     page = admin_client.get(f"/admin/routing/report/{report.pk}/change/")
     assert page.status_code == 200
     assert "Thu gom rác".encode() in page.content

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from api.errors import http_status
 from routing import workflow
-from routing.engine.route import report_create_routed
 from routing.models import (
     Assignment,
     CalendarOverride,
@@ -33,6 +32,7 @@ from routing.workflow import WorkflowError
 from routing.workflow.deadlines import calendar_load, due_at
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
+from tests.factories import report_create, report_force
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -72,17 +72,10 @@ def report_make(
     at: dt.datetime = FRIDAY_BEFORE_TET,
     **fields,
 ) -> Report:
-    report = report_create_routed(
-        lon=point[0],
-        lat=point[1],
-        category=Category.objects.get(code=category),
-        reported_at=at,
-        status=status,
+    report = report_create(
+        lon=point[0], lat=point[1], category=category, reported_at=at
     )
-    if fields:
-        Report.objects.filter(pk=report.pk).update(**fields)
-        report.refresh_from_db()
-    return report
+    return report_force(report, status=status, **fields)
 
 
 def actor_for(role: str, report: Report):

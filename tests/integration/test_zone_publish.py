@@ -10,7 +10,7 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
-from routing.engine.route import report_create_routed, route_decide
+from routing.engine.route import route_decide
 from routing.models import (
     Assignment,
     Category,
@@ -31,6 +31,7 @@ from routing.zones.services import (
 )
 from routing.zones.state import ZoneState
 from routing.zones.topology import zones_topology_check
+from tests.factories import report_create, report_force
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,16 @@ def draft(yte, health, officer) -> ResponsibilityZone:
     )
 
 
-def report(point, category: Category, **fields) -> Report:
-    return report_create_routed(lon=point[0], lat=point[1], category=category, **fields)
+def report(
+    point,
+    category: Category,
+    status: str = "assigned",
+    reported_at: dt.datetime | None = None,
+) -> Report:
+    made = report_create(
+        lon=point[0], lat=point[1], category=category, reported_at=reported_at
+    )
+    return report_force(made, status=status) if status != made.status else made
 
 
 def department_of(point, category: Category, at: dt.datetime | None = None) -> str:

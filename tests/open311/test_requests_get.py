@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from routing.engine.route import report_create_routed
-from routing.models import Category, Report, ReportEvent
+from routing.models import Report, ReportEvent
 from routing.reports.events import event_record
+from tests.factories import report_create, report_force
 from tests.open311 import conformance as c
 from tests.open311.forms import BASE, form, post
 from tests.points import DONG_PHU
@@ -23,13 +23,8 @@ PERSONAL = ("Nguyễn Văn An", "+84912345678", "0912345678", "an@example.vn", "
 
 
 def create(code: str = "VSMT", **fields) -> Report:
-    report = report_create_routed(
-        lon=DONG_PHU[0], lat=DONG_PHU[1], category=Category.objects.get(code=code)
-    )
-    if fields:
-        Report.objects.filter(pk=report.pk).update(**fields)
-        report.refresh_from_db()
-    return report
+    report = report_create(category=code)
+    return report_force(report, **fields) if fields else report
 
 
 def posted(client, key, **fields) -> Report:

@@ -15,10 +15,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from routing.intake.submit import report_submit
-from routing.models import Category, Department, Report, StaffProfile
+from routing.models import Department, Report, StaffProfile
 from routing.reports import lifecycle
 from routing.workflow import report_move_pin, report_transition
+from tests.factories import report_create
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -59,13 +59,9 @@ def submit(
 ) -> Report:
     fields.setdefault("reporter_name", "Nguyễn Văn An")
     fields.setdefault("reporter_phone", f"09123456{next(_names) % 100:02d}")
-    return report_submit(
-        lon=point[0],
-        lat=point[1],
-        category=Category.objects.get(code=category),
-        description=description,
-        **fields,
-    ).report
+    return report_create(
+        lon=point[0], lat=point[1], category=category, description=description, **fields
+    )
 
 
 def set_due(report: Report, delta: dt.timedelta) -> Report:

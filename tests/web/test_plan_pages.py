@@ -13,9 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from routing.intake.submit import report_submit
 from routing.models import Category, Report, StaffProfile
 from tests.analytics.conftest import staff_client
+from tests.factories import report_create, report_force
 from tests.pages import page_config
 from tests.points import DONG_PHU
 
@@ -38,21 +38,19 @@ def reports(settings, tmp_path) -> list[Report]:
     settings.MEDIA_ROOT = tmp_path
     lon, lat = DONG_PHU
     made = [
-        report_submit(
+        report_create(
             lon=lon,
             lat=lat,
-            category=Category.objects.get(code=code),
+            category=code,
             description=DESCRIPTION,
             reporter_name=NAME,
             reporter_phone=PHONE,
             reporter_email=EMAIL,
-        ).report
+        )
         for code in ("CTN", "VSMT")
     ]
-    # The intake takes no report older than 30 days: move the first one back.
-    Report.objects.filter(pk=made[0].pk).update(
-        reported_at=timezone.now() - dt.timedelta(days=425)
-    )
+    # Made today (routed with today's zones), then moved back fourteen months.
+    report_force(made[0], reported_at=timezone.now() - dt.timedelta(days=425))
     return [Report.objects.get(pk=report.pk) for report in made]
 
 

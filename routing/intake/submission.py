@@ -1,0 +1,151 @@
+"""What a citizen sent, parsed once at the edge into one typed value.
+
+The edges (the reports API, Open311) turn their request into a ``Submission`` with
+``submission_parse``, which runs every check of the intake in a fixed order (the
+first refusal wins, so the order is part of the behaviour): the point, the
+category, the channel, the texts, the contact details and the contact rule, the
+number of photos and the description-or-photo rule, the key, the accuracy, the
+time, then the photos' content. ``report_submit`` trusts the value it is given, so
+code that builds a ``Submission`` itself (the test factory, a back-dated import)
+decides which of these rules it holds to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from geo.coords import check_lon_lat
+from routing.intake import errors
+from routing.intake.duplicates import DuplicateSuggestion
+from routing.intake.inputs import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    accuracy_check,
+    email_normalise,
+    key_check,
+    moment_check,
+    phone_normalise,
+    text_check,
+)
+from routing.intake.photos import CheckedPhoto, photos_check
+from routing.models import Category, Report
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked report, ready to route and store.
+
+    ``reporter_phone`` is E.164 ("" for none), ``reporter_email`` has its domain in
+    lower case, texts are clean NFC. ``reported_at`` None means "when received".
+    """
+
+    lon: float
+    lat: float
+    category: Category
+    description: str = ""
+    accuracy_m: float | None = None
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_email: str = ""
+    anonymous: bool = False
+    channel: str = Report.Channel.WEB
+    urgent: bool = False
+    reported_at: dt.datetime | None = None
+    idempotency_key: str | None = None
+    photos: tuple[CheckedPhoto, ...] = ()
+
+
+@dataclass
+class SubmitResult:
+    """The report, whether this call created it, and open reports nearby."""
+
+    report: Report
+    created: bool
+    duplicates: list[DuplicateSuggestion] = field(default_factory=list)
+
+
+def _contact_check(
+    *, name: str | None, phone: str | None, email: str | None, anonymous: bool
+) -> tuple[str, str, str]:
+    """Name, phone (E.164) and e-mail; a report that is not anonymous needs a phone
+    number or an e-mail address, so the department can ask about it."""
+    name = text_check(
+        name, field_name="reporter_name", label_vi="Họ tên", max_length=MAX_NAME
+    )
+    phone = phone_normalise(phone)
+    email = email_normalise(email)
+    if not anonymous and not (phone or email):
+        raise errors.contact_required()
+    return name, phone, email
+
+
+def submission_parse(
+    *,
+    lon: float,
+    lat: float,
+    category: Category,
+    description: str | None = "",
+    photos: Sequence[Any] = (),
+    accuracy_m: float | None = None,
+    reporter_name: str | None = "",
+    reporter_phone: str | None = "",
+    reporter_email: str | None = "",
+    anonymous: bool = False,
+    channel: str = Report.Channel.WEB,
+    urgent: bool = False,
+    reported_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Submission:
+    """Check and normalise what a client sent (see the module docstring).
+
+    ``photos`` are file objects (their ``.name`` is quoted in errors) or
+    ``(name, file_or_bytes)`` pairs. Raises ``IntakeError`` or ``PhotoError``
+    naming the field, or ``GeoInputError`` for a point out of range.
+    """
+    point = check_lon_lat(float(lon), float(lat))
+    if not category.active:
+        raise errors.inactive_category(category.name_vi, category.name_en)
+    if channel not in Report.Channel.values:
+        raise errors.bad_channel(channel, list(Report.Channel.values))
+    description = text_check(
+        description,
+        field_name="description",
+        label_vi="Nội dung phản ánh",
+        max_length=MAX_DESCRIPTION,
+    )
+    name, phone, email = _contact_check(
+        name=reporter_name,
+        phone=reporter_phone,
+        email=reporter_email,
+        anonymous=anonymous,
+    )
+    if len(photos) > settings.REPORT_MAX_PHOTOS:
+        raise errors.too_many_photos(len(photos), settings.REPORT_MAX_PHOTOS)
+    if not description and not photos:
+        raise errors.description_or_photo()
+    key = key_check(idempotency_key)
+    accuracy = accuracy_check(accuracy_m)
+    if reported_at is not None:
+        reported_at = moment_check(reported_at, timezone.now())
+    return Submission(
+        lon=point.lon,
+        lat=point.lat,
+        category=category,
+        description=description,
+        accuracy_m=accuracy,
+        reporter_name=name,
+        reporter_phone=phone,
+        reporter_email=email,
+        anonymous=bool(anonymous),
+        channel=channel,
+        urgent=bool(urgent),
+        reported_at=reported_at,
+        idempotency_key=key,
+        photos=tuple(photos_check(list(photos))),
+    )
