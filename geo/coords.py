@@ -65,6 +65,17 @@ def parse_number(raw: str | None, field: str) -> float:
     return value
 
 
+def _require_finite(value: float, field: str) -> None:
+    if not math.isfinite(value):
+        name_vi = _NAMES_VI.get(field, field)
+        raise GeoInputError(
+            "not_finite",
+            f"{name_vi.capitalize()} phải là một số hữu hạn.",
+            f"'{field}' must be a finite number (got '{str(value)[:40]}').",
+            field,
+        )
+
+
 def _swapped(lon: float, lat: float) -> bool:
     return (VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1]) and (
         VIETNAM_LON[0] <= lat <= VIETNAM_LON[1]
@@ -72,7 +83,12 @@ def _swapped(lon: float, lat: float) -> bool:
 
 
 def check_lon_lat(lon: float, lat: float) -> LonLat:
-    """Check the ranges; name a probable lon/lat swap instead of a bare range error."""
+    """Check the ranges; name a probable lon/lat swap instead of a bare range error.
+
+    Typed values (a parsed request body) come here directly; NaN and infinities are
+    refused as in query text."""
+    _require_finite(lon, "lon")
+    _require_finite(lat, "lat")
     if _swapped(lon, lat):
         raise GeoInputError(
             "swapped",

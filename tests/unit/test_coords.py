@@ -1,8 +1,10 @@
 """Parsing coordinates, bounding boxes and dates from query text."""
 
+import math
+
 import pytest
 
-from geo.coords import parse_bbox, parse_lon_lat
+from geo.coords import check_lon_lat, parse_bbox, parse_lon_lat
 from geo.errors import GeoInputError
 from geo.text import ascii_fold
 from geo.tiles import metres_per_pixel
@@ -60,3 +62,14 @@ def test_metres_per_pixel_halves_with_each_zoom():
     """At the equator, zoom 0 is about 156 km per pixel; each zoom halves it."""
     assert metres_per_pixel(0, 0) == pytest.approx(156_543, rel=1e-3)
     assert metres_per_pixel(13, 17.5) == pytest.approx(metres_per_pixel(12, 17.5) / 2)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "field"),
+    [(math.nan, 17.4, "lon"), (106.6, math.inf, "lat"), (-math.inf, 17.4, "lon")],
+)
+def test_typed_coordinates_that_are_not_finite_are_refused_as_such(lon, lat, field):
+    """A parsed body's float NaN or infinity gets ``not_finite``, as query text does."""
+    with pytest.raises(GeoInputError) as caught:
+        check_lon_lat(lon, lat)
+    assert (caught.value.code, caught.value.field) == ("not_finite", field)
