@@ -2,8 +2,9 @@
 
 A key looks like ``ht311_`` followed by 43 URL-safe characters (256 random bits).
 Only its SHA-256 and its first 12 characters are stored. Posting counts against the
-key's hourly limit in the cache (``routing.intake.ratelimits``, the same fixed window as
-the web form's limits); a key never replaces the checks ``routing.intake.submission.submission_parse`` makes.
+key's hourly limit in the cache (``routing.intake.ratelimits``, the same fixed window
+as the web form's limits); a key never replaces the checks of
+``routing.intake.submission.submission_parse``.
 """
 
 from __future__ import annotations
