@@ -73,7 +73,8 @@ test: venv db messages
 bench: fixtures
 	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web
 
-lint: venv
+# mypy's Django plugin sets Django up, and GeoDjango loads GDAL and GEOS: deps first.
+lint: venv deps
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy

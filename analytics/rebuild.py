@@ -14,8 +14,12 @@ day rows (the same numbers as from the reports, at a fraction of the reading).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 _FRESH = """
     SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, r.category_id,
@@ -112,7 +116,7 @@ def cellday_rebuild() -> int:
     return rows
 
 
-def _difference(cursor, kept: str, fresh: str) -> tuple[int, int]:
+def _difference(cursor: CursorWrapper, kept: str, fresh: str) -> tuple[int, int]:
     cursor.execute(
         f"""
         SELECT (SELECT count(*) FROM (SELECT * FROM {fresh} f EXCEPT ALL

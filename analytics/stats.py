@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -306,7 +307,7 @@ def _units(
 ) -> list[dict[str, Any]]:
     """One row per unit: its count and deadline figures (``late``: unit → (late,
     with deadline))."""
-    units = {
+    units: dict[int, Mapping[str, Any]] = {
         u["id"]: u
         for u in AdminUnit.objects.filter(pk__in=counts).values(
             "id", "code", "name", "boundary_set__slug"
@@ -347,7 +348,7 @@ def _month_categories(
 
 
 def _categories(counts: dict[int, int]) -> list[tuple[int, dict[str, Any]]]:
-    names = {
+    names: dict[int, Mapping[str, Any]] = {
         c["id"]: c
         for c in Category.objects.filter(pk__in=counts).values(
             "id", "code", "name_vi", "name_en"

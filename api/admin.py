@@ -6,6 +6,8 @@ lost key is revoked and a new one issued. Answers given with requests are read-o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,10 +31,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None):
+    def get_fields(
+        self, request: HttpRequest, obj: ApiKey | None = None
+    ) -> tuple[str, ...]:
         if obj is None:
-            return ["name", "rate_limit_per_hour"]
-        return [
+            return ("name", "rate_limit_per_hour")
+        return (
             "name",
             "prefix",
             "active",
@@ -40,16 +44,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "created_at",
             "last_used_at",
             "revoked_at",
-        ]
+        )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ApiKey | None = None
+    ) -> list[str]:
         if obj is None:
             return []
         # A revoked key stays revoked: issue a new one instead.
         frozen = ["active"] if obj.revoked_at else []
         return ["prefix", "created_at", "last_used_at", "revoked_at", *frozen]
 
-    def save_model(self, request, obj: ApiKey, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: ApiKey, form: Any, change: bool
+    ) -> None:
         if change:
             if not obj.active and obj.revoked_at is None:
                 api_key_revoke(key=obj)
@@ -92,5 +100,7 @@ class RequestAttributeValueAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: RequestAttributeValue | None = None
+    ) -> bool:
         return False

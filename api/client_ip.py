@@ -40,7 +40,7 @@ def client_ip(request: HttpRequest) -> str | None:
     if remote is None:
         return None
 
-    def ours(address) -> bool:
+    def ours(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return any(address in network for network in networks)
 
     if not ours(remote):

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import get_language
 from rest_framework import status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo.errors import (
@@ -48,7 +49,9 @@ def http_status(error: BilingualError) -> int:
 class ApiError(APIException):
     """An API error with a stable code, both languages and the offending field."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    # Seconds until a retry may succeed: DRF's handler sends it as Retry-After.
+    wait: float | None = None
 
     def __init__(
         self,
@@ -92,7 +95,7 @@ class ApiError(APIException):
         return body
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, BilingualError):
         exc = ApiError.from_error(exc)
     response = drf_exception_handler(exc, context)

@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -148,10 +149,10 @@ def run(
         )
         for name in order:
             if name == "route_decide":
-                decision, ns = _timed(lambda c=case: ours(c))
+                decision, ns = _timed(partial(ours, case))
                 decisions.append(decision)
             else:
-                answer, ns = _timed(lambda c=case: naive(c, set_ids=set_ids))
+                answer, ns = _timed(partial(naive, case, set_ids=set_ids))
                 answers.append(answer)
             times[name].append(ns)
 
@@ -250,11 +251,16 @@ def _breakdown(some: list[Case]) -> dict[str, Any]:
     unit_ns: list[int] = []
     zone_ns: list[int] = []
     for case in some:
-        _, ns = _timed(lambda c=case: unit_candidate(lon=c.lon, lat=c.lat, at=c.at))
+        _, ns = _timed(partial(unit_candidate, lon=case.lon, lat=case.lat, at=case.at))
         unit_ns.append(ns)
         _, ns = _timed(
-            lambda c=case: zone_candidates(
-                lon=c.lon, lat=c.lat, category_id=c.category.pk, at=c.at, near_m=near
+            partial(
+                zone_candidates,
+                lon=case.lon,
+                lat=case.lat,
+                category_id=case.category.pk,
+                at=case.at,
+                near_m=near,
             )
         )
         zone_ns.append(ns)
@@ -288,7 +294,7 @@ def _zone_query(some: list[Case]) -> dict[str, Any]:
     with connection.cursor() as cursor:
         for case in some:
             dlon, dlat = degree_margin(case.lat, near)
-            params = {
+            params: dict[str, float | dt.datetime] = {
                 "lon": case.lon,
                 "lat": case.lat,
                 "category_id": case.category.pk,

@@ -29,6 +29,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from bench.sample import Extent
 from boundaries.bulk import points_assign
+from boundaries.geometry import to_geos_multipolygon
 from boundaries.models import AdminUnit
 from geo.projections import degree_margin
 from geo.topology import area_m2
@@ -138,7 +139,7 @@ def zones_create(
         zone = ResponsibilityZone.objects.create(
             name=f"bench zone {i + 1}",
             department=department,
-            geom=GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326),
+            geom=to_geos_multipolygon(shape),
             area_m2=round(area_m2(shape), 1),
             priority=priority,
             status=ResponsibilityZone.Status.PUBLISHED,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from tempfile import NamedTemporaryFile
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -45,6 +45,18 @@ from boundaries.services import (
     unit_parts_rebuild,
 )
 from geo.errors import BilingualError
+
+
+class _UnitCount(TypedDict):
+    unit_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A set as the set admin lists it, with its units counted.
+    CountedSet: TypeAlias = WithAnnotations[BoundarySet, _UnitCount]
+
 
 IMPORT_PERMISSION = "boundaries.add_adminunit"
 _REPORT_FIELDS = {f.name for f in dataclasses.fields(ImportReport)}
@@ -123,7 +135,7 @@ class BoundarySetAdmin(admin.ModelAdmin):
         return allowed and (obj is None or obj.status == BoundarySet.Status.DRAFT)
 
     @admin.display(description="Số đơn vị / Units", ordering="unit_count")
-    def unit_count(self, obj: BoundarySet) -> int:
+    def unit_count(self, obj: CountedSet) -> int:
         return obj.unit_count
 
     @admin.action(description="Đưa vào sử dụng / Activate", permissions=("change",))
@@ -265,7 +277,7 @@ class AdminUnitAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     )
 
     def formfield_for_dbfield(
-        self, db_field: Field, request: HttpRequest | None = None, **kwargs: Any
+        self, db_field: Field, request: HttpRequest, **kwargs: Any
     ) -> FormField | None:
         if db_field.name == "geom":
             kwargs["form_class"] = MultiPolygonFormField

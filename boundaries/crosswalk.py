@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
 from geo.errors import InvalidInput
@@ -93,7 +94,7 @@ def crosswalk_import(
     return report
 
 
-def _by_code_or_alias(units) -> dict[str, AdminUnit]:
+def _by_code_or_alias(units: QuerySet[AdminUnit]) -> dict[str, AdminUnit]:
     """Units by code, and also by the source's own id where the two differ.
 
     Sources disagree on a few codes (Xã Phong Nha is 19138 in Công văn 1027/CTK-CSCL

@@ -171,7 +171,8 @@ class BoundaryImportForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         existing, slug = data.get("boundary_set"), data.get("new_slug")
         if existing and slug:
             raise forms.ValidationError(
@@ -287,7 +288,8 @@ class AdminUnitForm(forms.ModelForm):
         return geom
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parent = data.get("parent")
         boundary_set = data.get("boundary_set") or getattr(
             self.instance, "boundary_set", None

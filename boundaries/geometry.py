@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import shapely
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 
 def to_geos(geometry: BaseGeometry, srid: int = 4326) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=srid)
+
+
+def to_geos_multipolygon(geometry: BaseGeometry, srid: int = 4326) -> MultiPolygon:
+    """``to_geos`` for the MultiPolygon columns (units, zones), which take no other
+    type: anything else is a bug upstream (``geo.repair`` makes MultiPolygons)."""
+    result = to_geos(geometry, srid)
+    if not isinstance(result, MultiPolygon):
+        raise TypeError(f"a MultiPolygon is required, got {result.geom_type}")
+    return result
 
 
 def to_shapely(geometry: GEOSGeometry) -> BaseGeometry:

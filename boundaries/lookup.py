@@ -192,7 +192,7 @@ def point_lookup(
     no active set is valid on that day. With ``with_edge``, ``edge_m`` is the
     distance from the point to the unit's own outline, measured in the same query.
     """
-    params = {"lon": lon, "lat": lat, "day": day}
+    params: dict[str, float | dt.date] = {"lon": lon, "lat": lat, "day": day}
     with connection.cursor() as cursor:
         cursor.execute(_COVERING_CHAIN[with_edge], params)
         rows = cursor.fetchall()

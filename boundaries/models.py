@@ -14,7 +14,7 @@ from django.db.models import F, Func, Q, Value
 from boundaries.levels import DEPTH, Level
 
 
-class BoundarySetQuerySet(models.QuerySet):
+class BoundarySetQuerySet(models.QuerySet["BoundarySet"]):
     """``active().valid_on(day)`` is the ORM spelling of the rule
     ``boundaries.sql.set_in_force`` states for raw SQL; a test holds the two equal."""
 
@@ -107,7 +107,7 @@ class BoundarySet(models.Model):
         return f"{self.name} ({self.valid_from.isoformat()} – {end})"
 
 
-class AdminUnitQuerySet(models.QuerySet):
+class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
     def in_set(self, boundary_set: BoundarySet | int) -> AdminUnitQuerySet:
         return self.filter(boundary_set=boundary_set)
 

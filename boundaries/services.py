@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
-from boundaries.geometry import to_geos, to_shapely
+from boundaries.geometry import to_geos_multipolygon, to_shapely
 from boundaries.levels import DEPTH
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import Conflict
@@ -48,7 +48,7 @@ def unit_parts_rebuild(
     Set-based statements throughout; returns the number of lookup pieces written.
     """
     ids = list(unit_ids) if unit_ids is not None else None
-    params = {
+    params: dict[str, int | list[int]] = {
         "set": boundary_set.pk,
         "all": ids is None,
         "ids": ids or [],
@@ -161,7 +161,7 @@ def unit_geometry_update(
             geometry = geometry.transform(4326, clone=True)
         geometry = to_shapely(geometry)
     repaired = repair_polygonal(geometry, f"code {unit.code}")
-    unit.geom = to_geos(repaired.geometry)
+    unit.geom = to_geos_multipolygon(repaired.geometry)
     unit.area_m2 = round(area_m2(repaired.geometry), 1)
     unit.save()
     unit_parts_rebuild(boundary_set=unit.boundary_set, unit_ids=[unit.pk])

@@ -7,8 +7,11 @@ history. Reports and their routing decisions are read-only records.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.gis.db.models import GeometryField
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
@@ -52,37 +55,41 @@ class DefaultDepartmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit"]
     search_fields = ["unit__code", "unit__name", "department__name_vi"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DefaultDepartment]:
         return super().get_queryset(request).defer("unit__geom")
 
 
 class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+_HISTORY_FIELDS = ("at", "action", "actor", "changes")
 
 
 class ZoneHistoryInline(ReadOnlyMixin, admin.TabularInline):
     model = ZoneHistory
-    fields = ["at", "action", "actor", "changes"]
-    readonly_fields = fields
+    fields = _HISTORY_FIELDS
+    readonly_fields = _HISTORY_FIELDS
     extra = 0
 
 
 class MapViewMixin(ReadOnlyMixin):
     """Read-only, but the change page opens (GET only) so the map can be drawn."""
 
+    model: type[Model]  # set by the ModelAdmin it is mixed into
     modifiable = False  # django-leaflet: show the geometry, no editing tools
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.method in {"GET", "HEAD"} and request.user.is_staff
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = self.model._meta.fields
         return [f.name for f in fields if not isinstance(f, GeometryField)] + [
             f.name for f in self.model._meta.many_to_many
@@ -105,11 +112,10 @@ class ResponsibilityZoneAdmin(MapViewMixin, LeafletGeoAdmin):
     search_fields = ["name", "department__name_vi"]
     inlines = [ZoneHistoryInline]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ResponsibilityZone]:
         queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith(
-            "changelist"
-        ):
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if url_name and url_name.endswith("changelist"):
             queryset = queryset.defer("geom")
         return queryset
 
@@ -118,29 +124,32 @@ class ResponsibilityZoneAdmin(MapViewMixin, LeafletGeoAdmin):
         return f"{zone.area_m2 / 1e6:,.2f}"
 
 
+_ASSIGNMENT_FIELDS = (
+    "is_current",
+    "decided_at",
+    "cause",
+    "rule",
+    "department",
+    "zone",
+    "unit",
+    "near_edge",
+    "edge_distance_m",
+    "outside_unit_m",
+    "reason_vi",
+    "reason_en",
+    "candidates",
+    "decided_by",
+    "note",
+)
+
+
 class AssignmentInline(ReadOnlyMixin, admin.StackedInline):
     model = Assignment
-    fields = [
-        "is_current",
-        "decided_at",
-        "cause",
-        "rule",
-        "department",
-        "zone",
-        "unit",
-        "near_edge",
-        "edge_distance_m",
-        "outside_unit_m",
-        "reason_vi",
-        "reason_en",
-        "candidates",
-        "decided_by",
-        "note",
-    ]
-    readonly_fields = fields
+    fields = _ASSIGNMENT_FIELDS
+    readonly_fields = _ASSIGNMENT_FIELDS
     extra = 0
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
         return (
             super()
             .get_queryset(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -20,14 +21,19 @@ from django.utils.translation import gettext as _
 
 from routing.reports.access import may_edit_zones, may_read_analytics, may_work_queue
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def staff_page(allowed: Callable[..., bool], refusal: str) -> Callable:
+
+def staff_page(
+    allowed: Callable[..., bool], refusal: StrOrPromise
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a page view: sign-in first, then ``allowed(user)`` or a 403 page
     showing ``refusal`` (a lazily translated sentence)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("web:login"))
             if not allowed(request.user):
@@ -44,7 +50,7 @@ def staff_page(allowed: Callable[..., bool], refusal: str) -> Callable:
     return decorate
 
 
-def staff_links(user) -> list[dict[str, str]]:
+def staff_links(user: Any) -> list[dict[str, str]]:
     """The staff pages this user may open, for the header: name and URL."""
     links = []
     if may_work_queue(user):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.views.i18n import JavaScriptCatalog
 
@@ -35,12 +37,12 @@ def vietnamese_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     """Run a page view (and render its template) in :func:`page_language`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = page_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         response.headers["Content-Language"] = language
         return response
@@ -55,7 +57,7 @@ class PageCatalogView(JavaScriptCatalog):
 
     packages = ["web"]
 
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = request.GET.get("lang", "")
         if language not in dict(settings.LANGUAGES):
             language = page_language(request)

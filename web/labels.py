@@ -7,12 +7,19 @@ through Django's translation machinery (English msgids, Vietnamese in ``locale/v
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from routing.models import Report, ReportEvent
 
-STATUS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Looked up by the codes stored on rows (plain strings), keyed by the choices.
+
+STATUS: dict[str, StrPromise] = {
     Report.Status.RECEIVED: pgettext_lazy("report status", "Received"),
     Report.Status.ASSIGNED: pgettext_lazy("report status", "Forwarded for handling"),
     Report.Status.IN_PROGRESS: pgettext_lazy("report status", "In progress"),
@@ -23,7 +30,7 @@ STATUS = {
     Report.Status.REOPENED: pgettext_lazy("report status", "Reopened"),
 }
 
-EVENT = {
+EVENT: dict[str, StrPromise] = {
     ReportEvent.Kind.SUBMITTED: _("Report received"),
     ReportEvent.Kind.COMMENT: _("Note from the department"),
     ReportEvent.Kind.ASSIGNMENT: _("Passed to another department"),
@@ -33,7 +40,7 @@ EVENT = {
     ReportEvent.Kind.LOCATION: _("Location corrected"),
 }
 
-RATING = {
+RATING: dict[str, StrPromise] = {
     Report.Rating.SATISFIED: _("Satisfied"),
     Report.Rating.ACCEPTABLE: _("Acceptable"),
     Report.Rating.DISSATISFIED: _("Dissatisfied"),

@@ -9,7 +9,7 @@ rating endpoint.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,6 +26,9 @@ from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
+
+if TYPE_CHECKING:
+    from routing.reports.selectors import PublicReport
 
 TRACK_PLACEHOLDER = "HT-CODE"
 
@@ -120,7 +123,9 @@ class TrackView(TemplateView):
 
     template_name = "web/track.html"
 
-    def get(self, request: HttpRequest, *args: Any, code: str, **kwargs: Any):
+    def get(
+        self, request: HttpRequest, *args: Any, code: str, **kwargs: Any
+    ) -> HttpResponse:
         report = report_public_get(code=code)
         if report is None:
             lookup = TrackLookupView()
@@ -133,7 +138,7 @@ class TrackView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        report: Report = context["report"]
+        report: PublicReport = context["report"]
         english = page_in_english()
         track = report_public_json(report, absolute=self.request.build_absolute_uri)
         colour, icon = labels.category_style(

@@ -49,7 +49,12 @@ def _unknown(field: str, missing: set[str]) -> ApiError:
     )
 
 
-def _ids(model, field: str, codes: list[str] | None, column: str = "code"):
+def _ids(
+    model: type[Category | Department],
+    field: str,
+    codes: list[str] | None,
+    column: str = "code",
+) -> tuple[int, ...] | None:
     if codes is None:
         return None
     found = dict(

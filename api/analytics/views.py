@@ -5,9 +5,11 @@ selectors in ``analytics``; none of them returns personal data."""
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -167,7 +169,9 @@ class StatsApi(_AnalyticsApi):
 class ExportApi(_AnalyticsApi):
     """CSV, GeoJSON or GeoPackage of the selected reports, no personal data."""
 
-    def perform_content_negotiation(self, request, force=False):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
@@ -175,7 +179,7 @@ class ExportApi(_AnalyticsApi):
         responses={200: OpenApiTypes.BINARY},
         summary="Export the selected reports (no personal data)",
     )
-    def get(self, request: Request, fmt: str):
+    def get(self, request: Request, fmt: str) -> HttpResponseBase:
         selection = parse_filter(request.query_params)
         limit = export_max_rows()
         count = export_count(selection=selection)
@@ -209,7 +213,9 @@ class ExportApi(_AnalyticsApi):
 class ReportTileApi(_AnalyticsApi):
     """A Mapbox Vector Tile of reports (layer ``reports``), with the filters."""
 
-    def perform_content_negotiation(self, request, force=False):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(

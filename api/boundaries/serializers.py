@@ -29,7 +29,9 @@ class UnitFeatureOutput(GeoFeatureModelSerializer):
     """A unit as a GeoJSON Feature; ``display_geom`` is simplified when asked."""
 
     geometry = GeometryField(source="display_geom", precision=6, read_only=True)
-    boundary_set = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    boundary_set: serializers.SlugRelatedField[BoundarySet] = (
+        serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    )
     parent_code = serializers.CharField(
         source="parent.code", default=None, read_only=True
     )

@@ -157,7 +157,8 @@ class UnitDetailApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         unit = unit_get(code=code, boundary_sets=_sets(request))
-        unit.display_geom = unit.geom
+        # Drawn whole: the attribute units_drawn annotates on lists, set by hand.
+        unit.display_geom = unit.geom  # type: ignore[attr-defined]
         data = UnitFeatureOutput(unit).data
         data["properties"]["children"] = list(
             unit.children.order_by("code").values("code", "name", "level")

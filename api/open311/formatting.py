@@ -22,6 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from api.models import ServiceAttribute
+from boundaries.models import AdminUnit
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Category, Report
 
@@ -144,7 +145,9 @@ def definition_json(
 def address(report: Report) -> str:
     """The unit and the units above it, most specific first: "Phường Đồng Hới,
     Tỉnh Quảng Trị"."""
-    names, unit, depth = [], report.unit, 0
+    names: list[str] = []
+    unit: AdminUnit | None = report.unit
+    depth = 0
     while unit is not None and depth < 3:  # the levels the selector joins
         names.append(unit.name)
         unit, depth = unit.parent, depth + 1

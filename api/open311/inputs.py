@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import dateparse, timezone
 
-from api.open311.errors import bad_request, not_found
+from api.open311.errors import Open311Error, bad_request, not_found
 from geo.coords import LonLat, check_lon_lat, parse_number
 from geo.errors import GeoInputError
 from routing.models import Category
@@ -121,10 +123,10 @@ def window_parse(
     A date alone is the whole day in Asia/Ho_Chi_Minh."""
     start = _bound(raw_start, "start_date", end=False)
     end = _bound(raw_end, "end_date", end=True)
-    if start is None and end is None:
-        return now - MAX_SPAN, None
     try:
         if start is None:
+            if end is None:
+                return now - MAX_SPAN, None
             return end - MAX_SPAN, end
         if end is None:
             return start, start + MAX_SPAN
@@ -149,7 +151,7 @@ def window_parse(
     return start, end
 
 
-def location_parse(data) -> LonLat:
+def location_parse(data: Mapping[str, Any]) -> LonLat:
     """lat and long: both needed, as we cannot geocode an address."""
     lat, lon = data.get("lat"), data.get("long")
     if blank(lat) and blank(lon):
@@ -202,7 +204,7 @@ def service_required(raw: str | None) -> str:
     return str(raw).strip()
 
 
-def service_unknown(code: str):
+def service_unknown(code: str) -> Open311Error:
     shown = code[:40]
     return not_found(
         f"Không tìm thấy dịch vụ (service_code) '{shown}'.",

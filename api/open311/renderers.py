@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -69,7 +70,12 @@ class Open311XMLRenderer(BaseRenderer):
     format = "xml"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         root_name, body = _body(data)
         root = ET.Element(root_name)
         _fill(root, body)
@@ -82,7 +88,12 @@ class Open311JSONRenderer(BaseRenderer):
     format = "json"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         _, body = _body(data)
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(
             "utf-8"

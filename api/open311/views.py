@@ -10,6 +10,8 @@ reads in ``api.open311.selectors``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import exceptions
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
@@ -31,7 +34,7 @@ from api.open311.renderers import Document, Open311JSONRenderer, Open311XMLRende
 from api.open311.submit import Posted, open311_request_submit
 from geo.coords import parse_bbox
 from geo.errors import BilingualError, TooMany
-from routing.models import ReportPhoto
+from routing.models import Report, ReportPhoto
 from routing.reports.tracking import tracking_code_normalise
 
 log = logging.getLogger(__name__)
@@ -77,7 +80,9 @@ class Open311Api(APIView):
     def output_format(self) -> str:
         return "json" if self.kwargs.get("format") == "json" else "xml"
 
-    def perform_content_negotiation(self, request: Request, force: bool = False):
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
         renderer = (
             Open311JSONRenderer()
             if self.output_format() == "json"
@@ -128,7 +133,7 @@ class Open311Api(APIView):
         response.exception = True
         return response
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             inputs.jurisdiction_check(request.query_params.get("jurisdiction_id"))
@@ -189,7 +194,7 @@ class ServiceDefinitionApi(Open311Api):
         )
 
 
-def _media_url(request: Request):
+def _media_url(request: Request) -> Callable[[str], str]:
     storage = ReportPhoto._meta.get_field("image").storage
 
     def absolute(name: str) -> str:
@@ -198,7 +203,7 @@ def _media_url(request: Request):
     return absolute
 
 
-def _requests_document(request: Request, reports) -> Document:
+def _requests_document(request: Request, reports: Iterable[Report]) -> Document:
     lang, media_url = _lang(), _media_url(request)
     return Document(
         "service_requests",
@@ -272,7 +277,7 @@ class RequestsApi(Open311Api):
         )
 
 
-def _one(code: str):
+def _one(code: str) -> Report:
     normalised = tracking_code_normalise(code)
     found = selectors.requests_by_code([normalised])
     if not found:
@@ -326,7 +331,7 @@ class NotFoundApi(Open311Api):
     def output_format(self) -> str:
         return "json" if self.kwargs.get("rest", "").endswith(".json") else "xml"
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         shown = self.kwargs.get("rest", "")[:60]
         raise Open311Error.one(
             404,

@@ -7,13 +7,16 @@ codes cannot be probed by the answer's kind.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rest_framework import status
 
 from api.errors import ApiError
-from routing.models import Report
 from routing.reports.selectors import report_public_get
 from routing.reports.tracking import ALPHABET, PREFIX, tracking_code_normalise
+
+if TYPE_CHECKING:
+    from routing.reports.selectors import PublicReport
 
 _CODE = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
@@ -31,7 +34,7 @@ def report_not_found(code: str) -> ApiError:
     )
 
 
-def public_report_get(code: str) -> Report:
+def public_report_get(code: str) -> PublicReport:
     if not _CODE.match(tracking_code_normalise(code)):
         raise report_not_found(code)
     report = report_public_get(code=code)

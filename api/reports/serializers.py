@@ -11,15 +11,17 @@ and both (photos, with the GPS tags only for staff). Datetimes are ISO 8601 in A
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.routing.serializers import category_get
-from routing.models import Report, ReportPhoto
+from routing.models import Category, Report, ReportPhoto
 from routing.reports.public import (
     local_iso,
     report_category_json,
@@ -33,7 +35,8 @@ PRECISION = 6
 class LocalDateTimeField(serializers.DateTimeField):
     """ISO 8601 in local time (+07:00), whatever the active time zone."""
 
-    def to_representation(self, value):
+    def to_representation(self, value: dt.datetime) -> str:
+        # Never None: a serializer renders a missing value as null without asking.
         return local_iso(value)
 
 
@@ -67,7 +70,7 @@ class ReportSubmitInput(serializers.Serializer):
         required=False, allow_blank=True, allow_null=True, default=None
     )
 
-    def validate_category(self, code: str):
+    def validate_category(self, code: str) -> Category:
         return category_get(code.strip())
 
 
@@ -149,7 +152,7 @@ def routing_json(report: Report) -> dict[str, Any] | None:
     }
 
 
-def submit_json(report: Report, duplicates: list, request) -> dict[str, Any]:
+def submit_json(report: Report, duplicates: list, request: Request) -> dict[str, Any]:
     """The receipt for a submitted report; a replay gets the same."""
     return {
         "tracking_code": report.tracking_code,
@@ -241,16 +244,17 @@ class ReportFeatureOutput(GeoFeatureModelSerializer):
         }
 
 
-def detail_json(report: Report, *, sees_personal: bool, request) -> dict[str, Any]:
+def detail_json(
+    report: Report, *, sees_personal: bool, request: Request
+) -> dict[str, Any]:
     """A report for staff: the feature with its routing decision, every event
     (internal ones too) and the photos with their GPS tags."""
     context = {"personal_ids": {report.pk} if sees_personal else set()}
     data = ReportFeatureOutput(report, context=context).data
     assignment = current_assignment(report)
     props = data["properties"]
-    props["duplicate_of"] = (
-        report.duplicate_of.tracking_code if report.duplicate_of_id else None
-    )
+    duplicate_of = report.duplicate_of  # None without a query when there is none
+    props["duplicate_of"] = duplicate_of.tracking_code if duplicate_of else None
     props["rejection_reason"] = report.rejection_reason
     props["rating"] = report.rating
     props["escalated_at"] = local_iso(report.escalated_at)

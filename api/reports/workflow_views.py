@@ -11,7 +11,7 @@ with their status (400, 403, 409).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -31,6 +31,11 @@ from routing.reports.access import reports_visible_to
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_normalise
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from boundaries.models import AdminUnit
+
 
 def _not_found(code: str, field: str | None = None) -> ApiError:
     return ApiError(
@@ -42,7 +47,7 @@ def _not_found(code: str, field: str | None = None) -> ApiError:
     )
 
 
-def report_visible(request: Request, raw_code: str, field: str | None = None):
+def report_visible(request: Request, raw_code: str, field: str | None = None) -> Report:
     """The report with this tracking code among those the user may see; a 404 (a
     400 naming ``field`` for a code given in the body) otherwise."""
     code = tracking_code_normalise(raw_code or "")
@@ -57,7 +62,9 @@ def report_visible(request: Request, raw_code: str, field: str | None = None):
     return report
 
 
-def _valid(serializer_class, request: Request) -> dict[str, Any]:
+def _valid(
+    serializer_class: type[serializers.Serializer], request: Request
+) -> dict[str, Any]:
     serializer = serializer_class(data=request_object(request))
     if not serializer.is_valid():
         raise input_errors(serializer.errors)
@@ -107,7 +114,9 @@ class ReportStateOutput(serializers.Serializer):
 
 
 class EventOutput(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ReportEvent
@@ -126,9 +135,15 @@ class EventOutput(serializers.ModelSerializer):
 
 
 class AssignmentOutput(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    unit: serializers.SlugRelatedField[AdminUnit] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Assignment

@@ -11,7 +11,8 @@ API's bilingual errors (``input_errors``), never DRF's bare field lists.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,8 +26,12 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.errors import ApiError
 from geo.geojson import Polygonal, parse_polygonal
+from routing.engine.decision import Decision
 from routing.models import Category, Department, ResponsibilityZone, ZoneHistory
 from routing.zones import limits
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PRECISION = 6
 MAX_DRAFTS = 200
@@ -68,6 +73,7 @@ def truthy(value: Any) -> bool:
 
 def request_object(request: Request) -> dict[str, Any]:
     """The request body as a dict, or a bilingual 400 when it is not a JSON object."""
+    data: Any  # whatever the parser made of the body: a QueryDict, a list…
     try:
         data = request.data
     except ParseError:
@@ -90,7 +96,7 @@ def zone_fields(request: Request) -> dict[str, Any]:
     come in the query string."""
     data = request_object(request)
     if data.get("type") in {"Polygon", "MultiPolygon"}:
-        fields = {"geometry": data}
+        fields: dict[str, Any] = {"geometry": data}
     elif data.get("type") == "Feature":
         props = data.get("properties") or {}
         if not isinstance(props, dict):
@@ -137,7 +143,7 @@ def category_get(code: str, *, field: str = "category") -> Category:
     return category
 
 
-def category_param(query) -> Category:
+def category_param(query: Mapping[str, Any]) -> Category:
     """The required ``category`` query parameter as an active category."""
     code = (query.get("category") or "").strip()
     if not code:
@@ -197,10 +203,12 @@ class ZoneFeatureOutput(GeoFeatureModelSerializer):
     """A zone as a GeoJSON Feature (coordinates to 6 decimals, about 0.1 m)."""
 
     geom = GeometryField(precision=PRECISION, read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     department_name_vi = serializers.CharField(source="department.name_vi")
     department_name_en = serializers.CharField(source="department.name_en")
-    categories = serializers.SlugRelatedField(
+    categories: serializers.Field = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
 
@@ -230,7 +238,9 @@ class ZoneFeatureOutput(GeoFeatureModelSerializer):
 class ZoneHistoryOutput(serializers.ModelSerializer):
     """One change: who, when, what changed and the geometry before it (GeoJSON)."""
 
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     old_geometry = GeometryField(
         source="old_geom", precision=PRECISION, read_only=True, allow_null=True
     )
@@ -304,18 +314,18 @@ class ExplainOutput(serializers.Serializer):
     reason = serializers.SerializerMethodField()
 
     @extend_schema_field(PointOutput)
-    def get_point(self, decision) -> dict[str, float]:
+    def get_point(self, decision: Decision) -> dict[str, float]:
         point = self.context["point"]
         return {"lon": point.lon, "lat": point.lat}
 
     @extend_schema_field(CategoryRefOutput)
-    def get_category(self, decision) -> dict[str, str]:
+    def get_category(self, decision: Decision) -> dict[str, str]:
         return CategoryRefOutput(self.context["category"]).data
 
     @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_at(self, decision) -> str:
+    def get_at(self, decision: Decision) -> str:
         return timezone.localtime(self.context["at"]).isoformat()
 
-    def get_reason(self, decision) -> str:
+    def get_reason(self, decision: Decision) -> str:
         english = (get_language() or "vi").startswith("en")
         return decision.reason_en if english else decision.reason_vi

@@ -12,8 +12,9 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.utils import timezone
@@ -74,6 +75,30 @@ def _timed(call: Callable[[], Any], repeats: int) -> tuple[dict[str, float], Any
         result = call()
         samples.append(time.perf_counter_ns() - start)
     return latency(samples), result
+
+
+R = TypeVar("R")
+Viewport = tuple[float, float, float, float]
+
+
+def _per_viewport(
+    clusters: Callable[[ReportFilter, int], R],
+    base: ReportFilter,
+    zoom: int,
+    boxes: Iterator[Viewport],
+) -> Callable[[], R]:
+    """A call of ``clusters`` on the next of ``boxes`` each time."""
+    return lambda: clusters(base.but(bbox=next(boxes)), zoom)
+
+
+def _per_tile(
+    render: Callable[[int, int, int, ReportFilter], R],
+    base: ReportFilter,
+    zoom: int,
+    tiles: Iterator[tuple[int, int]],
+) -> Callable[[], R]:
+    """A call of ``render`` on the next of ``tiles`` each time."""
+    return lambda: render(zoom, *next(tiles), base)
 
 
 def _viewport(zoom: int, rng: random.Random) -> tuple[float, float, float, float]:
@@ -164,17 +189,13 @@ def _measure_clusters(
             it = iter(boxes * 2)
             clusters_select(selection=base.but(bbox=boxes[0]), zoom=zoom)  # warm
             ours, last = _timed(
-                lambda base=base, zoom=zoom, it=it: clusters_select(
-                    selection=base.but(bbox=next(it)), zoom=zoom
+                _per_viewport(
+                    lambda s, z: clusters_select(selection=s, zoom=z), base, zoom, it
                 ),
                 n["requests"],
             )
-            naive_it = iter(boxes)
             naive, _ = _timed(
-                lambda base=base, zoom=zoom, it=naive_it: naive_clusters(
-                    base.but(bbox=next(it)), zoom
-                ),
-                naive_n,
+                _per_viewport(naive_clusters, base, zoom, iter(boxes)), naive_n
             )
             clusters[f"z{zoom}_{name}"] = {
                 "ours": ours,
@@ -204,15 +225,16 @@ def _measure_tiles(
                 len(tile_render(z=zoom, x=x, y=y, selection=base)) for x, y in coords
             ]
             ours, _ = _timed(
-                lambda zoom=zoom, it=it, base=base: tile_render(
-                    z=zoom, x=(c := next(it))[0], y=c[1], selection=base
+                _per_tile(
+                    lambda z, x, y, s: tile_render(z=z, x=x, y=y, selection=s),
+                    base,
+                    zoom,
+                    it,
                 ),
                 n["tiles"],
             )
-            nit = iter(coords * 4)
             naive, _ = _timed(
-                lambda zoom=zoom, it=nit, base=base: naive_tile(zoom, *next(it), base),
-                naive_n,
+                _per_tile(naive_tile, base, zoom, iter(coords * 4)), naive_n
             )
             tiles[f"z{zoom}_{name}"] = {
                 "ours": ours,
@@ -249,9 +271,9 @@ def _measure_stats(
 ) -> dict[str, dict[str, Any]]:
     stats: dict[str, Any] = {}
     for name, base in filters.items():
-        ours, answer = _timed(lambda base=base: stats_select(selection=base), 3)
-        counts, _ = _timed(lambda base=base: naive_stats(base), min(3, naive_n))
-        times, exact = _timed(lambda base=base: exact_times(base), min(3, naive_n))
+        ours, answer = _timed(partial(stats_select, selection=base), 3)
+        counts, _ = _timed(partial(naive_stats, base), min(3, naive_n))
+        times, exact = _timed(partial(exact_times, base), min(3, naive_n))
         # The naive dashboard is both raw queries, one after the other.
         naive = {"p50_us": counts["p50_us"] + times["p50_us"]}
         stats[name] = {

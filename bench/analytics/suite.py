@@ -65,7 +65,7 @@ def run(*, quick: bool = False, n: dict[str, Any] | None = None) -> dict[str, An
         generated = database_kept(name, count) if keep else None
         reused = generated is not None
         try:
-            if not reused:
+            if generated is None:
                 progress(f"creating {name} …")
                 results.setdefault("database", database_create(name))
                 database_use(name)

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from shapely.geometry import MultiPolygon
 from tqdm import tqdm
 
-from boundaries.geometry import to_geos, to_shapely
+from boundaries.geometry import to_geos_multipolygon, to_shapely
 from boundaries.importing import checks
 from boundaries.importing.fields import (
     FieldMap,
@@ -117,7 +117,7 @@ def import_boundaries(
             touched += _write_derived_parent(
                 boundary_set, derive_parent, units, geometries, existing, report
             )
-        ordered = sorted(units, key=lambda u: DEPTH[Level(u.level)])
+        ordered = sorted(units, key=_depth)
         for unit in tqdm(
             ordered, desc=f"{report.source}", unit="unit", disable=not progress
         ):
@@ -244,6 +244,12 @@ def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet:
     )
 
 
+def _depth(unit: SourceUnit) -> int:
+    # check_units has refused any unit whose level is unknown.
+    assert unit.level is not None
+    return DEPTH[Level(unit.level)]
+
+
 def _same_shape(unit: AdminUnit, geometry: MultiPolygon) -> bool:
     return shapely.equals_exact(to_shapely(unit.geom), geometry, tolerance=1e-9)
 
@@ -314,7 +320,7 @@ def _write_unit(
         current = AdminUnit.objects.create(
             boundary_set=boundary_set,
             code=unit.code,
-            geom=to_geos(geometry),
+            geom=to_geos_multipolygon(geometry),
             area_m2=round(area_m2(geometry), 1),
             **values,
         )
@@ -332,7 +338,7 @@ def _write_unit(
     for key, value in values.items():
         setattr(current, key, value)
     if reshaped:
-        current.geom = to_geos(geometry)
+        current.geom = to_geos_multipolygon(geometry)
         current.area_m2 = round(area_m2(geometry), 1)
     current.save()
     report.updated.append(unit.code)

@@ -9,6 +9,7 @@ ALLOWED_HOSTS  comma-separated host names
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -150,7 +151,7 @@ MAP_TILES_URL = os.environ.get(
 MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
-LEAFLET_CONFIG = {
+LEAFLET_CONFIG: dict[str, Any] = {
     "DEFAULT_CENTER": (17.47, 106.60),
     "DEFAULT_ZOOM": 12,
     "TILES": [("OSM", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]

@@ -119,7 +119,7 @@ def zone_candidates(
     """Zones in force at ``at`` for the category that cover the point or lie within
     ``near_m`` metres of it."""
     dlon, dlat = degree_margin(lat, near_m)
-    params = {
+    params: dict[str, float | dt.datetime] = {
         "lon": lon,
         "lat": lat,
         "category_id": category_id,

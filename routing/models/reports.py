@@ -16,7 +16,7 @@ from routing.models.departments import Category, Department
 from routing.models.zones import ResponsibilityZone
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(models.QuerySet["Report"]):
     """The words report lists are filtered with: the staff list API's FilterSet and
     ``routing.reports.selectors.reports_select`` (the officers' queue) both use them."""
 

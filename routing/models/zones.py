@@ -15,7 +15,7 @@ from geo.coords import BBox
 from routing.models.departments import Category, Department
 
 
-class ZoneQuerySet(models.QuerySet):
+class ZoneQuerySet(models.QuerySet["ResponsibilityZone"]):
     """The words zone lists are read with (the zones API's FilterSet uses them)."""
 
     def published(self) -> ZoneQuerySet:

@@ -14,6 +14,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from typing import IO
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -76,7 +77,15 @@ def webhook_body(notification: Notification) -> bytes:
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect is an answer other than 2xx: a failure, not a second POST."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> None:
         return None
 
 

@@ -9,6 +9,7 @@ the English below.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -100,7 +101,7 @@ def _citizen_rows(
     return rows
 
 
-def _payload(report: Report, event: str, **extra) -> dict:
+def _payload(report: Report, event: str, **extra: Any) -> dict[str, Any]:
     return {
         "event": event,
         "tracking_code": report.tracking_code,

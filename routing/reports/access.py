@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
-
 from routing.models import Report
+from routing.models.reports import ReportQuerySet
 from routing.reports.roles import (
     ADMIN,
     DEPARTMENT_OFFICER,
@@ -81,8 +80,8 @@ def may_filter_department(user: Any) -> bool:
 
 
 def reports_visible_to(
-    user: Any, queryset: QuerySet[Report] | None = None
-) -> QuerySet[Report]:
+    user: Any, queryset: ReportQuerySet | None = None
+) -> ReportQuerySet:
     """The reports (of ``queryset``, all by default) that ``user`` may see."""
     queryset = Report.objects.all() if queryset is None else queryset
     role = _active_role(user)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from routing.models import Report, ReportEvent
+from routing.reports.roles import Actor, acting_user
 
 
 def event_record(
     *,
     report: Report,
     kind: str,
-    actor=None,
+    actor: Actor = None,
     role: str = "",
     from_status: str = "",
     to_status: str = "",
@@ -22,7 +23,7 @@ def event_record(
     return ReportEvent.objects.create(
         report=report,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         actor_role=role,
         from_status=from_status,
         to_status=to_status,

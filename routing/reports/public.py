@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.utils import timezone
 
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
+
+if TYPE_CHECKING:
+    from routing.reports.selectors import PublicReport
 
 UrlBuilder = Callable[[str], str]
 
@@ -25,6 +28,10 @@ def _as_is(path: str) -> str:
     return path
 
 
+@overload
+def local_iso(moment: dt.datetime) -> str: ...
+@overload
+def local_iso(moment: dt.datetime | None) -> str | None: ...
 def local_iso(moment: dt.datetime | None) -> str | None:
     """ISO 8601 in local time (+07:00), whatever the active time zone."""
     return timezone.localtime(moment).isoformat() if moment else None
@@ -55,7 +62,7 @@ def report_unit_json(report: Report) -> dict[str, str]:
 
 
 def report_public_json(
-    report: Report, *, absolute: UrlBuilder = _as_is
+    report: PublicReport, *, absolute: UrlBuilder = _as_is
 ) -> dict[str, Any]:
     """A report with its public events prefetched (``report_public_get``), as
     anyone holding its tracking code may read it."""

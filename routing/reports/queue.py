@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
@@ -28,6 +28,17 @@ OPEN = "open"
 ALL = "all"
 # ``queue_rank`` of a row: past its deadline, open, no longer open.
 OVERDUE, OPEN_RANK, CLOSED_RANK = 0, 1, 2
+
+
+class QueueRank(TypedDict):
+    queue_rank: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A queue row: a report with its ``queue_rank``.
+    QueueRow: TypeAlias = WithAnnotations[Report, QueueRank]
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ def _filtered(*, user: Any, filters: QueueFilters) -> QuerySet[Report]:
 
 def queue_select(
     *, user: Any, filters: QueueFilters, now: dt.datetime
-) -> QuerySet[Report]:
+) -> QuerySet[QueueRow]:
     """The reports ``user`` may see, filtered and in the queue's order; each row is
     annotated with ``queue_rank`` (``OVERDUE``, ``OPEN_RANK``, ``CLOSED_RANK``)."""
     reports = _filtered(user=user, filters=filters)
@@ -122,7 +133,7 @@ def queue_select(
     )
 
 
-def queue_overdue_count(queue: QuerySet[Report]) -> int:
+def queue_overdue_count(queue: QuerySet[QueueRow]) -> int:
     """How many reports of a ``queue_select`` queue are past their deadline."""
     return queue.filter(queue_rank=OVERDUE).count()
 

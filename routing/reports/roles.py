@@ -11,12 +11,14 @@ This module imports no model, so ``StaffProfile.role`` can take its choices from
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
     from routing.models import StaffProfile
 
 
@@ -54,6 +56,18 @@ CITIZEN = "citizen"
 # by migration routing/0002). ``manage.py staff_create`` adds routing officers to it
 # and takes the other roles out; the zone API and editor ask the role, not the group.
 ROUTING_OFFICER_GROUP = ROUTING_OFFICER
+
+# Who acts on a report or a zone: a user as the request gives it (an anonymous one has
+# no role, so the services refuse it or record nobody), or None for the system.
+Actor: TypeAlias = "User | AnonymousUser | None"
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The user a record names as having acted: None for the system and for
+    anonymous users."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return actor
 
 
 def profile_of(user: Any) -> StaffProfile | None:

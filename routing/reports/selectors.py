@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 
 from geo.coords import BBox
 from routing.models import Assignment, Report, ReportEvent
@@ -20,7 +20,18 @@ from routing.reports.access import reports_visible_to
 from routing.reports.tracking import tracking_code_normalise
 
 
-def _with_names(reports: QuerySet[Report]) -> QuerySet[Report]:
+class PublicEvents(TypedDict):
+    public_events: list[ReportEvent]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A report as ``report_public_get`` gives it: its public events prefetched.
+    PublicReport: TypeAlias = WithAnnotations[Report, PublicEvents]
+
+
+def _with_names(reports: ReportQuerySet) -> ReportQuerySet:
     return reports.select_related("category", "unit", "department")
 
 
@@ -86,10 +97,11 @@ def report_visible_get(*, user: Any, code: str) -> Report | None:
     )
 
 
-def report_public_get(*, code: str) -> Report | None:
+def report_public_get(*, code: str) -> PublicReport | None:
     """One report by tracking code (as typed) for the citizen: its public events and
     photos prefetched."""
-    return (
+    # The plugin cannot see what Prefetch(to_attr=...) adds: say it.
+    found = (
         _with_names(Report.objects.all())
         .prefetch_related(
             Prefetch(
@@ -102,6 +114,7 @@ def report_public_get(*, code: str) -> Report | None:
         .filter(tracking_code=tracking_code_normalise(code))
         .first()
     )
+    return cast("PublicReport | None", found)
 
 
 def current_assignment(report: Report) -> Assignment | None:

@@ -17,11 +17,11 @@ from routing.engine.route import route_decide
 from routing.models import Assignment, Category, Department, Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
 from routing.reports.events import event_record
+from routing.reports.roles import Actor
 from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError
 from routing.workflow.guards import (
     ROUTING_ROLES,
-    Actor,
     acting_role,
     lock,
     require_note,
@@ -66,7 +66,9 @@ def report_reassign(
             f"The report is already with {department.name_en}.",
             field="department",
         )
-    assert actor is not None  # require_role: the system never reassigns
+    # require_role: the system never reassigns, and anonymous users have no role.
+    assert actor is not None
+    assert actor.is_authenticated
     who = actor.get_username()
     Assignment.objects.filter(report=report, is_current=True).update(is_current=False)
     assignment = Assignment.objects.create(

@@ -56,6 +56,7 @@ def reports_autoclose(*, now: dt.datetime | None = None, batch: int = 500) -> in
                 .order_by("pk")[:batch]
             )
             for report in reports:
+                assert report.resolved_at is not None  # resolved_at__lt, locked
                 if autoclose_due(report.resolved_at, calendar) <= now:
                     _status_change(
                         report=report,

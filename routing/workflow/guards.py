@@ -3,19 +3,11 @@ state, required input, and the row lock."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
-
 from routing.models import Report
 from routing.reports import lifecycle
 from routing.reports.access import reports_visible_to
-from routing.reports.roles import profile_of, role_of
+from routing.reports.roles import Actor, profile_of, role_of
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-# A staff user, or None for the system.
-Actor: TypeAlias = "AbstractBaseUser | None"
 
 S = Report.Status
 # Roles that appear in the table at all; the others (unit officers, routing

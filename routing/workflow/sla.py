@@ -162,6 +162,8 @@ def _escalate(ids: list[int], now: dt.datetime) -> None:
     desks = triage_desks(jurisdictions={r.jurisdiction_code for r in reports})
     events, rows = [], []
     for report in reports:
+        # Locked in this transaction, picked by reports_overdue: it has a deadline.
+        assert report.due_at is not None
         desk = desks.get(report.jurisdiction_code)
         events.append(
             ReportEvent(
@@ -178,7 +180,7 @@ def _escalate(ids: list[int], now: dt.datetime) -> None:
             )
         )
         if desk and desk.email:
-            rows.append(_escalation_mail(report, desk, now))
+            rows.append(_escalation_mail(report, desk, report.due_at, now))
     ReportEvent.objects.bulk_create(events)
     created = Notification.objects.bulk_create(rows)
     sent = [n.pk for n in created]
@@ -187,9 +189,9 @@ def _escalate(ids: list[int], now: dt.datetime) -> None:
 
 
 def _escalation_mail(
-    report: Report, desk: Department, now: dt.datetime
+    report: Report, desk: Department, due_at: dt.datetime, now: dt.datetime
 ) -> Notification:
-    due = timezone.localtime(report.due_at)
+    due = timezone.localtime(due_at)
     department = report.department
     return Notification(
         channel=Notification.Channel.EMAIL,
@@ -207,7 +209,7 @@ def _escalation_mail(
             "status": report.status,
             "category": report.category.code,
             "department": department.code,
-            "due_at": report.due_at.isoformat(),
+            "due_at": due_at.isoformat(),
             "escalated_at": now.isoformat(),
         },
         report=report,

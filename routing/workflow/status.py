@@ -16,12 +16,12 @@ from routing.notifications.outbox import notify_assignment, notify_public_event
 from routing.reports import lifecycle
 from routing.reports.access import reports_visible_to
 from routing.reports.events import event_record
+from routing.reports.roles import Actor
 from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.guards import (
     COMMENT_ROLES,
     WORKFLOW_ROLES,
-    Actor,
     S,
     acting_role,
     check_duplicate_target,

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from shapely.geometry import MultiPolygon
 
-from boundaries.geometry import to_geos
+from boundaries.geometry import to_geos_multipolygon
 from boundaries.services import EDGE_MAX_VERTICES
 from geo.errors import Conflict
 from geo.topology import area_m2
@@ -28,6 +28,7 @@ from routing.models import (
     ResponsibilityZone,
     ZoneHistory,
 )
+from routing.reports.roles import Actor, acting_user
 from routing.zones.bulk import (
     OPEN,
     Impact,
@@ -65,13 +66,13 @@ def zone_edges_rebuild(*, zone_ids: list[int]) -> None:
 
 
 def _history(
-    zone: ResponsibilityZone, action: str, actor, **fields: Any
+    zone: ResponsibilityZone, action: str, actor: Actor, **fields: Any
 ) -> ZoneHistory:
     return ZoneHistory.objects.create(
         zone=zone,
         zone_name=zone.name,
         action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         **fields,
     )
 
@@ -94,13 +95,13 @@ def zone_draft_create(
     geometry: MultiPolygon,
     priority: int = 0,
     jurisdiction_code: str = "44",
-    actor=None,
+    actor: Actor = None,
 ) -> ResponsibilityZone:
     """A new draft zone; ``geometry`` must already be valid (geo.geojson does that)."""
     zone = ResponsibilityZone.objects.create(
         name=name,
         department=department,
-        geom=to_geos(geometry),
+        geom=to_geos_multipolygon(geometry),
         area_m2=round(area_m2(geometry), 1),
         priority=priority,
         jurisdiction_code=jurisdiction_code,
@@ -113,7 +114,7 @@ def zone_draft_create(
 
 @transaction.atomic
 def zone_draft_start(
-    *, zone: ResponsibilityZone, actor=None, retire: bool = False
+    *, zone: ResponsibilityZone, actor: Actor = None, retire: bool = False
 ) -> ResponsibilityZone:
     """A draft copy of a published zone that will replace it (or end it, ``retire``)."""
     if zone.status != ResponsibilityZone.Status.PUBLISHED:
@@ -145,7 +146,7 @@ def zone_draft_start(
 
 @transaction.atomic
 def zone_draft_update(
-    *, zone: ResponsibilityZone, actor=None, **changes: Any
+    *, zone: ResponsibilityZone, actor: Actor = None, **changes: Any
 ) -> ResponsibilityZone:
     """Change a draft's name, department, priority, categories or geometry."""
     zone = ResponsibilityZone.objects.select_for_update().get(pk=zone.pk)
@@ -156,7 +157,7 @@ def zone_draft_update(
     before = _snapshot(zone)
     old_geom = zone.geom if "geometry" in changes else None
     if "geometry" in changes:
-        zone.geom = to_geos(changes["geometry"])
+        zone.geom = to_geos_multipolygon(changes["geometry"])
         zone.area_m2 = round(area_m2(changes["geometry"]), 1)
     for key in ("name", "department", "priority"):
         if key in changes:
@@ -175,7 +176,7 @@ def zone_draft_update(
 
 
 @transaction.atomic
-def zone_draft_delete(*, zone: ResponsibilityZone, actor=None) -> None:
+def zone_draft_delete(*, zone: ResponsibilityZone, actor: Actor = None) -> None:
     _require_draft(zone)
     _history(zone, ZoneHistory.Action.DELETED, actor, old_geom=zone.geom)
     zone.delete()
@@ -218,7 +219,10 @@ class Published:
 
 @transaction.atomic
 def zones_publish(
-    *, drafts: Iterable[ResponsibilityZone], actor=None, at: dt.datetime | None = None
+    *,
+    drafts: Iterable[ResponsibilityZone],
+    actor: Actor = None,
+    at: dt.datetime | None = None,
 ) -> Published:
     """Publish drafts at one instant and re-route the open reports they affect.
 
@@ -240,12 +244,13 @@ def zones_publish(
         )
     result = Published(at=at, topology=topology)
     _drafts_swap(locked, at=at, actor=actor, result=result)
+    user = acting_user(actor)
     result.rerouted = reports_reroute(
         state=ZoneState(at=at),
         selection=Selection(statuses=tuple(OPEN)),
         cause=Assignment.Cause.ZONE_PUBLISH,
         note=f"zones published: {', '.join(map(str, result.published)) or '-'}",
-        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        actor_id=user.pk if user else None,
         near_edge_m=settings.ROUTING_NEAR_EDGE_M,
     )
     return result
@@ -277,7 +282,7 @@ def _drafts_swap(
     locked: list[ResponsibilityZone],
     *,
     at: dt.datetime,
-    actor: Any,
+    actor: Actor,
     result: Published,
 ) -> None:
     """End the zones the drafts replace at ``at`` and publish the drafts from
@@ -311,7 +316,7 @@ def _zone_end(
     draft: ResponsibilityZone,
     *,
     at: dt.datetime,
-    actor: Any,
+    actor: Actor,
     result: Published,
 ) -> None:
     """End ``old``, which ``draft`` supersedes or retires, at ``at``."""

@@ -34,7 +34,7 @@ from web.ops import labels as ops_labels
 from web.views import category_choices
 
 # The order of the status buttons: the step forward first, the way out last.
-STEP_ORDER = [
+STEP_ORDER: list[str] = [
     Report.Status.IN_PROGRESS,
     Report.Status.ASSIGNED,
     Report.Status.RESOLVED,
@@ -141,7 +141,7 @@ def _events(report: Report) -> list[dict[str, Any]]:
         reason = (event.data or {}).get("reason", "")
         note = event.note
         made = (event.data or {}).get("assignment")
-        if english and reasons_en.get(made):
+        if english and made is not None and reasons_en.get(made):
             note = reasons_en[made]
         events.append(
             {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,7 +130,9 @@ class ReportView(TemplateView):
 
     template_name = "web/ops/report.html"
 
-    def get(self, request: HttpRequest, *args: Any, code: str, **kwargs: Any):
+    def get(
+        self, request: HttpRequest, *args: Any, code: str, **kwargs: Any
+    ) -> HttpResponse:
         report: Report | None = report_visible_get(user=request.user, code=code)
         if report is None:
             return render(

@@ -18,7 +18,7 @@ def other_languages() -> list[tuple[str, str]]:
 
 
 @register.simple_tag(takes_context=True)
-def staff_links(context) -> list[dict[str, str]]:
+def staff_links(context: template.Context) -> list[dict[str, str]]:
     """The staff pages the signed-in user may open (``web.access.staff_links``)."""
     request = context.get("request")
     return access.staff_links(request.user) if request is not None else []

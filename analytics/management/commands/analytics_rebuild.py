@@ -1,8 +1,9 @@
 """``manage.py analytics_rebuild [--check]``: recount the pre-aggregates."""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analytics.rebuild import cellday_check, cellday_rebuild
 
@@ -16,14 +17,14 @@ class Command(BaseCommand):
         "without writing and fails on drift."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--check",
             action="store_true",
             help="compare with a fresh count, write nothing, exit 1 on drift",
         )
 
-    def handle(self, *args, check: bool = False, **options):
+    def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
         start = time.perf_counter()
         if check:
             drift = cellday_check()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from api.models import ApiKey
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             "(demo only, never in production).",
         )
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         if opts["demo"]:
             if not ApiKey.objects.filter(key_hash=ApiKey.digest(DEMO_KEY)).exists():
                 api_key_create(name=opts["name"], clear=DEMO_KEY)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             default=settings.BASE_DIR / "fixtures" / "open311" / "attributes.json",
         )
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         items = json.loads(opts["file"].read_text(encoding="utf-8"))["attributes"]
         created, updated = service_attributes_load(items=items)
         self.stdout.write(

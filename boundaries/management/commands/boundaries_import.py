@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             "'44:province:Tỉnh Quảng Bình'.",
         )
 
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         derive = None
         if opts["derive_parent"]:
             try:

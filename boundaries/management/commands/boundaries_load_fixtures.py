@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--manifest", type=Path, default=FIXTURES / "manifest.json")
 
     @transaction.atomic
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         manifest_path: Path = opts["manifest"]
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         folder = manifest_path.parent

@@ -17,8 +17,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from shapely.geometry import MultiPolygon
 
-from boundaries.geometry import to_geos
+from boundaries.geometry import to_geos_multipolygon
 from boundaries.models import AdminUnit, BoundarySet
 from geo.repair import repair_polygonal
 from geo.topology import area_m2
@@ -36,7 +37,7 @@ def _local_midnight(text: str | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _units_geometry(spec: dict[str, Any]):
+def _units_geometry(spec: dict[str, Any]) -> MultiPolygon:
     """The union of the units a zone spec names, as shapely, repaired."""
     where, params = ["s.slug = %s"], [spec["set"]]
     if "codes" in spec:
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         parser.add_argument("--folder", type=Path, default=FIXTURES)
 
     @transaction.atomic
-    def handle(self, *args, **opts) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         folder: Path = opts["folder"]
         categories = self._categories(folder / "categories.json")
         departments = self._departments(folder / "departments.json")
@@ -138,7 +139,7 @@ class Command(BaseCommand):
             zone = ResponsibilityZone.objects.create(
                 name=item["name"],
                 department=Department.objects.get(code=item["department"]),
-                geom=to_geos(geometry),
+                geom=to_geos_multipolygon(geometry),
                 area_m2=round(area_m2(geometry), 1),
                 priority=item.get("priority", 0),
                 status=ResponsibilityZone.Status.PUBLISHED,
