@@ -254,7 +254,7 @@ def _setup(stack: ExitStack, *, n: dict[str, Any], server: str) -> _Setup:
     progress("intake: bench database …")
     db = stack.enter_context(
         bench_database(
-            settings.DATABASES["default"],
+            dict(settings.DATABASES["default"]),
             cwd=base,
             log=logs / "intake-fixtures.log",
         )

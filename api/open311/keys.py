@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,11 @@ def api_key_create(
         clear, prefix, digest = key_material()
     else:
         prefix, digest = clear[:VISIBLE], ApiKey.digest(clear)
-    fields = {"name": name.strip(), "prefix": prefix, "key_hash": digest}
+    fields: dict[str, Any] = {
+        "name": name.strip(),
+        "prefix": prefix,
+        "key_hash": digest,
+    }
     if rate_limit_per_hour is not None:
         fields["rate_limit_per_hour"] = rate_limit_per_hour
     return IssuedKey(key=ApiKey.objects.create(**fields), clear=clear)

@@ -6,6 +6,8 @@ in ``routing.intake``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -44,7 +46,8 @@ def _idempotency_key(request: Request, field_value: str | None) -> str | None:
     return field_value
 
 
-def _submit_fields(request: Request) -> dict:
+def _submit_fields(request: Request) -> dict[str, Any]:
+    data: Any
     try:
         data = request.data
     except ParseError:

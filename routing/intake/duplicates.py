@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -80,7 +81,7 @@ def duplicates_near(
     radius = float(category.duplicate_radius_m)
     window = dt.timedelta(days=category.duplicate_window_days)
     dlon, dlat = degree_margin(lat, radius)
-    params = {
+    params: dict[str, Any] = {
         "lon": lon,
         "lat": lat,
         "category_id": category.pk,
