@@ -4,13 +4,13 @@ Counts (by unit, category, status, month, and month × category) come from the
 pre-aggregates at their coarsest exact grain (``ReportFilter.coarse_sql``: the block
 × month roll-up, with the partial months and the box's edges from finer rows), in
 one scan with GROUPING SETS. Each unit also carries the deadline figures the
-selection has (open, overdue, resolved with a deadline, late), read the same way
-and grouped by unit, so that the selection's are the sums of its units' and a
-dashboard needs one request for a map of rates. Times to resolve, late resolutions and ratings come from the monthly outcomes
-(``analytics_outcomemonth``: whole months, no box) plus the reports of the partial
-months (or of the box), under the same filters. Both paths give the same total,
-which the response carries twice (``total``, ``total_from_reports``) so that a
-client and the tests can see they agree.
+selection has (open, overdue, resolved with a deadline, late), read the same way and
+grouped by unit, so that the selection's are the sums of its units' and a dashboard
+needs one request for a map of rates. Times to resolve, late resolutions and ratings
+come from the monthly outcomes (``analytics_outcomemonth``: whole months, no box) plus
+the reports of the partial months (or of the box), under the same filters. Both paths
+give the same total, which the response carries twice (``total``,
+``total_from_reports``) so that a client and the tests can see they agree.
 
 Why a histogram. The exact median and p90 need every resolution time of the
 selection sorted: at ten million reports the raw read took 22 s for the unfiltered

@@ -5,8 +5,9 @@ checks the content (text, phone, e-mail, photos) so that the web form and Open31
 same things with the same bilingual messages. Outputs come in three kinds, by who
 reads them: the citizen (submit receipt, duplicate suggestions, and the tracking
 view of ``routing.reports.public``: never personal data), staff (GeoJSON features,
-reporter identity only where ``routing.reports.access.sees_personal_data`` allows)
-and both (photos, with the GPS tags only for staff). Datetimes are ISO 8601 in Asia/Ho_Chi_Minh (+07:00).
+reporter identity only where ``routing.reports.access.sees_personal_data`` allows) and
+both (photos, with the GPS tags only for staff). Datetimes are ISO 8601 in
+Asia/Ho_Chi_Minh (+07:00).
 """
 
 from __future__ import annotations

@@ -54,12 +54,12 @@ PICK = """
     ANALYZE gen_pick
 """
 
-# The most specific zone in force at each report's time covering it (published
-# zones only, then their dates per report). The zones' pieces only find candidates (&&, on the reports' index); coverage is tested on the
-# whole zone, as the engine does, because a piece's cut line crossing the zone's
-# outline adds a rounded vertex that the zone itself may not cover (see
-# routing.zones.bulk). _ST_Covers: the exact test only, the index work being the
-# pieces' &&.
+# The most specific zone in force at each report's time covering it (published zones
+# only, then their dates per report). The zones' pieces only find candidates (&&, on the
+# reports' index); coverage is tested on the whole zone, as the engine does, because a
+# piece's cut line crossing the zone's outline adds a rounded vertex that the zone
+# itself may not cover (see routing.zones.bulk). _ST_Covers: the exact test only, the
+# index work being the pieces' &&.
 ZONES = f"""
     CREATE TEMP TABLE gen_zone AS
     WITH zones AS MATERIALIZED (

@@ -1,10 +1,11 @@
 """Check and normalise what a citizen typed: text, phone, e-mail, key, accuracy, time.
 
 Each check returns the value to store or raises ``IntakeError`` naming the field, in
-Vietnamese and English (the messages are in ``routing.intake.errors``). Text is stored in NFC without control characters; HTML tags
-are refused, not stripped (a bare "<" or ">" is fine). Phone numbers are Vietnamese
-mobile or fixed lines written 0xxxxxxxxx(x) or +84…, checked against libphonenumber
-and stored in E.164 (DOMAIN.md §4.2: the old 11-digit 01xx mobiles are invalid).
+Vietnamese and English (the messages are in ``routing.intake.errors``). Text is stored
+in NFC without control characters; HTML tags are refused, not stripped (a bare "<" or
+">" is fine). Phone numbers are Vietnamese mobile or fixed lines written 0xxxxxxxxx(x)
+or +84…, checked against libphonenumber and stored in E.164 (DOMAIN.md §4.2: the old
+11-digit 01xx mobiles are invalid).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Route many reports at once, in the database: impact preview and bulk re-route.
 
-The engine's order (``routing.engine.decision``: priority desc, area asc, zone id asc; else
-the unit's default department; else the triage desk) written as one set-based
-statement from the fragments of ``routing.zones.sql``. Zones are cut into ``ST_Subdivide`` pieces and kept on the outer side of the
-join, so each piece probes the reports' GiST index with its small box; a report on a
-seam between two pieces of one zone is matched twice and ``DISTINCT ON`` keeps one row.
+The engine's order (``routing.engine.decision``: priority desc, area asc, zone id asc;
+else the unit's default department; else the triage desk) written as one set-based
+statement from the fragments of ``routing.zones.sql``. Zones are cut into
+``ST_Subdivide`` pieces and kept on the outer side of the join, so each piece probes the
+reports' GiST index with its small box; a report on a seam between two pieces of one
+zone is matched twice and ``DISTINCT ON`` keeps one row.
 Raw SQL because the planner needs exactly that shape (see PITFALLS: ~10× faster than
 per-point plans).
 
