@@ -398,12 +398,12 @@ def _unit_rows(
 def _unit_counts(chosen: ReportFilter, sets: list[int], ids: list[int]) -> np.ndarray:
     """The reports of ``chosen`` in each unit of ``ids`` (a cell counts in the unit
     covering its centre)."""
-    index = {unit_id: i for i, unit_id in enumerate(ids)}
     cells = _cell_counts(chosen.but(unit_ids=None))
     covering = _covering_units(cells, sets)
-    out = np.zeros(len(ids), dtype=np.float64)
-    for unit_id, n in zip(covering, cells.n, strict=True):
-        i = index.get(int(unit_id))
-        if i is not None:
-            out[i] += n
-    return out
+    wanted = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(wanted)
+    # Each cell's position in ``ids``; cells of other units (or none) are dropped.
+    at = order[np.searchsorted(wanted, covering, sorter=order).clip(0, wanted.size - 1)]
+    kept = wanted[at] == covering
+    counts = np.bincount(at[kept], weights=cells.n[kept], minlength=wanted.size)
+    return counts.astype(np.float64, copy=False)  # int64 when no cell is kept

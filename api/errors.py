@@ -73,7 +73,9 @@ class ApiError(APIException):
 
     @classmethod
     def from_error(cls, error: BilingualError) -> ApiError:
-        return cls(
+        """The domain error in the API's shape; a limit's ``retry_after`` becomes the
+        Retry-After header."""
+        api_error = cls(
             error.code,
             error.vi,
             error.en,
@@ -81,6 +83,8 @@ class ApiError(APIException):
             status_code=http_status(error),
             extra=error.extra,
         )
+        api_error.wait = error.extra.get("retry_after")
+        return api_error
 
     def payload(self) -> dict[str, Any]:
         lang = (get_language() or "vi")[:2]

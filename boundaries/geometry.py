@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shapely
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+
+from geo.coords import BBox
 
 
 def to_geos(geometry: BaseGeometry, srid: int = 4326) -> GEOSGeometry:
@@ -22,3 +24,11 @@ def to_geos_multipolygon(geometry: BaseGeometry, srid: int = 4326) -> MultiPolyg
 
 def to_shapely(geometry: GEOSGeometry) -> BaseGeometry:
     return shapely.from_wkb(bytes(geometry.wkb))
+
+
+def bbox_polygon(bbox: BBox) -> Polygon:
+    """The box as a 4326 polygon, for ``__intersects`` filters: a point on the box's
+    edge is inside it."""
+    box = Polygon.from_bbox(bbox.as_tuple())
+    box.srid = 4326
+    return box

@@ -11,7 +11,9 @@ from django.contrib.postgres.fields import RangeOperators
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import F, Func, Q, Value
 
+from boundaries.geometry import bbox_polygon
 from boundaries.levels import DEPTH, Level
+from geo.coords import BBox
 
 
 class BoundarySetQuerySet(models.QuerySet["BoundarySet"]):
@@ -113,6 +115,14 @@ class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
 
     def at_level(self, *levels: str) -> AdminUnitQuerySet:
         return self.filter(level__in=levels)
+
+    def in_bbox(self, bbox: BBox) -> AdminUnitQuerySet:
+        """Units that touch the box."""
+        return self.filter(geom__intersects=bbox_polygon(bbox))
+
+    def children_of(self, code: str) -> AdminUnitQuerySet:
+        """Units whose parent has this GSO code."""
+        return self.filter(parent__code=code)
 
     def without_geometry(self) -> AdminUnitQuerySet:
         """Leave the MultiPolygon (tens of KB a unit) in the database."""

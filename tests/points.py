@@ -29,3 +29,51 @@ def shared_vertices(
             [set_slug, code_a, code_b],
         )
         return cursor.fetchall()
+
+
+def unit_seam_points(set_slug: str, code: str) -> list[tuple[float, float]]:
+    """Vertices inside a unit where two or more of its subdivision pieces meet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH unit AS (
+                SELECT u.id, u.geom FROM boundaries_adminunit u
+                JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
+                WHERE s.slug = %s AND u.code = %s
+            ), vertex AS (
+                SELECT DISTINCT d.geom
+                FROM boundaries_adminunitpart p JOIN unit ON p.unit_id = unit.id,
+                LATERAL ST_DumpPoints(p.geom) d
+            )
+            SELECT ST_X(v.geom), ST_Y(v.geom) FROM vertex v, unit
+            WHERE ST_Contains(unit.geom, v.geom)
+              AND (SELECT count(*) FROM boundaries_adminunitpart p
+                   WHERE p.unit_id = unit.id AND ST_Covers(p.geom, v.geom)) >= 2
+            """,
+            [set_slug, code],
+        )
+        return cursor.fetchall()
+
+
+def zone_outline_points(zone_id: int, limit: int = 40) -> list[tuple[float, float]]:
+    """Points exactly on a zone's outline: its vertices, and the vertices its
+    ``ST_Subdivide`` pieces add where a cut line crosses the outline."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH z AS (SELECT geom FROM routing_responsibilityzone WHERE id = %s),
+            own AS (SELECT DISTINCT (ST_DumpPoints(z.geom)).geom AS g FROM z),
+            cut AS (
+                SELECT DISTINCT d.geom AS g
+                FROM z, LATERAL ST_Subdivide(z.geom, 64) p,
+                     LATERAL ST_DumpPoints(p) d
+                WHERE ST_DWithin(ST_Boundary(z.geom), d.geom, 1e-9)
+                  AND NOT EXISTS (SELECT 1 FROM own WHERE own.g ~= d.geom)
+            )
+            (SELECT ST_X(g), ST_Y(g) FROM own ORDER BY ST_X(g), ST_Y(g) LIMIT %s)
+            UNION ALL
+            SELECT ST_X(g), ST_Y(g) FROM cut
+            """,
+            [zone_id, limit],
+        )
+        return cursor.fetchall()

@@ -4,15 +4,13 @@
 
 from __future__ import annotations
 
-from django.contrib.gis.geos import Polygon
-
 from api.errors import ApiError
 from api.filtering import BBOX_HELP, ApiFilterSet, ParsedFilter
 from api.params import parse_bounded, parse_day
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, AdminUnitQuerySet
 from boundaries.selectors import boundary_sets_select
-from geo.coords import BBox, parse_bbox
+from geo.coords import parse_bbox
 from geo.tiles import MAX_ZOOM
 
 DATE_HELP = "yyyy-mm-dd or dd/mm/yyyy; default today."
@@ -42,18 +40,8 @@ def text_parse(raw: str | None) -> str | None:
     return raw
 
 
-# AdminUnitQuerySet (boundaries/models.py) has ``at_level``; the box and the parent
-# are said here, their only use.
 def _at_levels(units: AdminUnitQuerySet, levels: list[str]) -> AdminUnitQuerySet:
     return units.at_level(*levels)
-
-
-def _in_bbox(units: AdminUnitQuerySet, bbox: BBox) -> AdminUnitQuerySet:
-    return units.filter(geom__intersects=Polygon.from_bbox(bbox.as_tuple()))
-
-
-def _children_of(units: AdminUnitQuerySet, code: str) -> AdminUnitQuerySet:
-    return units.filter(parent__code=code)
 
 
 class UnitFilter(ApiFilterSet):
@@ -65,7 +53,9 @@ class UnitFilter(ApiFilterSet):
         predicate=_at_levels,
         help_text="Comma list: " + ", ".join(Level.values),
     )
-    bbox = ParsedFilter(parse=parse_bbox, predicate=_in_bbox, help_text=BBOX_HELP)
+    bbox = ParsedFilter(
+        parse=parse_bbox, predicate=AdminUnitQuerySet.in_bbox, help_text=BBOX_HELP
+    )
     simplify = ParsedFilter(
         parse=zoom_parse,
         predicate=None,  # not a filter: the view draws for this zoom
@@ -75,7 +65,9 @@ class UnitFilter(ApiFilterSet):
     date = ParsedFilter(parse=parse_day, predicate=None, help_text=DATE_HELP)
     set = ParsedFilter(parse=text_parse, predicate=None, help_text=SET_HELP)
     parent = ParsedFilter(
-        parse=text_parse, predicate=_children_of, help_text="Parent unit code."
+        parse=text_parse,
+        predicate=AdminUnitQuerySet.children_of,
+        help_text="Parent unit code.",
     )
 
     class Meta:

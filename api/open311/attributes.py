@@ -22,7 +22,8 @@ from django.utils import dateparse, timezone
 from api.models import ServiceAttribute
 from api.open311.errors import Message, Open311Error
 from api.open311.formatting import w3c
-from routing.intake.inputs import IntakeError, text_check
+from routing.intake.errors import IntakeError
+from routing.intake.inputs import text_check
 from routing.models import Category
 
 _FIELD = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")

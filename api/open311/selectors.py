@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.contrib.gis.geos import Polygon
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from api.models import ServiceAttribute
 from geo.coords import BBox
 from routing.models import Category, Report, ReportEvent, ReportPhoto
+from routing.models.reports import ReportQuerySet
 
 JURISDICTION_CODE = "44"  # Quảng Trị since 1/7/2025, Quảng Bình's reports included
 MAX_RESULTS = 1000
@@ -49,7 +49,7 @@ def changeset() -> dt.datetime | None:
     return latest.updated_at if latest else None
 
 
-def _published() -> QuerySet[Report]:
+def _published() -> ReportQuerySet:
     note = (
         ReportEvent.objects.filter(report=OuterRef("pk"), public=True)
         .exclude(note="")
@@ -92,20 +92,18 @@ def requests_select(
     ``statuses`` holds "open" and/or "closed"; ``bbox`` keeps the points inside or
     on the box.
     """
-    reports = _published().filter(reported_at__gte=start)
+    reports = _published().reported_from(start)
     if end is not None:
-        reports = reports.filter(reported_at__lt=end)
+        reports = reports.reported_before(end)
     if category_ids:
-        reports = reports.filter(category_id__in=category_ids)
+        reports = reports.with_categories(category_ids)
     wanted = set(statuses)
     if wanted == {"open"}:
         reports = reports.filter(status__in=Report.OPEN_STATUSES)
     elif wanted == {"closed"}:
         reports = reports.exclude(status__in=Report.OPEN_STATUSES)
     if bbox is not None:
-        box = Polygon.from_bbox(bbox.as_tuple())
-        box.srid = 4326
-        reports = reports.filter(location__intersects=box)
+        reports = reports.in_bbox(bbox)
     return list(reports.order_by("-reported_at", "-id")[offset : offset + limit])
 
 

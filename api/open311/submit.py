@@ -35,7 +35,7 @@ from routing.intake.inputs import key_check
 from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
-from routing.reports import lifecycle
+from routing.reports import roles
 from routing.reports.events import event_record
 
 
@@ -109,7 +109,7 @@ def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
         event_record(
             report=report,
             kind=ReportEvent.Kind.COMMENT,
-            role=lifecycle.SYSTEM,
+            role=roles.SYSTEM,
             public=False,
             note=_note(key, posted),
             data={

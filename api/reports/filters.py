@@ -9,8 +9,7 @@ from functools import partial
 from api.errors import ApiError
 from api.filtering import BBOX_HELP, ApiFilterSet, ParsedFilter
 from api.params import parse_bound
-from api.routing.filters import department_by_code
-from api.routing.serializers import category_get
+from api.routing.serializers import category_get, department_by_code
 from geo.coords import parse_bbox
 from routing.models import Report
 from routing.models.reports import ReportQuerySet

@@ -1,13 +1,13 @@
 """Input and output shapes of the report intake and reading API.
 
 The input serializer only checks types; ``routing.intake.submission.submission_parse``
-checks the content (text, phone, e-mail, photos) so that the web form and Open311 refuse the
-same things with the same bilingual messages. Outputs come in three kinds, by who
-reads them: the citizen (submit receipt, duplicate suggestions, and the tracking
-view of ``routing.reports.public``: never personal data), staff (GeoJSON features,
-reporter identity only where ``routing.reports.access.sees_personal_data`` allows) and
-both (photos, with the GPS tags only for staff). Datetimes are ISO 8601 in
-Asia/Ho_Chi_Minh (+07:00).
+checks the content (text, phone, e-mail, photos) so that the web form and Open311
+refuse the same things with the same bilingual messages. Outputs come in three kinds,
+by who reads them: the citizen (submit receipt, duplicate suggestions, and the
+tracking view of ``routing.reports.public``: never personal data), staff (GeoJSON
+features, reporter identity only where ``routing.reports.access.sees_personal_data``
+allows) and both (photos, with the GPS tags only for staff). Datetimes are ISO 8601
+in Asia/Ho_Chi_Minh (+07:00).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from api.routing.serializers import category_get
 from routing.models import Category, Report, ReportPhoto
 from routing.reports.public import (
     local_iso,
+    photo_public_json,
     report_category_json,
     report_unit_json,
 )
@@ -96,24 +97,22 @@ class DuplicateOutput(serializers.Serializer):
 
 
 class PhotoOutput(serializers.ModelSerializer):
-    """A photo as the public sees it: the EXIF-free copy and its thumbnail."""
+    """A photo as the public sees it: ``routing.reports.public.photo_public_json``
+    (the fields below describe it in the schema), addresses absolute when the
+    context has the request."""
 
-    url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True)
+    thumbnail_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = ReportPhoto
         fields = ["url", "thumbnail_url", "width", "height", "of_resolution"]
 
-    def _absolute(self, path: str) -> str:
+    def to_representation(self, photo: ReportPhoto) -> dict[str, Any]:
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
-
-    def get_url(self, photo: ReportPhoto) -> str:
-        return self._absolute(photo.image.url)
-
-    def get_thumbnail_url(self, photo: ReportPhoto) -> str:
-        return self._absolute(photo.thumbnail.url)
+        if request is None:
+            return photo_public_json(photo)
+        return photo_public_json(photo, absolute=request.build_absolute_uri)
 
 
 class PhotoStaffOutput(PhotoOutput):
@@ -136,6 +135,16 @@ class PhotoStaffOutput(PhotoOutput):
         if photo.gps_lon is None or photo.gps_lat is None:
             return None
         return {"lon": photo.gps_lon, "lat": photo.gps_lat}
+
+    def to_representation(self, photo: ReportPhoto) -> dict[str, Any]:
+        return {
+            **super().to_representation(photo),
+            "content_type": photo.content_type,
+            "size_bytes": photo.size_bytes,
+            "sha256": photo.sha256,
+            "gps": self.get_gps(photo),
+            "created_at": local_iso(photo.created_at),
+        }
 
 
 # Citizen-facing ------------------------------------------------------------------
@@ -166,9 +175,10 @@ def submit_json(report: Report, duplicates: list, request: Request) -> dict[str,
         "due_at": local_iso(report.due_at),
         "routing": routing_json(report),
         "duplicates": DuplicateOutput(duplicates, many=True).data,
-        "photos": PhotoOutput(
-            report.photos.all(), many=True, context={"request": request}
-        ).data,
+        "photos": [
+            photo_public_json(photo, absolute=request.build_absolute_uri)
+            for photo in report.photos.all()
+        ],
         "track_url": request.build_absolute_uri(
             reverse("reports-track", kwargs={"code": report.tracking_code})
         ),

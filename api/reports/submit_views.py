@@ -25,12 +25,10 @@ from api.reports.serializers import (
 )
 from api.routing.serializers import input_errors
 from routing.intake import errors
-from routing.intake.errors import RateLimited
 from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Report
-from routing.reports import lifecycle
-from routing.reports.roles import role_of
+from routing.reports.access import acts_as_staff
 
 PHOTO_FIELDS = ("photos", "photo")
 # Channels a citizen may name; the hotline desk is staff, Open311 has its own API.
@@ -100,7 +98,7 @@ class ReportSubmitApi(APIView):
         if not serializer.is_valid():
             raise input_errors(serializer.errors)
         data = serializer.validated_data
-        staff = role_of(request.user) in lifecycle.STAFF_ROLES
+        staff = acts_as_staff(request.user)
         channel = data["channel"]
         if channel not in PUBLIC_CHANNELS and not (
             staff and channel == Report.Channel.HOTLINE
@@ -122,16 +120,11 @@ class ReportSubmitApi(APIView):
             idempotency_key=_idempotency_key(request, data["idempotency_key"]),
             reported_at=data["reported_at"],
         )
-        try:
-            result = report_submit(
-                submission=submission,
-                client_ip=None if staff else client_ip(request),
-                actor=request.user if staff else None,
-            )
-        except RateLimited as error:
-            limited = ApiError.from_error(error)
-            limited.wait = error.extra["retry_after"]  # DRF sends it as Retry-After
-            raise limited from None
+        result = report_submit(
+            submission=submission,
+            client_ip=None if staff else client_ip(request),
+            actor=request.user if staff else None,
+        )
         body = submit_json(result.report, result.duplicates, request)
         return Response(
             body,

@@ -22,7 +22,12 @@ from rest_framework.views import APIView
 
 from api.access import StaffOnly
 from api.errors import ApiError
-from api.routing.serializers import category_get, input_errors, request_object
+from api.routing.serializers import (
+    category_get,
+    department_by_code,
+    input_errors,
+    request_object,
+)
 from geo.coords import parse_lon_lat
 from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
@@ -267,15 +272,7 @@ class ReportReassignApi(APIView):
         note = serializers.CharField(max_length=4000)
 
         def validate_department(self, code: str) -> Department:
-            department = Department.objects.filter(code=code.strip()).first()
-            if department is None:
-                raise ApiError(
-                    "unknown_department",
-                    f"Không có cơ quan xử lý với mã '{code[:60]}'.",
-                    f"No department has the code '{code[:60]}'.",
-                    field="department",
-                )
-            return department
+            return department_by_code(code.strip())
 
     @extend_schema(request=ReassignInput, responses={200: ReportRoutedOutput})
     def post(self, request: Request, code: str) -> Response:

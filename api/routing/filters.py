@@ -10,7 +10,7 @@ from typing import Any
 from api.errors import ApiError
 from api.filtering import BBOX_HELP, ApiFilterSet, ParsedFilter
 from api.params import parse_moment
-from api.routing.serializers import category_get
+from api.routing.serializers import category_get, department_by_code
 from geo.coords import parse_bbox
 from routing.models import Category, Department, ResponsibilityZone
 from routing.models.zones import ZoneQuerySet
@@ -30,19 +30,6 @@ def zone_status_parse(raw: str | None) -> str | None:
             field="status",
         )
     return raw
-
-
-def department_by_code(code: str) -> Department:
-    """The department with this code (as given; active or not), or a bilingual 400."""
-    department = Department.objects.filter(code=code).first()
-    if department is None:
-        raise ApiError(
-            "unknown_department",
-            f"Không có cơ quan xử lý với mã '{code[:60]}'.",
-            f"No department has the code '{code[:60]}'.",
-            field="department",
-        )
-    return department
 
 
 def department_parse(raw: str | None) -> Department | None:

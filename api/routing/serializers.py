@@ -111,6 +111,19 @@ def zone_fields(request: Request) -> dict[str, Any]:
     return fields
 
 
+def department_by_code(code: str) -> Department:
+    """The department with this code (as given; active or not), or a bilingual 400."""
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise ApiError(
+            "unknown_department",
+            f"Không có cơ quan xử lý với mã '{code[:60]}'.",
+            f"No department has the code '{code[:60]}'.",
+            field="department",
+        )
+    return department
+
+
 def _department(code: str) -> Department:
     department = Department.objects.filter(code=code).first()
     if department is None or not department.active:

@@ -9,14 +9,13 @@ row (and fire the analytics triggers on ``routing_report`` twice). A re-route
 
 from __future__ import annotations
 
-from typing import Any
-
 from routing.engine.decision import Decision
 from routing.models import Assignment, Report
+from routing.reports.roles import Actor, acting_user
 
 
 def _assignment_create(
-    *, report: Report, decision: Decision, cause: str, actor: Any, note: str
+    *, report: Report, decision: Decision, cause: str, actor: Actor, note: str
 ) -> Assignment:
     return Assignment.objects.create(
         report=report,
@@ -32,7 +31,7 @@ def _assignment_create(
         candidates=decision.candidates_json(),
         reason_vi=decision.reason_vi,
         reason_en=decision.reason_en,
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by=acting_user(actor),
         note=note,
     )
 
@@ -59,7 +58,7 @@ def assignment_record(
     report: Report,
     decision: Decision,
     cause: str,
-    actor: Any = None,
+    actor: Actor = None,
     note: str = "",
 ) -> Assignment:
     """Store ``decision`` as the report's current assignment and apply it: the

@@ -21,17 +21,6 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from routing.intake import errors
-from routing.intake.errors import IntakeError
-
-__all__ = [
-    "IntakeError",
-    "accuracy_check",
-    "email_normalise",
-    "key_check",
-    "moment_check",
-    "phone_normalise",
-    "text_check",
-]
 
 MAX_DESCRIPTION = 4000
 MAX_NAME = 200

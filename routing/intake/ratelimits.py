@@ -19,9 +19,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 from routing.intake import errors
-from routing.intake.errors import RateLimited
-
-__all__ = ["RateLimited", "rate_hit"]
 
 log = logging.getLogger(__name__)
 

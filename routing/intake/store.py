@@ -26,7 +26,7 @@ from routing.intake.photos import CheckedPhoto
 from routing.intake.submission import Submission
 from routing.models import Report, ReportEvent, ReportPhoto
 from routing.notifications.outbox import notify_assignment
-from routing.reports import lifecycle
+from routing.reports import roles
 from routing.reports.events import event_record
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_new
@@ -119,7 +119,7 @@ def report_store(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
         actor=actor,
-        role=role_of(actor) or lifecycle.CITIZEN,
+        role=role_of(actor) or roles.CITIZEN,
         to_status=Report.Status.RECEIVED,
         data={
             "channel": report.channel,
@@ -130,7 +130,7 @@ def report_store(
     event_record(
         report=report,
         kind=ReportEvent.Kind.STATUS,
-        role=lifecycle.SYSTEM,
+        role=roles.SYSTEM,
         from_status=Report.Status.RECEIVED,
         to_status=Report.Status.ASSIGNED,
         data={

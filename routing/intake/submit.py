@@ -48,8 +48,6 @@ from routing.intake.store import PhotoFiles, report_store
 from routing.intake.submission import Submission, SubmitResult
 from routing.models import Report
 
-__all__ = ["Submission", "SubmitResult", "report_submit"]
-
 CODE_ATTEMPTS = 3  # a tracking-code clash is astronomically rare; retry it anyway
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.indexes import GistIndex
 
+from boundaries.geometry import bbox_polygon
 from boundaries.models import AdminUnit, BoundarySet
 from geo.coords import BBox
 from routing.models.departments import Category, Department
@@ -22,9 +22,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
     def in_bbox(self, bbox: BBox) -> ReportQuerySet:
         """Points inside or on the box (the location's GiST index does the work)."""
-        box = Polygon.from_bbox(bbox.as_tuple())
-        box.srid = 4326
-        return self.filter(location__intersects=box)
+        return self.filter(location__intersects=bbox_polygon(bbox))
 
     def with_categories(self, category_ids: Sequence[int]) -> ReportQuerySet:
         return self.filter(category_id__in=category_ids)

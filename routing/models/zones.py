@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import F, Q
 from django.utils import timezone
 
+from boundaries.geometry import bbox_polygon
 from geo.coords import BBox
 from routing.models.departments import Category, Department
+from routing.zones.limits import NAME_MAX_LENGTH
 
 
 class ZoneQuerySet(models.QuerySet["ResponsibilityZone"]):
@@ -49,9 +50,7 @@ class ZoneQuerySet(models.QuerySet["ResponsibilityZone"]):
 
     def in_bbox(self, bbox: BBox) -> ZoneQuerySet:
         """Zones that touch the box."""
-        box = Polygon.from_bbox(bbox.as_tuple())
-        box.srid = 4326
-        return self.filter(geom__intersects=box)
+        return self.filter(geom__intersects=bbox_polygon(bbox))
 
 
 class ResponsibilityZone(models.Model):
@@ -78,7 +77,7 @@ class ResponsibilityZone(models.Model):
         DRAFT = "draft", "Nháp (draft)"
         PUBLISHED = "published", "Đã ban hành (published)"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="zones"
     )

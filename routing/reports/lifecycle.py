@@ -11,36 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The table speaks in the role names of ``roles``; they are re-exported so the
-# workflow's modules can write ``lifecycle.SYSTEM`` beside ``lifecycle.allowed``.
 from routing.reports.roles import (
     ADMIN,
     CITIZEN,
     DEPARTMENT_OFFICER,
     IOC_OPERATOR,
-    PLANNER,
-    ROUTING_OFFICER,
-    STAFF_ROLES,
     SYSTEM,
-    UNIT_OFFICER,
 )
-
-__all__ = [
-    "ADMIN",
-    "CITIZEN",
-    "DEPARTMENT_OFFICER",
-    "IOC_OPERATOR",
-    "PLANNER",
-    "ROUTING_OFFICER",
-    "STAFF_ROLES",
-    "SYSTEM",
-    "TRANSITIONS",
-    "UNIT_OFFICER",
-    "Step",
-    "allowed",
-    "next_statuses",
-    "step",
-]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 
 from boundaries.models import AdminUnit
-from routing.models import Category, Department, Report
+from routing.models import Department, Report
 from routing.reports.access import reports_visible_to
 from routing.reports.selectors import reports_select
 from routing.workflow import reports_due_soon
@@ -83,28 +83,15 @@ def _search(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
 
 
 def _filtered(*, user: Any, filters: QueueFilters) -> QuerySet[Report]:
-    """``reports_select`` for the filters; codes that name nothing select nothing."""
-    category_ids = list(
-        Category.objects.filter(code=filters.category).values_list("pk", flat=True)
-    )
-    department_id = None
-    if filters.department:
-        department_id = (
-            Department.objects.filter(code=filters.department)
-            .values_list("pk", flat=True)
-            .first()
-        )
+    """``reports_select`` for the filters. The category and department are matched
+    by code in the same query, so a code that names nothing selects nothing."""
     reports = reports_select(
-        user=user,
-        category_ids=category_ids if filters.category else (),
-        statuses=filters.statuses(),
-        unit_code=filters.unit or None,
-        department_id=department_id,
+        user=user, statuses=filters.statuses(), unit_code=filters.unit or None
     )
-    if filters.category and not category_ids:
-        reports = reports.none()
-    if filters.department and department_id is None:
-        reports = reports.none()
+    if filters.category:
+        reports = reports.filter(category__code=filters.category)
+    if filters.department:
+        reports = reports.filter(department__code=filters.department)
     return reports
 
 

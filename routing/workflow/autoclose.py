@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from routing.models import Report
-from routing.reports import lifecycle
+from routing.reports import roles
 from routing.workflow.calendar import WorkingCalendar
 from routing.workflow.deadlines import calendar_load
 from routing.workflow.guards import S
@@ -62,7 +62,7 @@ def reports_autoclose(*, now: dt.datetime | None = None, batch: int = 500) -> in
                         report=report,
                         to_status=S.CLOSED,
                         actor=None,
-                        role=lifecycle.SYSTEM,
+                        role=roles.SYSTEM,
                         note=AUTOCLOSE_NOTE.format(days=days),
                         data={"autoclosed": True},
                     )

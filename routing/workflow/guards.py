@@ -4,7 +4,7 @@ state, required input, and the row lock."""
 from __future__ import annotations
 
 from routing.models import Report
-from routing.reports import lifecycle
+from routing.reports import lifecycle, roles
 from routing.reports.access import reports_visible_to
 from routing.reports.roles import Actor, profile_of, role_of
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
@@ -13,13 +13,13 @@ S = Report.Status
 # Roles that appear in the table at all; the others (unit officers, routing
 # officers, planners) never change a status.
 WORKFLOW_ROLES = frozenset().union(*(s.roles for s in lifecycle.TRANSITIONS.values()))
-ROUTING_ROLES = frozenset({lifecycle.IOC_OPERATOR, lifecycle.ADMIN})
+ROUTING_ROLES = frozenset({roles.IOC_OPERATOR, roles.ADMIN})
 COMMENT_ROLES = frozenset(
     {
-        lifecycle.IOC_OPERATOR,
-        lifecycle.ADMIN,
-        lifecycle.DEPARTMENT_OFFICER,
-        lifecycle.UNIT_OFFICER,
+        roles.IOC_OPERATOR,
+        roles.ADMIN,
+        roles.DEPARTMENT_OFFICER,
+        roles.UNIT_OFFICER,
     }
 )
 
@@ -44,7 +44,7 @@ def lock(*reports: Report) -> list[Report]:
 def acting_role(actor: Actor) -> str:
     """The role ``actor`` acts in; None is the system; a user without one is refused."""
     if actor is None:
-        return lifecycle.SYSTEM
+        return roles.SYSTEM
     role = role_of(actor)
     if role is None:
         raise WorkflowForbidden(
@@ -66,7 +66,7 @@ def require_role(role: str, allowed: frozenset[str]) -> None:
 
 def require_own_department(report: Report, actor: Actor, role: str) -> None:
     """A department officer acts only on the reports of their own department."""
-    if role != lifecycle.DEPARTMENT_OFFICER:
+    if role != roles.DEPARTMENT_OFFICER:
         return
     profile = profile_of(actor)
     if profile is None or profile.department_id != report.department_id:
@@ -133,7 +133,7 @@ def check_duplicate_target(
             field="duplicate_of",
         )
     visible = reports_visible_to(actor, Report.objects.filter(pk=into.pk))
-    if role == lifecycle.DEPARTMENT_OFFICER and not visible.exists():
+    if role == roles.DEPARTMENT_OFFICER and not visible.exists():
         raise WorkflowForbidden(
             "duplicate_of_other_department",
             "Chỉ gộp vào phản ánh của cơ quan mình; báo IOC để gộp liên cơ quan.",

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from routing.models import Department, Notification, Report, ReportEvent
 from routing.notifications.outbox import enqueue
-from routing.reports import lifecycle
+from routing.reports import roles
 from routing.zones.sql import TRIAGE_DESKS
 
 
@@ -169,7 +169,7 @@ def _escalate(ids: list[int], now: dt.datetime) -> None:
             ReportEvent(
                 report=report,
                 kind=ReportEvent.Kind.ESCALATION,
-                actor_role=lifecycle.SYSTEM,
+                actor_role=roles.SYSTEM,
                 public=False,
                 note="Quá hạn xử lý, chuyển bộ phận tiếp nhận IOC.",
                 data={

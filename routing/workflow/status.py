@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from routing.models import Report, ReportEvent
 from routing.notifications.outbox import notify_assignment, notify_public_event
-from routing.reports import lifecycle
+from routing.reports import lifecycle, roles
 from routing.reports.access import reports_visible_to
 from routing.reports.events import event_record
 from routing.reports.roles import Actor
@@ -319,7 +319,7 @@ def report_rate(
         report=report,
         to_status=S.REOPENED if reopen else S.CLOSED,
         actor=None,
-        role=lifecycle.CITIZEN,
+        role=roles.CITIZEN,
         note=note,
         kind=ReportEvent.Kind.RATING,
         data={"rating": rating},

@@ -30,6 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from boundaries import sql as bsql
 from routing.models import Report
 from routing.zones import sql as zsql
 from routing.zones.state import ZoneState
@@ -257,8 +258,17 @@ def impact_preview(
     return impact
 
 
+# Metres from each re-routed report to its unit's and its zone's outline (NULL
+# without a zone), by the K-nearest edge pieces as the engine measures them.
+_UNIT_EDGE_M = bsql.edge_distance_m(
+    table="boundaries_adminunitedge", key="unit_id", owner="u", at="r.location"
+)
+_ZONE_EDGE_M = bsql.edge_distance_m(
+    table="routing_zoneedge", key="zone_id", owner="z", at="r.location"
+)
+
 # The new current Assignment of each re-routed report, its reasons in both languages.
-_REROUTE_ASSIGNMENTS = """
+_REROUTE_ASSIGNMENTS = f"""
     INSERT INTO routing_assignment (
         report_id, is_current, boundary_set_id, unit_id, department_id, zone_id,
         rule, cause, near_edge, edge_distance_m, candidates, reason_vi, reason_en,
@@ -286,12 +296,7 @@ _REROUTE_ASSIGNMENTS = """
     JOIN routing_department od ON od.id = c.old_department_id
     JOIN routing_department nd ON nd.id = c.new_department_id
     LEFT JOIN routing_responsibilityzone z ON z.id = c.zone_id
-    CROSS JOIN LATERAL (
-        SELECT LEAST(
-            ST_Distance(ST_Boundary(u.geom)::geography, r.location::geography),
-            ST_Distance(ST_Boundary(z.geom)::geography, r.location::geography)
-        ) AS edge_m
-    ) e
+    CROSS JOIN LATERAL (SELECT LEAST({_UNIT_EDGE_M}, {_ZONE_EDGE_M}) AS edge_m) e
 """
 
 _REROUTE_APPLY = (

@@ -3,7 +3,7 @@ editor's form tells them, so both refuse the same values."""
 
 from __future__ import annotations
 
-# As long as the column (``ResponsibilityZone.name``) holds; a test keeps them equal.
+# The column's length (``ResponsibilityZone.name`` is declared with it).
 NAME_MAX_LENGTH = 200
 # Priority decides first among overlapping zones (``ResponsibilityZone``): the
 # range a zone may be given.

@@ -10,8 +10,7 @@ import pytest
 from analytics.hotspots import Counts, _covering_units
 from boundaries.bulk import valid_set_ids
 from boundaries.lookup import point_lookup
-from tests.integration.test_bulk import _seam_points
-from tests.points import DONG_PHU, OFFSHORE, shared_vertices
+from tests.points import DONG_PHU, OFFSHORE, shared_vertices, unit_seam_points
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def _counts(points: list[tuple[float, float]]) -> Counts:
     [
         (lambda: shared_vertices("qb-2020", "18853", "18856"), BEFORE),
         (lambda: shared_vertices("qt-2025", "18859", "18880"), AFTER),
-        (lambda: _seam_points("qt-2025", "18871"), AFTER),
+        (lambda: unit_seam_points("qt-2025", "18871"), AFTER),
         (lambda: [DONG_PHU], BEFORE),
         (lambda: [DONG_PHU], AFTER),
     ],

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from routing.models import Department, Report, StaffProfile
-from routing.reports import lifecycle
+from routing.reports import roles
 from tests.factories import report_create, report_force
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def report() -> Report:
 
 @pytest.fixture
 def ioc(api):
-    user = staff(lifecycle.IOC_OPERATOR)
+    user = staff(roles.IOC_OPERATOR)
     api.force_login(user)
     return user
 
@@ -70,7 +70,7 @@ def test_anonymous_and_roleless_refused(api, report):
 def test_transition_by_own_department_officer(api, report):
     """A department officer starts work on their report; the answer shows the new
     status and the next steps open to them."""
-    api.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=report.department))
+    api.force_login(staff(roles.DEPARTMENT_OFFICER, department=report.department))
     response = post(
         api, f"{BASE}/{report.tracking_code}/transitions", {"to": "in_progress"}
     )
@@ -87,7 +87,7 @@ def test_other_department_report_is_not_found(api, report):
     """Another department's report is a 404 to read or change, so codes cannot be
     probed."""
     other = Department.objects.get(code="ubnd-18859-phuong-dong-thuan")
-    api.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=other))
+    api.force_login(staff(roles.DEPARTMENT_OFFICER, department=other))
     code = report.tracking_code
     assert api.get(f"{BASE}/{code}/events").status_code == 404
     for suffix, body in [
@@ -115,7 +115,7 @@ def test_transition_errors_are_bilingual(api, ioc):
         "impossible_transition",
     )
     report = report_make()
-    api.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=report.department))
+    api.force_login(staff(roles.DEPARTMENT_OFFICER, department=report.department))
     forbidden = post(
         api,
         f"{BASE}/{report.tracking_code}/transitions",
@@ -171,7 +171,7 @@ def test_events_and_comments(api, ioc, report):
 
 def test_unit_officer_comments_but_cannot_transition(api, report):
     """A ward officer sees the ward's reports and comments; status changes are 403."""
-    api.force_login(staff(lifecycle.UNIT_OFFICER, unit_code=report.unit.code))
+    api.force_login(staff(roles.UNIT_OFFICER, unit_code=report.unit.code))
     code = report.tracking_code
     assert post(api, f"{BASE}/{code}/comments", {"note": "Đã nhắc."}).status_code == 201
     response = post(api, f"{BASE}/{code}/transitions", {"to": "in_progress"})
@@ -200,7 +200,7 @@ def test_reassign(api, ioc, report):
 
 def test_reassign_refused_to_department_officer(api, report):
     """Department officers cannot reassign."""
-    api.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=report.department))
+    api.force_login(staff(roles.DEPARTMENT_OFFICER, department=report.department))
     response = post(
         api,
         f"{BASE}/{report.tracking_code}/reassign",

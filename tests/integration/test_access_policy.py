@@ -5,12 +5,15 @@ user's scope."""
 
 from __future__ import annotations
 
+import io
 from itertools import count
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from PIL import Image
 
+from routing.intake.photos import CheckedPhoto, photos_check
 from routing.models import Department, Report, StaffProfile
 from routing.reports import access
 from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
@@ -49,6 +52,16 @@ POLICY = {
 }
 
 
+# The reports each actor sees (anyone not named here: none).
+VISIBLE = {
+    "officer of the department": ALL,
+    "officer of the unit": {"named_here", "anonymous_here"},
+    "operations-centre operator": ALL,
+    "admin by role": ALL,
+    "superuser": ALL,
+}
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -63,7 +76,14 @@ def submit(point: tuple[float, float], *, anonymous: bool) -> Report:
         anonymous=anonymous,
         reporter_name="" if anonymous else "Nguyễn Văn An",
         reporter_phone="" if anonymous else f"09123457{next(_names) % 100:02d}",
+        photos=_photo(),
     )
+
+
+def _photo() -> tuple[CheckedPhoto, ...]:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 30)).save(out, "JPEG")
+    return tuple(photos_check([("cho.jpg", out.getvalue())]))
 
 
 @pytest.fixture
@@ -149,14 +169,111 @@ def test_the_reports_each_actor_sees(name, reports):
         .values_list("pk", flat=True)
     )
     seen_reports = {key for key, r in reports.items() if r.pk in visible}
-    expected = {
-        "officer of the department": ALL,
-        "officer of the unit": {"named_here", "anonymous_here"},
-        "operations-centre operator": ALL,
-        "admin by role": ALL,
-        "superuser": ALL,
-    }.get(name, NONE)
+    expected = VISIBLE.get(name, NONE)
     assert seen_reports == expected
     assert POLICY[name][-1] <= seen_reports
     for key, report in reports.items():
         assert access.report_in_scope(user, report) is (key in expected)
+
+
+# --- the same table over HTTP: the report endpoints -------------------------------
+
+REPORTS_URL = "/api/v1/reports/"
+REFUSED = (401, 403)
+
+
+def _shows_personal_data(response, reports: dict[str, Report]) -> bool:
+    text = response.content.decode()
+    named = [r for r in reports.values() if not r.anonymous]
+    return any(r.reporter_name in text or r.reporter_phone in text for r in named)
+
+
+def _personal_seen(properties: dict) -> bool:
+    return properties["reporter"] is not None
+
+
+@pytest.mark.parametrize("name", POLICY)
+def test_the_staff_report_endpoints_for_each_actor(name, reports, client):
+    """``GET reports/`` and ``GET reports/<code>``: the staff row of the table
+    decides 200 or 401/403; staff get exactly the reports they see (another's is a
+    404, as an unknown code) and reporter identity exactly where the table says."""
+    user = actor(name, reports)
+    if user.is_authenticated:
+        client.force_login(user)
+    staff, *_, identities = POLICY[name]
+    visible = VISIBLE.get(name, NONE)
+    listed = client.get(REPORTS_URL, {"page_size": 200})
+    if not staff:
+        assert listed.status_code in REFUSED
+        assert not _shows_personal_data(listed, reports)
+    else:
+        assert listed.status_code == 200
+        by_code = {
+            f["properties"]["tracking_code"]: f["properties"]
+            for f in listed.json()["features"]
+        }
+        codes = {key: r.tracking_code for key, r in reports.items()}
+        assert {key for key, code in codes.items() if code in by_code} == visible
+        seen = {key for key in visible if _personal_seen(by_code[codes[key]])}
+        assert seen == identities
+    for key, report in reports.items():
+        detail = client.get(f"{REPORTS_URL}{report.tracking_code}")
+        if not staff:
+            assert detail.status_code in REFUSED, key
+        elif key in visible:
+            assert detail.status_code == 200, key
+            properties = detail.json()["properties"]
+            assert _personal_seen(properties) is (key in identities), key
+        else:
+            assert detail.status_code == 404, key
+            assert detail.json()["code"] == "report_not_found"
+        if staff and key in visible and key in identities:
+            continue
+        assert not _shows_personal_data(detail, {key: report}), key
+
+
+@pytest.mark.parametrize("name", POLICY)
+def test_the_public_report_endpoints_for_each_actor(name, reports, client):
+    """Tracking (by path and by query), the nearby check, the photos and a new
+    submission answer everyone the same way and never show a reporter; only staff
+    who see a report get its photos' digests and GPS tags."""
+    user = actor(name, reports)
+    if user.is_authenticated:
+        client.force_login(user)
+    visible = VISIBLE.get(name, NONE)
+    for key, report in reports.items():
+        code = report.tracking_code
+        for response in (
+            client.get(f"{REPORTS_URL}track/{code}"),
+            client.get(f"{REPORTS_URL}track", {"code": code}),
+        ):
+            assert response.status_code == 200, key
+            assert not _shows_personal_data(response, reports), key
+        photos = client.get(f"{REPORTS_URL}{code}/photos")
+        assert photos.status_code == 200, key
+        assert not _shows_personal_data(photos, reports), key
+        for photo in photos.json()["photos"]:
+            assert ("sha256" in photo) is (key in visible), key
+    nearby = client.get(
+        f"{REPORTS_URL}nearby",
+        {"lon": DONG_PHU[0], "lat": DONG_PHU[1], "category": "VSMT"},
+    )
+    assert nearby.status_code == 200
+    assert len(nearby.json()["duplicates"]) == 2
+    assert not _shows_personal_data(nearby, reports)
+    submitted = client.post(
+        REPORTS_URL,
+        {
+            "lon": DONG_PHU[0],
+            "lat": DONG_PHU[1],
+            "category": "VSMT",
+            "description": "Rác tồn đọng ở ngõ.",
+            "reporter_name": "Phạm Thị Dung",
+            "reporter_phone": "0987654321",
+        },
+        content_type="application/json",
+    )
+    assert submitted.status_code == 201
+    text = submitted.content.decode()
+    assert "Phạm Thị Dung" not in text
+    assert "987654321" not in text

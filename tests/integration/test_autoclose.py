@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from routing import workflow
 from routing.models import Notification, Report
-from routing.reports import lifecycle
+from routing.reports import roles
 from routing.tasks import autoclose
 from routing.workflow.autoclose import autoclose_due
 from routing.workflow.deadlines import calendar_load
@@ -58,7 +58,7 @@ def test_closes_once_after_the_window_and_tells_the_citizen(settings):
     assert report.closed_at is not None
     assert report.rating == ""
     event = report.events.get(to_status="closed")
-    assert (event.actor_role, event.public) == (lifecycle.SYSTEM, True)
+    assert (event.actor_role, event.public) == (roles.SYSTEM, True)
     assert event.data == {"autoclosed": True}
     assert "7 ngày làm việc" in event.note
     assert "7 working days" in event.note

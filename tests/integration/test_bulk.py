@@ -13,7 +13,7 @@ from django.db import connection
 from boundaries.bulk import coordinates_assign, points_assign, valid_set_ids
 from boundaries.lookup import OutsideAllUnits, point_lookup
 from boundaries.models import AdminUnit
-from tests.points import DONG_PHU, OFFSHORE, shared_vertices
+from tests.points import DONG_PHU, OFFSHORE, shared_vertices, unit_seam_points
 
 pytestmark = pytest.mark.django_db
 
@@ -69,30 +69,6 @@ def assign() -> Assign:
     return load_and_assign
 
 
-def _seam_points(set_slug: str, code: str) -> list[tuple[float, float]]:
-    """Vertices inside a unit where two or more of its subdivision pieces meet."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH unit AS (
-                SELECT u.id, u.geom FROM boundaries_adminunit u
-                JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
-                WHERE s.slug = %s AND u.code = %s
-            ), vertex AS (
-                SELECT DISTINCT d.geom
-                FROM boundaries_adminunitpart p JOIN unit ON p.unit_id = unit.id,
-                LATERAL ST_DumpPoints(p.geom) d
-            )
-            SELECT ST_X(v.geom), ST_Y(v.geom) FROM vertex v, unit
-            WHERE ST_Contains(unit.geom, v.geom)
-              AND (SELECT count(*) FROM boundaries_adminunitpart p
-                   WHERE p.unit_id = unit.id AND ST_Covers(p.geom, v.geom)) >= 2
-            """,
-            [set_slug, code],
-        )
-        return cursor.fetchall()
-
-
 @pytest.mark.parametrize(
     ("set_slug", "code_low", "code_high", "day"),
     [
@@ -121,7 +97,7 @@ def test_point_on_a_subdivision_seam_is_assigned_once_to_its_unit(
     assign, set_slug, code, day
 ):
     """Where two pieces of a unit meet inside it, a point is assigned once, to it."""
-    seams = _seam_points(set_slug, code)
+    seams = unit_seam_points(set_slug, code)
     assert seams, "the unit is cut into several pieces"
     codes = assign(seams, day)
     assert codes == dict.fromkeys(range(len(seams)), code)
@@ -205,7 +181,7 @@ def test_coordinates_on_a_shared_edge_go_to_the_lower_code(
 @pytest.mark.parametrize("code", ["18871", "18880"])
 def test_coordinates_on_a_subdivision_seam_get_their_unit(code):
     """Where pieces of a unit meet inside it, the coordinates get that unit once."""
-    seams = _seam_points("qt-2025", code)
+    seams = unit_seam_points("qt-2025", code)
     assert seams
     assert _coordinates(seams, AFTER) == dict.fromkeys(range(len(seams)), code)
 

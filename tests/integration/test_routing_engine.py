@@ -25,7 +25,7 @@ from routing.models import (
 from routing.zones.bulk import impact_preview
 from routing.zones.state import ZoneState
 from tests.factories import active_set_with, report_create, report_force, square
-from tests.points import DONG_PHU, OFFSHORE
+from tests.points import DONG_PHU, OFFSHORE, zone_outline_points
 
 pytestmark = pytest.mark.django_db
 
@@ -477,30 +477,6 @@ def test_bulk_sql_routes_three_hundred_random_reports_as_the_engine_did(
     _assert_sql_agrees(300)
 
 
-def _edge_points(zone: ResponsibilityZone, limit: int) -> list[tuple[float, float]]:
-    """Points exactly on a zone's outline: its vertices, and the vertices its
-    ``ST_Subdivide`` pieces add where a cut line crosses the outline."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH z AS (SELECT geom FROM routing_responsibilityzone WHERE id = %s),
-            own AS (SELECT DISTINCT (ST_DumpPoints(z.geom)).geom AS g FROM z),
-            cut AS (
-                SELECT DISTINCT d.geom AS g
-                FROM z, LATERAL ST_Subdivide(z.geom, 64) p,
-                     LATERAL ST_DumpPoints(p) d
-                WHERE ST_DWithin(ST_Boundary(z.geom), d.geom, 1e-9)
-                  AND NOT EXISTS (SELECT 1 FROM own WHERE own.g ~= d.geom)
-            )
-            (SELECT ST_X(g), ST_Y(g) FROM own ORDER BY ST_X(g), ST_Y(g) LIMIT %s)
-            UNION ALL
-            SELECT ST_X(g), ST_Y(g) FROM cut
-            """,
-            [zone.pk, limit],
-        )
-        return cursor.fetchall()
-
-
 def _square_outline(lon: float, lat: float, size: float) -> list[tuple[float, float]]:
     """The corners and edge midpoints of an axis-aligned square (all exact)."""
     half = size / 2
@@ -522,7 +498,7 @@ def test_bulk_sql_agrees_with_the_engine_on_zone_edges_vertices_and_seams(
         points += [("YTE", p) for p in _square_outline(lon, lat, size)]
     points += [("DIEN", p) for p in _square_outline(106.59, 17.44, 0.03)]
     waste = ResponsibilityZone.objects.get(name=NEW_WASTE_ZONE)
-    outline = _edge_points(waste, limit=40)
+    outline = zone_outline_points(waste.pk)
     assert len(outline) > 40  # some cut vertices besides the zone's own
     points += [("VSMT", p) for p in outline]
     categories = {code: category(code) for code in ("YTE", "DIEN", "VSMT")}

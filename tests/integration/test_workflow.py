@@ -26,7 +26,7 @@ from routing.models import (
     ReportEvent,
     StaffProfile,
 )
-from routing.reports import lifecycle
+from routing.reports import lifecycle, roles
 from routing.tasks import sla_escalate
 from routing.workflow import WorkflowError
 from routing.workflow.deadlines import calendar_load, due_at
@@ -43,7 +43,7 @@ DONG_THUAN = (106.5894, 17.4954)
 COMMITTEE_DONG_HOI = "ubnd-18880-phuong-dong-hoi"
 COMMITTEE_DONG_THUAN = "ubnd-18859-phuong-dong-thuan"
 STEPS = sorted(lifecycle.TRANSITIONS)
-ROLES = (lifecycle.SYSTEM, lifecycle.CITIZEN, *lifecycle.STAFF_ROLES)
+ROLES = (roles.SYSTEM, roles.CITIZEN, *roles.STAFF_ROLES)
 NOTE = "Đã kiểm tra hiện trường."
 _names = count()
 
@@ -80,17 +80,17 @@ def report_make(
 
 def actor_for(role: str, report: Report):
     """A user acting in ``role`` with the report in scope; None for the system."""
-    if role == lifecycle.SYSTEM:
+    if role == roles.SYSTEM:
         return None
-    department = report.department if role == lifecycle.DEPARTMENT_OFFICER else None
-    unit_code = report.unit.code if role == lifecycle.UNIT_OFFICER else ""
+    department = report.department if role == roles.DEPARTMENT_OFFICER else None
+    unit_code = report.unit.code if role == roles.UNIT_OFFICER else ""
     return staff(role, department=department, unit_code=unit_code)
 
 
 def act(role: str, report: Report, target: str) -> Report:
     """Take the step to ``target`` as ``role``, with every input a step may need.
     Citizens act only by rating."""
-    if role == lifecycle.CITIZEN:
+    if role == roles.CITIZEN:
         reopen = target == Report.Status.REOPENED
         return workflow.report_rate(
             report=report,
@@ -135,7 +135,7 @@ def test_step_open_to_its_roles_only(current, target, role):
     with pytest.raises(WorkflowError) as refused:
         act(role, report, target)
     # A citizen's only way in is the rating, which a report not resolved refuses.
-    assert http_status(refused.value) == (409 if role == lifecycle.CITIZEN else 403)
+    assert http_status(refused.value) == (409 if role == roles.CITIZEN else 403)
     report.refresh_from_db()
     assert report.status == current
     assert report.events.count() == events_before
@@ -143,7 +143,7 @@ def test_step_open_to_its_roles_only(current, target, role):
 
 def test_steps_outside_the_table_are_conflicts():
     """A step the table does not have is refused with 409, even to an admin."""
-    admin = staff(lifecycle.ADMIN)
+    admin = staff(roles.ADMIN)
     for current in Report.Status.values:
         report = report_make(status=current)
         for target in Report.Status.values:
@@ -161,7 +161,7 @@ def test_department_officer_acts_only_on_own_department():
     """A department officer may not change another department's report."""
     report = report_make()
     other = Department.objects.get(code=COMMITTEE_DONG_THUAN)
-    officer = staff(lifecycle.DEPARTMENT_OFFICER, department=other)
+    officer = staff(roles.DEPARTMENT_OFFICER, department=other)
     with pytest.raises(WorkflowError) as refused:
         workflow.report_transition(
             report=report, to_status="in_progress", actor=officer
@@ -175,11 +175,11 @@ def test_department_officer_acts_only_on_own_department():
 def test_unit_officer_only_comments():
     """A ward officer comments on the ward's reports but changes no status."""
     report = report_make()
-    officer = staff(lifecycle.UNIT_OFFICER, unit_code=report.unit.code)
+    officer = staff(roles.UNIT_OFFICER, unit_code=report.unit.code)
     event = workflow.report_comment(
         report=report, actor=officer, note="Đã báo tổ dân phố.", public=False
     )
-    assert (event.kind, event.actor_role) == ("comment", lifecycle.UNIT_OFFICER)
+    assert (event.kind, event.actor_role) == ("comment", roles.UNIT_OFFICER)
     with pytest.raises(WorkflowError) as refused:
         workflow.report_transition(
             report=report, to_status="in_progress", actor=officer
@@ -202,7 +202,7 @@ NEEDS_DUPLICATE = [k for k, s in lifecycle.TRANSITIONS.items() if s.needs_duplic
 def test_note_required_and_public(current, target):
     """Steps the table marks need a note the citizen can read: none or an internal
     one is refused with 400."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     report = report_make(status=current)
     reason = Report.RejectionReason.INSUFFICIENT
     for note, public, code in [("  ", True, "note_required"), (NOTE, False, "")]:
@@ -226,7 +226,7 @@ def test_note_required_and_public(current, target):
 @pytest.mark.parametrize(("current", "target"), NEEDS_REASON, ids="→".join)
 def test_rejection_needs_reason(current, target):
     """A rejection needs one of the listed reasons, which the report keeps."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     report = report_make(status=current)
     for reason in ["", "no-such-reason"]:
         with pytest.raises(WorkflowError) as refused:
@@ -248,7 +248,7 @@ def test_rejection_needs_reason(current, target):
 @pytest.mark.parametrize(("current", "target"), NEEDS_DUPLICATE, ids="→".join)
 def test_duplicate_needs_original(current, target):
     """Marking a duplicate needs the original report."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     report = report_make(status=current)
     with pytest.raises(WorkflowError) as refused:
         workflow.report_transition(report=report, to_status=target, actor=ioc)
@@ -261,7 +261,7 @@ def test_duplicate_needs_original(current, target):
 def test_merge_marks_duplicate_with_event_on_both():
     """A merge makes the report a closed duplicate of the open original; both
     reports get an event."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     original, report = report_make(), report_make()
     report = workflow.report_merge(report=report, into=original, actor=ioc)
     assert (report.status, report.duplicate_of) == ("duplicate", original)
@@ -278,7 +278,7 @@ def test_merge_marks_duplicate_with_event_on_both():
 
 def test_merge_refuses_self_other_category_and_closed_original():
     """Only another open report of the same category can be the original."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     report = report_make()
     cases = [
         (report, 400, "duplicate_of_self"),
@@ -297,7 +297,7 @@ def test_merge_refuses_self_other_category_and_closed_original():
 def test_resolve_then_rate_satisfied_closes():
     """Resolved with a public note, then rated satisfied by the citizen: closed."""
     report = report_make(status="in_progress")
-    officer = staff(lifecycle.DEPARTMENT_OFFICER, department=report.department)
+    officer = staff(roles.DEPARTMENT_OFFICER, department=report.department)
     report = workflow.report_transition(
         report=report, to_status="resolved", actor=officer, note="Đã dọn vỉa hè."
     )
@@ -324,7 +324,7 @@ def test_rate_dissatisfied_reopen_then_back_in_progress():
     assert (report.status, report.rating) == ("reopened", "dissatisfied")
     assert report.resolved_at is None
     assert report.due_at > timezone.now()
-    officer = staff(lifecycle.DEPARTMENT_OFFICER, department=report.department)
+    officer = staff(roles.DEPARTMENT_OFFICER, department=report.department)
     report = workflow.report_transition(
         report=report, to_status="in_progress", actor=officer
     )
@@ -352,7 +352,7 @@ def test_rating_refused_unless_resolved_and_valid():
 def test_manual_reassignment_records_who_and_why_and_survives_reroute():
     """A manual reassignment keeps who and why, tells the new department, and a zone
     re-route leaves it alone while it moves an unpinned report back."""
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     qldt = Department.objects.get(code="dh-qldt")
     report, unpinned = report_make(), report_make()
     assignment = workflow.report_reassign(
@@ -390,7 +390,7 @@ def test_reassignment_refused_to_officers_and_without_note():
     """Only the operations centre reassigns, and only with a reason."""
     report = report_make()
     qldt = Department.objects.get(code="dh-qldt")
-    officer = staff(lifecycle.DEPARTMENT_OFFICER, department=report.department)
+    officer = staff(roles.DEPARTMENT_OFFICER, department=report.department)
     with pytest.raises(WorkflowError) as refused:
         workflow.report_reassign(
             report=report, actor=officer, department=qldt, note=NOTE
@@ -398,7 +398,7 @@ def test_reassignment_refused_to_officers_and_without_note():
     assert http_status(refused.value) == 403
     with pytest.raises(WorkflowError) as refused:
         workflow.report_reassign(
-            report=report, actor=staff(lifecycle.IOC_OPERATOR), department=qldt, note=""
+            report=report, actor=staff(roles.IOC_OPERATOR), department=qldt, note=""
         )
     assert refused.value.code == "note_required"
 
@@ -408,7 +408,7 @@ def test_pin_moved_across_ward_boundary_reroutes():
     Đồng Thuận's People's Committee, with an assignment and an event."""
     report = report_make()
     assert (report.unit.code, report.department.code) == ("18880", COMMITTEE_DONG_HOI)
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     assignment = workflow.report_move_pin(
         report=report, actor=ioc, lon=DONG_THUAN[0], lat=DONG_THUAN[1]
     )
@@ -436,7 +436,7 @@ def test_category_change_reroutes_and_resets_deadline():
     assert report.department.code == "qb-moitruong"
     assignment = workflow.report_change_category(
         report=report,
-        actor=staff(lifecycle.IOC_OPERATOR),
+        actor=staff(roles.IOC_OPERATOR),
         category=Category.objects.get(code="TTDT"),
     )
     report.refresh_from_db()
@@ -563,9 +563,9 @@ def test_public_status_change_notifies_citizen(current, target):
         status=current, reporter_email="dan@example.org", reporter_phone="+84912345678"
     )
     role = (
-        lifecycle.CITIZEN
-        if lifecycle.CITIZEN in lifecycle.TRANSITIONS[(current, target)].roles
-        else lifecycle.ADMIN
+        roles.CITIZEN
+        if roles.CITIZEN in lifecycle.TRANSITIONS[(current, target)].roles
+        else roles.ADMIN
     )
     act(role, report, target)
     rows = Notification.objects.filter(report=report, payload__status=target)
@@ -578,7 +578,7 @@ def test_public_status_change_notifies_citizen(current, target):
 def test_internal_changes_do_not_notify_citizen():
     """An internal status change or comment writes nothing for the citizen."""
     report = report_make(reporter_email="dan@example.org")
-    ioc = staff(lifecycle.IOC_OPERATOR)
+    ioc = staff(roles.IOC_OPERATOR)
     workflow.report_transition(
         report=report, to_status="in_progress", actor=ioc, public=False
     )

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from routing.models import Department, Report, StaffProfile
-from routing.reports import lifecycle
+from routing.reports import lifecycle, roles
 from routing.workflow import report_move_pin, report_transition
 from tests.factories import report_create
 from tests.points import DONG_PHU
@@ -77,7 +77,7 @@ def codes(response) -> list[str]:
 
 @pytest.fixture
 def ioc(client):
-    user = staff(lifecycle.IOC_OPERATOR)
+    user = staff(roles.IOC_OPERATOR)
     client.force_login(user)
     return user
 
@@ -94,7 +94,7 @@ def test_anonymous_goes_to_sign_in(client):
         assert response["Location"].startswith("/ops/login?next=/ops/")
 
 
-@pytest.mark.parametrize("role", [lifecycle.PLANNER, lifecycle.ROUTING_OFFICER])
+@pytest.mark.parametrize("role", [roles.PLANNER, roles.ROUTING_OFFICER])
 def test_roles_without_reports_are_refused_in_vietnamese(client, role):
     """Planners and routing officers get a 403 page that says why, in Vietnamese,
     for the queue and for a report."""
@@ -125,12 +125,12 @@ def test_each_role_sees_its_reports(client):
     waste = submit(DONG_PHU, "VSMT")  # environment company, Phường Đồng Hới
     order = submit(DONG_THUAN, "TTDT")  # Đồng Thuận's People's Committee
     both = {waste.tracking_code, order.tracking_code}
-    for role in (lifecycle.IOC_OPERATOR, "admin"):
+    for role in (roles.IOC_OPERATOR, "admin"):
         client.force_login(staff(role))
         assert set(codes(client.get("/ops/"))) == both
-    client.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=ENVIRONMENT))
+    client.force_login(staff(roles.DEPARTMENT_OFFICER, department=ENVIRONMENT))
     assert codes(client.get("/ops/")) == [waste.tracking_code]
-    client.force_login(staff(lifecycle.UNIT_OFFICER, unit_code=order.unit.code))
+    client.force_login(staff(roles.UNIT_OFFICER, unit_code=order.unit.code))
     assert codes(client.get("/ops/")) == [order.tracking_code]
 
 
@@ -138,7 +138,7 @@ def test_report_outside_scope_is_not_found(client):
     """Another department's report is a 404 page, as in the API, so codes cannot
     be probed; the header still offers the queue."""
     order = submit(DONG_THUAN, "TTDT")
-    client.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=ENVIRONMENT))
+    client.force_login(staff(roles.DEPARTMENT_OFFICER, department=ENVIRONMENT))
     response = client.get(f"/ops/r/{order.tracking_code}")
     assert response.status_code == 404
     assert "Không tìm thấy phản ánh" in response.text
@@ -255,7 +255,7 @@ def test_department_filter_only_for_the_operations_centre(client):
     department in the URL does not widen their scope."""
     waste = submit(DONG_PHU, "VSMT")
     submit(DONG_THUAN, "TTDT")
-    client.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=ENVIRONMENT))
+    client.force_login(staff(roles.DEPARTMENT_OFFICER, department=ENVIRONMENT))
     response = client.get("/ops/", {"department": "ubnd-18859-phuong-dong-thuan"})
     assert 'name="department"' not in response.text
     assert codes(response) == [waste.tracking_code]
@@ -304,9 +304,7 @@ def test_report_page_for_the_operations_centre(client, ioc):
     targets = re.findall(r'data-to="([a-z_]+)"', html)
     # Every step the table gives the operator, the step forward first.
     assert targets == ["in_progress", "duplicate", "rejected"]
-    assert set(targets) == set(
-        lifecycle.next_statuses("assigned", lifecycle.IOC_OPERATOR)
-    )
+    assert set(targets) == set(lifecycle.next_statuses("assigned", roles.IOC_OPERATOR))
     assert 'id="reassign-form"' in html
     # Committees of today's wards, not of the rosters the 2025 reform replaced.
     assert 'value="ubnd-18859-phuong-dong-thuan"' in html
@@ -340,7 +338,7 @@ def test_report_page_for_a_department_officer(client):
         reporter_name="Trần Thị Bình",
         reporter_phone="0987654321",
     )
-    client.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=ENVIRONMENT))
+    client.force_login(staff(roles.DEPARTMENT_OFFICER, department=ENVIRONMENT))
     html = client.get(f"/ops/r/{report.tracking_code}").text
     assert "Trần Thị Bình" not in html
     assert "987654321" not in html
@@ -354,14 +352,14 @@ def test_report_page_for_a_department_officer(client):
 def test_named_reporter_visible_to_the_officer_in_charge(client):
     """A citizen who gave their name is visible to the officer handling it."""
     report = submit(DONG_PHU, "VSMT", reporter_name="Lê Văn Cường")
-    client.force_login(staff(lifecycle.DEPARTMENT_OFFICER, department=ENVIRONMENT))
+    client.force_login(staff(roles.DEPARTMENT_OFFICER, department=ENVIRONMENT))
     assert "Lê Văn Cường" in client.get(f"/ops/r/{report.tracking_code}").text
 
 
 def test_unit_officer_reads_and_notes_only(client):
     """A ward officer sees their ward's report, may add notes, changes no status."""
     report = submit(DONG_PHU, "VSMT")
-    client.force_login(staff(lifecycle.UNIT_OFFICER, unit_code=report.unit.code))
+    client.force_login(staff(roles.UNIT_OFFICER, unit_code=report.unit.code))
     html = client.get(f"/ops/r/{report.tracking_code}").text
     assert "data-to=" not in html
     assert 'id="comment-form"' in html
