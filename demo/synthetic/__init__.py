@@ -1,6 +1,6 @@
 """Synthetic reports for Đồng Hới, generated set-based in SQL (``reports_generate``).
 
-Measured on 2 shared cores (``bench/analytics.py``, bulk load with ``unchecked`` and
+Measured on 2 shared cores (``bench/analytics/``, bulk load with ``unchecked`` and
 ``reindex``): a million in 147 s (6,800/s), ten million in 34 min (4,850/s); at 10M
 the synthesis (places, units, zones, outcomes: 1,400 s) outweighs the insert (165 s),
 the aggregates (177 s) and the index builds (298 s).

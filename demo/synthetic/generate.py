@@ -63,11 +63,7 @@ def reports_generate(
         seconds["setup"] = params.pop("seconds")
         seconds |= _draw_and_route(cursor, params, count=count)
         seconds |= _load(
-            cursor,
-            end=end,
-            assignments=assignments,
-            unchecked=unchecked,
-            reindex=reindex,
+            cursor, assignments=assignments, unchecked=unchecked, reindex=reindex
         )
     return Generated(reports=count, seconds=seconds)
 
@@ -131,7 +127,6 @@ def _draw_and_route(
 def _load(
     cursor: CursorWrapper,
     *,
-    end: dt.datetime,
     assignments: bool,
     unchecked: bool,
     reindex: bool,

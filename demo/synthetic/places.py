@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
+from geo.projections import UTM_48N, WGS84, transformer
 from routing.models import Category
 
 # Hand-picked spots (lon, lat, spread in metres, weight, kind).
@@ -188,19 +189,24 @@ def draw_params(
     """The parameters of :data:`DRAW` and :data:`PLACE` that describe the places,
     hours and category mix (the period's are the caller's)."""
     thresholds, categories, ctn = _category_arrays()
+    # The centres in UTM 48N: the spread is drawn in metres there.
+    to_utm = transformer(WGS84, UTM_48N).transform
+    p_x, p_y = to_utm([p[0] for p in places], [p[1] for p in places])
+    f_x, f_y = to_utm([p[0] for p in floods], [p[1] for p in floods])
     return {
         "ga": GROWTH[0],
         "gb": GROWTH[1],
         "hours": _cumulative(list(HOURS)),
         "p_cum": _cumulative([p[3] for p in places]),
-        "p_x": [p[0] for p in places],
-        "p_y": [p[1] for p in places],
+        "p_x": list(p_x),
+        "p_y": list(p_y),
         "p_s": [p[2] for p in places],
         "p_k": [p[4] for p in places],
         "f_cum": _cumulative([p[3] for p in floods]),
-        "f_x": [p[0] for p in floods],
-        "f_y": [p[1] for p in floods],
+        "f_x": list(f_x),
+        "f_y": list(f_y),
         "f_s": [p[2] for p in floods],
+        "utm": UTM_48N,
         "c_cum": thresholds,
         "c_id": categories,
         "ctn": ctn,
@@ -219,8 +225,7 @@ DRAW = """
 
 # Day by the inverse CDF of a rate growing linearly; weekends thinned; hour by
 # bucket; flood-season CTN reports at the flood places; Gaussian spread (Box–Muller)
-# in metres, turned into degrees at the place's latitude (exact enough within a few
-# kilometres, and no projection per row).
+# in metres around the place's centre in UTM 48N, then the point back to EPSG:4326.
 PLACE = """
     CREATE TEMP TABLE gen AS
     WITH d AS (
@@ -255,9 +260,9 @@ PLACE = """
     q AS (
         SELECT p.*,
                CASE WHEN flood THEN (%(f_x)s::float8[])[place]
-                    ELSE (%(p_x)s::float8[])[place] END AS lon0,
+                    ELSE (%(p_x)s::float8[])[place] END AS x0,
                CASE WHEN flood THEN (%(f_y)s::float8[])[place]
-                    ELSE (%(p_y)s::float8[])[place] END AS lat0,
+                    ELSE (%(p_y)s::float8[])[place] END AS y0,
                CASE WHEN flood THEN (%(f_s)s::float8[])[place]
                     ELSE (%(p_s)s::float8[])[place] END AS sigma,
                CASE WHEN flood THEN -1 ELSE (%(p_k)s::integer[])[place] END AS kind
@@ -269,8 +274,8 @@ PLACE = """
                 ELSE (%(c_id)s::bigint[])[width_bucket(kind + u_cat,
                                                        %(c_cum)s::float8[])] END
                AS category_id,
-           ST_SetSRID(ST_MakePoint(
-               lon0 + sigma * radius * cos(angle) / (111320 * cos(radians(lat0))),
-               lat0 + sigma * radius * sin(angle) / 110574), 4326) AS geom
+           ST_Transform(ST_SetSRID(ST_MakePoint(
+               x0 + sigma * radius * cos(angle),
+               y0 + sigma * radius * sin(angle)), %(utm)s), 4326) AS geom
     FROM q
 """

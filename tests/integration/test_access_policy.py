@@ -277,3 +277,16 @@ def test_the_public_report_endpoints_for_each_actor(name, reports, client):
     text = submitted.content.decode()
     assert "Phạm Thị Dung" not in text
     assert "987654321" not in text
+
+
+@pytest.mark.parametrize("path", ["track/{code}", "{code}", "{code}/photos"])
+def test_a_huge_or_malformed_code_is_a_short_404(path, client):
+    """A 10,000-character code is a bilingual 404 that echoes at most 40 of its
+    characters, for a staff reader as for the public."""
+    client.force_login(get_user_model().objects.create_superuser("root-huge"))
+    code = "HT-" + "Z" * 10_000
+    response = client.get(REPORTS_URL + path.format(code=code))
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "report_not_found"
+    assert len(body["messages"]["en"]) < 200
