@@ -36,15 +36,17 @@ class Department(models.Model):
     jurisdiction_code = models.CharField(max_length=10, default="44")
     email = models.EmailField(blank=True)
     webhook_url = models.URLField(blank=True)
-    # The key of the HMAC on this department's webhooks (routing.notifications.signing);
-    # empty: the deployment's WEBHOOK_SIGNING_SECRET. One per receiver, so a leaked
-    # secret is replaced at one department without touching the others.
+    # The key of the HMAC on this department's webhooks (routing.notifications.signing):
+    # generated, one per receiver, rotatable; the previous one stays valid for a grace
+    # period after a rotation so the receiver can switch without losing deliveries.
     webhook_secret = models.CharField(
         max_length=128,
         blank=True,
-        help_text="Khóa ký webhook riêng của cơ quan; để trống dùng khóa chung "
-        "(own webhook signing secret; empty: the deployment's shared one).",
+        help_text="Khóa ký webhook riêng của cơ quan, sinh tự động "
+        "(the department's own webhook signing secret, generated).",
     )
+    webhook_secret_previous = models.CharField(max_length=128, blank=True)
+    webhook_secret_rotated_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -80,6 +82,11 @@ class Category(models.Model):
         default=150, help_text="Open reports this close may be the same problem."
     )
     duplicate_window_days = models.PositiveSmallIntegerField(default=30)
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Không bao giờ công khai (an ninh trật tự…) "
+        "(never shown publicly: public security…).",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

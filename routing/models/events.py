@@ -69,6 +69,9 @@ class ReportPhoto(models.Model):
     gps_lon = models.FloatField(null=True, blank=True)
     gps_lat = models.FloatField(null=True, blank=True)
     of_resolution = models.BooleanField(default=False, help_text="Shows the fix.")
+    # Shown on public surfaces: set by the operations centre when it approves the
+    # report for publication (a photo showing a face or a plate stays private).
+    public = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

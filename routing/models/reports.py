@@ -86,6 +86,16 @@ class Report(models.Model):
         )
         ABUSIVE = "abusive", "Nội dung không phù hợp (abusive)"
 
+    class Publication(models.TextChoices):
+        """Whether the report's words and photos may be shown publicly
+        (``routing.reports.publication``): only when the citizen asked for it, the
+        category is not sensitive and the operations centre approved it."""
+
+        PRIVATE = "private", "Không công khai (private)"
+        PENDING = "pending", "Chờ duyệt công khai (awaiting approval)"
+        APPROVED = "approved", "Đã duyệt công khai (approved for publication)"
+        WITHHELD = "withheld", "Không duyệt công khai (withheld)"
+
     OPEN_STATUSES = ("received", "assigned", "in_progress", "reopened")
 
     tracking_code = models.CharField(max_length=16, unique=True)
@@ -108,6 +118,23 @@ class Report(models.Model):
     idempotency_key = models.CharField(
         max_length=80, null=True, blank=True, unique=True
     )
+    publication = models.CharField(
+        max_length=10, choices=Publication.choices, default=Publication.PRIVATE
+    )
+    # The words the public sees once approved: the description with phone numbers,
+    # e-mail addresses and ID numbers masked, then edited by the approver.
+    public_description = models.TextField(max_length=4000, blank=True)
+    publication_decided_at = models.DateTimeField(null=True, blank=True)
+    publication_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # SHA-256 of the receipt secret given to the reporter alone: rating, reopening
+    # and adding information need the secret, not the public tracking code.
+    receipt_hash = models.CharField(max_length=64, blank=True)
     reported_at = models.DateTimeField(db_index=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
