@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 export DATABASE_URL ?= $(shell scripts/pg.sh url)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo demo-users test bench lint format db stop migrate fixtures deps venv clean messages
+.PHONY: demo demo-users demo-history test bench lint format db stop migrate fixtures deps venv clean messages
 
 deps:
 	@bash scripts/system-deps.sh
@@ -53,7 +53,12 @@ demo-users: migrate
 	@$(PY) manage.py staff_create dieuphoi --role routing_officer --password demo >/dev/null
 	@$(PY) manage.py staff_create quyhoach --role planner --password demo >/dev/null
 
-demo: fixtures demo-users
+# Two years of synthetic reports around Đồng Hới, loaded once (DEMO_REPORTS=0 skips).
+DEMO_REPORTS ?= 50000
+demo-history: fixtures
+	@$(PY) manage.py demo_history --reports $(DEMO_REPORTS)
+
+demo: fixtures demo-users demo-history
 	@echo ""
 	@echo "Hiện Trường is serving on http://$(HOST):$(PORT)/"
 	@echo "  boundary lookup  http://$(HOST):$(PORT)/api/v1/boundaries/lookup?lon=106.6155&lat=17.4689"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from analytics.grid import BLOCK, TIME_ZONE
 from demo.synthetic import load, outcomes, places, routing
-from routing.models import Assignment, Report
+from routing.models import Assignment, Report, ReportEvent
 
 
 @dataclass
@@ -34,6 +34,7 @@ def reports_generate(
     years: float = 10.0,
     end: dt.datetime | None = None,
     assignments: bool = True,
+    events: bool = False,
     unchecked: bool = False,
     reindex: bool = False,
 ) -> Generated:
@@ -55,7 +56,10 @@ def reports_generate(
     insert and builds them again after it, in the same transaction: one sorted build
     per index instead of an insertion per row and index (15 indexes on reports, two
     of them GiST). Worth it when the load is large beside what the table holds (the
-    benchmark's 10M); the tables are locked meanwhile."""
+    benchmark's 10M); the tables are locked meanwhile.
+
+    ``events`` writes each report's timeline (submitted, assigned, and the steps to
+    its outcome) for the demo's tracking and staff pages."""
     end = end or timezone.now()
     seconds: dict[str, float] = {}
     with connection.cursor() as cursor:
@@ -63,7 +67,11 @@ def reports_generate(
         seconds["setup"] = params.pop("seconds")
         seconds |= _draw_and_route(cursor, params, count=count)
         seconds |= _load(
-            cursor, assignments=assignments, unchecked=unchecked, reindex=reindex
+            cursor,
+            assignments=assignments,
+            events=events,
+            unchecked=unchecked,
+            reindex=reindex,
         )
     return Generated(reports=count, seconds=seconds)
 
@@ -128,6 +136,7 @@ def _load(
     cursor: CursorWrapper,
     *,
     assignments: bool,
+    events: bool,
     unchecked: bool,
     reindex: bool,
 ) -> dict[str, float]:
@@ -138,11 +147,18 @@ def _load(
     if unchecked:
         cursor.execute("SET LOCAL session_replication_role = replica")
     seconds["reports"] = load.insert(
-        cursor, Report, outcomes.report_columns(), "gen_route g"
+        cursor, Report, outcomes.report_columns(), outcomes.REPORT_SOURCE
     )
     if assignments:
         seconds["assignments"] = load.insert(
             cursor, Assignment, outcomes.ASSIGNMENT_COLUMNS, "gen_route g"
+        )
+    if events:
+        seconds["events"] = load.insert(
+            cursor,
+            ReportEvent,
+            outcomes.EVENT_COLUMNS,
+            f"({outcomes.EVENT_ROWS}) e",
         )
     if unchecked:
         cursor.execute("SET LOCAL session_replication_role = origin")

@@ -11,6 +11,7 @@ citizens' ``HT-`` codes.
 
 from __future__ import annotations
 
+from demo.synthetic import texts
 from demo.synthetic.routing import ROUTED
 from routing.reports.tracking import ALPHABET
 
@@ -66,12 +67,21 @@ def _code_sql(value: str) -> str:
     )
 
 
+# The rows the report columns read: the generated ones with their category.
+REPORT_SOURCE = "gen_route g JOIN routing_category c ON c.id = g.category_id"
+
+
 def report_columns() -> dict[str, str]:
-    """The columns of ``routing_report`` as expressions over ``gen_route g``."""
+    """The columns of ``routing_report`` as expressions over :data:`REPORT_SOURCE`."""
     finished = "g.status IN ('resolved', 'closed', 'reopened')"
     closed = "g.status = 'closed'"
     rated = f"{closed} AND g.u_rate < 0.45"
     permuted = f"mod(mod(g.id, {30**8}) * {MULTIPLIER}, {30**8})"
+    description = texts.description_sql("g.id", "c.code")
+    publication = texts.publication_sql(
+        id_sql="g.id", status_sql="g.status", sensitive_sql="c.sensitive"
+    )
+    approved = f"({publication}) = 'approved'"
     return {
         "id": "g.id",
         "tracking_code": _code_sql(permuted),
@@ -94,6 +104,10 @@ def report_columns() -> dict[str, str]:
         "rated_at": f"CASE WHEN {rated} THEN g.would_resolve "
         "+ g.u_close * interval '5 days' END",
         "status": "g.status",
+        "description": description,
+        "publication": publication,
+        "public_description": f"CASE WHEN {approved} THEN {description} ELSE '' END",
+        "publication_decided_at": f"CASE WHEN {approved} THEN g.would_resolve END",
         "jurisdiction_code": "g.jurisdiction_code",
         "unit_id": "g.unit_id",
         "department_id": "g.department_id",
@@ -118,4 +132,49 @@ ASSIGNMENT_COLUMNS = {
     "reason_en": "'Synthetic data (reports_generate).'",
     "decided_at": "g.reported_at",
     "note": "''",
+}
+
+
+# The timeline of each generated report, as (kind, from, to, role, at, public note)
+# rows over gen_route g: submitted; assigned by the system; for finished reports,
+# resolved by the department with a public note; closed when it was. Rejected and
+# duplicate reports end with that step. Written only when asked (``events``): the
+# benchmark's millions of reports need no timelines, a demo's do.
+EVENT_ROWS = """
+    SELECT g.id, e.kind, e.from_status, e.to_status, e.role, e.at, e.note
+    FROM gen_route g
+    CROSS JOIN LATERAL (VALUES
+        ('submitted', '', 'received', 'citizen', g.reported_at, '', true),
+        ('status', 'received', 'assigned', 'system', g.reported_at, '',
+         g.status <> 'received'),
+        ('status', 'assigned', 'in_progress', 'department_officer',
+         LEAST(g.reported_at + interval '2 hours',
+               g.reported_at + (g.would_resolve - g.reported_at) / 2), '',
+         g.status IN ('in_progress', 'resolved', 'closed', 'reopened')),
+        ('status', 'in_progress', 'resolved', 'department_officer', g.would_resolve,
+         'Đã kiểm tra và xử lý xong. (Inspected and fixed.)',
+         g.status IN ('resolved', 'closed', 'reopened')),
+        ('status', 'resolved', 'closed', 'system',
+         g.would_resolve + g.u_close * interval '5 days', '', g.status = 'closed'),
+        ('status', 'resolved', 'reopened', 'citizen',
+         g.would_resolve + interval '1 day', '', g.status = 'reopened'),
+        ('status', 'assigned', 'rejected', 'department_officer',
+         g.reported_at + interval '1 day',
+         'Không thuộc phạm vi xử lý. (Out of scope.)', g.status = 'rejected'),
+        ('status', 'assigned', 'duplicate', 'ioc_operator',
+         g.reported_at + interval '3 hours', '', g.status = 'duplicate')
+    ) AS e(kind, from_status, to_status, role, at, note, happened)
+    WHERE e.happened
+"""
+
+EVENT_COLUMNS = {
+    "report_id": "e.id",
+    "kind": "e.kind",
+    "from_status": "e.from_status",
+    "to_status": "e.to_status",
+    "actor_role": "e.role",
+    "public": "true",
+    "note": "e.note",
+    "data": "'{\"synthetic\": true}'::jsonb",
+    "at": "e.at",
 }
