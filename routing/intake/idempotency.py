@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -40,14 +41,15 @@ class ClientKey:
     key: str
 
 
-def client_scope(*, channel: str, actor: object = None, client: str = "") -> str:
+def client_scope(*, channel: str, actor: Any = None, client: str = "") -> str:
     """The scope of a client's keys: ``client`` when the edge names one (Open311's
     ``open311:<key id>``), else the staff user entering the report, else the public
     channel."""
     if client:
         return client
-    if actor is not None and getattr(actor, "pk", None) is not None:
-        return f"staff:{actor.pk}"
+    staff_id = getattr(actor, "pk", None)
+    if staff_id is not None:
+        return f"staff:{staff_id}"
     return f"citizen:{channel}"
 
 
