@@ -270,3 +270,44 @@ def test_attempts_with_a_secret_are_limited_per_code(api, settings):
     assert report.status == "resolved"
     other = report_make(status="resolved")
     assert post(api, rating_url(other), body, receipt_secret(other)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role",
+    [None, roles.IOC_OPERATOR, roles.DEPARTMENT_OFFICER, roles.ADMIN, "superuser"],
+)
+def test_being_signed_in_is_no_receipt(api, role):
+    """Staff sessions count for nothing on the reporter's endpoints (they act in
+    /ops/): whoever is signed in, no secret is a 403, the secret a success."""
+    report = report_make()
+    if role == "superuser":
+        api.force_login(get_user_model().objects.create_superuser("root-receipt"))
+    elif role is not None:
+        user = get_user_model().objects.create_user(username=f"r-{role}", password="x")
+        StaffProfile.objects.create(user=user, role=role, department=report.department)
+        api.force_login(user)
+    refused = post(api, info_url(report), {"note": "Thêm."})
+    assert refused.status_code == 403
+    assert (
+        post(
+            api, info_url(report), {"note": "Thêm."}, receipt_secret(report)
+        ).status_code
+        == 201
+    )
+
+
+def test_a_huge_code_is_a_short_refusal(api):
+    """A 10,000-character code on an action is the same short 403, echoing nothing."""
+    code = "HT-" + "Z" * 10_000
+    for action in ("rating", "info"):
+        response = post(
+            api,
+            f"{BASE}/track/{code}/{action}",
+            {"rating": "satisfied", "note": "x"},
+            "AAAA-BBBB-CCCC-DDDD-EEEE",
+        )
+        assert (response.status_code, response.json()["code"]) == (
+            403,
+            "receipt_refused",
+        )
+        assert len(response.content) < 1000

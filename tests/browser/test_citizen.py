@@ -279,7 +279,7 @@ def test_rating_a_resolved_report(page, screenshot):
     assert report.rating == Report.Rating.SATISFIED
 
 
-def test_rating_without_the_receipt_asks_for_it(page):
+def test_rating_without_the_receipt_asks_for_it(page, screenshot):
     """Opened by its tracking code alone, the page asks for the receipt secret: none
     or a wrong one is refused next to the field and nothing changes; the right one
     pasted closes the report."""
@@ -290,6 +290,7 @@ def test_rating_without_the_receipt_asks_for_it(page):
     page.get_by_label("Hài lòng", exact=True).check()
     page.get_by_role("button", name="Gửi đánh giá").click()
     assert "Hãy dán mã biên nhận" in page.locator("#err-receipt").inner_text()
+    screenshot("track-receipt-ask")
 
     page.get_by_label("Mã biên nhận").fill("AAAA-BBBB-CCCC-DDDD-EEEE")
     page.get_by_role("button", name="Gửi đánh giá").click()
