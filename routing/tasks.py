@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from routing.intake.idempotency import idempotency_keys_purge
 from routing.workflow import reports_autoclose, reports_escalate
 
 
@@ -18,3 +19,10 @@ def sla_escalate() -> int:
 def autoclose() -> int:
     """Close resolved reports nobody rated within the window (hourly). Idempotent."""
     return reports_autoclose()
+
+
+@shared_task(name="routing.tasks.idempotency_keys_purge", ignore_result=True)
+def idempotency_keys_purge_task() -> int:
+    """Delete the Idempotency-Keys past their day (hourly): lookups already ignore
+    them; this keeps the table small."""
+    return idempotency_keys_purge()

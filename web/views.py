@@ -3,8 +3,10 @@
 The pages hold no rules of their own. The report form posts to the reports API from
 the browser (``static/web/js/report.js``) and shows its bilingual errors; the tracking
 page reads the report through the same selector and public view
-(``routing.reports.public``) as the tracking API, and its rating form posts to the
-rating endpoint.
+(``routing.reports.public``) as the tracking API, and its rating and
+add-information forms post to the citizen endpoints with the reporter's receipt
+secret, which the page reads from its address's fragment (``#k=…``, never sent to
+the server with the page) or from a field.
 """
 
 from __future__ import annotations
@@ -118,8 +120,9 @@ class TrackLookupView(TemplateView):
 
 @method_decorator(vietnamese_first, name="dispatch")
 class TrackView(TemplateView):
-    """``/r/<code>``: status, timeline, deadline, map, photos, and the rating form
-    once the report is resolved."""
+    """``/r/<code>``: status, timeline, deadline, map, photos; the form to add
+    information while the report is open and the rating form once it is resolved
+    (both for the reporter, with the receipt secret)."""
 
     template_name = "web/track.html"
 
@@ -169,6 +172,7 @@ class TrackView(TemplateView):
                     report.due_at and report.is_open and report.due_at < timezone.now()
                 ),
                 "can_rate": report.status == Report.Status.RESOLVED,
+                "can_add_info": report.is_open,
                 "ratings": list(labels.RATING.items()),
                 "rating_label": labels.RATING.get(report.rating, ""),
                 "page_config": {
@@ -185,6 +189,9 @@ class TrackView(TemplateView):
                     "urls": {
                         "rating": reverse(
                             "report-rating", kwargs={"code": report.tracking_code}
+                        ),
+                        "info": reverse(
+                            "report-info", kwargs={"code": report.tracking_code}
                         ),
                     },
                 },

@@ -18,20 +18,18 @@ does), the per-phone limit does.
 
 Retries: a partner may send an ``Idempotency-Key`` header (an extension of
 GeoReport v2, as in the reports API). Keys are scoped to the API key, so two
-partners can never collide, and a retried POST answers with the request it already
-made, writing nothing more.
+partners can never collide, and a retried POST within a day answers with the request
+it already made, writing nothing more.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
-from routing.intake.inputs import key_check
 from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
@@ -69,14 +67,10 @@ def _note(key: ApiKey, posted: Posted) -> str:
     return "\n".join(lines)
 
 
-def scoped_key(key: ApiKey, idempotency_key: str | None) -> str | None:
-    """The partner's Idempotency-Key (checked as the reports API does), made unique
-    to its API key and short enough for the column."""
-    checked = key_check(idempotency_key)
-    if checked is None:
-        return None
-    digest = hashlib.sha256(checked.encode()).hexdigest()[:48]
-    return f"open311-{key.pk}-{digest}"
+def client_scope(key: ApiKey) -> str:
+    """The scope of a partner's Idempotency-Keys: its API key, so two partners
+    choosing the same key never meet (``routing.models.IdempotencyKey``)."""
+    return f"open311:{key.pk}"
 
 
 def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
@@ -95,9 +89,11 @@ def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
             reporter_email=posted.email,
             anonymous=not (posted.phone.strip() or posted.email.strip()),
             channel=Report.Channel.OPEN311,
-            idempotency_key=scoped_key(key, posted.idempotency_key),
+            idempotency_key=posted.idempotency_key or None,
         )
-        result = report_submit(submission=submission, client_ip=None)
+        result = report_submit(
+            submission=submission, client_ip=None, client=client_scope(key)
+        )
         report = result.report
         if not result.created:
             return report

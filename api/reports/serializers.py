@@ -29,6 +29,7 @@ from routing.reports.public import (
     report_category_json,
     report_unit_json,
 )
+from routing.reports.receipt import receipt_path, receipt_secret
 from routing.reports.selectors import current_assignment
 
 PRECISION = 6
@@ -163,7 +164,10 @@ def routing_json(report: Report) -> dict[str, Any] | None:
 
 
 def submit_json(report: Report, duplicates: list, request: Request) -> dict[str, Any]:
-    """The receipt for a submitted report; a replay gets the same."""
+    """The receipt for a submitted report; a replay gets the same. Only this answer
+    (and the reporter's own notifications) carries ``receipt_secret``: the reporter
+    needs it to rate, reopen or add information, the tracking code is public."""
+    secret = receipt_secret(report)
     return {
         "tracking_code": report.tracking_code,
         "status": report.status,
@@ -181,6 +185,12 @@ def submit_json(report: Report, duplicates: list, request: Request) -> dict[str,
         ],
         "track_url": request.build_absolute_uri(
             reverse("reports-track", kwargs={"code": report.tracking_code})
+        ),
+        "receipt_secret": secret,
+        "receipt_url": (
+            request.build_absolute_uri(receipt_path(report.tracking_code, secret))
+            if secret
+            else None
         ),
     }
 

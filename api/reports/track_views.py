@@ -1,5 +1,6 @@
 """Public reads by tracking code or place: tracking, the nearby check before sending,
-and a report's photos. No personal data.
+and a report's photos. No personal data; throttled per client address
+(``api.reports.citizen.CitizenThrottle``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
+from api.reports.citizen import CitizenThrottle
 from api.reports.codes import CODE_HELP, public_report_get
 from api.reports.serializers import (
     DuplicateOutput,
@@ -34,6 +36,8 @@ class ReportTrackApi(APIView):
     """Public tracking by code: status, category, unit, department, deadline, public
     events and photos. Never who reported it."""
 
+    throttle_classes = [CitizenThrottle]
+
     @extend_schema(
         operation_id="reports_track",
         parameters=[
@@ -49,6 +53,8 @@ class ReportTrackApi(APIView):
 
 class ReportTrackQueryApi(APIView):
     """Public tracking with the code in the query string (?code=…), for forms."""
+
+    throttle_classes = [CitizenThrottle]
 
     @extend_schema(
         operation_id="reports_track_query",
@@ -74,6 +80,8 @@ class ReportTrackQueryApi(APIView):
 class ReportsNearbyApi(APIView):
     """Open reports of a category near a point that may be the same problem, for
     the citizen to check before sending (no personal data)."""
+
+    throttle_classes = [CitizenThrottle]
 
     @extend_schema(
         parameters=[
@@ -104,6 +112,8 @@ class ReportsNearbyApi(APIView):
 class ReportPhotosApi(APIView):
     """A report's photos by tracking code: EXIF-free copies and thumbnails for
     anyone; staff who may see the report also get sizes, digests and GPS tags."""
+
+    throttle_classes = [CitizenThrottle]
 
     @extend_schema(
         operation_id="reports_photos",

@@ -1,14 +1,21 @@
-"""Report workflow endpoints, addressed by tracking code (see workflow_views)."""
+"""Report workflow endpoints, addressed by tracking code: the reporter's actions
+(citizen_views, with the receipt secret) and staff's (workflow_views)."""
 
 from django.urls import path
 
+from api.reports import citizen_views
 from api.reports import workflow_views as views
 
 urlpatterns = [
     path(
         "track/<str:code>/rating",
-        views.ReportRateApi.as_view(),
+        citizen_views.ReportRateApi.as_view(),
         name="report-rating",
+    ),
+    path(
+        "track/<str:code>/info",
+        citizen_views.ReportInfoApi.as_view(),
+        name="report-info",
     ),
     path(
         "<str:code>/transitions",

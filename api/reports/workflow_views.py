@@ -1,12 +1,12 @@
-"""Report workflow API: status changes, events, comments, manual routing, merges,
-and the citizen's rating.
+"""Report workflow API for staff: status changes, events, comments, manual routing
+and merges (the citizen's actions are ``citizen_views``).
 
 Staff endpoints need a signed-in user with a staff role (session or Basic auth) and
 address a report by its tracking code within the reports the user may see
 (``routing.reports.access.reports_visible_to``): another department's report is a
-404, not a 403, so codes cannot be probed. The rating is public, by tracking code. Views
-parse input and call ``routing.workflow``; its refusals arrive as bilingual errors
-with their status (400, 403, 409).
+404, not a 403, so codes cannot be probed. Views parse input and call
+``routing.workflow``; its refusals arrive as bilingual errors with their status
+(400, 403, 409).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -346,37 +345,3 @@ class ReportMergeApi(APIView):
             report=report, into=into, actor=request.user, note=data["note"]
         )
         return _state(request, report)
-
-
-class ReportRateApi(APIView):
-    """The citizen rates a resolved report by its tracking code: satisfied or
-    acceptable closes it; dissatisfied with ``reopen`` (and a note) reopens it."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    class RatingInput(serializers.Serializer):
-        rating = serializers.ChoiceField(choices=Report.Rating.values)
-        note = serializers.CharField(max_length=4000, allow_blank=True, default="")
-        reopen = serializers.BooleanField(default=False)
-
-    class RatingOutput(serializers.Serializer):
-        tracking_code = serializers.CharField()
-        status = serializers.CharField()
-        rating = serializers.CharField()
-        rated_at = serializers.DateTimeField()
-
-    @extend_schema(request=RatingInput, responses={200: RatingOutput})
-    def post(self, request: Request, code: str) -> Response:
-        code = tracking_code_normalise(code)
-        report = Report.objects.filter(tracking_code=code).first()
-        if report is None:
-            raise _not_found(code)
-        data = _valid(self.RatingInput, request)
-        report = workflow.report_rate(
-            report=report,
-            rating=data["rating"],
-            note=data["note"],
-            reopen=data["reopen"],
-        )
-        return Response(self.RatingOutput(report).data)

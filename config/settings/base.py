@@ -5,6 +5,8 @@ DATABASE_URL   postgis://user@host:port/db (the Makefile points it at the projec
 REDIS_URL      redis://127.0.0.1:6379/0
 SECRET_KEY     required when DJANGO_DEBUG is off outside the demo
 ALLOWED_HOSTS  comma-separated host names
+PUBLIC_SITE_URL  the site's public address, for links in notifications
+RECEIPT_SECRET_KEY  key of the reporters' receipt secrets (default: SECRET_KEY)
 """
 
 import os
@@ -207,6 +209,25 @@ TRUSTED_PROXIES = [
 ]
 REPORT_RATE_PER_IP_HOUR = int(os.environ.get("REPORT_RATE_PER_IP_HOUR", "30"))
 REPORT_RATE_PER_PHONE_HOUR = int(os.environ.get("REPORT_RATE_PER_PHONE_HOUR", "10"))
+# Citizen endpoints (tracking, nearby, photos, rating, adding information): requests
+# per client address per minute and per clock hour (routing.reports.throttle); 0 or
+# less turns a window off.
+CITIZEN_RATE_PER_IP_MINUTE = int(os.environ.get("CITIZEN_RATE_PER_IP_MINUTE", "30"))
+CITIZEN_RATE_PER_IP_HOUR = int(os.environ.get("CITIZEN_RATE_PER_IP_HOUR", "300"))
+# Attempts with a receipt secret on one tracking code per clock hour, right or wrong
+# (routing.workflow.citizen).
+RECEIPT_ATTEMPTS_PER_CODE_HOUR = int(
+    os.environ.get("RECEIPT_ATTEMPTS_PER_CODE_HOUR", "10")
+)
+# Receipt secrets are HMACs keyed with this (routing.reports.receipt). Rotating it
+# breaks the receipt links of notifications sent afterwards unless the old key is
+# kept in RECEIPT_SECRET_KEY_FALLBACKS (comma-separated, tried in order).
+RECEIPT_SECRET_KEY = os.environ.get("RECEIPT_SECRET_KEY") or SECRET_KEY
+RECEIPT_SECRET_KEY_FALLBACKS = env_list("RECEIPT_SECRET_KEY_FALLBACKS", "")
+# The public address of the site, for links in notifications (the receipt link).
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
+# An Idempotency-Key answers with its report for this long, then may be used again.
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 REPORT_MAX_PHOTOS = 5
 REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -241,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reports-autoclose": {
         "task": "routing.tasks.reports_autoclose",
+        "schedule": 3600.0,
+    },
+    "idempotency-keys-purge": {
+        "task": "routing.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
     },
 }

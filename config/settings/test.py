@@ -26,4 +26,8 @@ MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 # of its own, so runs and parallel suites never see each other's counters.
 REPORT_RATE_PER_IP_HOUR = 0
 REPORT_RATE_PER_PHONE_HOUR = 0
+CITIZEN_RATE_PER_IP_MINUTE = 0
+CITIZEN_RATE_PER_IP_HOUR = 0
+RECEIPT_ATTEMPTS_PER_CODE_HOUR = 0
+PUBLIC_SITE_URL = "https://hientruong.test"
 CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"

@@ -222,13 +222,14 @@ def photo_bomb(name: str) -> PhotoError:
 # Repeats and limits -----------------------------------------------------------------
 
 
-def idempotency_key_reused(tracking_code: str) -> IdempotencyKeyReused:
+def idempotency_key_reused() -> IdempotencyKeyReused:
+    """Names no report: the one the key made may be another client's."""
     return IdempotencyKeyReused(
         "idempotency_key_reused",
         "Khóa chống gửi trùng (Idempotency-Key) này đã được dùng cho một phản ánh "
-        f"khác ({tracking_code}). Hãy tạo khóa mới cho phản ánh mới.",
-        "This Idempotency-Key was already used for a different report "
-        f"({tracking_code}). Use a new key for a new report.",
+        "có nội dung khác. Hãy tạo khóa mới cho phản ánh mới.",
+        "This Idempotency-Key was already used for a report with different "
+        "content. Use a new key for a new report.",
         "idempotency_key",
     )
 

@@ -28,6 +28,7 @@ from routing.models import Report, ReportEvent, ReportPhoto
 from routing.notifications.outbox import notify_assignment
 from routing.reports import roles
 from routing.reports.events import event_record
+from routing.reports.receipt import receipt_new
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_new
 from routing.workflow.deadlines import due_at
@@ -77,10 +78,15 @@ def _photo_store(
 def _report_insert(
     submission: Submission, decision: Decision, now: dt.datetime
 ) -> Report:
-    """The report row, complete: status ``assigned``, routed, with its deadline."""
+    """The report row, complete: status ``assigned``, routed, with its deadline
+    and its receipt (``routing.reports.receipt``: the nonce and the secret's hash)."""
     s = submission
+    code = tracking_code_new()
+    receipt = receipt_new(tracking_code=code)
     return Report.objects.create(
-        tracking_code=tracking_code_new(),
+        tracking_code=code,
+        receipt_nonce=receipt.nonce,
+        receipt_hash=receipt.hash,
         status=Report.Status.ASSIGNED,
         location=Point(s.lon, s.lat, srid=4326),
         accuracy_m=s.accuracy_m,
@@ -92,7 +98,6 @@ def _report_insert(
         reporter_phone=s.reporter_phone,
         reporter_email=s.reporter_email,
         anonymous=s.anonymous,
-        idempotency_key=s.idempotency_key,
         reported_at=s.reported_at or now,
         # The deadline runs from receipt, not from when the app says it was written.
         due_at=due_at(category=s.category, start=now, urgent=s.urgent),

@@ -7,7 +7,8 @@ and only orchestrates:
 
 1. a repeated ``idempotency_key`` is answered with the report it already made,
    writing nothing (``created=False``); a key reused for a *different* report is
-   refused (``routing.intake.idempotency``);
+   refused (``routing.intake.idempotency``). Keys are scoped per client (an
+   Open311 key, a hotline desk user, a citizen channel) and hold for a day;
 2. the submission is counted against the hourly limits per client IP and per phone
    (``routing.intake.ratelimits``); when the cache (Redis) cannot be reached the
    report is let through and a warning logged;
@@ -39,6 +40,9 @@ from routing.engine.decision import Decision
 from routing.engine.route import route_decide
 from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
 from routing.intake.idempotency import (
+    ClientKey,
+    client_scope,
+    key_claim,
     report_by_key,
     report_replay,
     submission_fingerprint,
@@ -79,7 +83,10 @@ def _route(submission: Submission, at: dt.datetime) -> Decision:
 
 
 def _create(
-    submission: Submission, fingerprint: str, actor: Any
+    submission: Submission,
+    fingerprint: str,
+    actor: Any,
+    client_key: ClientKey | None,
 ) -> tuple[Report, list[DuplicateSuggestion]]:
     """Route and write the report in one transaction; no row and no file on
     failure."""
@@ -104,6 +111,8 @@ def _create(
                 now=now,
                 files=files,
             )
+            if client_key is not None:
+                key_claim(client_key=client_key, report=report, now=now)
     except BaseException:
         files.delete()
         raise
@@ -111,23 +120,32 @@ def _create(
 
 
 def report_submit(
-    *, submission: Submission, client_ip: str | None = None, actor: Any = None
+    *,
+    submission: Submission,
+    client_ip: str | None = None,
+    actor: Any = None,
+    client: str = "",
 ) -> SubmitResult:
     """Route and store a checked report (see the module docstring).
 
     ``client_ip`` is counted against the per-address limit (None: not limited, as
     for the hotline desk and Open311). ``actor`` is the staff user entering it (the
-    hotline desk), None for a citizen. Returns the report, whether it was created
-    now, and open reports nearby that may be the same problem.
+    hotline desk), None for a citizen. ``client`` scopes the idempotency key when
+    the edge knows its client (``open311:<key id>``); otherwise the actor or the
+    channel does. Returns the report, whether it was created now, and open reports
+    nearby that may be the same problem.
     """
     fingerprint = submission_fingerprint(submission)
-    key = submission.idempotency_key
+    key = None
+    if submission.idempotency_key is not None:
+        scope = client_scope(channel=submission.channel, actor=actor, client=client)
+        key = ClientKey(scope=scope, key=submission.idempotency_key)
     if key is not None and (existing := report_by_key(key)) is not None:
         return report_replay(existing, fingerprint)
     _limits_hit(submission, client_ip)
     for attempt in range(CODE_ATTEMPTS):
         try:
-            report, duplicates = _create(submission, fingerprint, actor)
+            report, duplicates = _create(submission, fingerprint, actor, key)
         except IntegrityError:
             # The same key committed by a concurrent request: answer with its report.
             if key is not None and (winner := report_by_key(key)) is not None:

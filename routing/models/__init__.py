@@ -2,6 +2,7 @@
 
 from routing.models.departments import Category, DefaultDepartment, Department
 from routing.models.events import ReportEvent, ReportPhoto
+from routing.models.idempotency import IdempotencyKey
 from routing.models.outbox import Notification
 from routing.models.reports import Assignment, Report
 from routing.models.staff import CalendarOverride, StaffProfile
@@ -13,6 +14,7 @@ __all__ = [
     "Category",
     "DefaultDepartment",
     "Department",
+    "IdempotencyKey",
     "Notification",
     "Report",
     "ReportEvent",

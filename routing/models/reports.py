@@ -115,9 +115,6 @@ class Report(models.Model):
     anonymous = models.BooleanField(
         default=False, help_text="Identity visible to operations-centre staff only."
     )
-    idempotency_key = models.CharField(
-        max_length=80, null=True, blank=True, unique=True
-    )
     publication = models.CharField(
         max_length=10, choices=Publication.choices, default=Publication.PRIVATE
     )
@@ -133,8 +130,11 @@ class Report(models.Model):
         related_name="+",
     )
     # SHA-256 of the receipt secret given to the reporter alone: rating, reopening
-    # and adding information need the secret, not the public tracking code.
+    # and adding information need the secret, not the public tracking code. The
+    # secret is derived from the nonce with a server key (routing.reports.receipt),
+    # so neither column alone gives it away.
     receipt_hash = models.CharField(max_length=64, blank=True)
+    receipt_nonce = models.CharField(max_length=32, blank=True)
     reported_at = models.DateTimeField(db_index=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from routing.models import Notification
+from routing.notifications.outbox import RECEIPT_LINK
 from routing.notifications.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
 from routing.notifications.sms import is_e164, sms_backend
+from routing.reports.receipt import receipt_issue_missing, receipt_url
 
 WEBHOOK_TIMEOUT_S = 5
 EMAIL_TIMEOUT_S = 30
@@ -45,12 +47,31 @@ def notification_send(*, notification: Notification) -> None:
     sender(notification)
 
 
+def receipt_link(notification: Notification) -> str | None:
+    """The receipt link of the reporter's own row (None for every other row), made
+    now so the secret is never stored: a report from before receipts gets one."""
+    report = notification.report
+    if not (notification.payload or {}).get(RECEIPT_LINK) or report is None:
+        return None
+    receipt_issue_missing(report)
+    return receipt_url(report)
+
+
 def email_send(notification: Notification) -> None:
-    """Send the subject and body (Vietnamese first, English below) as one e-mail."""
+    """Send the subject and body (Vietnamese first, English below) as one e-mail;
+    the reporter's own e-mail ends with their receipt link."""
+    body = notification.body
+    link = receipt_link(notification)
+    if link:
+        body += (
+            "\n\nTheo dõi, đánh giá hoặc bổ sung thông tin (giữ riêng đường dẫn "
+            f"này, không chia sẻ):\n{link}\n\nFollow, rate or add information "
+            "(keep this link to yourself, do not share it):\n" + link
+        )
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT or EMAIL_TIMEOUT_S)
     message = EmailMessage(
         subject=notification.subject,
-        body=notification.body,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
         headers={
@@ -137,12 +158,15 @@ def _excerpt(response: urllib.error.HTTPError) -> str:
 
 
 def sms_send(notification: Notification) -> None:
-    """Send the body (or the subject when there is no body) through SMS_BACKEND."""
+    """Send the body (or the subject when there is no body) through SMS_BACKEND;
+    the reporter's own SMS ends with their receipt link."""
     if not is_e164(notification.recipient):
         raise Undeliverable(f"not an E.164 number: {notification.recipient!r}")
-    sms_backend().send(
-        notification.recipient, notification.body or notification.subject
-    )
+    text = notification.body or notification.subject
+    link = receipt_link(notification)
+    if link:
+        text += f" Theo dõi/Follow: {link}"
+    sms_backend().send(notification.recipient, text)
 
 
 SENDERS: dict[str, Callable[[Notification], None]] = {

@@ -18,6 +18,9 @@ from routing.models import Assignment, Notification, Report, ReportEvent
 
 log = logging.getLogger(__name__)
 
+# Set in the payload of the reporter's own rows: delivery adds their receipt link.
+RECEIPT_LINK = "receipt_link"
+
 
 def _queue(rows: list[Notification]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows)
@@ -74,6 +77,10 @@ def _department_rows(
 def _citizen_rows(
     report: Report, subject: str, body: str, payload: dict
 ) -> list[Notification]:
+    """The reporter's e-mail and SMS. They carry the receipt link, added when each
+    is sent (``routing.notifications.delivery``), so the secret is never stored in
+    the outbox; department rows never carry it."""
+    payload = {**payload, RECEIPT_LINK: True}
     rows = []
     if report.reporter_email:
         rows.append(
@@ -153,3 +160,16 @@ def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notificat
     rows = _citizen_rows(report, subject, body, payload)
     rows += _department_rows(report, subject, body, payload)
     return _queue(rows)
+
+
+def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notification]:
+    """Tell the department the reporter added information (the reporter, who wrote
+    it, is not told)."""
+    subject = f"[{report.tracking_code}] Người phản ánh bổ sung thông tin"
+    body = (
+        f"Người phản ánh bổ sung thông tin cho phản ánh {report.tracking_code}:\n"
+        f"{event.note}\n\n---\nThe reporter added information to report "
+        f"{report.tracking_code} (above)."
+    )
+    payload = _payload(report, "citizen_info", note=event.note, event_id=event.pk)
+    return _queue(_department_rows(report, subject, body, payload))

@@ -8,10 +8,13 @@ and the role they acted in; and a change the citizen may see writes its outbox r
 
 Who may do what comes from ``routing.reports.lifecycle.TRANSITIONS`` and the actor's
 StaffProfile (``routing.reports.roles.role_of``). ``actor=None`` is the system (the engine,
-scheduled jobs); citizens are not users and act only through :func:`report_rate`,
-by tracking code. Refusals are bilingual errors carrying their HTTP status: 403 for
-a role or a department that may not act, 409 for a step the workflow does not have
-or a report in the wrong state, 400 for missing or invalid input.
+scheduled jobs); citizens are not users and act only through :func:`report_rate` and
+:func:`report_add_info`, proved by their report's receipt secret
+(``routing.workflow.citizen``), never by the public tracking code alone. Refusals
+are bilingual errors carrying their HTTP status: 403 for a role or a department
+that may not act (or a missing or wrong receipt secret), 409 for a step the
+workflow does not have or a report in the wrong state, 400 for missing or invalid
+input.
 """
 
 from routing.workflow.assignments import (
@@ -20,6 +23,7 @@ from routing.workflow.assignments import (
     report_reassign,
 )
 from routing.workflow.autoclose import reports_autoclose
+from routing.workflow.citizen import ReceiptRefused, receipt_check, report_add_info
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.sla import (
     SlaFlags,
@@ -36,10 +40,13 @@ from routing.workflow.status import (
 )
 
 __all__ = [
+    "ReceiptRefused",
     "SlaFlags",
     "WorkflowConflict",
     "WorkflowError",
     "WorkflowForbidden",
+    "receipt_check",
+    "report_add_info",
     "report_change_category",
     "report_comment",
     "report_merge",

@@ -17,6 +17,7 @@ from routing.reports import lifecycle, roles
 from routing.reports.access import reports_visible_to
 from routing.reports.events import event_record
 from routing.reports.roles import Actor
+from routing.workflow.citizen import receipt_check
 from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.guards import (
@@ -287,11 +288,13 @@ def report_comment(
 
 @transaction.atomic
 def report_rate(
-    *, report: Report, rating: str, note: str = "", reopen: bool = False
+    *, report: Report, receipt: str, rating: str, note: str = "", reopen: bool = False
 ) -> Report:
-    """The citizen rates a resolved report: satisfied or acceptable closes it;
-    dissatisfied closes it too unless ``reopen`` (which needs a note saying what is
-    still wrong) sends it back to the department."""
+    """The reporter rates a resolved report, proved by its ``receipt`` secret
+    (``routing.workflow.citizen.receipt_check``): satisfied or acceptable closes
+    it; dissatisfied closes it too unless ``reopen`` (which needs a note saying what
+    is still wrong) sends it back to the department."""
+    receipt_check(code=report.tracking_code, report=report, secret=receipt)
     (report,) = lock(report)
     if rating not in Report.Rating.values:
         raise WorkflowError(

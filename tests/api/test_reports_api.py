@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from routing.models import Category, Department, Report, StaffProfile
+from routing.reports.receipt import receipt_matches
 from routing.reports.selectors import reports_select
 from routing.reports.tracking import tracking_code_normalise
 from tests.factories import report_create
@@ -108,6 +109,13 @@ def test_submit_json_returns_the_receipt(api):
     assert response["Location"].endswith(f"/track/{body['tracking_code']}")
     text = response.content.decode()
     assert all(value not in text for value in PERSONAL)
+    # The reporter's receipt: shown once, in the page's fragment, never stored.
+    report = Report.objects.get(tracking_code=body["tracking_code"])
+    assert receipt_matches(report, body["receipt_secret"])
+    assert body["receipt_secret"] not in report.receipt_hash + report.receipt_nonce
+    assert body["receipt_url"] == (
+        f"http://testserver/r/{body['tracking_code']}#k={body['receipt_secret']}"
+    )
 
 
 def test_replay_with_the_same_key_answers_200_with_the_same_body(api):

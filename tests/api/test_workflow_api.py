@@ -1,5 +1,5 @@
-"""Report workflow API: transitions, events, comments, reassign, location, category,
-merge, and the citizen's rating by tracking code."""
+"""Report workflow API for staff: transitions, events, comments, reassign, location,
+category, merge (the citizen's rating: test_citizen_actions)."""
 
 from __future__ import annotations
 
@@ -259,35 +259,3 @@ def test_merge(api, ioc, report):
         api, f"{BASE}/{original.tracking_code}/merge", {"into": "HT-2222-2222"}
     )
     assert (missing.status_code, missing.json()["field"]) == (400, "into")
-
-
-def test_public_rating_by_tracking_code(api):
-    """The citizen rates by tracking code, typed loosely, without signing in:
-    satisfied closes; a report not resolved is a 409; an unknown code a 404."""
-    report = report_make(status="resolved")
-    loose = report.tracking_code.lower().replace("-", "")
-    response = post(api, f"{BASE}/track/{loose}/rating", {"rating": "satisfied"})
-    assert response.status_code == 200, response.json()
-    assert response.json()["status"] == "closed"
-    assert response.json()["rating"] == "satisfied"
-    again = post(
-        api, f"{BASE}/track/{report.tracking_code}/rating", {"rating": "satisfied"}
-    )
-    assert (again.status_code, again.json()["code"]) == (409, "not_resolved")
-    unknown = post(api, f"{BASE}/track/HT-2222-2222/rating", {"rating": "satisfied"})
-    assert unknown.status_code == 404
-
-
-def test_public_rating_reopens(api):
-    """Dissatisfied with reopen and a note sends the report back to the department."""
-    report = report_make(status="resolved")
-    url = f"{BASE}/track/{report.tracking_code}/rating"
-    no_note = post(api, url, {"rating": "dissatisfied", "reopen": True})
-    assert (no_note.status_code, no_note.json()["code"]) == (400, "note_required")
-    response = post(
-        api,
-        url,
-        {"rating": "dissatisfied", "reopen": True, "note": "Vẫn còn lấn chiếm."},
-    )
-    assert response.status_code == 200, response.json()
-    assert response.json()["status"] == "reopened"

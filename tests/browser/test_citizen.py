@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from routing.models import Report, ReportEvent
+from routing.reports.receipt import receipt_matches, receipt_secret
 from tests.browser.maps import map_click
 from tests.factories import report_create
 
@@ -92,8 +93,13 @@ def test_report_on_the_map_and_follow_it(page, screenshot):
     screenshot("citizen-preview")
 
     page.get_by_role("button", name="Gửi phản ánh").click()
-    page.wait_for_url(re.compile(r"/r/HT-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    page.wait_for_url(re.compile(r"/r/HT-[A-Z0-9]{4}-[A-Z0-9]{4}#k=[0-9A-Z-]{24}$"))
     report = Report.objects.get()
+    # The receipt secret is shown once, from the address's fragment.
+    secret = page.locator("#receipt-secret").inner_text()
+    assert page.locator("#receipt-shown").is_visible()
+    assert receipt_matches(report, secret)
+    assert page.url.endswith(f"#k={secret}")
     assert report.location.x == pytest.approx(LON, abs=2e-4)
     assert report.location.y == pytest.approx(LAT, abs=2e-4)
     assert report.reporter_phone == "+84912345678"
@@ -134,8 +140,12 @@ def test_double_submit_makes_one_report(page):
     assert Report.objects.count() == 1
     assert [a.status for a in answers] == [201, 200]
     assert answers[0].json()["tracking_code"] == answers[1].json()["tracking_code"]
+    # The replay gives the same receipt secret: the one the page shows works.
+    secret = answers[1].json()["receipt_secret"]
+    assert secret == answers[0].json()["receipt_secret"]
     report = Report.objects.get()
-    assert page.url.endswith(report.tracking_code)
+    assert page.url.endswith(f"{report.tracking_code}#k={secret}")
+    assert receipt_matches(report, secret)
     assert report.accuracy_m == 25
     assert report.location.y == pytest.approx(LAT, abs=1e-6)
 
@@ -230,8 +240,7 @@ def test_lookup_by_code(page, screenshot):
     assert page.locator("#tracking-code").inner_text() == report.tracking_code
 
 
-def test_rating_a_resolved_report(page, screenshot):
-    """A resolved report's page offers the rating form; a rating closes it."""
+def resolved_report() -> Report:
     report = existing_report()
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.RESOLVED, resolved_at=timezone.now()
@@ -243,8 +252,16 @@ def test_rating_a_resolved_report(page, screenshot):
         to_status=Report.Status.RESOLVED,
         note="Đã thu gom xong.",
     )
-    page.goto(f"/r/{report.tracking_code}")
+    return report
+
+
+def test_rating_a_resolved_report(page, screenshot):
+    """A resolved report's page, opened from the reporter's receipt link, offers
+    the rating form without asking for the secret; a rating closes it."""
+    report = resolved_report()
+    page.goto(f"/r/{report.tracking_code}#k={receipt_secret(report)}")
     page.wait_for_selector("#map[data-ready='1']")
+    assert page.locator("#receipt-ask").is_hidden()
     assert page.locator("#status").inner_text() == "Đã xử lý"
     assert page.locator("#rating-form").is_visible()
     assert "Đã thu gom xong." in page.locator("#timeline").inner_text()
@@ -260,3 +277,46 @@ def test_rating_a_resolved_report(page, screenshot):
     assert page.locator("#rating-form").count() == 0
     report.refresh_from_db()
     assert report.rating == Report.Rating.SATISFIED
+
+
+def test_rating_without_the_receipt_asks_for_it(page, screenshot):
+    """Opened by its tracking code alone, the page asks for the receipt secret: none
+    or a wrong one is refused next to the field and nothing changes; the right one
+    pasted closes the report."""
+    report = resolved_report()
+    page.goto(f"/r/{report.tracking_code}")
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.get_by_label("Mã biên nhận").is_visible()
+    page.get_by_label("Hài lòng", exact=True).check()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    assert "Hãy dán mã biên nhận" in page.locator("#err-receipt").inner_text()
+    screenshot("track-receipt-ask")
+
+    page.get_by_label("Mã biên nhận").fill("AAAA-BBBB-CCCC-DDDD-EEEE")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_selector("#err-receipt:not([hidden])")
+    page.wait_for_function(
+        "document.getElementById('err-receipt').textContent.includes('không đúng')"
+    )
+    report.refresh_from_db()
+    assert report.status == Report.Status.RESOLVED
+
+    page.get_by_label("Mã biên nhận").fill(receipt_secret(report).lower())
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_selector("#status.status-closed")
+    report.refresh_from_db()
+    assert report.rating == Report.Rating.SATISFIED
+
+
+def test_adding_information_with_the_receipt_link(page):
+    """An open report's page, opened from the receipt link, takes more information:
+    it is stored as the reporter's comment, for staff only."""
+    report = existing_report()
+    page.goto(f"/r/{report.tracking_code}#k={receipt_secret(report)}")
+    page.wait_for_selector("#map[data-ready='1']")
+    page.get_by_label("Thông tin bổ sung").fill("Rác nằm sau quầy cá, cạnh cột điện.")
+    page.get_by_role("button", name="Gửi thông tin").click()
+    page.wait_for_selector("#info-sent:not([hidden])")
+    event = report.events.get(kind=ReportEvent.Kind.COMMENT)
+    assert (event.actor_role, event.public) == ("citizen", False)
+    assert event.note == "Rác nằm sau quầy cá, cạnh cột điện."

@@ -12,6 +12,7 @@ from django.utils import timezone
 from routing import workflow
 from routing.models import Notification, Report
 from routing.reports import roles
+from routing.reports.receipt import receipt_secret
 from routing.tasks import autoclose
 from routing.workflow.autoclose import autoclose_due
 from routing.workflow.deadlines import calendar_load
@@ -72,8 +73,13 @@ def test_rated_reopened_and_recent_reports_stay(settings):
     long_ago = timezone.now() - dt.timedelta(days=60)
     old = resolved_report(long_ago)
     recent = resolved_report(timezone.now() - dt.timedelta(hours=2))
+    reopened = resolved_report(long_ago)
     rated = workflow.report_rate(
-        report=resolved_report(long_ago), rating="dissatisfied", reopen=True, note="x"
+        report=reopened,
+        receipt=receipt_secret(reopened),
+        rating="dissatisfied",
+        reopen=True,
+        note="x",
     )
     assert rated.status == "reopened"
     assert autoclose.run() == 1  # the Celery task, as beat runs it

@@ -27,6 +27,7 @@ from routing.models import (
     StaffProfile,
 )
 from routing.reports import lifecycle, roles
+from routing.reports.receipt import receipt_secret
 from routing.tasks import sla_escalate
 from routing.workflow import WorkflowError
 from routing.workflow.deadlines import calendar_load, due_at
@@ -94,6 +95,7 @@ def act(role: str, report: Report, target: str) -> Report:
         reopen = target == Report.Status.REOPENED
         return workflow.report_rate(
             report=report,
+            receipt=receipt_secret(report),
             rating="dissatisfied" if reopen else "satisfied",
             note="Rác vẫn còn.",
             reopen=reopen,
@@ -302,7 +304,9 @@ def test_resolve_then_rate_satisfied_closes():
         report=report, to_status="resolved", actor=officer, note="Đã dọn vỉa hè."
     )
     assert report.resolved_at is not None
-    report = workflow.report_rate(report=report, rating="satisfied")
+    report = workflow.report_rate(
+        report=report, receipt=receipt_secret(report), rating="satisfied"
+    )
     assert (report.status, report.rating) == ("closed", "satisfied")
     assert report.closed_at is not None
     assert report.rated_at is not None
@@ -316,10 +320,19 @@ def test_rate_dissatisfied_reopen_then_back_in_progress():
     the department takes it up again."""
     report = report_make(status="resolved", resolved_at=timezone.now())
     with pytest.raises(WorkflowError) as refused:
-        workflow.report_rate(report=report, rating="dissatisfied", reopen=True)
+        workflow.report_rate(
+            report=report,
+            receipt=receipt_secret(report),
+            rating="dissatisfied",
+            reopen=True,
+        )
     assert refused.value.code == "note_required"
     report = workflow.report_rate(
-        report=report, rating="dissatisfied", reopen=True, note="Vẫn còn lấn chiếm."
+        report=report,
+        receipt=receipt_secret(report),
+        rating="dissatisfied",
+        reopen=True,
+        note="Vẫn còn lấn chiếm.",
     )
     assert (report.status, report.rating) == ("reopened", "dissatisfied")
     assert report.resolved_at is None
@@ -334,15 +347,25 @@ def test_rate_dissatisfied_reopen_then_back_in_progress():
 def test_rating_refused_unless_resolved_and_valid():
     """Only a resolved report can be rated, with a known rating; only dissatisfied
     may reopen."""
+    fresh = report_make()
     with pytest.raises(WorkflowError) as refused:
-        workflow.report_rate(report=report_make(), rating="satisfied")
+        workflow.report_rate(
+            report=fresh, receipt=receipt_secret(fresh), rating="satisfied"
+        )
     assert http_status(refused.value) == 409
     resolved = report_make(status="resolved")
     with pytest.raises(WorkflowError) as refused:
-        workflow.report_rate(report=resolved, rating="great")
+        workflow.report_rate(
+            report=resolved, receipt=receipt_secret(resolved), rating="great"
+        )
     assert refused.value.field == "rating"
     with pytest.raises(WorkflowError) as refused:
-        workflow.report_rate(report=resolved, rating="satisfied", reopen=True)
+        workflow.report_rate(
+            report=resolved,
+            receipt=receipt_secret(resolved),
+            rating="satisfied",
+            reopen=True,
+        )
     assert refused.value.field == "reopen"
 
 
@@ -506,7 +529,11 @@ def test_reopened_report_counts_time_from_reopening():
         escalated_at=month_ago + dt.timedelta(days=3),
     )
     report = workflow.report_rate(
-        report=report, rating="dissatisfied", reopen=True, note="Chưa xong."
+        report=report,
+        receipt=receipt_secret(report),
+        rating="dissatisfied",
+        reopen=True,
+        note="Chưa xong.",
     )
     assert report.escalated_at is None
     now = timezone.now()

@@ -49,10 +49,18 @@ def test_each_refusal_has_a_code_a_field_and_both_languages():
         errors.photo_not_image("a.jpg"),
         errors.photo_too_many_pixels("a.jpg", 20_000, 20_000, 50_000_000),
         errors.photo_bomb("a.jpg"),
-        errors.idempotency_key_reused("HT-ABCD-EFGH"),
+        errors.idempotency_key_reused(),
     ]
     for error in made:
         assert all((error.code, error.vi, error.en, error.field)), error.code
         assert error.vi != error.en
     limited = errors.rate_limited("số điện thoại này", "this phone", 10, 600, 10)
     assert limited.extra == {"retry_after": 600, "limit": 10}
+
+
+def test_a_reused_key_names_no_report():
+    """The refusal of a reused key does not give away the other report's code."""
+    reused = errors.idempotency_key_reused()
+    assert "HT-" not in reused.vi
+    assert "HT-" not in reused.en
+    assert not reused.extra

@@ -433,7 +433,10 @@
         /* private mode: no banner, nothing else lost */
       }
       $("submit-status").textContent = gettext("Sent. Opening the tracking page…");
-      window.location.assign(trackUrl(code));
+      // The receipt secret rides in the fragment: the page shows it once and uses
+      // it for the reporter's actions; a fragment is never sent to the server.
+      const secret = result.body.receipt_secret;
+      window.location.assign(trackUrl(code) + (secret ? "#k=" + encodeURIComponent(secret) : ""));
     } catch (error) {
       sending(false);
       errors.showApiError(error);

@@ -1,0 +1,61 @@
+"""The citizen endpoints' edge: their throttle and the receipt secret a request
+carries.
+
+Every endpoint a citizen reaches without an account (tracking, nearby, photos,
+rating, adding information) is throttled per client address
+(``routing.reports.throttle``); signed-in staff are not counted, since a whole
+office may sit behind one address. Actions on a report need its receipt secret, in
+the ``X-Receipt-Secret`` header or the body's ``receipt`` field; the check itself is
+the workflow's (``routing.workflow.citizen.receipt_check``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+
+from api.client_ip import client_ip
+from routing.models import Report
+from routing.reports.access import acts_as_staff
+from routing.reports.throttle import citizen_throttle
+from routing.reports.tracking import tracking_code_normalise
+from routing.workflow import receipt_check
+
+RECEIPT_HEADER = "X-Receipt-Secret"
+RECEIPT_FIELD = "receipt"
+
+
+class CitizenThrottle(BaseThrottle):
+    """Counts the request against the client address's limits; over a limit the
+    limiter's bilingual 429 (with Retry-After) is raised from here."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if not acts_as_staff(request.user):
+            citizen_throttle(client_ip=client_ip(request))
+        return True
+
+
+def receipt_from(request: Request, body: dict[str, Any]) -> str:
+    """The secret the request carries: the header, else the body's field."""
+    header = request.headers.get(RECEIPT_HEADER, "")
+    if header.strip():
+        return header.strip()
+    value = body.get(RECEIPT_FIELD)
+    return value if isinstance(value, str) else ""
+
+
+def report_for_citizen(code: str, secret: str) -> Report:
+    """The report with this tracking code, for a citizen action. A code no report
+    has is refused as a wrong secret is (403), not with a 404; the secret of an
+    existing report is checked by the action's service."""
+    report = (
+        Report.objects.select_related("category", "department", "unit")
+        .filter(tracking_code=tracking_code_normalise(code or ""))
+        .first()
+    )
+    if report is None:
+        receipt_check(code=code, report=None, secret=secret)  # always refuses
+        raise AssertionError("unreachable")  # pragma: no cover
+    return report

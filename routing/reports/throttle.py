@@ -1,0 +1,69 @@
+"""Limits on what one address may ask of the citizen endpoints.
+
+Tracking, the nearby check, photos, rating and adding information need no account,
+so each is counted per client address, per minute (bursts: a script walking
+tracking codes) and per clock hour, through the intake's limiter
+(``routing.intake.ratelimits.rate_hit``: keyed hashes in the cache, its policy when
+the cache is down). A limit of 0 or less turns that window off (the tests' default).
+The minute window is a bucket of its own per minute (the minute is part of the
+counter's name), so it needs nothing of the limiter but its hourly counters.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.conf import settings
+
+from geo.errors import TooMany
+from routing.intake.errors import RateLimited
+from routing.intake.ratelimits import rate_hit
+
+LABEL_VI = "địa chỉ mạng này"
+LABEL_EN = "this network address"
+
+
+class CitizenRateLimited(TooMany):
+    """Too many requests from one address to the citizen endpoints."""
+
+
+def citizen_rate_limited(limit: int, wait: int, per_minute: bool) -> CitizenRateLimited:
+    minutes = max(1, math.ceil(wait / 60))
+    window_vi = "phút này" if per_minute else "giờ này"
+    window_en = "this minute" if per_minute else "this hour"
+    again_vi = f"{wait} giây" if per_minute else f"{minutes} phút"
+    again_en = f"{wait} seconds" if per_minute else f"{minutes} minutes"
+    return CitizenRateLimited(
+        "rate_limited",
+        f"Có quá nhiều yêu cầu từ {LABEL_VI} trong {window_vi} (tối đa {limit}). "
+        f"Vui lòng thử lại sau {again_vi}.",
+        f"Too many requests from {LABEL_EN} {window_en} (at most {limit}). "
+        f"Please try again in {again_en}.",
+        None,
+        {"retry_after": wait, "limit": limit},
+    )
+
+
+def citizen_throttle(*, client_ip: str | None) -> None:
+    """Count one request from ``client_ip`` to a citizen endpoint; refuse (429)
+    beyond ``CITIZEN_RATE_PER_IP_MINUTE`` or ``CITIZEN_RATE_PER_IP_HOUR``. No
+    address (None): not counted."""
+    if not client_ip:
+        return
+    now = time.time()
+    per_minute = settings.CITIZEN_RATE_PER_IP_MINUTE
+    try:
+        rate_hit(
+            f"citizen-ip-m{int(now // 60)}", client_ip, per_minute, LABEL_VI, LABEL_EN
+        )
+    except RateLimited:
+        raise citizen_rate_limited(
+            per_minute, max(1, 60 - int(now % 60)), per_minute=True
+        ) from None
+    per_hour = settings.CITIZEN_RATE_PER_IP_HOUR
+    try:
+        rate_hit("citizen-ip", client_ip, per_hour, LABEL_VI, LABEL_EN)
+    except RateLimited as limited:
+        wait = int(limited.extra.get("retry_after", 3600))
+        raise citizen_rate_limited(per_hour, wait, per_minute=False) from None
