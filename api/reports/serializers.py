@@ -29,6 +29,7 @@ from routing.reports.public import (
     report_category_json,
     report_unit_json,
 )
+from routing.reports.publication import photos_public
 from routing.reports.selectors import current_assignment
 
 PRECISION = 6
@@ -61,6 +62,16 @@ class ReportSubmitInput(serializers.Serializer):
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_email = serializers.CharField(required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
+    public = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whether the citizen lets the report be shown publicly (its "
+        "description, masked, and photos, once the operations centre approves). "
+        "Default: true for a named report, false for an anonymous one. Reports of a "
+        "sensitive category (public security) are never public: the receipt's "
+        "'publication' says what was stored (private or pending).",
+    )
     urgent = serializers.BooleanField(required=False, default=False)
     channel = serializers.ChoiceField(
         choices=Report.Channel.choices, required=False, default=Report.Channel.WEB
@@ -163,7 +174,9 @@ def routing_json(report: Report) -> dict[str, Any] | None:
 
 
 def submit_json(report: Report, duplicates: list, request: Request) -> dict[str, Any]:
-    """The receipt for a submitted report; a replay gets the same."""
+    """The receipt for a submitted report; a replay gets the same. ``publication``
+    says whether it awaits approval to be shown publicly (``pending``) or stays
+    private; ``photos`` are those the public may see (none before approval)."""
     return {
         "tracking_code": report.tracking_code,
         "status": report.status,
@@ -173,11 +186,12 @@ def submit_json(report: Report, duplicates: list, request: Request) -> dict[str,
         "urgent": report.urgent,
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),
+        "publication": report.publication,
         "routing": routing_json(report),
         "duplicates": DuplicateOutput(duplicates, many=True).data,
         "photos": [
             photo_public_json(photo, absolute=request.build_absolute_uri)
-            for photo in report.photos.all()
+            for photo in photos_public(report)
         ],
         "track_url": request.build_absolute_uri(
             reverse("reports-track", kwargs={"code": report.tracking_code})

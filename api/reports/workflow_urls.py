@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from api.reports import publication_views
 from api.reports import workflow_views as views
 
 urlpatterns = [
@@ -29,4 +30,9 @@ urlpatterns = [
         "<str:code>/category", views.ReportCategoryApi.as_view(), name="report-category"
     ),
     path("<str:code>/merge", views.ReportMergeApi.as_view(), name="report-merge"),
+    path(
+        "<str:code>/publication",
+        publication_views.ReportPublicationApi.as_view(),
+        name="report-publication",
+    ),
 ]
