@@ -39,7 +39,8 @@ _CURRENCY = re.compile(
     r"\s?(?:đồng|đ|vnđ|vnd|d|k|tr|triệu|nghìn|ngàn|tỷ)(?!\w)", re.IGNORECASE
 )
 _ID_WORDS = re.compile(
-    r"(?:cccd|cmnd|cmt|căn cước|chứng minh|định danh|hộ chiếu)\W{0,12}(?:số\W{0,3})?$",
+    r"(?:cccd|cmnd|cmt|căn cước(?: công dân)?|chứng minh(?: nhân dân| thư)?"
+    r"|định danh(?: cá nhân)?|hộ chiếu)\W{0,12}(?:số\W{0,3})?$",
     re.IGNORECASE,
 )
 MOBILE_PREFIXES = "35789"
