@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -36,7 +37,7 @@ PUBLIC_MAX_AGE = 600
 
 
 @require_safe
-def photo_file(request: HttpRequest, path: str) -> HttpResponse:
+def photo_file(request: HttpRequest, path: str) -> HttpResponseBase:
     """The file of a photo or thumbnail stored under ``path``, or a 404."""
     photo = photo_by_file(path)
     if photo is None:
@@ -47,7 +48,7 @@ def photo_file(request: HttpRequest, path: str) -> HttpResponse:
     is_image = photo.image.name == path
     field = photo.image if is_image else photo.thumbnail
     content_type = photo.content_type if is_image else THUMBNAIL_TYPE
-    response: HttpResponse
+    response: HttpResponseBase
     accel = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
     if accel:
         response = HttpResponse(content_type=content_type)

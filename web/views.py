@@ -40,7 +40,7 @@ def category_choices(*, include_inactive: bool = False) -> list[dict[str, Any]]:
     one with ``include_inactive`` (old reports keep retired categories)."""
     order = {group: index for index, group in enumerate(labels.GROUP_STYLE)}
     english = page_in_english()
-    choices = []
+    choices: list[dict[str, Any]] = []
     categories = Category.objects.all()
     if not include_inactive:
         categories = categories.filter(active=True)

@@ -119,6 +119,7 @@ class ReportPhotosApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         report = public_report_get(code)
+        output: type[PhotoOutput]
         if report_in_scope(request.user, report):
             output, shown = PhotoStaffOutput, list(report.photos.all())
         else:
