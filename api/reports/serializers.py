@@ -233,6 +233,7 @@ class ReportFeatureOutput(GeoFeatureModelSerializer):
             "urgent",
             "accuracy_m",
             "anonymous",
+            "publication",
             "reporter",
             "photo_count",
             "reported_at",
@@ -282,6 +283,7 @@ def detail_json(
     props["duplicate_of"] = duplicate_of.tracking_code if duplicate_of else None
     props["rejection_reason"] = report.rejection_reason
     props["rating"] = report.rating
+    props["public_description"] = report.public_description
     props["escalated_at"] = local_iso(report.escalated_at)
     props["resolved_at"] = local_iso(report.resolved_at)
     props["closed_at"] = local_iso(report.closed_at)

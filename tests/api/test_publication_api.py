@@ -264,6 +264,7 @@ def test_the_staff_list_filters_reports_awaiting_review(client):
     codes = {f["properties"]["tracking_code"] for f in listed["features"]}
     assert pending in codes
     assert private not in codes
+    assert {f["properties"]["publication"] for f in listed["features"]} == {"pending"}
     both = client.get(REPORTS, {"publication": "pending,private", "page_size": 200})
     codes = {f["properties"]["tracking_code"] for f in both.json()["features"]}
     assert {pending, private} <= codes
