@@ -24,10 +24,14 @@ PHONE = "[SĐT đã ẩn]"
 EMAIL = "[email đã ẩn]"
 ID_NUMBER = "[số giấy tờ đã ẩn]"
 
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+# Starting only where an address can start, so a long word is read once.
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # A run of digit groups: an optional "+" or "(" first, groups joined by one space,
 # dot or dash (spaces allowed around a dash) or a bracket ("+84 (0) 912…").
-_RUN = re.compile(r"(?:\+|\(\s?)?\d+(?:(?:\s?-\s?|[ .]|\)\s?| ?\()\d+)*")
+# At most eight groups: no number masked here has more (a long run of digits is
+# read from each of its groups in turn, so the work stays linear).
+_RUN = re.compile(r"(?:\+|\(\s?)?\d+(?:(?:\s?-\s?|[ .]|\)\s?| ?\()\d+){0,7}")
+MAX_DIGITS = 14  # the longest shape: 0084 + a ten-digit national number
 _GROUP = re.compile(r"\d+")
 # Dates and times are never numbers to mask (day, month, four-digit year).
 _DATE = re.compile(
@@ -62,6 +66,8 @@ def _run_at(text: str, match: re.Match[str]) -> _Run:
         joined += group.group()
         ends.append(base + group.end())
         digits.append(joined)
+        if len(joined) > MAX_DIGITS:
+            break
     return _Run(
         start=base,
         ends=tuple(ends),
@@ -156,4 +162,6 @@ def text_mask(text: str) -> str:
     by a bracketed Vietnamese placeholder (see the module docstring)."""
     if not text:
         return ""
-    return _mask_numbers(_EMAIL.sub(EMAIL, text))
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    return _mask_numbers(text)
