@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from api.health import healthz
+from web.media import photo_file
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -11,9 +10,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("tiles/", include("api.analytics.tile_urls")),
     path("open311/v2/", include("api.open311.urls")),
-    # Uploaded photos. Django serves them for the demo; in production the web server
-    # in front (nginx) serves MEDIA_ROOT and this route is never reached.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Uploaded photos, to whom the publication rule allows (web.media); with
+    # MEDIA_ACCEL_REDIRECT set, nginx sends the bytes from an internal location.
+    re_path(r"^media/(?P<path>.+)$", photo_file, name="media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
 ]

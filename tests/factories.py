@@ -8,9 +8,11 @@ fields no citizen sets (deadlines, dates of a resolution).
 """
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import factory
+from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from boundaries.geometry import to_shapely
@@ -20,7 +22,9 @@ from geo.topology import area_m2
 from routing.intake.inputs import phone_normalise
 from routing.intake.submission import Submission
 from routing.intake.submit import report_submit
-from routing.models import Category, Report
+from routing.models import Category, Report, StaffProfile
+from routing.reports.roles import Role
+from routing.workflow.publication import report_publication_decide
 from tests.points import DONG_PHU
 
 REPORT_DESCRIPTION = "Phản ánh dùng để kiểm thử."
@@ -114,3 +118,18 @@ def report_force(report: Report, **fields: Any) -> Report:
     Report.objects.filter(pk=report.pk).update(**fields)
     report.refresh_from_db()
     return report
+
+
+def report_publish(
+    report: Report, *, text: str | None = None, photo_ids: list[int] | None = None
+) -> Report:
+    """Approve ``report`` for publication through the real service, as an
+    operations-centre operator (made here): ``text`` the public words (default the
+    description masked), ``photo_ids`` the citizen's photos shown (default all)."""
+    operator = get_user_model().objects.create_user(
+        username=f"ioc-{uuid.uuid4().hex[:8]}"
+    )
+    StaffProfile.objects.create(user=operator, role=Role.IOC_OPERATOR)
+    return report_publication_decide(
+        report=report, actor=operator, approve=True, text=text, photo_ids=photo_ids
+    )

@@ -38,6 +38,7 @@ EVENT: dict[str, StrPromise] = {
     ReportEvent.Kind.MERGE: _("Merged with a report of the same problem"),
     ReportEvent.Kind.RATING: _("Rated by the citizen"),
     ReportEvent.Kind.LOCATION: _("Location corrected"),
+    ReportEvent.Kind.PUBLICATION: _("Publication decided"),
 }
 
 RATING: dict[str, StrPromise] = {

@@ -24,6 +24,7 @@ from routing.intake.inputs import MAX_DESCRIPTION
 from routing.intake.photos import FORMATS
 from routing.models import Category, Report
 from routing.reports.public import report_public_json
+from routing.reports.publication import event_note_public
 from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
@@ -41,7 +42,7 @@ def category_choices(*, include_inactive: bool = False) -> list[dict[str, Any]]:
     one with ``include_inactive`` (old reports keep retired categories)."""
     order = {group: index for index, group in enumerate(labels.GROUP_STYLE)}
     english = page_in_english()
-    choices = []
+    choices: list[dict[str, Any]] = []
     categories = Category.objects.all()
     if not include_inactive:
         categories = categories.filter(active=True)
@@ -53,6 +54,7 @@ def category_choices(*, include_inactive: bool = False) -> list[dict[str, Any]]:
                 "name": category.name_en if english else category.name_vi,
                 "hint": category.description_en if english else category.description_vi,
                 "group": category.group or "other",
+                "sensitive": category.sensitive,
                 "colour": colour,
                 "icon": icon,
             }
@@ -163,7 +165,7 @@ class TrackView(TemplateView):
                     {
                         "title": labels.event_label(event.kind, event.to_status),
                         "status": event.to_status,
-                        "note": event.note,
+                        "note": event_note_public(event),
                         "at": event.at,
                     }
                     for event in report.public_events

@@ -4,8 +4,12 @@ Each function returns plain dicts and lists in the order the spec lists the fiel
 the renderers make JSON or XML of them. What is published is chosen here, field by
 field: never the reporter's name, phone, e-mail, device or account, and the point is
 rounded like public tracking (``routing.intake.duplicates.PUBLIC_DECIMALS``, about 11 m).
-A rejected report's description is withheld: it may be abusive, or a complaint or
-denunciation that the law keeps confidential.
+The citizen's words and photo follow the publication rule
+(``routing.reports.publication``): ``description`` is the text the operations
+centre approved for the public (none otherwise, and none for a rejected report: it
+may be abusive, or a complaint or denunciation that the law keeps confidential),
+``media_url`` a photo chosen for the public, and a note the citizen wrote (a
+rating's comment) is never an update's description.
 
 Status: the spec knows ``open`` and ``closed`` (closed: it has been resolved); our
 own status goes along as ``detailed_status``. Service request updates (mySociety's
@@ -25,6 +29,7 @@ from api.models import ServiceAttribute
 from boundaries.models import AdminUnit
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Category, Report
+from routing.reports.publication import description_public, event_note_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
@@ -180,10 +185,9 @@ def request_json(
     """One service request as anyone may read it.
 
     ``report`` comes from ``api.open311.selectors`` with ``public_note`` (the latest
-    public note) and ``first_photo`` (the first photo's file name) annotated.
+    public note) and ``first_photo`` (the first public photo's file name) annotated.
     """
     photo = getattr(report, "first_photo", None)
-    withheld = report.status == Report.Status.REJECTED
     return {
         "service_request_id": report.tracking_code,
         "status": open_or_closed(report.status),
@@ -191,7 +195,7 @@ def request_json(
         "status_notes": getattr(report, "public_note", None) or None,
         "service_name": _pick(lang, report.category.name_vi, report.category.name_en),
         "service_code": report.category.code,
-        "description": None if withheld else (report.description or None),
+        "description": description_public(report) or None,
         "agency_responsible": _pick(
             lang, report.department.name_vi, report.department.name_en
         ),
@@ -238,5 +242,5 @@ def update_json(event: Any) -> dict[str, Any]:
         "service_request_id": event.tracking_code,
         "status": update_status(event.status_then or "", event.rejection_reason),
         "updated_datetime": w3c(event.at),
-        "description": event.note,
+        "description": event_note_public(event),
     }

@@ -1,7 +1,8 @@
 """Read what Open311 publishes: categories with attributes, requests and updates.
 
-Only reports of our jurisdiction are served. The latest public note and the first
-photo come as subqueries, so a page of a thousand requests is one query (no
+Only reports of our jurisdiction are served. The latest public note (never one the
+citizen wrote) and the first photo the public may see
+(``routing.reports.publication``) come as subqueries, so a page of a thousand requests is one query (no
 prefetch of every event); unit geometries are deferred, only names are read.
 """
 
@@ -16,6 +17,7 @@ from api.models import ServiceAttribute
 from geo.coords import BBox
 from routing.models import Category, Report, ReportEvent, ReportPhoto
 from routing.models.reports import ReportQuerySet
+from routing.reports.publication import photo_public_q, public_notes_q
 
 JURISDICTION_CODE = "44"  # Quảng Trị since 1/7/2025, Quảng Bình's reports included
 MAX_RESULTS = 1000
@@ -51,12 +53,13 @@ def changeset() -> dt.datetime | None:
 
 def _published() -> ReportQuerySet:
     note = (
-        ReportEvent.objects.filter(report=OuterRef("pk"), public=True)
-        .exclude(note="")
+        ReportEvent.objects.filter(public_notes_q(), report=OuterRef("pk"))
         .order_by("-at", "-id")
         .values("note")[:1]
     )
-    photo = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("id")
+    photo = ReportPhoto.objects.filter(
+        photo_public_q(), report=OuterRef("pk")
+    ).order_by("id")
     return (
         Report.objects.filter(jurisdiction_code=JURISDICTION_CODE)
         .select_related("category", "department", "unit__parent__parent")

@@ -35,6 +35,22 @@ def statuses_parse(raw: str | None) -> list[str]:
     return statuses
 
 
+def publications_parse(raw: str | None) -> list[str]:
+    states = codes_parse(raw)
+    known = Report.Publication.values
+    unknown = [s for s in states if s not in known]
+    if unknown:
+        raise ApiError(
+            "bad_publication",
+            f"Trạng thái công khai không hợp lệ: {', '.join(unknown)[:80]}; dùng "
+            f"{', '.join(known)}.",
+            f"Unknown publication state: {', '.join(unknown)[:80]}; use "
+            f"{', '.join(known)}.",
+            field="publication",
+        )
+    return states
+
+
 def department_id_parse(raw: str | None) -> int | None:
     """The id of the department with this code (trimmed; active or not)."""
     return department_by_code(raw.strip()).pk if raw is not None else None
@@ -58,6 +74,13 @@ class ReportFilter(ApiFilterSet):
         parse=statuses_parse,
         predicate=ReportQuerySet.with_statuses,
         help_text="Comma-separated: " + ", ".join(Report.Status.values),
+    )
+    publication = ParsedFilter(
+        parse=publications_parse,
+        predicate=ReportQuerySet.with_publication,
+        help_text="Comma-separated: "
+        + ", ".join(Report.Publication.values)
+        + " (pending: awaiting publication review).",
     )
     department = ParsedFilter(
         parse=department_id_parse,

@@ -29,6 +29,7 @@ from routing.reports.public import (
     report_category_json,
     report_unit_json,
 )
+from routing.reports.publication import photos_public
 from routing.reports.receipt import receipt_path, receipt_secret
 from routing.reports.selectors import current_assignment
 
@@ -62,6 +63,16 @@ class ReportSubmitInput(serializers.Serializer):
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="")
     reporter_email = serializers.CharField(required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
+    public = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whether the citizen lets the report be shown publicly (its "
+        "description, masked, and photos, once the operations centre approves). "
+        "Default: true for a named report, false for an anonymous one. Reports of a "
+        "sensitive category (public security) are never public: the receipt's "
+        "'publication' says what was stored (private or pending).",
+    )
     urgent = serializers.BooleanField(required=False, default=False)
     channel = serializers.ChoiceField(
         choices=Report.Channel.choices, required=False, default=Report.Channel.WEB
@@ -166,7 +177,10 @@ def routing_json(report: Report) -> dict[str, Any] | None:
 def submit_json(report: Report, duplicates: list, request: Request) -> dict[str, Any]:
     """The receipt for a submitted report; a replay gets the same. Only this answer
     (and the reporter's own notifications) carries ``receipt_secret``: the reporter
-    needs it to rate, reopen or add information, the tracking code is public."""
+    needs it to rate, reopen or add information, the tracking code is public.
+    ``publication`` says whether it awaits approval to be shown publicly
+    (``pending``) or stays private; ``photos`` are those the public may see (none
+    before approval)."""
     secret = receipt_secret(report)
     return {
         "tracking_code": report.tracking_code,
@@ -177,11 +191,12 @@ def submit_json(report: Report, duplicates: list, request: Request) -> dict[str,
         "urgent": report.urgent,
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),
+        "publication": report.publication,
         "routing": routing_json(report),
         "duplicates": DuplicateOutput(duplicates, many=True).data,
         "photos": [
             photo_public_json(photo, absolute=request.build_absolute_uri)
-            for photo in report.photos.all()
+            for photo in photos_public(report)
         ],
         "track_url": request.build_absolute_uri(
             reverse("reports-track", kwargs={"code": report.tracking_code})
@@ -229,6 +244,7 @@ class ReportFeatureOutput(GeoFeatureModelSerializer):
             "urgent",
             "accuracy_m",
             "anonymous",
+            "publication",
             "reporter",
             "photo_count",
             "reported_at",
@@ -278,6 +294,7 @@ def detail_json(
     props["duplicate_of"] = duplicate_of.tracking_code if duplicate_of else None
     props["rejection_reason"] = report.rejection_reason
     props["rating"] = report.rating
+    props["public_description"] = report.public_description
     props["escalated_at"] = local_iso(report.escalated_at)
     props["resolved_at"] = local_iso(report.resolved_at)
     props["closed_at"] = local_iso(report.closed_at)

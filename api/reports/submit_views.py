@@ -119,6 +119,7 @@ class ReportSubmitApi(APIView):
             urgent=data["urgent"],
             idempotency_key=_idempotency_key(request, data["idempotency_key"]),
             reported_at=data["reported_at"],
+            public=data["public"],
         )
         result = report_submit(
             submission=submission,

@@ -1,5 +1,6 @@
 """Public reads by tracking code or place: tracking, the nearby check before sending,
-and a report's photos. No personal data; throttled per client address
+and a report's photos. No personal data; the citizen's words and photos only as
+``routing.reports.publication`` allows; throttled per client address
 (``api.reports.citizen.CitizenThrottle``).
 """
 
@@ -24,6 +25,7 @@ from geo.coords import parse_lon_lat
 from routing.intake.duplicates import duplicates_near
 from routing.reports.access import report_in_scope
 from routing.reports.public import report_public_json
+from routing.reports.publication import photos_public
 
 
 def _tracked(request: Request, code: str) -> dict:
@@ -110,8 +112,9 @@ class ReportsNearbyApi(APIView):
 
 
 class ReportPhotosApi(APIView):
-    """A report's photos by tracking code: EXIF-free copies and thumbnails for
-    anyone; staff who may see the report also get sizes, digests and GPS tags."""
+    """A report's photos by tracking code: EXIF-free copies and thumbnails of the
+    photos the public may see (``routing.reports.publication``) for anyone; staff
+    who may see the report get every photo, with sizes, digests and GPS tags."""
 
     throttle_classes = [CitizenThrottle]
 
@@ -126,8 +129,10 @@ class ReportPhotosApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         report = public_report_get(code)
-        output = (
-            PhotoStaffOutput if report_in_scope(request.user, report) else PhotoOutput
-        )
-        photos = output(report.photos.all(), many=True, context={"request": request})
+        output: type[PhotoOutput]
+        if report_in_scope(request.user, report):
+            output, shown = PhotoStaffOutput, list(report.photos.all())
+        else:
+            output, shown = PhotoOutput, photos_public(report)
+        photos = output(shown, many=True, context={"request": request})
         return Response({"tracking_code": report.tracking_code, "photos": photos.data})

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from api.reports import citizen_views
+from api.reports import citizen_views, publication_views
 from api.reports import workflow_views as views
 
 urlpatterns = [
@@ -36,4 +36,9 @@ urlpatterns = [
         "<str:code>/category", views.ReportCategoryApi.as_view(), name="report-category"
     ),
     path("<str:code>/merge", views.ReportMergeApi.as_view(), name="report-merge"),
+    path(
+        "<str:code>/publication",
+        publication_views.ReportPublicationApi.as_view(),
+        name="report-publication",
+    ),
 ]

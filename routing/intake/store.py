@@ -28,6 +28,7 @@ from routing.models import Report, ReportEvent, ReportPhoto
 from routing.notifications.outbox import notify_assignment
 from routing.reports import roles
 from routing.reports.events import event_record
+from routing.reports.publication import publication_initial
 from routing.reports.receipt import receipt_new
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_new
@@ -98,6 +99,9 @@ def _report_insert(
         reporter_phone=s.reporter_phone,
         reporter_email=s.reporter_email,
         anonymous=s.anonymous,
+        publication=publication_initial(
+            anonymous=s.anonymous, public=s.public, category=s.category
+        ),
         reported_at=s.reported_at or now,
         # The deadline runs from receipt, not from when the app says it was written.
         due_at=due_at(category=s.category, start=now, urgent=s.urgent),

@@ -43,6 +43,8 @@ class Submission:
 
     ``reporter_phone`` is E.164 ("" for none), ``reporter_email`` has its domain in
     lower case, texts are clean NFC. ``reported_at`` None means "when received".
+    ``public`` is the citizen's choice to let the report be shown publicly (None:
+    the default, ``routing.reports.publication.publication_initial``).
     """
 
     lon: float
@@ -59,6 +61,7 @@ class Submission:
     reported_at: dt.datetime | None = None
     idempotency_key: str | None = None
     photos: tuple[CheckedPhoto, ...] = ()
+    public: bool | None = None
 
 
 @dataclass
@@ -101,6 +104,7 @@ def submission_parse(
     urgent: bool = False,
     reported_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
+    public: bool | None = None,
 ) -> Submission:
     """Check and normalise what a client sent (see the module docstring).
 
@@ -148,4 +152,5 @@ def submission_parse(
         reported_at=reported_at,
         idempotency_key=key,
         photos=tuple(photos_check(list(photos))),
+        public=None if public is None else bool(public),
     )

@@ -25,6 +25,7 @@ class ReportEvent(models.Model):
         MERGE = "merge", "Gộp trùng (merge)"
         RATING = "rating", "Đánh giá (rating)"
         LOCATION = "location", "Dời vị trí (pin moved)"
+        PUBLICATION = "publication", "Duyệt công khai (publication decision)"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -30,6 +30,10 @@ class ReportQuerySet(models.QuerySet["Report"]):
     def with_statuses(self, statuses: Sequence[str]) -> ReportQuerySet:
         return self.filter(status__in=statuses)
 
+    def with_publication(self, states: Sequence[str]) -> ReportQuerySet:
+        """In one of these publication states (``pending``: awaiting review)."""
+        return self.filter(publication__in=states)
+
     def in_unit_code(self, code: str) -> ReportQuerySet:
         """Reports of the unit with this GSO code in any boundary set: a ward is found
         across the versions that keep its code."""

@@ -12,7 +12,9 @@ answers to 401/403 responses or a sign-in redirect; the workflow's status steps 
 - reporter identity: operations centre and admins always; the officers who see a
   report unless its citizen chose to stay anonymous; nobody else;
 - the officers' queue: the roles that see reports; zone editing: routing officers and
-  admins; analytics: planners, the operations centre and admins.
+  admins; analytics: planners, the operations centre and admins;
+- publication (``routing.reports.publication``): the operations centre and admins
+  approve or withhold what the public reads of a report.
 
 Every answer needs an active user: a deactivated account keeps its profile but
 may see and do nothing.
@@ -71,6 +73,12 @@ def may_read_analytics(user: Any) -> bool:
     """Clusters, hot spots, statistics and exports: no personal data, but every
     report's place and time, so staff only."""
     return _active_role(user) in ANALYTICS_READERS
+
+
+def may_review_publication(user: Any) -> bool:
+    """Approve or withhold a report's words and photos for the public, and read the
+    masked text proposed for it."""
+    return _active_role(user) in SEES_ALL
 
 
 def may_filter_department(user: Any) -> bool:

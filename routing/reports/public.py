@@ -1,8 +1,11 @@
 """The public view of a report: what anyone holding the tracking code may read.
 
-Never who reported it: no name, phone or e-mail, no description (citizens write
-names into it), no internal event, the place rounded to about ten metres. The
-tracking API and the citizen's tracking page both show this, so it lives below them.
+Never who reported it: no name, phone or e-mail, no internal event, the place
+rounded to about ten metres. The citizen's words and photos only as the publication
+rule allows (``routing.reports.publication``): the approved public text (else an
+empty ``description``), the photos chosen for the public, no note the citizen
+wrote. The tracking API and the citizen's tracking page both show this, so it
+lives below them.
 Photo addresses are made absolute by the caller's ``absolute`` (an HTTP request's
 ``build_absolute_uri``); without one they stay as the storage gives them.
 """
@@ -17,6 +20,11 @@ from django.utils import timezone
 
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
+from routing.reports.publication import (
+    description_public,
+    event_note_public,
+    photos_public,
+)
 
 if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
@@ -81,6 +89,7 @@ def report_public_json(
             "lat": round(report.location.y, PUBLIC_DECIMALS),
         },
         "urgent": report.urgent,
+        "description": description_public(report),
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),
         "resolved_at": local_iso(report.resolved_at),
@@ -89,12 +98,13 @@ def report_public_json(
             {
                 "kind": e.kind,
                 "status": e.to_status,
-                "note": e.note,
+                "note": event_note_public(e),
                 "at": local_iso(e.at),
             }
             for e in report.public_events
         ],
         "photos": [
-            photo_public_json(photo, absolute=absolute) for photo in report.photos.all()
+            photo_public_json(photo, absolute=absolute)
+            for photo in photos_public(report)
         ],
     }

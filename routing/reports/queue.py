@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class QueueFilters:
     """What narrows the queue: a status (``OPEN``, ``ALL`` or a status code), the
-    codes of a category, unit and department ("" for any), overdue only, and a
-    search text."""
+    codes of a category, unit and department ("" for any), overdue only, a search
+    text, and a publication state ("" for any; ``pending``: awaiting review)."""
 
     status: str = OPEN
     category: str = ""
@@ -53,6 +53,7 @@ class QueueFilters:
     department: str = ""
     overdue: bool = False
     q: str = ""
+    publication: str = ""
 
     @property
     def active(self) -> bool:
@@ -92,6 +93,8 @@ def _filtered(*, user: Any, filters: QueueFilters) -> QuerySet[Report]:
         reports = reports.filter(category__code=filters.category)
     if filters.department:
         reports = reports.filter(department__code=filters.department)
+    if filters.publication:
+        reports = reports.with_publication([filters.publication])
     return reports
 
 

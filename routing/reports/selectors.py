@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from geo.coords import BBox
-from routing.models import Assignment, Report, ReportEvent
+from routing.models import Assignment, Report, ReportEvent, ReportPhoto
 from routing.models.reports import ReportQuerySet
 from routing.reports.access import reports_visible_to
 from routing.reports.tracking import tracking_code_normalise
@@ -81,6 +81,7 @@ def report_visible_get(*, user: Any, code: str) -> Report | None:
     reports = reports_visible_to(user, Report.objects.all())
     return (
         _with_names(reports)
+        .select_related("publication_decided_by")
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -115,6 +116,22 @@ def report_public_get(*, code: str) -> PublicReport | None:
         .first()
     )
     return cast("PublicReport | None", found)
+
+
+def photo_by_file(name: str) -> ReportPhoto | None:
+    """The photo whose image or thumbnail is stored under ``name`` (a path in the
+    media storage, ``reports/<yyyy>/<mm>/<tracking code>/<file>``), with its report
+    and category. The tracking code in the path finds the report by its unique
+    index, then the photo among that report's few."""
+    parts = name.split("/")
+    if len(parts) != 5 or parts[0] != "reports" or not parts[4]:
+        return None
+    return (
+        ReportPhoto.objects.select_related("report__category")
+        .filter(report__tracking_code=parts[3])
+        .filter(Q(image=name) | Q(thumbnail=name))
+        .first()
+    )
 
 
 def current_assignment(report: Report) -> Assignment | None:

@@ -25,6 +25,7 @@ from routing.workflow.assignments import (
 from routing.workflow.autoclose import reports_autoclose
 from routing.workflow.citizen import ReceiptRefused, receipt_check, report_add_info
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
+from routing.workflow.publication import report_publication_decide
 from routing.workflow.sla import (
     SlaFlags,
     reports_due_soon,
@@ -51,6 +52,7 @@ __all__ = [
     "report_comment",
     "report_merge",
     "report_move_pin",
+    "report_publication_decide",
     "report_rate",
     "report_reassign",
     "report_transition",

@@ -25,6 +25,7 @@ LISTS = {
         "from": "string",
         "page": "integer",
         "page_size": "integer",
+        "publication": "string",
         "status": "string",
         "to": "string",
         "unit": "string",

@@ -1,6 +1,7 @@
 """The public view of a report (``routing.reports.public``), shown by the tracking
 API and the citizen's tracking page alike: the same facts, the same photos as the
-photos endpoint gives the public, and never who reported it."""
+photos endpoint gives the public, the text approved for the public, and never who
+reported it."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from PIL import Image
 
+from routing.models import Report
 from routing.reports.public import report_public_json
 from routing.reports.selectors import report_public_get
+from tests.factories import report_publish
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
 
 REPORTS = "/api/v1/reports/"
 PERSONAL = ("Nguyễn Văn An", "0912345678", "an@example.vn")
+# The description masked, the name taken out by the approver.
+APPROVED = "Rác cạnh chợ, gọi [SĐT đã ẩn]."
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +57,9 @@ def code(client) -> str:
         },
     )
     assert response.status_code == 201, response.json()
-    return response.json()["tracking_code"]
+    code = response.json()["tracking_code"]
+    report_publish(Report.objects.get(tracking_code=code), text=APPROVED)
+    return code
 
 
 def as_json(data: dict) -> dict:
@@ -75,12 +82,13 @@ def test_the_tracking_photos_are_the_public_photos(client, code):
 
 
 def test_the_public_view_holds_no_personal_data(code):
-    """No name, phone, e-mail or description; the place to four decimals; photo
-    addresses as stored when no request makes them absolute."""
+    """No name, phone or e-mail; the approved public text, not the description;
+    the place to four decimals; photo addresses as stored when no request makes
+    them absolute."""
     data = report_public_json(report_public_get(code=code))
     text = json.dumps(as_json(data), ensure_ascii=False)
     assert all(value not in text for value in PERSONAL)
-    assert "description" not in data
+    assert data["description"] == APPROVED
     assert data["location"] == {
         "lon": round(DONG_PHU[0], 4),
         "lat": round(DONG_PHU[1], 4),

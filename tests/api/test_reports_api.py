@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
 
-from routing.models import Category, Department, Report, StaffProfile
+from routing.models import Category, Department, Report, ReportPhoto, StaffProfile
 from routing.reports.receipt import receipt_matches
 from routing.reports.selectors import reports_select
 from routing.reports.tracking import tracking_code_normalise
-from tests.factories import report_create
+from tests.factories import report_create, report_publish
 from tests.points import DONG_PHU, OFFSHORE
 
 pytestmark = pytest.mark.django_db
@@ -133,15 +133,19 @@ def test_replay_with_the_same_key_answers_200_with_the_same_body(api):
 
 
 def test_multipart_submission_with_photos(api):
-    """A form with photos stores them; the receipt links the copies and thumbnails."""
+    """A form with photos stores them with thumbnails; the receipt lists only
+    public photos: none before the operations centre approves publication."""
     response = api.post(
         REPORTS, {**payload(), "photos": [jpeg("a.jpg"), jpeg("b.jpg")]}
     )
     assert response.status_code == 201, response.json()
-    photos = response.json()["photos"]
-    assert len(photos) == 2
-    assert photos[0]["url"].startswith("http://testserver/media/reports/")
-    assert photos[0]["thumbnail_url"].endswith("-thumb.jpg")
+    assert response.json()["photos"] == []
+    assert response.json()["publication"] == "pending"
+    code = response.json()["tracking_code"]
+    stored = ReportPhoto.objects.filter(report__tracking_code=code)
+    assert stored.count() == 2
+    assert all(p.thumbnail.name.endswith("-thumb.jpg") for p in stored)
+    assert all(p.image.name.startswith("reports/") for p in stored)
 
 
 def test_a_fake_image_is_refused_naming_the_file_and_nothing_is_stored(api, media):
@@ -274,8 +278,14 @@ def test_public_tracking_accepts_loose_input_and_shows_no_personal_data(api):
     assert body["department"]["name_vi"]
     assert body["due_at"].endswith("+07:00")
     assert [e["kind"] for e in body["events"]] == ["submitted", "status"]
+    assert body["photos"] == []  # not approved for publication yet
+    assert body["description"] == ""
+    report_publish(Report.objects.get(tracking_code=code))
+    response = api.get(f"{REPORTS}track/{loose}")
+    body = response.json()
     assert len(body["photos"]) == 1
     assert "gps" not in body["photos"][0]
+    assert body["description"] == "Rác thải đổ bừa bãi cạnh chợ."
     text = response.content.decode()
     assert all(value not in text for value in PERSONAL)
     assert "reporter" not in text
@@ -315,8 +325,11 @@ def test_nearby_suggests_open_reports_of_the_category_without_personal_data(api)
 
 
 def test_photos_endpoint_hides_gps_from_the_public_and_shows_it_to_staff(api):
-    """Anyone gets the copies and thumbnails; staff in scope also the GPS tags."""
+    """Anyone gets the copies and thumbnails of approved photos; staff in scope
+    every photo, with the GPS tags."""
     code = api.post(REPORTS, {**payload(), "photos": [jpeg()]}).json()["tracking_code"]
+    assert api.get(f"{REPORTS}{code}/photos").json()["photos"] == []
+    report_publish(Report.objects.get(tracking_code=code))
     public = api.get(f"{REPORTS}{code}/photos")
     assert public.status_code == 200
     assert set(public.json()["photos"][0]) == {

@@ -109,7 +109,9 @@ def test_report_on_the_map_and_follow_it(page, screenshot):
     due = timezone.localtime(report.due_at).strftime("%d/%m/%Y")
     assert page.locator("#due time").inner_text() == due
     assert report.photos.count() == 1
-    assert page.locator(".photo-grid img").count() == 1
+    # Named, so offered for publication: the photo waits for the operations centre.
+    assert report.publication == Report.Publication.PENDING
+    assert page.locator(".photo-grid img").count() == 0
     page.wait_for_selector("#map[data-ready='1']")
     screenshot("track-new")
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from routing.models import Report, ReportEvent
 from routing.reports.events import event_record
-from tests.factories import report_create, report_force
+from tests.factories import report_create, report_force, report_publish
 from tests.open311 import conformance as c
 from tests.open311.forms import BASE, form, post
 from tests.points import DONG_PHU
@@ -61,7 +61,7 @@ def test_a_posted_request_reads_back_in_both_forms_and_formats(client, key):
     assert item["detailed_status"] == "assigned"
     assert item["service_code"] == "VSMT"
     assert item["service_name"] == "Vệ sinh môi trường"
-    assert item["description"] == report.description
+    assert item["description"] is None  # not approved for publication yet
     assert item["agency_responsible"] == report.department.name_vi
     assert item["address"] == "Phường Đồng Hới, Tỉnh Quảng Trị"
     assert item["expected_datetime"] is not None
@@ -161,9 +161,13 @@ def test_status_notes_is_the_latest_public_note(client):
 
 def test_closed_statuses_and_detailed_status(client):
     """resolved, closed, rejected and duplicate are closed; rejected withholds the
-    description."""
+    approved public text."""
     reports = {
-        status: create(status=status, description=f"Mô tả {status}")
+        status: create(
+            status=status,
+            publication=Report.Publication.APPROVED,
+            public_description=f"Mô tả {status}",
+        )
         for status in ("in_progress", "resolved", "rejected", "duplicate")
     }
     body = get(client, "requests.json").json()
@@ -178,7 +182,8 @@ def test_closed_statuses_and_detailed_status(client):
 
 
 def test_media_url_is_the_first_photo(client, media):
-    """A report with photos has the first photo's absolute URL as media_url."""
+    """A report whose photos are approved for the public has the first photo's
+    absolute URL as media_url, and the file is served; before approval none."""
     image = io.BytesIO()
     Image.new("RGB", (60, 40), (200, 30, 30)).save(image, "JPEG")
     image.seek(0)
@@ -190,16 +195,20 @@ def test_media_url_is_the_first_photo(client, media):
             "lat": DONG_PHU[1],
             "category": "VSMT",
             "anonymous": "true",
+            "public": "true",  # an anonymous citizen may opt in
             "photos": [image],
         },
     )
     assert response.status_code == 201, response.content
     code = response.json()["tracking_code"]
+    assert get(client, f"requests/{code}.json").json()[0]["media_url"] is None
+    report_publish(Report.objects.get(tracking_code=code))
     body = get(client, f"requests/{code}.json").json()
     c.check_requests(body, count=1)
     url = body[0]["media_url"]
     assert url.startswith("http://testserver/media/reports/")
     assert url.endswith(".jpg")
+    assert client.get(url).status_code == 200
     assert body[0]["description"] is None
 
 

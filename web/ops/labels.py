@@ -48,6 +48,21 @@ ROLE = {
     roles.ADMIN: _("Administrator"),
 }
 
+PUBLICATION = {
+    Report.Publication.PRIVATE: _(
+        "Not public: the citizen did not agree, or the category is never public"
+    ),
+    Report.Publication.PENDING: _("Awaiting publication review"),
+    Report.Publication.APPROVED: _("Approved for publication"),
+    Report.Publication.WITHHELD: _("Publication withheld"),
+}
+
+# A publication decision in the timeline.
+PUBLICATION_DECISION = {
+    Report.Publication.APPROVED: _("Publication approved"),
+    Report.Publication.WITHHELD: _("Publication withheld"),
+}
+
 # The button that moves a report to a status: what the officer does.
 ACTION = {
     Report.Status.ASSIGNED: _("Forward for handling"),

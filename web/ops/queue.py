@@ -13,11 +13,15 @@ from routing.models import Report
 from routing.reports.queue import ALL, OPEN, QueueFilters
 
 MAX_SEARCH = 100
+PUBLICATION = frozenset(Report.Publication.values)
 
 
-def queue_filters_parse(params: QueryDict, *, departments: bool) -> QueueFilters:
+def queue_filters_parse(
+    params: QueryDict, *, departments: bool, publication: bool = False
+) -> QueueFilters:
     """The filters of the queue's form; the department only for users to whom it
-    means something (``departments``)."""
+    means something (``departments``), the publication state only for reviewers
+    (``publication``)."""
     status = params.get("status", OPEN)
     if status not in {OPEN, ALL, *Report.Status.values}:
         status = OPEN
@@ -28,4 +32,7 @@ def queue_filters_parse(params: QueryDict, *, departments: bool) -> QueueFilters
         department=params.get("department", "").strip()[:60] if departments else "",
         overdue=params.get("overdue") in {"1", "on", "true"},
         q=" ".join(params.get("q", "").split())[:MAX_SEARCH],
+        publication=state
+        if publication and (state := params.get("publication", "")) in PUBLICATION
+        else "",
     )

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from geo.projections import UTM_48N, WGS84
 from routing import workflow
-from routing.models import Assignment, DefaultDepartment, Department, Report
+from routing.models import (
+    Assignment,
+    DefaultDepartment,
+    Department,
+    Report,
+    ReportEvent,
+)
 from routing.reports import lifecycle
 from routing.reports.access import sees_personal_data
 from routing.reports.roles import role_of
@@ -31,6 +37,7 @@ from web import labels
 from web.i18n import page_in_english
 from web.maps import map_config
 from web.ops import labels as ops_labels
+from web.ops.publication import publication_context
 from web.views import category_choices
 
 # The order of the status buttons: the step forward first, the way out last.
@@ -143,9 +150,13 @@ def _events(report: Report) -> list[dict[str, Any]]:
         made = (event.data or {}).get("assignment")
         if english and made is not None and reasons_en.get(made):
             note = reasons_en[made]
+        title = labels.event_label(event.kind, event.to_status)
+        if event.kind == ReportEvent.Kind.PUBLICATION:
+            decision = (event.data or {}).get("publication", "")
+            title = ops_labels.label(ops_labels.PUBLICATION_DECISION, decision)
         events.append(
             {
-                "title": labels.event_label(event.kind, event.to_status),
+                "title": title,
                 "kind": event.kind,
                 "public": event.public,
                 "actor": event.actor.get_username() if event.actor else "",
@@ -223,7 +234,14 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
     code = report.tracking_code
     urls = {
         name: reverse(f"report-{name}", kwargs={"code": code})
-        for name in ("transitions", "comments", "reassign", "location", "category")
+        for name in (
+            "transitions",
+            "comments",
+            "reassign",
+            "location",
+            "category",
+            "publication",
+        )
     }
     urls["explain"] = reverse("routing-explain")
     sees_personal = sees_personal_data(user, report)
@@ -255,6 +273,7 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         if may_route
         else [],
         "rejection_reasons": list(ops_labels.REJECTION_REASON.items()),
+        **publication_context(report=report, user=user),
         "page_config": {
             "map": map_config(
                 # The outlines in force when it was reported, as routing used them.

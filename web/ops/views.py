@@ -21,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from routing.models import Report
-from routing.reports.access import may_filter_department, may_work_queue
+from routing.reports.access import (
+    may_filter_department,
+    may_review_publication,
+    may_work_queue,
+)
 from routing.reports.queue import (
     ALL,
     OPEN,
@@ -64,7 +68,10 @@ class QueueView(TemplateView):
         user = self.request.user
         now = timezone.now()
         departments = may_filter_department(user)
-        filters = queue_filters_parse(self.request.GET, departments=departments)
+        reviews = may_review_publication(user)
+        filters = queue_filters_parse(
+            self.request.GET, departments=departments, publication=reviews
+        )
         reports = queue_select(user=user, filters=filters, now=now)
         page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
@@ -90,6 +97,7 @@ class QueueView(TemplateView):
         context.update(
             {
                 "filters": filters,
+                "reviews_publication": reviews,
                 "page": page,
                 "overdue_count": queue_overdue_count(reports),
                 "items": items,

@@ -276,6 +276,45 @@
     });
   }
 
+  /* Publication (operations centre) ---------------------------------------------------- */
+
+  const publicationForm = $("publication-form");
+  if (publicationForm) {
+    const errors = new HT.FormErrors($("publication-error"), {
+      public_description: { error: "err-publication-text", control: "publication-text" },
+      photos: { error: "err-publication-photos" },
+    });
+    const decide = function (decision, button) {
+      const body = { decision: decision, note: $("publication-note").value.trim() };
+      if (decision === "approve") {
+        body.public_description = $("publication-text").value;
+        body.photos = Array.from(publicationForm.querySelectorAll("input[name=publication-photo]:checked")).map(
+          function (box) {
+            return Number(box.value);
+          }
+        );
+      }
+      send(config.urls.publication, body, button, errors, function () {
+        flashThenReload(
+          decision === "approve"
+            ? gettext("Approved: the public now reads the text and photos chosen.")
+            : gettext("Withheld: the public sees no words or photos of this report.")
+        );
+      });
+    };
+    publicationForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    if ($("publication-approve")) {
+      $("publication-approve").addEventListener("click", function () {
+        decide("approve", $("publication-approve"));
+      });
+    }
+    $("publication-withhold").addEventListener("click", function () {
+      decide("withhold", $("publication-withhold"));
+    });
+  }
+
   /* Routing by hand ------------------------------------------------------------------ */
 
   const reassignForm = $("reassign-form");

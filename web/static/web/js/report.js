@@ -190,9 +190,27 @@
     radio.addEventListener("change", function () {
       state.category = radio.value;
       clearFieldError("err-category", []);
+      publicChoice();
       schedulePreview();
     });
   });
+
+  /* Whether the report may be shown publicly --------------------------------------- */
+
+  // On by default for a named report, off when the citizen ticks "anonymous" (they
+  // may tick it again); a sensitive category is never public, so no choice there.
+  function publicChoice() {
+    const chosen = form.querySelector("input[name=category]:checked");
+    const sensitive = Boolean(chosen && chosen.dataset.sensitive);
+    $("public").disabled = sensitive;
+    $("public-choice").hidden = sensitive;
+    $("public-help").hidden = sensitive;
+    $("public-sensitive").hidden = !sensitive;
+  }
+  $("anonymous").addEventListener("change", function () {
+    $("public").checked = !$("anonymous").checked;
+  });
+  publicChoice();
 
   /* Who will handle it, and possible duplicates ------------------------------------ */
 
@@ -416,6 +434,7 @@
     data.append("reporter_phone", fieldValue("reporter_phone"));
     data.append("reporter_email", fieldValue("reporter_email"));
     data.append("anonymous", $("anonymous").checked ? "true" : "false");
+    data.append("public", $("public").checked && !$("public").disabled ? "true" : "false");
     state.photos.forEach(function (photo) {
       data.append("photos", photo.file, photo.file.name);
     });
