@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from PIL import Image
 
 from routing.models import Report, StaffProfile
-from routing.workflow import report_publication_decide
+from routing.reports.receipt import receipt_secret
+from routing.workflow import report_publication_decide, report_rate
 from tests.factories import report_force, report_publish
 from tests.points import DONG_PHU
 
@@ -154,12 +155,11 @@ def test_hidden_words_and_photos_appear_on_no_public_surface(client):
 def test_a_citizens_rating_note_is_never_public(client):
     """The rating's comment is the citizen's words: public timelines show the
     rating, Open311 shows neither the note as status_notes nor as an update."""
-    from routing.workflow import report_rate
-
     report = submit(client, "LỜI-ĐÁNH-GIÁ", 7, reporter_phone="0912345673")
     report_force(report, status=Report.Status.RESOLVED)
     report_rate(
         report=report,
+        receipt=receipt_secret(report),
         rating=Report.Rating.DISSATISFIED,
         note="Tôi là Nguyễn Văn An, nhà số 5, vẫn còn rác.",
         reopen=True,
