@@ -5,6 +5,9 @@ from django.views.static import serve
 
 from api.health import healthz
 
+# A lost database connection answers 503 with Retry-After, anything else Django's 500.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
