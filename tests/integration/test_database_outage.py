@@ -119,7 +119,7 @@ def test_a_terminated_session_is_an_outage(django_db_blocker):
             params = conn.get_connection_params()
             with psycopg.connect(**params, autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-            with pytest.raises(DatabaseError) as caught, conn.cursor() as cursor:
+            with conn.cursor() as cursor, pytest.raises(DatabaseError) as caught:
                 cursor.execute("SELECT 1")
         finally:
             conn.close()
@@ -134,9 +134,10 @@ def test_a_statement_timeout_is_not_an_outage(django_db_blocker):
     with django_db_blocker.unblock():
         conn = connections.create_connection("default")
         try:
-            with pytest.raises(DatabaseError) as caught, conn.cursor() as cursor:
+            with conn.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 10")
-                cursor.execute("SELECT pg_sleep(1)")
+                with pytest.raises(DatabaseError) as caught:
+                    cursor.execute("SELECT pg_sleep(1)")
         finally:
             conn.close()
     assert database_outage(caught.value) is None
