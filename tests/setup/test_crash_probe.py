@@ -105,7 +105,15 @@ class Cluster:
         )
         as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
         subprocess.run(
-            [*as_owner, str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "stop"],
+            [
+                *as_owner,
+                str(bindir / "pg_ctl"),
+                "-D",
+                datadir,
+                "-m",
+                "immediate",
+                "stop",
+            ],
             cwd="/",
             check=True,
             capture_output=True,
