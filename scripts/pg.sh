@@ -94,8 +94,13 @@ CONF
 }
 
 conf_upgrade() {
-  # Clusters made before the two modes had the fast settings in postgresql.conf.
+  # Clusters made before the two modes had the fast settings in postgresql.conf: they
+  # move to fast.conf, which says the truth about a running one until it is made
+  # durable (a reload) or restarted in the mode asked for.
   grep -q "include_if_exists = 'fast.conf'" "$datadir/postgresql.conf" && return 0
+  if grep -q '^fsync = off$' "$datadir/postgresql.conf"; then
+    echo "$FAST_SETTINGS" | as_pg tee "$datadir/fast.conf" >/dev/null
+  fi
   as_pg sed -i -e '/^fsync = off$/d' -e '/^synchronous_commit = off$/d' \
     -e '/^full_page_writes = off$/d' "$datadir/postgresql.conf"
   printf "%s\ninclude_if_exists = 'fast.conf'\n" "$RECOVERY_SYNC" \

@@ -29,6 +29,16 @@ from bench.api import free_port
 ROOT = Path(__file__).resolve().parents[2]
 # make must never reinstall the linked virtualenv: its stamp counts as up to date.
 MAKE = ["make", "-o", ".venv/.installed"]
+# What the suite's own run sets (pytest-django, the outer make test) and a newcomer's
+# shell would not have.
+OUTER = {
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "TEST_DATABASE_NAME",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "MAKELEVEL",
+}
 
 pytestmark = [
     pytest.mark.cluster,
@@ -50,9 +60,7 @@ class Checkout:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key
-            not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME"}
-            and not key.startswith("PYTEST")
+            if key not in OUTER and not key.startswith("PYTEST")
         }
         return {**env, "HT_PG_PORT": str(self.port)}
 
