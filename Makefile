@@ -25,9 +25,11 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The project cluster starts durable (make demo, make db); make test starts it with
+# fsync and synchronous commits off (PG_START below), and leaves a running durable one so.
 db: deps
 ifeq ($(origin DATABASE_URL),file)
-	@bash scripts/pg.sh start
+	@bash scripts/pg.sh start $(PG_START)
 else
 	@true
 endif
@@ -71,6 +73,7 @@ demo: fixtures demo-users demo-history
 	@echo ""
 	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
 
+test: PG_START := --fast
 test: venv db messages
 	@WITH_BROWSER=1 bash scripts/system-deps.sh
 	@$(PY) -m pytest $(PYTEST_ARGS)
@@ -91,7 +94,8 @@ format: venv
 stop:
 	@bash scripts/pg.sh stop
 
-clean: stop
+clean:
+	@bash scripts/pg.sh remove
 	rm -rf .data $(VENV)
 
 # Celery worker with the embedded beat (outbox sweep every 30 s, SLA escalation): one

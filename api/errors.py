@@ -4,7 +4,8 @@
  "messages": {"vi": "...", "en": "..."}, "field": "lat"}
 
 Domain errors (``geo.errors``) carry a code and a kind, never an HTTP status: the
-kinds are mapped to statuses here, once, for the REST API and for Open311.
+kinds are mapped to statuses here, once, for the REST API and for Open311. A lost
+database connection becomes the ``Unavailable`` kind (``api.outage``): 503.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.outage import database_outage
 from geo.errors import (
     BilingualError,
     Conflict,
@@ -25,6 +27,7 @@ from geo.errors import (
     Mismatch,
     NotFound,
     TooMany,
+    Unavailable,
 )
 
 # Most specific first: a workflow refusal is bad input *and* forbidden, say.
@@ -35,6 +38,7 @@ HTTP_STATUS: tuple[tuple[type[BilingualError], int], ...] = (
     (Mismatch, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (TooMany, status.HTTP_429_TOO_MANY_REQUESTS),
     (Misconfigured, status.HTTP_500_INTERNAL_SERVER_ERROR),
+    (Unavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
 )
 
 
@@ -100,6 +104,7 @@ class ApiError(APIException):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = database_outage(exc) or exc
     if isinstance(exc, BilingualError):
         exc = ApiError.from_error(exc)
     response = drf_exception_handler(exc, context)

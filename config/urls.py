@@ -4,6 +4,9 @@ from django.urls import include, path, re_path
 from api.health import healthz
 from web.media import photo_file
 
+# A lost database connection answers 503 with Retry-After, anything else Django's 500.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@
 
 Domain code raises these and knows nothing of HTTP. Each error says what kind of
 refusal it is by its base class (bad input, missing, forbidden, conflicting,
-too many, not configured); the API answers each kind with its HTTP status in one
+too many, not configured, unavailable); the API answers each kind with its HTTP status in one
 place (``api.errors.http_status``).
 """
 
@@ -62,6 +62,11 @@ class TooMany(BilingualError):
 
 class Misconfigured(BilingualError):
     """The service lacks set-up it needs (not the caller's fault)."""
+
+
+class Unavailable(BilingualError):
+    """The service cannot answer for now (its database cannot be reached); the same
+    request may be sent again after ``extra["retry_after"]`` seconds."""
 
 
 class GeoInputError(InvalidInput, ValueError):

@@ -26,14 +26,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 
+from api.errors import http_status
 from api.open311 import formatting, inputs, selectors
 from api.open311.attributes import answers_check, answers_parse
 from api.open311.errors import Open311Error
 from api.open311.keys import api_key_authenticate, api_key_use
 from api.open311.renderers import Document, Open311JSONRenderer, Open311XMLRenderer
 from api.open311.submit import Posted, open311_request_submit
+from api.outage import database_outage
 from geo.coords import parse_bbox
-from geo.errors import BilingualError, TooMany
+from geo.errors import BilingualError, TooMany, Unavailable
 from routing.models import Report, ReportPhoto
 from routing.reports.tracking import tracking_code_normalise
 
@@ -63,8 +65,10 @@ def _pick(pair: tuple[str, str]) -> str:
 
 def _error_status(error: BilingualError) -> int:
     """Intake refusals are 400 in Open311 (a point outside every unit is not a
-    missing resource), except a rate limit (429)."""
-    return 429 if isinstance(error, TooMany) else 400
+    missing resource), except a rate limit (429) and a database outage (503)."""
+    if isinstance(error, TooMany | Unavailable):
+        return http_status(error)
+    return 400
 
 
 class Open311Api(APIView):
@@ -91,6 +95,7 @@ class Open311Api(APIView):
         return renderer, renderer.media_type
 
     def handle_exception(self, exc: Exception) -> Response:
+        exc = database_outage(exc) or exc
         if isinstance(exc, Open311Error):
             error = exc
         elif isinstance(exc, BilingualError):

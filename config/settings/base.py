@@ -1,7 +1,7 @@
 """Settings read from the environment; every other module takes its settings from here.
 
-DATABASE_URL   postgis://user@host:port/db (the Makefile points it at the project's own
-               PostGIS cluster under .data/ when unset)
+DATABASE_URL   postgis://user@host:port/db; unset: the project's own PostGIS cluster
+               (scripts/pg.sh) at 127.0.0.1:HT_PG_PORT (54329), database HT_PG_DB
 REDIS_URL      redis://127.0.0.1:6379/0
 SECRET_KEY     required when DJANGO_DEBUG is off outside the demo
 ALLOWED_HOSTS  comma-separated host names
@@ -89,9 +89,15 @@ TEMPLATES = [
     },
 ]
 
+# Unset, the URL is the one scripts/pg.sh prints (`url`) from the same variables, so
+# manage.py, Celery and pytest reach the cluster the Makefile started.
+PROJECT_DATABASE_URL = "postgis://postgres@127.0.0.1:{port}/{name}".format(
+    port=os.environ.get("HT_PG_PORT", "54329"),
+    name=os.environ.get("HT_PG_DB", "hientruong"),
+)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/hientruong"),
+        os.environ.get("DATABASE_URL", PROJECT_DATABASE_URL),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
