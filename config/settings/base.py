@@ -207,6 +207,7 @@ TRUSTED_PROXIES = [
 ]
 REPORT_RATE_PER_IP_HOUR = int(os.environ.get("REPORT_RATE_PER_IP_HOUR", "30"))
 REPORT_RATE_PER_PHONE_HOUR = int(os.environ.get("REPORT_RATE_PER_PHONE_HOUR", "10"))
+REPORT_RATE_PER_EMAIL_HOUR = int(os.environ.get("REPORT_RATE_PER_EMAIL_HOUR", "10"))
 REPORT_MAX_PHOTOS = 5
 REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -223,6 +224,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "routing.notifications.sms.LogSmsBackend")
 WEBHOOK_SIGNING_SECRET = os.environ.get("WEBHOOK_SIGNING_SECRET", SECRET_KEY)
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+# E-mails and SMS to one citizen's address or number per hour; beyond it (or with
+# Redis down: this limit fails closed) sends wait (routing.notifications.delivery).
+NOTIFY_RATE_PER_RECIPIENT_HOUR = int(
+    os.environ.get("NOTIFY_RATE_PER_RECIPIENT_HOUR", "20")
+)
 # SLA: "due soon" once this share of the allowed time has passed.
 SLA_DUE_SOON_SHARE = 0.8
 # A resolved report nobody rated closes after this many working days (routing.workflow.autoclose).

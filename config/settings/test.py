@@ -26,4 +26,6 @@ MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 # of its own, so runs and parallel suites never see each other's counters.
 REPORT_RATE_PER_IP_HOUR = 0
 REPORT_RATE_PER_PHONE_HOUR = 0
+REPORT_RATE_PER_EMAIL_HOUR = 0
+NOTIFY_RATE_PER_RECIPIENT_HOUR = 0
 CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"

@@ -8,9 +8,11 @@ and only orchestrates:
 1. a repeated ``idempotency_key`` is answered with the report it already made,
    writing nothing (``created=False``); a key reused for a *different* report is
    refused (``routing.intake.idempotency``);
-2. the submission is counted against the hourly limits per client IP and per phone
-   (``routing.intake.ratelimits``); when the cache (Redis) cannot be reached the
-   report is let through and a warning logged;
+2. the submission is counted against the hourly limits per client IP (IPv6 by /64),
+   per phone and per e-mail (``routing.intake.ratelimits``); when the cache (Redis)
+   cannot be reached the report is let through and a warning logged. Edges that
+   take photos count them earlier, before a photo is decoded (``report_admit``
+   from ``submission_parse``'s ``admit`` hook), and pass ``admitted=True``;
 3. in one transaction: the point is routed (``routing.engine.route.route_decide``;
    outside every unit beyond the shore tolerance it is refused, naming the nearest
    unit), open reports nearby are looked up (``routing.intake.duplicates``), and the
@@ -66,6 +68,24 @@ def _limits_hit(submission: Submission, client_ip: str | None) -> None:
         "số điện thoại này",
         "this phone number",
     )
+    rate_hit(
+        "email",
+        submission.reporter_email.lower(),
+        settings.REPORT_RATE_PER_EMAIL_HOUR,
+        "địa chỉ e-mail này",
+        "this e-mail address",
+    )
+
+
+def report_admit(*, submission: Submission, client_ip: str | None) -> None:
+    """Count the hourly limits for a submission whose plain fields are checked and
+    whose photos are not decoded yet, so a client over its limit costs no photo
+    work; a repeated idempotency key is a replay and is not counted. The caller
+    then passes ``admitted=True`` to ``report_submit``."""
+    key = submission.idempotency_key
+    if key is not None and report_by_key(key) is not None:
+        return
+    _limits_hit(submission, client_ip)
 
 
 def _route(submission: Submission, at: dt.datetime) -> Decision:
@@ -111,20 +131,26 @@ def _create(
 
 
 def report_submit(
-    *, submission: Submission, client_ip: str | None = None, actor: Any = None
+    *,
+    submission: Submission,
+    client_ip: str | None = None,
+    actor: Any = None,
+    admitted: bool = False,
 ) -> SubmitResult:
     """Route and store a checked report (see the module docstring).
 
     ``client_ip`` is counted against the per-address limit (None: not limited, as
     for the hotline desk and Open311). ``actor`` is the staff user entering it (the
-    hotline desk), None for a citizen. Returns the report, whether it was created
+    hotline desk), None for a citizen. ``admitted``: the limits were already
+    counted by ``report_admit``. Returns the report, whether it was created
     now, and open reports nearby that may be the same problem.
     """
     fingerprint = submission_fingerprint(submission)
     key = submission.idempotency_key
     if key is not None and (existing := report_by_key(key)) is not None:
         return report_replay(existing, fingerprint)
-    _limits_hit(submission, client_ip)
+    if not admitted:
+        _limits_hit(submission, client_ip)
     for attempt in range(CODE_ATTEMPTS):
         try:
             report, duplicates = _create(submission, fingerprint, actor)
