@@ -212,6 +212,16 @@ REPORT_MAX_PHOTOS = 5
 REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are bounded while they stream (api.uploads): the public's at most
+# REPORT_MAX_PHOTOS files of REPORT_MAX_PHOTO_BYTES, in memory; staff's (a boundary
+# file in the admin) up to STAFF_UPLOAD_MAX_BYTES each; nobody more files than this.
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+STAFF_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Notifications: e-mail through Django's backend (console in the demo), SMS through a
 # pluggable backend, webhooks signed with HMAC-SHA256 of the body.
