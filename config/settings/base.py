@@ -222,6 +222,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 STAFF_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# An Open311 POST (a form: description ≤ 4,000 characters, attributes, no files) is
+# refused unread beyond this many bytes, before its api_key is looked for.
+OPEN311_MAX_BODY_BYTES = int(os.environ.get("OPEN311_MAX_BODY_BYTES", str(64 * 1024)))
 
 # Notifications: e-mail through Django's backend (console in the demo), SMS through a
 # pluggable backend, webhooks signed with HMAC-SHA256 of the body.
