@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.timeouts.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +98,10 @@ DATABASES = {
 # PostGIS function costs push spatial queries over jit_above_cost, and compiling them
 # takes longer than running them (0.6 s against 0.09 s for the topology check).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The web process cuts off any statement running longer than this (config.timeouts,
+# installed by config/wsgi.py only: commands and Celery workers are not limited);
+# 0 turns it off.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
