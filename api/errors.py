@@ -10,8 +10,11 @@ database connection becomes the ``Unavailable`` kind (``api.outage``): 503.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
+from django.db import DataError
 from django.utils.translation import get_language
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -29,6 +32,8 @@ from geo.errors import (
     TooMany,
     Unavailable,
 )
+
+log = logging.getLogger(__name__)
 
 # Most specific first: a workflow refusal is bad input *and* forbidden, say.
 HTTP_STATUS: tuple[tuple[type[BilingualError], int], ...] = (
@@ -107,6 +112,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     exc = database_outage(exc) or exc
     if isinstance(exc, BilingualError):
         exc = ApiError.from_error(exc)
+    elif isinstance(exc, SuspiciousOperation) and not isinstance(exc, APIException):
+        # Django's own refusals of a body (too many fields or files, too large).
+        exc = ApiError(
+            "bad_request",
+            "Yêu cầu không hợp lệ hoặc quá lớn.",
+            "The request is malformed or too large.",
+        )
+    elif isinstance(exc, DataError):
+        # A value PostgreSQL cannot take (a NUL byte in text, a number out of its
+        # type's range) that reached a query: the input's fault, not a crash.
+        log.warning("input refused by the database: %s", exc)
+        exc = ApiError(
+            "bad_value",
+            "Dữ liệu gửi lên chứa giá trị không lưu được (ví dụ ký tự NUL).",
+            "The request holds a value that cannot be stored (e.g. a NUL character).",
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ApiError):
         response.data = exc.payload()

@@ -1,7 +1,14 @@
-"""Liveness of the service and its database: GET /healthz."""
+"""Liveness of the service and its database: GET /healthz.
+
+The answer is for load balancers and monitors, and anyone can read it: a plain
+``{"status": "ok"}`` (200) or ``{"status": "unavailable"}`` (503), never the
+versions of PostgreSQL and PostGIS (they tell an attacker which flaws to try) nor
+the database's error text (host names, user names). Those go to the log.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import DatabaseError, connection
@@ -9,9 +16,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+log = logging.getLogger(__name__)
+
 
 def database_health(conn: BaseDatabaseWrapper) -> dict[str, Any]:
-    """The database and PostGIS versions, or the reason the database cannot answer."""
+    """The database and PostGIS versions, or the reason the database cannot answer
+    (for the log and for operators, not for the public answer)."""
     try:
         with conn.cursor() as cursor:
             cursor.execute(
@@ -26,7 +36,7 @@ def database_health(conn: BaseDatabaseWrapper) -> dict[str, Any]:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     database = database_health(connection)
-    status = "ok" if database.pop("ok") else "unavailable"
-    return JsonResponse(
-        {"status": status, "database": database}, status=200 if status == "ok" else 503
-    )
+    if database["ok"]:
+        return JsonResponse({"status": "ok"})
+    log.error("healthz: database unavailable: %s", database["error"])
+    return JsonResponse({"status": "unavailable"}, status=503)

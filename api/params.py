@@ -1,4 +1,10 @@
-"""Parse query parameters into typed values, with bilingual errors."""
+"""Parse query parameters into typed values, with bilingual errors.
+
+Dates and moments are accepted from ``EARLIEST`` to a year from today
+(``date_in_range``): nothing this service holds lies outside, and a year 9999 or 0001
+would overflow the date arithmetic a filter does (a range's exclusive end, local
+midnights) before any query runs.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,29 @@ from django.utils import dateparse, timezone
 from api.errors import ApiError
 from geo.coords import parse_number
 
+EARLIEST = dt.date(2000, 1, 1)
+AHEAD = dt.timedelta(days=366)
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The first and last day a date parameter may name (local days)."""
+    return EARLIEST, timezone.localdate() + AHEAD
+
+
+def date_in_range(day: dt.date, field: str) -> dt.date:
+    """``day``, or a bilingual 400 when it is outside ``date_range()``."""
+    first, last = date_range()
+    if first <= day <= last:
+        return day
+    raise ApiError(
+        "date_out_of_range",
+        f"Ngày {day.day:02d}/{day.month:02d}/{day.year:04d} ở '{field}' nằm ngoài "
+        f"khoảng cho phép, từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}.",
+        f"The date {day.isoformat()} in '{field}' is outside the accepted range, "
+        f"{first.isoformat()} to {last.isoformat()}.",
+        field=field,
+    )
+
 
 def parse_day(raw: str | None, field: str = "date") -> dt.date:
     """ISO (2025-07-01) or Vietnamese (01/07/2025) date; today in Asia/Ho_Chi_Minh when absent."""
@@ -19,9 +48,10 @@ def parse_day(raw: str | None, field: str = "date") -> dt.date:
     text = raw.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
+            day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:
             continue
+        return date_in_range(day, field)
     raise ApiError(
         "bad_date",
         f"Ngày '{text[:40]}' không hợp lệ: dùng dd/mm/yyyy hoặc yyyy-mm-dd.",
@@ -99,7 +129,9 @@ def _read_moment(raw: str, field: str) -> tuple[dt.datetime, bool]:
             ) from None
     if moment is None:
         assert day is not None
+        date_in_range(day, field)
         return timezone.make_aware(dt.datetime.combine(day, dt.time())), True
+    date_in_range(moment.date(), field)  # before any arithmetic that could overflow
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment, False

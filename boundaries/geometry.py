@@ -6,6 +6,7 @@ import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from boundaries.extent import bbox_clamp
 from geo.coords import BBox
 
 
@@ -28,7 +29,8 @@ def to_shapely(geometry: GEOSGeometry) -> BaseGeometry:
 
 def bbox_polygon(bbox: BBox) -> Polygon:
     """The box as a 4326 polygon, for ``__intersects`` filters: a point on the box's
-    edge is inside it."""
-    box = Polygon.from_bbox(bbox.as_tuple())
+    edge is inside it. Clamped to the jurisdiction's extent (``boundaries.extent``):
+    the same rows, a small region for the index."""
+    box = Polygon.from_bbox(bbox_clamp(bbox).as_tuple())
     box.srid = 4326
     return box

@@ -1,4 +1,5 @@
-"""WSGI entry point (gunicorn config.wsgi)."""
+"""WSGI entry point (gunicorn config.wsgi): the web process, whose database
+statements are cut off after DB_STATEMENT_TIMEOUT_MS (config.timeouts)."""
 
 import os
 
@@ -6,3 +7,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
+
+from config.timeouts import statement_timeout_install  # noqa: E402 (after setup)
+
+statement_timeout_install()

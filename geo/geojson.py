@@ -148,7 +148,14 @@ def parse_polygonal(
         )
     try:
         geom = shape(obj)
-    except (ValueError, TypeError, shapely.errors.GEOSException):
+    except (
+        ValueError,
+        TypeError,
+        KeyError,  # no "coordinates" at all
+        IndexError,
+        AttributeError,
+        shapely.errors.GEOSException,
+    ):
         raise _fail(
             "bad_coordinates",
             "Tọa độ của vùng không đúng cấu trúc GeoJSON.",

@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter
 from analytics.selection import ReportFilter
 from api.errors import ApiError
 from api.params import parse_bounded, parse_day
+from boundaries.extent import bbox_clamp
 from boundaries.models import AdminUnit
 from geo.coords import parse_bbox
 from routing.models import Category, Department, Report
@@ -76,6 +77,8 @@ def parse_filter(query: Mapping[str, str], prefix: str = "") -> ReportFilter:
     """The filters of a request. ``prefix`` reads ``compare_from``/``compare_to``
     in place of ``from``/``to`` (the other filters are shared)."""
     box = parse_bbox(query.get("bbox"))
+    if box is not None:  # a world-sized box: the same reports, from the aggregates
+        box = bbox_clamp(box)
     day_from = _day(query.get(f"{prefix}from"), f"{prefix}from")
     day_to = _day(query.get(f"{prefix}to"), f"{prefix}to")
     if day_from and day_to and day_from > day_to:

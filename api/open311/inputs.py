@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.utils import dateparse, timezone
 
 from api.open311.errors import Open311Error, bad_request, not_found
+from api.params import date_range
 from geo.coords import LonLat, check_lon_lat, parse_number
 from geo.errors import GeoInputError
 from routing.models import Category
@@ -88,6 +89,19 @@ def statuses_parse(raw: str | None) -> list[str]:
     return statuses
 
 
+def _in_range(day: dt.date, field: str) -> dt.date:
+    """The day, or the spec's 400 when it is outside the dates we accept."""
+    first, last = date_range()
+    if first <= day <= last:
+        return day
+    raise bad_request(
+        f"{field} {day.isoformat()} nằm ngoài khoảng cho phép, từ {first:%d/%m/%Y} "
+        f"đến {last:%d/%m/%Y}.",
+        f"{field} {day.isoformat()} is outside the accepted range, "
+        f"{first.isoformat()} to {last.isoformat()}.",
+    )
+
+
 def _bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
     """A W3C datetime (an offset or Z; without one, local time) or a date: its local
     midnight as a start, the next one as an end. An end is exclusive: a datetime
@@ -97,10 +111,12 @@ def _bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
     text = _SPACE_OFFSET.sub(r"\1+\2", str(raw).strip())
     try:
         if _DATE.match(text):
-            day = dt.date.fromisoformat(text) + dt.timedelta(days=1 if end else 0)
+            day = _in_range(dt.date.fromisoformat(text), field)
+            day += dt.timedelta(days=1 if end else 0)
             return timezone.make_aware(dt.datetime.combine(day, dt.time()))
         moment = dateparse.parse_datetime(text)
         if moment is not None:
+            _in_range(moment.date(), field)
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
             return moment + dt.timedelta(microseconds=1) if end else moment

@@ -1,6 +1,9 @@
 """Open311 GeoReport v2 endpoints under /open311/v2/, in XML and JSON.
 
-Reading needs no key; posting a request needs an ``api_key``. Every answer, errors
+Reading needs no key; posting a request needs an ``api_key``, checked before the
+body is parsed: from the query string when it is there (the body is then never
+read for a bad key), else from a form body no longer than ``OPEN311_MAX_BODY_BYTES``
+(checked on Content-Length before a byte is read). Every answer, errors
 included, is in the format the path asks for (``.xml`` or ``.json``); a path we do
 not serve is a 404 in the spec's error list, never an HTML page or a 500. Views
 parse and shape; rules live in ``api.open311.inputs``/``attributes``/``submit`` and
@@ -216,6 +219,24 @@ def _requests_document(request: Request, reports: Iterable[Report]) -> Document:
     )
 
 
+def _posted_key(request: Request) -> str | None:
+    """The api_key of a POST, read before the body when it can be: a body over
+    ``OPEN311_MAX_BODY_BYTES`` is refused unread; a key in the query string is
+    taken without reading the body; else the body is parsed for it."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.OPEN311_MAX_BODY_BYTES
+    if length > limit:
+        raise Open311Error.one(
+            413,
+            f"Yêu cầu quá lớn: tối đa {limit // 1024} KB.",
+            f"The request is too large: at most {limit // 1024} KB.",
+        )
+    return request.query_params.get("api_key") or request.data.get("api_key")
+
+
 class RequestsApi(Open311Api):
     """GET requests: search (at most 90 days, 1,000 results). POST requests: file
     one (api_key needed)."""
@@ -243,10 +264,8 @@ class RequestsApi(Open311Api):
         return Response(_requests_document(request, reports))
 
     def post(self, request: Request, format: str) -> Response:
+        key = api_key_authenticate(clear=_posted_key(request))
         data = request.data
-        key = api_key_authenticate(
-            clear=data.get("api_key") or request.query_params.get("api_key")
-        )
         inputs.jurisdiction_check(
             data.get("jurisdiction_id") or request.query_params.get("jurisdiction_id")
         )

@@ -1,5 +1,6 @@
-"""POST /reports/: anyone submits a report (rate-limited per IP and phone; staff
-entering hotline calls are not limited by IP). The view parses the request into a
+"""POST /reports/: anyone submits a report (rate-limited per IP, phone and e-mail,
+counted before any photo is decoded; staff entering hotline calls are not limited
+by IP). The view parses the request into a
 ``Submission`` (``routing.intake.submission``) and shapes the answer; every rule is
 in ``routing.intake``.
 """
@@ -26,7 +27,7 @@ from api.reports.serializers import (
 from api.routing.serializers import input_errors
 from routing.intake import errors
 from routing.intake.submission import submission_parse
-from routing.intake.submit import report_submit
+from routing.intake.submit import report_admit, report_submit
 from routing.models import Report
 from routing.reports.access import acts_as_staff
 
@@ -104,6 +105,8 @@ class ReportSubmitApi(APIView):
             staff and channel == Report.Channel.HOTLINE
         ):
             raise errors.channel_not_public(channel)
+        address = None if staff else client_ip(request)
+        actor = request.user if staff else None
         submission = submission_parse(
             lon=data["lon"],
             lat=data["lat"],
@@ -120,11 +123,15 @@ class ReportSubmitApi(APIView):
             idempotency_key=_idempotency_key(request, data["idempotency_key"]),
             reported_at=data["reported_at"],
             public=data["public"],
+            admit=lambda checked: report_admit(
+                submission=checked, client_ip=address, actor=actor
+            ),
         )
         result = report_submit(
             submission=submission,
-            client_ip=None if staff else client_ip(request),
-            actor=request.user if staff else None,
+            client_ip=address,
+            actor=actor,
+            admitted=True,
         )
         body = submit_json(result.report, result.duplicates, request)
         return Response(

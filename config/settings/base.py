@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.timeouts.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +106,10 @@ DATABASES = {
 # PostGIS function costs push spatial queries over jit_above_cost, and compiling them
 # takes longer than running them (0.6 s against 0.09 s for the topology check).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The web process cuts off any statement running longer than this (config.timeouts,
+# installed by config/wsgi.py only: commands and Celery workers are not limited);
+# 0 turns it off.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -237,10 +242,24 @@ RECEIPT_SECRET_KEY_FALLBACKS = env_list("RECEIPT_SECRET_KEY_FALLBACKS", "")
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
 # An Idempotency-Key answers with its report for this long, then may be used again.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+REPORT_RATE_PER_EMAIL_HOUR = int(os.environ.get("REPORT_RATE_PER_EMAIL_HOUR", "10"))
 REPORT_MAX_PHOTOS = 5
 REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are bounded while they stream (api.uploads): the public's at most
+# REPORT_MAX_PHOTOS files of REPORT_MAX_PHOTO_BYTES, in memory; staff's (a boundary
+# file in the admin) up to STAFF_UPLOAD_MAX_BYTES each; nobody more files than this.
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+STAFF_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# An Open311 POST (a form: description ≤ 4,000 characters, attributes, no files) is
+# refused unread beyond this many bytes, before its api_key is looked for.
+OPEN311_MAX_BODY_BYTES = int(os.environ.get("OPEN311_MAX_BODY_BYTES", str(64 * 1024)))
 
 # Notifications: e-mail through Django's backend (console in the demo), SMS through a
 # pluggable backend, webhooks signed with HMAC-SHA256 of the body.
@@ -253,6 +272,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "routing.notifications.sms.LogSmsBackend")
 WEBHOOK_SIGNING_SECRET = os.environ.get("WEBHOOK_SIGNING_SECRET", SECRET_KEY)
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+# E-mails and SMS to one citizen's address or number per hour; beyond it (or with
+# Redis down: this limit fails closed) sends wait (routing.notifications.delivery).
+NOTIFY_RATE_PER_RECIPIENT_HOUR = int(
+    os.environ.get("NOTIFY_RATE_PER_RECIPIENT_HOUR", "20")
+)
 # SLA: "due soon" once this share of the allowed time has passed.
 SLA_DUE_SOON_SHARE = 0.8
 # A resolved report nobody rated closes after this many working days (routing.workflow.autoclose).

@@ -22,6 +22,15 @@ from routing.models import Category, Report
 MAX_SUGGESTIONS = 10
 # Four decimals of a degree: about 11 m, enough to recognise the place on a map.
 PUBLIC_DECIMALS = 4
+# The distance is as coarse as the position: given to 0.1 m, distances from a few
+# points of one's choosing would give away the exact pin the rounding hides.
+DISTANCE_STEP_M = 10
+
+
+def distance_shown(metres: float) -> int:
+    """A distance in whole steps of ``DISTANCE_STEP_M`` metres."""
+    return int(round(metres / DISTANCE_STEP_M) * DISTANCE_STEP_M)
+
 
 # The && prefilter on a box expanded by the radius uses the reports' GiST index on
 # location; the exact test and the distance are then in metres on the geography.
@@ -52,7 +61,7 @@ class DuplicateSuggestion:
     reported_at: dt.datetime
     lon: float  # rounded to PUBLIC_DECIMALS
     lat: float
-    distance_m: float
+    distance_m: int  # in steps of DISTANCE_STEP_M
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -105,7 +114,7 @@ def duplicates_near(
             reported_at=reported_at,
             lon=round(x, PUBLIC_DECIMALS),
             lat=round(y, PUBLIC_DECIMALS),
-            distance_m=round(float(distance), 1),
+            distance_m=distance_shown(float(distance)),
         )
         for code, status, reported_at, x, y, distance in rows
     ]

@@ -5,7 +5,10 @@ The edges (the reports API, Open311) turn their request into a ``Submission`` wi
 first refusal wins, so the order is part of the behaviour): the point, the
 category, the channel, the texts, the contact details and the contact rule, the
 number of photos and the description-or-photo rule, the key, the accuracy, the
-time, then the photos' content. ``report_submit`` trusts the value it is given, so
+time, then the photos' content. Between the last two an ``admit`` hook sees the
+checked value without its photos: the edges count the rate limits there
+(``routing.intake.submit.report_admit``), so a client over its limit never makes
+the server decode a photo (up to 50 megapixels each). ``report_submit`` trusts the value it is given, so
 code that builds a ``Submission`` itself (the test factory, a back-dated import)
 decides which of these rules it holds to.
 """
@@ -13,8 +16,8 @@ decides which of these rules it holds to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -105,12 +108,14 @@ def submission_parse(
     reported_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
     public: bool | None = None,
+    admit: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Check and normalise what a client sent (see the module docstring).
 
     ``photos`` are file objects (their ``.name`` is quoted in errors) or
     ``(name, file_or_bytes)`` pairs. Raises ``IntakeError`` or ``PhotoError``
-    naming the field, or ``GeoInputError`` for a point out of range.
+    naming the field, or ``GeoInputError`` for a point out of range. ``admit``
+    is called with the value before its photos are decoded and may refuse it.
     """
     point = check_lon_lat(float(lon), float(lat))
     if not category.active:
@@ -137,7 +142,7 @@ def submission_parse(
     accuracy = accuracy_check(accuracy_m)
     if reported_at is not None:
         reported_at = moment_check(reported_at, timezone.now())
-    return Submission(
+    checked = Submission(
         lon=point.lon,
         lat=point.lat,
         category=category,
@@ -151,6 +156,10 @@ def submission_parse(
         urgent=bool(urgent),
         reported_at=reported_at,
         idempotency_key=key,
-        photos=tuple(photos_check(list(photos))),
         public=None if public is None else bool(public),
     )
+    if admit is not None:
+        admit(checked)
+    if not photos:
+        return checked
+    return replace(checked, photos=tuple(photos_check(list(photos))))

@@ -9,9 +9,11 @@ and only orchestrates:
    writing nothing (``created=False``); a key reused for a *different* report is
    refused (``routing.intake.idempotency``). Keys are scoped per client (an
    Open311 key, a hotline desk user, a citizen channel) and hold for a day;
-2. the submission is counted against the hourly limits per client IP and per phone
-   (``routing.intake.ratelimits``); when the cache (Redis) cannot be reached the
-   report is let through and a warning logged;
+2. the submission is counted against the hourly limits per client IP (IPv6 by /64),
+   per phone and per e-mail (``routing.intake.ratelimits``); when the cache (Redis)
+   cannot be reached the report is let through and a warning logged. Edges that
+   take photos count them earlier, before a photo is decoded (``report_admit``
+   from ``submission_parse``'s ``admit`` hook), and pass ``admitted=True``;
 3. in one transaction: the point is routed (``routing.engine.route.route_decide``;
    outside every unit beyond the shore tolerance it is refused, naming the nearest
    unit), open reports nearby are looked up (``routing.intake.duplicates``), and the
@@ -70,6 +72,38 @@ def _limits_hit(submission: Submission, client_ip: str | None) -> None:
         "số điện thoại này",
         "this phone number",
     )
+    rate_hit(
+        "email",
+        submission.reporter_email.lower(),
+        settings.REPORT_RATE_PER_EMAIL_HOUR,
+        "địa chỉ e-mail này",
+        "this e-mail address",
+    )
+
+
+def _client_key(submission: Submission, actor: Any, client: str) -> ClientKey | None:
+    """The submission's idempotency key in its client's scope, if it has one."""
+    if submission.idempotency_key is None:
+        return None
+    scope = client_scope(channel=submission.channel, actor=actor, client=client)
+    return ClientKey(scope=scope, key=submission.idempotency_key)
+
+
+def report_admit(
+    *,
+    submission: Submission,
+    client_ip: str | None,
+    actor: Any = None,
+    client: str = "",
+) -> None:
+    """Count the hourly limits for a submission whose plain fields are checked and
+    whose photos are not decoded yet, so a client over its limit costs no photo
+    work; a repeated idempotency key is a replay and is not counted. The caller
+    then passes ``admitted=True`` to ``report_submit``."""
+    key = _client_key(submission, actor, client)
+    if key is not None and report_by_key(key) is not None:
+        return
+    _limits_hit(submission, client_ip)
 
 
 def _route(submission: Submission, at: dt.datetime) -> Decision:
@@ -125,6 +159,7 @@ def report_submit(
     client_ip: str | None = None,
     actor: Any = None,
     client: str = "",
+    admitted: bool = False,
 ) -> SubmitResult:
     """Route and store a checked report (see the module docstring).
 
@@ -132,17 +167,16 @@ def report_submit(
     for the hotline desk and Open311). ``actor`` is the staff user entering it (the
     hotline desk), None for a citizen. ``client`` scopes the idempotency key when
     the edge knows its client (``open311:<key id>``); otherwise the actor or the
-    channel does. Returns the report, whether it was created now, and open reports
-    nearby that may be the same problem.
+    channel does. ``admitted``: the limits were already counted by
+    ``report_admit``. Returns the report, whether it was created now, and open
+    reports nearby that may be the same problem.
     """
     fingerprint = submission_fingerprint(submission)
-    key = None
-    if submission.idempotency_key is not None:
-        scope = client_scope(channel=submission.channel, actor=actor, client=client)
-        key = ClientKey(scope=scope, key=submission.idempotency_key)
+    key = _client_key(submission, actor, client)
     if key is not None and (existing := report_by_key(key)) is not None:
         return report_replay(existing, fingerprint)
-    _limits_hit(submission, client_ip)
+    if not admitted:
+        _limits_hit(submission, client_ip)
     for attempt in range(CODE_ATTEMPTS):
         try:
             report, duplicates = _create(submission, fingerprint, actor, key)

@@ -4,7 +4,10 @@ A sender returns when the message was accepted and raises :class:`DeliveryError`
 any other exception) when it was not; the task in ``routing.notifications.tasks``
 records the reason and retries. :class:`Undeliverable` marks failures that no retry
 can fix (an unknown channel, a recipient that is not a URL or a phone number), so the
-row is given up at once.
+row is given up at once. :class:`Deferred` puts a send off without spending an
+attempt: a citizen's phone or e-mail address past its hourly limit, or the limiter
+unreachable (sends that cost money or reach a third party fail closed, see
+``routing.intake.ratelimits``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from routing.intake.ratelimits import LimiterUnavailable, rate_wait
 from routing.models import Notification
 from routing.notifications.outbox import RECEIPT_LINK
 from routing.notifications.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
@@ -29,6 +33,7 @@ from routing.reports.receipt import receipt_issue_missing, receipt_url
 WEBHOOK_TIMEOUT_S = 5
 EMAIL_TIMEOUT_S = 30
 ERROR_BODY_CHARS = 200
+LIMITER_DOWN_RETRY_S = 300
 
 
 class DeliveryError(Exception):
@@ -39,11 +44,44 @@ class Undeliverable(DeliveryError):
     """The row can never be delivered as written; retrying will not help."""
 
 
+class Deferred(DeliveryError):
+    """Not now: try again in ``wait`` seconds, without counting an attempt."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def recipient_admit(notification: Notification) -> None:
+    """Count an e-mail or SMS to a citizen against the recipient's hourly limit
+    (``NOTIFY_RATE_PER_RECIPIENT_HOUR``): anyone can type someone else's number
+    into a report, and each message costs money or lands in a stranger's inbox.
+    Rows to departments (addresses the operations centre configured) are not
+    limited. Fails closed: with the limiter down the send is deferred."""
+    citizen_channels = (Notification.Channel.EMAIL, Notification.Channel.SMS)
+    if notification.channel not in citizen_channels or notification.department_id:
+        return
+    try:
+        wait = rate_wait(
+            f"send-{notification.channel}",
+            notification.recipient.lower(),
+            settings.NOTIFY_RATE_PER_RECIPIENT_HOUR,
+            fail_closed=True,
+        )
+    except LimiterUnavailable as exc:
+        raise Deferred(
+            f"rate limiter unavailable, send deferred: {exc}", LIMITER_DOWN_RETRY_S
+        ) from exc
+    if wait is not None:
+        raise Deferred("recipient over its hourly limit, send deferred", wait)
+
+
 def notification_send(*, notification: Notification) -> None:
     """Deliver ``notification`` over its channel, or raise."""
     sender = SENDERS.get(notification.channel)
     if sender is None:
         raise Undeliverable(f"unknown channel {notification.channel!r}")
+    recipient_admit(notification)
     sender(notification)
 
 

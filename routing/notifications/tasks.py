@@ -38,7 +38,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from routing.models import Notification
-from routing.notifications.delivery import Undeliverable, notification_send
+from routing.notifications.delivery import (
+    Deferred,
+    Undeliverable,
+    notification_send,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +127,30 @@ def notification_mark_failed(*, notification: Notification, error: Exception) ->
     return str(fields["status"])
 
 
+def notification_defer(*, notification: Notification, deferral: Deferred) -> str:
+    """Put the send off by ``deferral.wait`` seconds without spending an attempt
+    (a recipient's hourly limit, the limiter down); only while this worker holds
+    the lease. Returns ``deferred``."""
+    now = timezone.now()
+    Notification.objects.filter(
+        pk=notification.pk,
+        status__in=RETRYABLE,
+        next_attempt_at=notification.next_attempt_at,
+    ).update(
+        last_error=str(deferral)[:2000],
+        next_attempt_at=now + dt.timedelta(seconds=deferral.wait),
+    )
+    log.warning("notification %s deferred: %s", notification.pk, deferral)
+    return "deferred"
+
+
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=120, time_limit=180)
 def deliver(notification_id: int, lease: str | None = None) -> str:
     """Send one notification if it is due and nobody else holds it.
 
-    Returns what happened: ``sent``, ``failed`` (retried later), ``dead`` or
-    ``skipped`` (not due, already sent, or claimed by another worker).
+    Returns what happened: ``sent``, ``failed`` (retried later), ``deferred``
+    (put off without spending an attempt), ``dead`` or ``skipped`` (not due,
+    already sent, or claimed by another worker).
     """
     token = dt.datetime.fromisoformat(lease) if lease else None
     notification = notification_claim(notification_id=notification_id, lease=token)
@@ -136,6 +158,8 @@ def deliver(notification_id: int, lease: str | None = None) -> str:
         return "skipped"
     try:
         notification_send(notification=notification)
+    except Deferred as deferral:
+        return notification_defer(notification=notification, deferral=deferral)
     except Exception as exc:  # any failure is recorded on the row and retried
         return notification_mark_failed(notification=notification, error=exc)
     notification_mark_sent(notification=notification)

@@ -124,7 +124,7 @@ def test_explain_at_sea_near_the_shore_takes_the_nearest_unit(api):
             "outside_all_units",
             "lon",
         ),
-        ({"category": "VSMT", "at": "1999-01-01"}, 404, "no_boundary_set", "at"),
+        ({"category": "VSMT", "at": "2005-01-01"}, 404, "no_boundary_set", "at"),
     ],
 )
 def test_bad_explain_requests_get_a_bilingual_4xx(api, params, status, code, field):
