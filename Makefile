@@ -11,6 +11,11 @@ HOST ?= 127.0.0.1
 export DATABASE_URL ?= $(shell scripts/pg.sh url)
 export PYTHONDONTWRITEBYTECODE := 1
 
+# Demo mode (config/settings/base.py DEMO_MODE) for the demo's targets and what they
+# run first: a development SECRET_KEY, the published Open311 demo key and the `demo`
+# passwords are accepted only with HT_DEMO=1. Anything else needs SECRET_KEY set.
+demo demo-users fixtures bench worker: export HT_DEMO := 1
+
 .PHONY: demo demo-users test bench lint format db stop migrate fixtures deps venv clean messages
 
 deps:
@@ -33,8 +38,9 @@ else
 endif
 
 # Translations: locale/*/LC_MESSAGES/*.po → .mo (msgfmt comes with the gettext package).
+# The test settings carry their own SECRET_KEY, so this runs before any is set.
 messages: venv deps
-	@$(PY) manage.py compilemessages -v 0 -i .venv -i .data -i node_modules
+	@$(PY) manage.py compilemessages --settings=config.settings.test -v 0 -i .venv -i .data -i node_modules
 
 migrate: venv db messages
 	@$(PY) manage.py migrate --noinput -v 0

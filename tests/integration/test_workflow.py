@@ -603,11 +603,11 @@ def test_staff_create_command():
         "--department",
         "dh-qldt",
         "--password",
-        "s3cret-pass",
+        "Song-Nhat-Le-2025",
         stdout=out,
     )
     user = get_user_model().objects.get(username="qldt1")
-    assert user.check_password("s3cret-pass")
+    assert user.check_password("Song-Nhat-Le-2025")
     assert user.is_staff
     assert user.staff_profile.department.code == "dh-qldt"
     with pytest.raises(CommandError):
@@ -618,4 +618,4 @@ def test_staff_create_command():
     user.refresh_from_db()
     assert user.staff_profile.role == "routing_officer"
     assert user.groups.filter(name="routing_officer").exists()
-    assert user.check_password("s3cret-pass")
+    assert user.check_password("Song-Nhat-Le-2025")
