@@ -363,7 +363,9 @@ def test_manual_reassignment_records_who_and_why_and_survives_reroute():
         ioc,
         "Vỉa hè do phòng QLĐT quản lý.",
     )
-    assert ioc.username in assignment.reason_vi
+    # The reason names the role; decided_by keeps the user.
+    assert ioc.username not in assignment.reason_vi
+    assert assignment.reason_vi.startswith("Điều phối viên IOC chuyển thủ công")
     report.refresh_from_db()
     assert report.department == qldt
     event = last_event(report)
