@@ -21,14 +21,45 @@ demo demo-users fixtures bench worker: export HT_DEMO := 1
 deps:
 	@bash scripts/system-deps.sh
 
-$(VENV)/.installed: pyproject.toml
+# The virtualenv installs the locked versions, each checked against its hash
+# (requirements/dev-lock.txt: runtime + dev tools, `make lock` writes it), then the
+# project itself without resolving anything more.
+$(VENV)/.installed: pyproject.toml requirements/dev-lock.txt
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || bash -c 'apt-get install -y -qq python3-venv >/dev/null'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[dev]'
+	@$(PY) -m pip install -q --require-hashes -r requirements/dev-lock.txt
+	@$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# A serving install: runtime dependencies only (requirements/lock.txt, no test or lint
+# tools), hash-checked, into SERVE_VENV; run it with the production settings.
+SERVE_VENV ?= .venv-serve
+.PHONY: install-serving
+install-serving:
+	@test -x $(SERVE_VENV)/bin/python || $(PYTHON) -m venv $(SERVE_VENV)
+	@$(SERVE_VENV)/bin/pip install -q --require-hashes -r requirements/lock.txt
+	@$(SERVE_VENV)/bin/pip install -q --no-deps --no-build-isolation .
+
+# Regenerate the lock files from pyproject.toml (after adding or changing a
+# dependency): pip-tools runs in a virtualenv of its own under .data/, never in .venv,
+# against PyPI only. Pins already in the files are kept, so only what changed is
+# resolved; LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins.
+LOCK_VENV := .data/lock-venv
+LOCK_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= \
+	$(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+# The two files are independent: `make -j2 lock` writes them side by side (~1.5 min,
+# mostly waiting on PyPI).
+.PHONY: lock lock-serving lock-dev
+lock: lock-serving lock-dev
+$(LOCK_VENV)/bin/pip-compile:
+	@$(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools==7.5.3
+lock-serving: $(LOCK_VENV)/bin/pip-compile
+	$(LOCK_COMPILE) -o requirements/lock.txt pyproject.toml requirements/build.in
+lock-dev: $(LOCK_VENV)/bin/pip-compile
+	$(LOCK_COMPILE) --extra dev -o requirements/dev-lock.txt pyproject.toml requirements/build.in
 
 db: deps
 ifeq ($(origin DATABASE_URL),file)
