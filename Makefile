@@ -34,13 +34,15 @@ $(VENV)/.installed: pyproject.toml requirements/dev-lock.txt
 venv: $(VENV)/.installed
 
 # A serving install: runtime dependencies only (requirements/lock.txt, no test or lint
-# tools), hash-checked, into SERVE_VENV; run it with the production settings.
+# tools), hash-checked, into SERVE_VENV; run it with the production settings. The
+# project is installed from this checkout (editable): it runs from here (templates,
+# static files, translations and fixtures are read beside the code).
 SERVE_VENV ?= .venv-serve
 .PHONY: install-serving
 install-serving:
 	@test -x $(SERVE_VENV)/bin/python || $(PYTHON) -m venv $(SERVE_VENV)
 	@$(SERVE_VENV)/bin/pip install -q --require-hashes -r requirements/lock.txt
-	@$(SERVE_VENV)/bin/pip install -q --no-deps --no-build-isolation .
+	@$(SERVE_VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
 
 # Regenerate the lock files from pyproject.toml (after adding or changing a
 # dependency): pip-tools runs in a virtualenv of its own under .data/, never in .venv,
