@@ -11,19 +11,57 @@ HOST ?= 127.0.0.1
 export DATABASE_URL ?= $(shell scripts/pg.sh url)
 export PYTHONDONTWRITEBYTECODE := 1
 
+# Demo mode (config/settings/base.py DEMO_MODE) for the demo's targets and what they
+# run first: a development SECRET_KEY, the published Open311 demo key and the `demo`
+# passwords are accepted only with HT_DEMO=1. Anything else needs SECRET_KEY set.
+demo demo-users demo-history fixtures bench worker: export HT_DEMO := 1
+
 .PHONY: demo demo-users demo-history test bench lint format db stop migrate fixtures deps venv clean messages
 
 deps:
 	@bash scripts/system-deps.sh
 
-$(VENV)/.installed: pyproject.toml
+# The virtualenv installs the locked versions, each checked against its hash
+# (requirements/dev-lock.txt: runtime + dev tools, `make lock` writes it), then the
+# project itself without resolving anything more.
+$(VENV)/.installed: pyproject.toml requirements/dev-lock.txt
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || bash -c 'apt-get install -y -qq python3-venv >/dev/null'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[dev]'
+	@$(PY) -m pip install -q --require-hashes -r requirements/dev-lock.txt
+	@$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# A serving install: runtime dependencies only (requirements/lock.txt, no test or lint
+# tools), hash-checked, into SERVE_VENV; run it with the production settings. The
+# project is installed from this checkout (editable): it runs from here (templates,
+# static files, translations and fixtures are read beside the code).
+SERVE_VENV ?= .venv-serve
+.PHONY: install-serving
+install-serving:
+	@test -x $(SERVE_VENV)/bin/python || $(PYTHON) -m venv $(SERVE_VENV)
+	@$(SERVE_VENV)/bin/pip install -q --require-hashes -r requirements/lock.txt
+	@$(SERVE_VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
+
+# Regenerate the lock files from pyproject.toml (after adding or changing a
+# dependency): pip-tools runs in a virtualenv of its own under .data/, never in .venv,
+# against PyPI only. Pins already in the files are kept, so only what changed is
+# resolved; LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins.
+LOCK_VENV := .data/lock-venv
+LOCK_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= \
+	$(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+# The two files are independent: `make -j2 lock` writes them side by side (~1.5 min,
+# mostly waiting on PyPI).
+.PHONY: lock lock-serving lock-dev
+lock: lock-serving lock-dev
+$(LOCK_VENV)/bin/pip-compile:
+	@$(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools==7.5.3
+lock-serving: $(LOCK_VENV)/bin/pip-compile
+	$(LOCK_COMPILE) -o requirements/lock.txt pyproject.toml requirements/build.in
+lock-dev: $(LOCK_VENV)/bin/pip-compile
+	$(LOCK_COMPILE) --extra dev -o requirements/dev-lock.txt pyproject.toml requirements/build.in
 
 # The project cluster starts durable (make demo, make db); make test starts it with
 # fsync and synchronous commits off (PG_START below), and leaves a running durable one so.
@@ -35,8 +73,9 @@ else
 endif
 
 # Translations: locale/*/LC_MESSAGES/*.po → .mo (msgfmt comes with the gettext package).
+# The test settings carry their own SECRET_KEY, so this runs before any is set.
 messages: venv deps
-	@$(PY) manage.py compilemessages -v 0 -i .venv -i .data -i node_modules
+	@$(PY) manage.py compilemessages --settings=config.settings.test -v 0 -i .venv -i .data -i node_modules
 
 migrate: venv db messages
 	@$(PY) manage.py migrate --noinput -v 0

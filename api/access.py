@@ -2,8 +2,8 @@
 
 Every answer comes from ``routing.reports.access``; this module only turns a "no"
 into the API's bilingual refusal. A request without credentials gets
-``not_authenticated`` (401 when the first authentication class asks for credentials,
-Basic; else DRF makes it 403), a signed-in user the policy refuses gets
+``not_authenticated`` (403: the session, the only authentication class, asks for no
+credentials, so DRF never answers 401), a signed-in user the policy refuses gets
 ``permission_denied`` (403).
 """
 

@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from leaflet.admin import LeafletGeoAdmin
 
+from routing.admin_secrets import WebhookSecretAdminMixin
 from routing.models import (
     Assignment,
     Category,
@@ -27,7 +28,7 @@ from routing.models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(WebhookSecretAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_vi", "kind", "jurisdiction_code", "email", "active"]
     list_filter = ["kind", "active", "jurisdiction_code"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -36,8 +37,11 @@ class DepartmentAdmin(admin.ModelAdmin):
         ("name_vi", "name_en"),
         ("kind", "jurisdiction_code", "active"),
         "email",
-        ("webhook_url", "webhook_secret"),
+        "webhook_url",
+        WebhookSecretAdminMixin.webhook_fields,
     ]
+    readonly_fields = WebhookSecretAdminMixin.webhook_readonly
+    actions = ["rotate_webhook_secret"]
 
 
 @admin.register(Category)

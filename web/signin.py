@@ -1,5 +1,9 @@
 """Staff sign-in and sign-out (Django's own views, in the pages' look and language),
-and ``/ops/home``, where a fresh sign-in lands: the first staff page the user may open."""
+and ``/ops/home``, where a fresh sign-in lands: the first staff page the user may open.
+
+The sign-in form calls ``authenticate(request, …)`` with the request, which is what
+lets django-axes count failures per user name and address and refuse sign-ins
+during a lockout (``web.lockout``, the same for ``/admin/login``)."""
 
 from __future__ import annotations
 

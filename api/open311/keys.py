@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +23,9 @@ from routing.intake.errors import RateLimited
 from routing.intake.ratelimits import rate_hit
 
 KEY_PREFIX = "ht311_"
-# The key `make demo` creates and the README names. Never valid outside the demo: a
-# production database gets its keys from open311_key_create without --demo.
+# The key `make demo` creates and the README names. Published, so accepted only in
+# demo mode (HT_DEMO=1, settings.DEMO_MODE): elsewhere it is refused even when a copy
+# of a demo database holds it. Real keys come from open311_key_create without --demo.
 DEMO_KEY = "ht311_demo_dong_hoi_not_secret"
 VISIBLE = 12  # characters of the key kept in clear, "ht311_" and six more
 
@@ -84,7 +86,15 @@ def api_key_authenticate(*, clear: str | None) -> ApiKey:
             "api_key is missing: posting a request needs an API key issued by the "
             "operations centre.",
         )
-    key = ApiKey.objects.filter(key_hash=ApiKey.digest(text)).first()
+    digest = ApiKey.digest(text)
+    if digest == ApiKey.digest(DEMO_KEY) and not settings.DEMO_MODE:
+        raise _refused(
+            "api_key là khóa demo công khai, chỉ dùng được ở chế độ demo (HT_DEMO=1): "
+            "hãy xin khóa thật từ Trung tâm IOC.",
+            "api_key is the published demo key, accepted only in demo mode "
+            "(HT_DEMO=1): ask the operations centre for a real key.",
+        )
+    key = ApiKey.objects.filter(key_hash=digest).first()
     if key is None:
         raise _refused(
             "api_key không hợp lệ: không thể tạo phản ánh.",

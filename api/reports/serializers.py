@@ -23,6 +23,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.routing.serializers import category_get
 from routing.models import Category, Report, ReportPhoto
+from routing.reports.actors import actor_label
 from routing.reports.public import (
     local_iso,
     photo_public_json,
@@ -324,7 +325,7 @@ def detail_json(
             "kind": e.kind,
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "actor": e.actor.get_username() if e.actor else None,
+            "actor": actor_label(e.actor, e.actor_role, viewer=request.user),
             "actor_role": e.actor_role,
             "public": e.public,
             "note": e.note,

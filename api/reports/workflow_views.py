@@ -1,7 +1,7 @@
 """Report workflow API for staff: status changes, events, comments, manual routing
 and merges (the citizen's actions are ``citizen_views``).
 
-Staff endpoints need a signed-in user with a staff role (session or Basic auth) and
+Staff endpoints need a signed-in user (a session; no HTTP Basic) with a staff role and
 address a report by its tracking code within the reports the user may see
 (``routing.reports.access.reports_visible_to``): another department's report is a
 404, not a 403, so codes cannot be probed. Views parse input and call
@@ -32,12 +32,11 @@ from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
 from routing.reports import lifecycle
 from routing.reports.access import reports_visible_to
+from routing.reports.actors import actor_label
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_normalise
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from boundaries.models import AdminUnit
 
 
@@ -117,9 +116,14 @@ class ReportStateOutput(serializers.Serializer):
         return lifecycle.next_statuses(report.status, role)
 
 
+def _viewer(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request else None
+
+
 class EventOutput(serializers.ModelSerializer):
-    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    actor = serializers.SerializerMethodField(
+        help_text="The role the actor acted in; the user name only for admins."
     )
 
     class Meta:
@@ -137,6 +141,9 @@ class EventOutput(serializers.ModelSerializer):
             "at",
         ]
 
+    def get_actor(self, event: ReportEvent) -> str:
+        return actor_label(event.actor, event.actor_role, viewer=_viewer(self))
+
 
 class AssignmentOutput(serializers.ModelSerializer):
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
@@ -145,8 +152,9 @@ class AssignmentOutput(serializers.ModelSerializer):
     unit: serializers.SlugRelatedField[AdminUnit] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    decided_by = serializers.SerializerMethodField(
+        help_text="The role that decided (the system for the engine); the user "
+        "name only for admins."
     )
 
     class Meta:
@@ -167,6 +175,9 @@ class AssignmentOutput(serializers.ModelSerializer):
             "decided_at",
         ]
 
+    def get_decided_by(self, assignment: Assignment) -> str:
+        return actor_label(assignment.decided_by, viewer=_viewer(self))
+
 
 class ReportRoutedOutput(ReportStateOutput):
     """The report after a routing change, with the assignment that made it."""
@@ -175,7 +186,7 @@ class ReportRoutedOutput(ReportStateOutput):
 
     @extend_schema_field(AssignmentOutput)
     def get_assignment(self, report: Report) -> dict[str, Any]:
-        return AssignmentOutput(self.context["assignment"]).data
+        return AssignmentOutput(self.context["assignment"], context=self.context).data
 
 
 def _state(request: Request, report: Report) -> Response:
@@ -239,7 +250,9 @@ class ReportEventListApi(APIView):
     def get(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
         events = report.events.select_related("actor").order_by("at", "id")
-        return Response(EventOutput(events, many=True).data)
+        return Response(
+            EventOutput(events, many=True, context={"request": request}).data
+        )
 
 
 class ReportCommentApi(APIView):
@@ -258,7 +271,10 @@ class ReportCommentApi(APIView):
         event = workflow.report_comment(
             report=report, actor=request.user, note=data["note"], public=data["public"]
         )
-        return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EventOutput(event, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReportReassignApi(APIView):

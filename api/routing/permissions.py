@@ -3,8 +3,8 @@ officers and admins), as a DRF permission.
 
 Reads are public. Every other method (create, edit, delete, validate, preview,
 publish) needs an active user acting as routing officer, or an admin. Refusals carry
-the API's bilingual error shape; an anonymous request gets 401 when the first
-authentication class asks for credentials (Basic), else 403.
+the API's bilingual error shape; an anonymous request gets 403 (staff sign in with a
+session; there is no HTTP Basic).
 """
 
 from __future__ import annotations

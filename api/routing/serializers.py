@@ -12,7 +12,7 @@ API's bilingual errors (``input_errors``), never DRF's bare field lists.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,10 +28,8 @@ from api.errors import ApiError
 from geo.geojson import Polygonal, parse_polygonal
 from routing.engine.decision import Decision
 from routing.models import Category, Department, ResponsibilityZone, ZoneHistory
+from routing.reports.actors import actor_label
 from routing.zones import limits
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 PRECISION = 6
 MAX_DRAFTS = 200
@@ -251,8 +249,8 @@ class ZoneFeatureOutput(GeoFeatureModelSerializer):
 class ZoneHistoryOutput(serializers.ModelSerializer):
     """One change: who, when, what changed and the geometry before it (GeoJSON)."""
 
-    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    actor = serializers.SerializerMethodField(
+        help_text="The role that made the change; the user name only for admins."
     )
     old_geometry = GeometryField(
         source="old_geom", precision=PRECISION, read_only=True, allow_null=True
@@ -261,6 +259,10 @@ class ZoneHistoryOutput(serializers.ModelSerializer):
     class Meta:
         model = ZoneHistory
         fields = ["id", "zone_name", "action", "actor", "at", "changes", "old_geometry"]
+
+    def get_actor(self, row: ZoneHistory) -> str:
+        request = self.context.get("request")
+        return actor_label(row.actor, viewer=request.user if request else None)
 
 
 class DepartmentRefOutput(serializers.Serializer):

@@ -319,4 +319,6 @@ class ZoneHistoryApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         zone = _zone_get(pk)
         rows = zone.history.select_related("actor")
-        return Response(ZoneHistoryOutput(rows, many=True).data)
+        return Response(
+            ZoneHistoryOutput(rows, many=True, context={"request": request}).data
+        )

@@ -3,17 +3,23 @@
 DATABASE_URL   postgis://user@host:port/db; unset: the project's own PostGIS cluster
                (scripts/pg.sh) at 127.0.0.1:HT_PG_PORT (54329), database HT_PG_DB
 REDIS_URL      redis://127.0.0.1:6379/0
-SECRET_KEY     required when DJANGO_DEBUG is off outside the demo
+SECRET_KEY     required unless DJANGO_DEBUG or HT_DEMO is on: the process refuses to
+               start without it (config.settings.secrets)
+HT_DEMO        1 in the demo (the Makefile's demo targets set it): a published
+               development key, the demo Open311 key and the `demo` passwords work
 ALLOWED_HOSTS  comma-separated host names
 PUBLIC_SITE_URL  the site's public address, for links in notifications
 RECEIPT_SECRET_KEY  key of the reporters' receipt secrets (default: SECRET_KEY)
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+
+from config.settings.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,9 +36,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production"
-)
+# The demo: weak demo passwords, the published Open311 demo key and a development
+# SECRET_KEY are accepted only here (and the key also with DEBUG); never on a server.
+DEMO_MODE = env_bool("HT_DEMO", default=False)
+SECRET_KEY = secret_key(debug=DEBUG, demo=DEMO_MODE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -51,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "axes",
     "boundaries",
     "routing",
     "api",
@@ -70,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.timeouts.StatementTimeoutMiddleware",
+    # Last: turns a sign-in refused during a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +140,44 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:staff-home"
 LOGOUT_REDIRECT_URL = "web:report"
 
+# Staff passwords: Django's validators (length, common passwords, all digits, too
+# like the user name). `manage.py staff_create` and the admin's password forms apply
+# them; only the demo (HT_DEMO) may create its `demo` accounts with a weak password.
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sign-in lockout (django-axes) on every sign-in, /ops/login and /admin/login alike:
+# SIGNIN_FAILURE_LIMIT wrong passwords for one user name from one address, or
+# SIGNIN_ADDRESS_FAILURE_LIMIT from one address whatever the names, lock that pair
+# (or that address) out for SIGNIN_COOLOFF_MINUTES after the last failure; during a
+# lockout even the right password is refused (web.lockout). The address is the one
+# the rate limits use (api.client_ip, TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=float(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "web.lockout.SignInAttemptsHandler"
+AXES_CLIENT_IP_CALLABLE = "api.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 # WhiteNoise warns on every start when its root is missing; it only ever reads it.
@@ -148,6 +196,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["api.filtering.ApiFilterBackend"],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Staff use the API from the pages, signed in: sessions (with CSRF) only, never
+    # HTTP Basic (a password on every request, unthrottled). Open311 partners keep
+    # their API keys (api.open311.keys).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication"
+    ],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -262,7 +316,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 OPEN311_MAX_BODY_BYTES = int(os.environ.get("OPEN311_MAX_BODY_BYTES", str(64 * 1024)))
 
 # Notifications: e-mail through Django's backend (console in the demo), SMS through a
-# pluggable backend, webhooks signed with HMAC-SHA256 of the body.
+# pluggable backend, webhooks signed with HMAC-SHA256 of the body, keyed with the
+# receiving department's own generated secret (never SECRET_KEY).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -270,7 +325,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Hiện Trường <no-reply@hientruong.invalid>"
 )
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "routing.notifications.sms.LogSmsBackend")
-WEBHOOK_SIGNING_SECRET = os.environ.get("WEBHOOK_SIGNING_SECRET", SECRET_KEY)
+# After `manage.py webhook_secret_rotate`, the previous secret still signs (beside the
+# new one) for this many hours, so the receiver can switch without losing deliveries.
+WEBHOOK_SECRET_GRACE_HOURS = float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "72"))
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 # E-mails and SMS to one citizen's address or number per hour; beyond it (or with
 # Redis down: this limit fails closed) sends wait (routing.notifications.delivery).

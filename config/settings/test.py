@@ -2,10 +2,16 @@
 
 import os
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, DATABASES, LEAFLET_CONFIG
+# A fixed key of the tests' own, set before base reads the environment (base refuses
+# to start without one outside DEBUG and the demo).
+TEST_SECRET_KEY = "test-only-key-signs-nothing-outside-the-test-database"
+os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR, CACHES, DATABASES, LEAFLET_CONFIG  # noqa: E402
 
 DEBUG = False
+SECRET_KEY = TEST_SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {

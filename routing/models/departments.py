@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.db import models
 
 from boundaries.models import AdminUnit
@@ -54,6 +57,23 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name_vi
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A department never exists without its own webhook secret: one is drawn
+        when none is set (creation, fixtures, the admin), like a field default that
+        the database does not have to know. Rotation is
+        ``routing.notifications.webhook_secrets``."""
+        if not self.webhook_secret:
+            self.webhook_secret = webhook_secret_new()
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "webhook_secret"}
+        super().save(*args, **kwargs)
+
+
+def webhook_secret_new() -> str:
+    """A fresh webhook secret: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
 
 
 class Category(models.Model):

@@ -40,7 +40,8 @@ class Notification(models.Model):
         related_name="notifications",
     )
     # The department a webhook goes to, for its signing secret (None: the citizen's
-    # rows, e-mail and SMS, or a department since deleted: the shared secret).
+    # rows, e-mail and SMS; a webhook row without one is undeliverable, as there is
+    # no shared secret).
     department = models.ForeignKey(
         "routing.Department",
         null=True,

@@ -26,8 +26,13 @@ from django.core.mail import EmailMessage, get_connection
 from routing.intake.ratelimits import LimiterUnavailable, rate_wait
 from routing.models import Notification
 from routing.notifications.outbox import RECEIPT_LINK
-from routing.notifications.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
+from routing.notifications.signing import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    signature_header,
+)
 from routing.notifications.sms import is_e164, sms_backend
+from routing.notifications.webhook_secrets import webhook_secrets_signing
 from routing.reports.receipt import receipt_issue_missing, receipt_url
 
 WEBHOOK_TIMEOUT_S = 5
@@ -151,12 +156,12 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def webhook_secret(notification: Notification) -> str:
-    """The receiving department's own secret, else the deployment's shared one."""
+def webhook_secrets(notification: Notification) -> list[str]:
+    """The receiving department's own secret(s); there is no shared one."""
     department = notification.department
-    if department is not None and department.webhook_secret:
-        return department.webhook_secret
-    return settings.WEBHOOK_SIGNING_SECRET
+    if department is None:
+        raise Undeliverable("webhook row names no department to sign for")
+    return webhook_secrets_signing(department)
 
 
 def webhook_send(notification: Notification) -> None:
@@ -172,7 +177,7 @@ def webhook_send(notification: Notification) -> None:
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "HienTruong-Webhook/1",
-            SIGNATURE_HEADER: signature(body, webhook_secret(notification)),
+            SIGNATURE_HEADER: signature_header(body, webhook_secrets(notification)),
             DELIVERY_HEADER: str(notification.pk),
         },
     )

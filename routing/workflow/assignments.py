@@ -16,6 +16,7 @@ from routing.engine.record import assignment_record
 from routing.engine.route import route_decide
 from routing.models import Assignment, Category, Department, Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
+from routing.reports.actors import role_names
 from routing.reports.events import event_record
 from routing.reports.roles import Actor
 from routing.workflow.deadlines import due_at
@@ -69,7 +70,8 @@ def report_reassign(
     # require_role: the system never reassigns, and anonymous users have no role.
     assert actor is not None
     assert actor.is_authenticated
-    who = actor.get_username()
+    # The reasons name the role, not the user name (decided_by keeps who).
+    who_vi, who_en = role_names(role)
     Assignment.objects.filter(report=report, is_current=True).update(is_current=False)
     assignment = Assignment.objects.create(
         report=report,
@@ -78,9 +80,9 @@ def report_reassign(
         department=department,
         rule=Assignment.Rule.MANUAL,
         cause=Assignment.Cause.MANUAL,
-        reason_vi=f"{who} chuyển thủ công từ {before.name_vi} sang "
+        reason_vi=f"{who_vi} chuyển thủ công từ {before.name_vi} sang "
         f"{department.name_vi}: {note}",
-        reason_en=f"{who} reassigned by hand from {before.name_en} to "
+        reason_en=f"{who_en} reassigned by hand from {before.name_en} to "
         f"{department.name_en}: {note}",
         decided_by=actor,
         note=note,

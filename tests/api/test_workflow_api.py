@@ -155,7 +155,7 @@ def test_events_and_comments(api, ioc, report):
     assert internal.status_code == 201
     assert (internal.json()["public"], internal.json()["actor"]) == (
         False,
-        ioc.username,
+        "Điều phối viên IOC (operations-centre operator)",
     )
     public = post(
         api, f"{BASE}/{code}/comments", {"note": "Đã ghi nhận.", "public": True}
@@ -182,7 +182,8 @@ def test_unit_officer_comments_but_cannot_transition(api, report):
 
 
 def test_reassign(api, ioc, report):
-    """Manual reassignment answers with the manual assignment and who made it."""
+    """Manual reassignment answers with the manual assignment and the role that
+    made it (not the user name), in its reasons too."""
     code = report.tracking_code
     response = post(
         api,
@@ -193,7 +194,13 @@ def test_reassign(api, ioc, report):
     body = response.json()
     assert body["department"] == "dh-qldt"
     assert body["assignment"]["rule"] == "manual"
-    assert body["assignment"]["decided_by"] == ioc.username
+    assert (
+        body["assignment"]["decided_by"]
+        == "Điều phối viên IOC (operations-centre operator)"
+    )
+    assert body["assignment"]["reason_vi"].startswith("Điều phối viên IOC chuyển")
+    assert body["assignment"]["reason_en"].startswith("operations-centre operator")
+    assert ioc.username not in response.content.decode()
     unknown = post(api, f"{BASE}/{code}/reassign", {"department": "nope", "note": "x"})
     assert (unknown.status_code, unknown.json()["field"]) == (400, "department")
 

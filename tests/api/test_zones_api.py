@@ -203,7 +203,8 @@ def test_a_draft_is_not_live_until_published_then_takes_the_reports(client, offi
 
     history = client.get(f"{ZONES}{draft['id']}/history").json()
     assert [h["action"] for h in history] == ["published", "created"]
-    assert {h["actor"] for h in history} == {"officer"}
+    # The role, never the user name (routing.reports.actors).
+    assert {h["actor"] for h in history} == {"Cán bộ điều phối vùng (routing officer)"}
 
 
 def test_publishing_a_published_zone_is_a_conflict(client, officer):
@@ -275,7 +276,7 @@ def test_patch_geometry_records_history_with_the_old_geometry(client, officer):
     history = client.get(f"{ZONES}{draft['id']}/history").json()
     assert [h["action"] for h in history] == ["updated", "created"]
     update = history[0]
-    assert update["actor"] == "officer"
+    assert update["actor"] == "Cán bộ điều phối vùng (routing officer)"
     assert update["at"]
     assert update["changes"]["priority"] == {"old": 50, "new": 60}
     assert update["old_geometry"]["type"] == "MultiPolygon"

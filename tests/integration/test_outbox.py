@@ -25,9 +25,9 @@ from django.db import connections
 from django.utils import timezone
 
 from config.celery import app as project_app
-from routing.models import Notification, ReportEvent
+from routing.models import Department, Notification, ReportEvent
 from routing.notifications.outbox import enqueue, notify_assignment, notify_public_event
-from routing.notifications.signing import verify_signature
+from routing.notifications.signing import signature, verify_signature
 from routing.notifications.sms import MemorySmsBackend
 from routing.notifications.tasks import (
     deliver,
@@ -35,12 +35,13 @@ from routing.notifications.tasks import (
     outbox_sweep,
     retry_delay,
 )
+from routing.notifications.webhook_secrets import department_webhook_secret_rotate
 from routing.reports.events import event_record
 from tests.factories import report_create
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "bí-mật-chung-với-sở"
+SECRET = "bí-mật-riêng-với-sở"
 REDIS_SERVER = "/usr/bin/redis-server"
 
 
@@ -57,6 +58,9 @@ def notification(**fields) -> Notification:
     fields.setdefault("body", "Rác thải ven đường.\n---\nNew report: litter.")
     fields.setdefault("payload", {"event": "assigned", "tracking_code": "HT-TEST"})
     fields.setdefault("next_attempt_at", timezone.now())
+    if fields["channel"] == Notification.Channel.WEBHOOK:
+        # A webhook is signed with its department's secret.
+        fields.setdefault("department", Department.objects.get(code="dh-qldt"))
     return Notification.objects.create(**fields)
 
 
@@ -139,13 +143,16 @@ def test_email_lands_in_the_outbox_and_the_row_is_sent(mailoutbox):
     assert row.sent_at is not None
 
 
-def test_webhook_is_signed_and_names_the_delivery(settings, webhook_server):
+def test_webhook_is_signed_and_names_the_delivery(webhook_server):
     """A webhook POSTs {id, event, …payload} with a valid signature and delivery id."""
-    settings.WEBHOOK_SIGNING_SECRET = SECRET
+    department = Department.objects.get(code="dh-qldt")
+    department.webhook_secret = SECRET
+    department.save()
     row = notification(
         channel=Notification.Channel.WEBHOOK,
         recipient=webhook_server.url,
         payload={"event": "assigned", "tracking_code": "HT-TEST", "note": "Ngập úng"},
+        department=department,
     )
     assert deliver(row.pk) == "sent"
     ((headers, body),) = webhook_server.hits
@@ -165,37 +172,92 @@ def test_webhook_is_signed_and_names_the_delivery(settings, webhook_server):
 
 
 def test_department_webhook_signed_with_its_own_secret(settings, webhook_server):
-    """A department with its own secret gets webhooks signed with it (not with the
-    shared one); one without keeps the shared secret."""
-    settings.WEBHOOK_SIGNING_SECRET = SECRET
+    """A department's webhooks are signed with its own secret, never with
+    SECRET_KEY; one whose secret was cleared gets a new one before the next
+    delivery, and that signs."""
     report = report_create(category="VSMT")
     department = report.department
     department.webhook_url = webhook_server.url
     department.webhook_secret = "bí-mật-riêng-của-cơ-quan"
     department.save()
     assignment = report.assignments.get(is_current=True)
-    (row,) = [
-        n
-        for n in notify_assignment(report=report, assignment=assignment)
-        if n.channel == Notification.Channel.WEBHOOK
-    ]
-    assert row.department == department
-    assert deliver(row.pk) == "sent"
-    ((headers, body),) = webhook_server.hits
+
+    def deliver_one() -> tuple[dict, bytes]:
+        (row,) = [
+            n
+            for n in notify_assignment(report=report, assignment=assignment)
+            if n.channel == Notification.Channel.WEBHOOK
+        ]
+        assert row.department == department
+        assert deliver(row.pk) == "sent"
+        return webhook_server.hits[-1]
+
+    headers, body = deliver_one()
     signed = headers["X-HienTruong-Signature"]
     assert verify_signature(body, signed, "bí-mật-riêng-của-cơ-quan")
-    assert not verify_signature(body, signed, SECRET)
+    assert not verify_signature(body, signed, settings.SECRET_KEY)
 
-    department.webhook_secret = ""
-    department.save()
-    (row,) = [
-        n
-        for n in notify_assignment(report=report, assignment=assignment)
-        if n.channel == Notification.Channel.WEBHOOK
-    ]
-    assert deliver(row.pk) == "sent"
-    (headers, body) = webhook_server.hits[-1]
-    assert verify_signature(body, headers["X-HienTruong-Signature"], SECRET)
+    Department.objects.filter(pk=department.pk).update(webhook_secret="")
+    headers, body = deliver_one()
+    department.refresh_from_db()
+    assert len(department.webhook_secret) == 43
+    assert verify_signature(
+        body, headers["X-HienTruong-Signature"], department.webhook_secret
+    )
+    assert not verify_signature(
+        body, headers["X-HienTruong-Signature"], settings.SECRET_KEY
+    )
+
+
+def test_after_a_rotation_both_secrets_sign_until_the_grace_ends(
+    settings, webhook_server
+):
+    """Rotated: deliveries carry two entries (new first), so a receiver on either
+    secret accepts them; after WEBHOOK_SECRET_GRACE_HOURS only the new one signs."""
+    settings.WEBHOOK_SECRET_GRACE_HOURS = 72
+    department = Department.objects.get(code="dh-qldt")
+    old = department.webhook_secret
+    rotated = department_webhook_secret_rotate(department=department)
+    new = rotated.webhook_secret
+    assert new != old
+
+    def delivered() -> tuple[dict, bytes]:
+        row = notification(
+            channel=Notification.Channel.WEBHOOK,
+            recipient=webhook_server.url,
+            department=department,
+        )
+        assert deliver(row.pk) == "sent"
+        return webhook_server.hits[-1]
+
+    headers, body = delivered()
+    header = headers["X-HienTruong-Signature"]
+    assert header == f"{signature(body, new)},{signature(body, old)}"
+    assert verify_signature(body, header, new)
+    assert verify_signature(body, header, old)
+    assert not verify_signature(body, header, "khác")
+
+    Department.objects.filter(pk=department.pk).update(
+        webhook_secret_rotated_at=timezone.now() - dt.timedelta(hours=73)
+    )
+    headers, body = delivered()
+    header = headers["X-HienTruong-Signature"]
+    assert header == signature(body, new)
+    assert not verify_signature(body, header, old)
+
+
+def test_a_webhook_row_without_a_department_is_undeliverable(webhook_server):
+    """No shared secret exists: a webhook with no department to sign for is given
+    up at once, and nothing is posted."""
+    row = notification(
+        channel=Notification.Channel.WEBHOOK,
+        recipient=webhook_server.url,
+        department=None,
+    )
+    assert deliver(row.pk) == "dead"
+    row.refresh_from_db()
+    assert "no department" in row.last_error
+    assert webhook_server.hits == []
 
 
 def test_webhook_500_is_retried_with_backoff_then_given_up(settings, webhook_server):
@@ -508,7 +570,6 @@ def test_nothing_is_lost_while_redis_is_down(
 ):
     """With Redis down, writing notifications succeeds and rows wait; once Redis is
     back, a worker plus the sweep deliver every row exactly once."""
-    settings.WEBHOOK_SIGNING_SECRET = SECRET
     report = report_create(category="VSMT")
     # The rows the intake queued for this report are not this test's subject: the
     # sweep below must hand out exactly the rows written here.
@@ -518,7 +579,8 @@ def test_nothing_is_lost_while_redis_is_down(
     report.save(update_fields=["reporter_email", "reporter_phone"])
     report.department.email = "xuly@example.vn"
     report.department.webhook_url = webhook_server.url
-    report.department.save(update_fields=["email", "webhook_url"])
+    report.department.webhook_secret = SECRET
+    report.department.save(update_fields=["email", "webhook_url", "webhook_secret"])
     assignment = report.assignments.get(is_current=True)
     event = event_record(
         report=report,

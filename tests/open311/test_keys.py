@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from api.models import ApiKey, ServiceAttribute
 from api.open311.errors import Open311Error
@@ -105,11 +105,30 @@ def test_fixture_loader_is_idempotent(client):
 
 
 @pytest.mark.django_db
-def test_demo_key_is_created_once_and_posts():
-    """`open311_key_create --demo` makes the README's demo key once; it authenticates."""
+def test_demo_key_is_created_once_and_posts(settings):
+    """In demo mode `open311_key_create --demo` makes the README's demo key once; it
+    authenticates."""
+    settings.DEMO_MODE = True
     for _ in range(2):
         out = StringIO()
         call_command("open311_key_create", "Demo", "--demo", stdout=out)
         assert out.getvalue().strip() == DEMO_KEY
     assert ApiKey.objects.filter(key_hash=ApiKey.digest(DEMO_KEY)).count() == 1
     assert api_key_authenticate(clear=DEMO_KEY).usable
+
+
+def test_demo_key_is_refused_outside_demo_mode(settings, client):
+    """The published demo key is refused outside demo mode even when the database
+    holds it (a copied demo database), with a bilingual 403; --demo is refused too."""
+    settings.DEMO_MODE = True
+    call_command("open311_key_create", "Demo", "--demo", stdout=StringIO())
+    settings.DEMO_MODE = False
+    with pytest.raises(Open311Error) as caught:
+        api_key_authenticate(clear=DEMO_KEY)
+    assert caught.value.status == 403
+    response = post(client, body=form(DEMO_KEY))
+    assert response.status_code == 403
+    (error,) = response.json()
+    assert "HT_DEMO=1" in error["description"]
+    with pytest.raises(CommandError, match="HT_DEMO=1"):
+        call_command("open311_key_create", "Demo", "--demo", stdout=StringIO())

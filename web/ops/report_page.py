@@ -30,6 +30,7 @@ from routing.models import (
 )
 from routing.reports import lifecycle
 from routing.reports.access import sees_personal_data
+from routing.reports.actors import may_see_usernames
 from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
@@ -77,7 +78,17 @@ def _outline(geom: Any) -> dict[str, Any] | None:
     return {"type": shape["type"], "coordinates": _rounded(shape["coordinates"])}
 
 
-def _assignment(assignment: Assignment | None) -> dict[str, Any] | None:
+def _who(user: Any, viewer: Any) -> str:
+    """Who decided, as ``viewer`` may see it: the user name for admins, the role
+    for everyone else (``routing.reports.actors``)."""
+    if user is None:
+        return ""
+    if may_see_usernames(viewer):
+        return user.get_username()
+    return ops_labels.label(ops_labels.ROLE, role_of(user) or "")
+
+
+def _assignment(assignment: Assignment | None, viewer: Any) -> dict[str, Any] | None:
     """The current routing decision, in the page's language."""
     if assignment is None:
         return None
@@ -106,14 +117,12 @@ def _assignment(assignment: Assignment | None) -> dict[str, Any] | None:
             for candidate in assignment.candidates
         ],
         "decided_at": assignment.decided_at,
-        "decided_by": assignment.decided_by.get_username()
-        if assignment.decided_by
-        else "",
+        "decided_by": _who(assignment.decided_by, viewer),
         "note": assignment.note,
     }
 
 
-def _history(report: Report) -> list[dict[str, Any]]:
+def _history(report: Report, viewer: Any) -> list[dict[str, Any]]:
     """Earlier routing decisions, newest first."""
     earlier = (
         report.assignments.filter(is_current=False)
@@ -129,17 +138,18 @@ def _history(report: Report) -> list[dict[str, Any]]:
             "unit": a.unit_name,
             "department": _name(a.department),
             "reason": a.reason_en if page_in_english() else a.reason_vi,
-            "decided_by": a.decided_by.get_username() if a.decided_by else "",
+            "decided_by": _who(a.decided_by, viewer),
         }
         for a in earlier
     ]
 
 
-def _events(report: Report) -> list[dict[str, Any]]:
+def _events(report: Report, viewer: Any) -> list[dict[str, Any]]:
     """Every event, internal ones too, oldest first. Routing events (a moved pin, a
     changed category) keep the decision's Vietnamese reason as their note; the
     English page shows the English reason of the assignment they made."""
     english = page_in_english()
+    usernames = may_see_usernames(viewer)
     reasons_en = (
         dict(report.assignments.values_list("pk", "reason_en")) if english else {}
     )
@@ -159,7 +169,9 @@ def _events(report: Report) -> list[dict[str, Any]]:
                 "title": title,
                 "kind": event.kind,
                 "public": event.public,
-                "actor": event.actor.get_username() if event.actor else "",
+                "actor": event.actor.get_username()
+                if event.actor and usernames
+                else "",
                 "role": ops_labels.label(ops_labels.ROLE, event.actor_role),
                 "note": note,
                 "reason": ops_labels.label(ops_labels.REJECTION_REASON, reason),
@@ -259,9 +271,9 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         "overdue": flags.overdue,
         "due_soon": flags.due_soon,
         "sees_personal": sees_personal,
-        "assignment": _assignment(assignment),
-        "history": _history(report),
-        "events": _events(report),
+        "assignment": _assignment(assignment, user),
+        "history": _history(report, user),
+        "events": _events(report, user),
         "photos": list(report.photos.all()),
         "transitions": _transitions(report, role),
         "may_comment": role in COMMENT_ROLES,

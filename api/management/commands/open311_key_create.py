@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.models import ApiKey
 from api.open311.keys import DEMO_KEY, api_key_create
@@ -26,11 +27,16 @@ class Command(BaseCommand):
             "--demo",
             action="store_true",
             help=f"Create the demo's published key {DEMO_KEY} unless it exists "
-            "(demo only, never in production).",
+            "(demo mode only, HT_DEMO=1; refused elsewhere).",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["demo"]:
+            if not settings.DEMO_MODE:
+                raise CommandError(
+                    "--demo chỉ dùng ở chế độ demo / --demo needs demo mode "
+                    "(HT_DEMO=1): the demo key is published and is refused elsewhere."
+                )
             if not ApiKey.objects.filter(key_hash=ApiKey.digest(DEMO_KEY)).exists():
                 api_key_create(name=opts["name"], clear=DEMO_KEY)
             self.stdout.write(DEMO_KEY)

@@ -9,14 +9,23 @@ admin site, and leave it when their role changes. Running it again for the same
 user changes the role; the password only changes when ``--password`` is given (a
 new user without one cannot log in until it is set, e.g. with
 ``manage.py changepassword``).
+
+The password must pass Django's validators (``AUTH_PASSWORD_VALIDATORS``: at least
+``PASSWORD_MIN_LENGTH`` characters, not a common password, not all digits, not like
+the user name). Only in the demo (``HT_DEMO=1``, ``settings.DEMO_MODE``) is a weak
+password accepted, with a warning: that is how ``make demo`` makes its accounts with
+the password ``demo``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -55,6 +64,7 @@ class Command(BaseCommand):
         if opts["email"]:
             user.email = opts["email"]
         if opts["password"]:
+            self._check_password(opts["password"], user)
             user.set_password(opts["password"])
         elif created:
             user.set_unusable_password()
@@ -74,6 +84,21 @@ class Command(BaseCommand):
             f"{'Created' if created else 'Updated'} {user.username}: {role} ({where})"
             + ("" if opts["password"] or not created else "; no password set")
         )
+
+    def _check_password(self, password: str, user: Any) -> None:
+        """Refuse a weak password (CommandError naming why), except in the demo."""
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            reasons = " ".join(error.messages)
+            if not settings.DEMO_MODE:
+                raise CommandError(
+                    f"Mật khẩu quá yếu / password too weak: {reasons}"
+                ) from None
+            self.stderr.write(
+                f"Demo mode (HT_DEMO=1): weak password accepted for {user.username} "
+                f"({reasons}); never do this on a real server."
+            )
 
     def _department(self, code: str | None) -> Department | None:
         if not code:

@@ -1,0 +1,83 @@
+"""Production settings: base plus what a public government service must have.
+
+Run with ``DJANGO_SETTINGS_MODULE=config.settings.production``. It refuses to start
+(ImproperlyConfigured) without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` in the
+environment, and in demo or debug mode. ``manage.py check --deploy`` is clean with
+the defaults below (tests/unit/test_settings_security.py).
+
+Sections: security (this part: keys, hosts, HTTPS, cookies, headers); serving
+(gunicorn, static files, media storage) goes in its own section below it.
+
+Environment, all optional but the first two:
+
+SECRET_KEY                       required, 50+ random characters
+ALLOWED_HOSTS                    required, comma-separated host names
+CSRF_TRUSTED_ORIGINS             https://host,… when a proxy changes the origin
+SECURE_SSL_REDIRECT              1 (default): http:// is redirected to https://
+SECURE_PROXY_SSL_HEADER          the header our TLS-terminating proxy sets to
+                                 "https", e.g. X-Forwarded-Proto (unset: none; set
+                                 it only when the proxy always overwrites it)
+SECURE_HSTS_SECONDS              31536000 (one year; 0 switches HSTS off)
+SECURE_HSTS_INCLUDE_SUBDOMAINS   1 (default)
+SECURE_HSTS_PRELOAD              1 (default): allows submitting the domain to the
+                                 browsers' preload list; nothing is submitted for you
+SESSION_COOKIE_SECURE            1 (default): cookies only over HTTPS
+CSRF_COOKIE_SECURE               1 (default)
+SESSION_COOKIE_AGE               28800 (8 h, a working day): staff sign in again
+                                 each day
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DEBUG, DEMO_MODE, env_bool
+
+# --- Security -------------------------------------------------------------------------
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set: thiếu {name}. The production settings need it in "
+            "the environment (see config/settings/production.py)."
+        )
+    return value
+
+
+if DEBUG or DEMO_MODE:
+    raise ImproperlyConfigured(
+        "Production settings refuse DJANGO_DEBUG=1 and HT_DEMO=1 (the demo's "
+        "passwords and published keys): unset them."
+    )
+SECRET_KEY = _required("SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
+
+# HTTPS only: redirect plain HTTP, tell browsers to stay on HTTPS (HSTS), and send
+# the session and CSRF cookies over HTTPS only.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+    if _proxy_header
+    else None
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+# The session cookie is never readable by scripts; the CSRF cookie is (the pages'
+# script sends it back as X-CSRFToken, web/static/web/js/ht.js).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Staff sessions last a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
