@@ -20,7 +20,7 @@ from api.reports.serializers import (
 from api.routing.serializers import category_param
 from geo.coords import parse_lon_lat
 from routing.intake.duplicates import duplicates_near
-from routing.reports.access import report_in_scope
+from routing.reports.access import report_in_scope, sees_personal_data
 from routing.reports.public import report_public_json
 
 
@@ -103,7 +103,8 @@ class ReportsNearbyApi(APIView):
 
 class ReportPhotosApi(APIView):
     """A report's photos by tracking code: EXIF-free copies and thumbnails for
-    anyone; staff who may see the report also get sizes, digests and GPS tags."""
+    anyone; staff who may see the report also get sizes and digests, and GPS tags
+    where they may see its personal data."""
 
     @extend_schema(
         operation_id="reports_photos",
@@ -119,5 +120,9 @@ class ReportPhotosApi(APIView):
         output = (
             PhotoStaffOutput if report_in_scope(request.user, report) else PhotoOutput
         )
-        photos = output(report.photos.all(), many=True, context={"request": request})
+        context = {
+            "request": request,
+            "personal": sees_personal_data(request.user, report),
+        }
+        photos = output(report.photos.all(), many=True, context=context)
         return Response({"tracking_code": report.tracking_code, "photos": photos.data})

@@ -32,7 +32,11 @@ from geo.coords import parse_lon_lat
 from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
 from routing.reports import lifecycle
-from routing.reports.access import reports_visible_to
+from routing.reports.access import (
+    event_data_shown,
+    reports_visible_to,
+    sees_personal_data,
+)
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_normalise
 
@@ -119,6 +123,11 @@ class ReportStateOutput(serializers.Serializer):
 
 
 class EventOutput(serializers.ModelSerializer):
+    """An event for staff who see its report. ``data`` loses its personal keys
+    (``routing.reports.access.PERSONAL_EVENT_KEYS``: fingerprints, device and
+    account ids) unless the context's ``personal`` says the reader may see the
+    report's personal data."""
+
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -137,6 +146,12 @@ class EventOutput(serializers.ModelSerializer):
             "data",
             "at",
         ]
+
+    def to_representation(self, event: ReportEvent) -> dict[str, Any]:
+        data = super().to_representation(event)
+        personal = self.context.get("personal", False)
+        data["data"] = event_data_shown(event.data or {}, personal=personal)
+        return data
 
 
 class AssignmentOutput(serializers.ModelSerializer):
@@ -240,7 +255,8 @@ class ReportEventListApi(APIView):
     def get(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
         events = report.events.select_related("actor").order_by("at", "id")
-        return Response(EventOutput(events, many=True).data)
+        context = {"personal": sees_personal_data(request.user, report)}
+        return Response(EventOutput(events, many=True, context=context).data)
 
 
 class ReportCommentApi(APIView):
@@ -259,7 +275,9 @@ class ReportCommentApi(APIView):
         event = workflow.report_comment(
             report=report, actor=request.user, note=data["note"], public=data["public"]
         )
-        return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
+        context = {"personal": sees_personal_data(request.user, report)}
+        output = EventOutput(event, context=context).data
+        return Response(output, status=status.HTTP_201_CREATED)
 
 
 class ReportReassignApi(APIView):

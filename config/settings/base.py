@@ -35,7 +35,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the access policy's site (routing.admin_site)
+    "routing.apps.PolicyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -111,6 +112,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+
+# Passwords as Django's ModelBackend; model permissions (the admin's) from the access
+# policy alone, never from groups (routing.admin_site.PolicyBackend).
+AUTHENTICATION_BACKENDS = ["routing.admin_site.PolicyBackend"]
 
 # Staff sign in on the pages (web.signin); citizens never need an account.
 LOGIN_URL = "web:login"

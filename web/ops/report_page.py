@@ -23,7 +23,7 @@ from geo.projections import UTM_48N, WGS84
 from routing import workflow
 from routing.models import Assignment, DefaultDepartment, Department, Report
 from routing.reports import lifecycle
-from routing.reports.access import sees_personal_data
+from routing.reports.access import event_data_shown, sees_personal_data
 from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
@@ -128,19 +128,22 @@ def _history(report: Report) -> list[dict[str, Any]]:
     ]
 
 
-def _events(report: Report) -> list[dict[str, Any]]:
-    """Every event, internal ones too, oldest first. Routing events (a moved pin, a
-    changed category) keep the decision's Vietnamese reason as their note; the
-    English page shows the English reason of the assignment they made."""
+def _events(report: Report, *, personal: bool) -> list[dict[str, Any]]:
+    """Every event, internal ones too, oldest first, its data as the policy shows
+    it to this reader (``personal``: whether they see the report's personal data).
+    Routing events (a moved pin, a changed category) keep the decision's Vietnamese
+    reason as their note; the English page shows the English reason of the
+    assignment they made."""
     english = page_in_english()
     reasons_en = (
         dict(report.assignments.values_list("pk", "reason_en")) if english else {}
     )
     events = []
     for event in report.events.all():
-        reason = (event.data or {}).get("reason", "")
+        data = event_data_shown(event.data or {}, personal=personal)
+        reason = data.get("reason", "")
         note = event.note
-        made = (event.data or {}).get("assignment")
+        made = data.get("assignment")
         if english and made is not None and reasons_en.get(made):
             note = reasons_en[made]
         events.append(
@@ -152,7 +155,7 @@ def _events(report: Report) -> list[dict[str, Any]]:
                 "role": ops_labels.label(ops_labels.ROLE, event.actor_role),
                 "note": note,
                 "reason": ops_labels.label(ops_labels.REJECTION_REASON, reason),
-                "duplicate_of": (event.data or {}).get("duplicate_of", ""),
+                "duplicate_of": data.get("duplicate_of", ""),
                 "at": event.at,
             }
         )
@@ -243,7 +246,7 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         "sees_personal": sees_personal,
         "assignment": _assignment(assignment),
         "history": _history(report),
-        "events": _events(report),
+        "events": _events(report, personal=sees_personal),
         "photos": list(report.photos.all()),
         "transitions": _transitions(report, role),
         "may_comment": role in COMMENT_ROLES,
