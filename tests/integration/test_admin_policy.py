@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from routing.models import Department, StaffProfile
 from routing.reports import access
 from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
+from tests.factories import report_create
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,28 @@ def test_the_operations_centre_gets_the_views_the_policy_names():
     assert operator.has_module_perms("boundaries")
     assert not operator.has_module_perms("auth")
     assert not operator.has_perm("boundaries.add_adminunit")  # importing boundaries
+
+
+def test_the_operations_centre_reads_reports_in_the_admin_but_changes_nothing(
+    client, settings, tmp_path
+):
+    """An operator opens a report in the admin and sees who sent it (the
+    operations centre may), but saving is refused; a planner flagged is_staff is
+    sent to the admin's sign-in."""
+    settings.MEDIA_ROOT = tmp_path
+    report = report_create(
+        category="VSMT", reporter_name="Đặng Thị Hỏi", reporter_phone="0912777111"
+    )
+    page = f"/admin/routing/report/{report.pk}/change/"
+    client.force_login(actor(Role.IOC_OPERATOR))
+    shown = client.get(page)
+    assert shown.status_code == 200
+    assert "Đặng Thị Hỏi" in shown.content.decode()
+    assert "+84912777111" in shown.content.decode()
+    assert client.post(page, {"reporter_name": "x"}).status_code == 403
+    report.refresh_from_db()
+    assert report.reporter_name == "Đặng Thị Hỏi"
+    client.force_login(actor(Role.PLANNER))
+    refused = client.get(page)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/admin/login/")
