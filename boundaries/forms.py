@@ -52,7 +52,8 @@ class BoundarySetForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].disabled = True
+        if "status" in self.fields:  # a reader's form has no fields at all
+            self.fields["status"].disabled = True
 
 
 class BoundaryImportForm(forms.Form):

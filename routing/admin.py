@@ -3,6 +3,11 @@
 Zones are edited as drafts through the zone editor and the API (topology check,
 impact preview, publish); here they are shown on a map, read-only, with their
 history. Reports and their routing decisions are read-only records.
+
+Who may open which of these pages is the access policy's
+(``routing.reports.access.admin_model_rights``, asked through
+``routing.admin_site``): administrators everything, the operations centre reports
+and reference data read-only, nobody else anything.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.contrib.gis.db.models import GeometryField
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -85,13 +91,16 @@ class ZoneHistoryInline(ReadOnlyMixin, admin.TabularInline):
 
 
 class MapViewMixin(ReadOnlyMixin):
-    """Read-only, but the change page opens (GET only) so the map can be drawn."""
+    """Read-only, but the change page opens (GET only) so the map can be drawn:
+    for those the access policy lets view the model."""
 
     model: type[Model]  # set by the ModelAdmin it is mixed into
     modifiable = False  # django-leaflet: show the geometry, no editing tools
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.method in {"GET", "HEAD"} and request.user.is_staff
+        opts = self.model._meta
+        view = f"{opts.app_label}.{get_permission_codename('view', opts)}"
+        return request.method in {"GET", "HEAD"} and request.user.has_perm(view)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = self.model._meta.fields

@@ -129,7 +129,10 @@ class PhotoOutput(serializers.ModelSerializer):
 
 
 class PhotoStaffOutput(PhotoOutput):
-    """A photo for staff: with the upload's size and digest and its GPS tags."""
+    """A photo for staff who see the report: with the upload's size and digest,
+    and its GPS tags (where the camera was: personal data) only with context
+    ``personal`` (``routing.reports.access.sees_personal_data``); else ``gps`` is
+    null."""
 
     gps = serializers.SerializerMethodField()
     created_at = LocalDateTimeField()
@@ -145,6 +148,8 @@ class PhotoStaffOutput(PhotoOutput):
         ]
 
     def get_gps(self, photo: ReportPhoto) -> dict[str, float] | None:
+        if not self.context.get("personal", False):
+            return None
         if photo.gps_lon is None or photo.gps_lat is None:
             return None
         return {"lon": photo.gps_lon, "lat": photo.gps_lat}
@@ -286,7 +291,8 @@ def detail_json(
     report: Report, *, sees_personal: bool, request: Request
 ) -> dict[str, Any]:
     """A report for staff: the feature with its routing decision, every event
-    (internal ones too) and the photos with their GPS tags."""
+    (internal ones too) and the photos; the reporter and the photos' GPS tags only
+    with ``sees_personal``."""
     context = {"personal_ids": {report.pk} if sees_personal else set()}
     data = ReportFeatureOutput(report, context=context).data
     assignment = current_assignment(report)
@@ -334,6 +340,8 @@ def detail_json(
         for e in report.events.all()
     ]
     props["photos"] = PhotoStaffOutput(
-        report.photos.all(), many=True, context={"request": request}
+        report.photos.all(),
+        many=True,
+        context={"request": request, "personal": sees_personal},
     ).data
     return data

@@ -23,7 +23,7 @@ from api.reports.serializers import (
 from api.routing.serializers import category_param
 from geo.coords import parse_lon_lat
 from routing.intake.duplicates import duplicates_near
-from routing.reports.access import report_in_scope
+from routing.reports.access import report_in_scope, sees_personal_data
 from routing.reports.public import report_public_json
 from routing.reports.publication import photos_public
 
@@ -114,7 +114,8 @@ class ReportsNearbyApi(APIView):
 class ReportPhotosApi(APIView):
     """A report's photos by tracking code: EXIF-free copies and thumbnails of the
     photos the public may see (``routing.reports.publication``) for anyone; staff
-    who may see the report get every photo, with sizes, digests and GPS tags."""
+    who may see the report get every photo, with sizes and digests, and GPS tags
+    where they may see its personal data."""
 
     throttle_classes = [CitizenThrottle]
 
@@ -134,5 +135,9 @@ class ReportPhotosApi(APIView):
             output, shown = PhotoStaffOutput, list(report.photos.all())
         else:
             output, shown = PhotoOutput, photos_public(report)
-        photos = output(shown, many=True, context={"request": request})
+        context = {
+            "request": request,
+            "personal": sees_personal_data(request.user, report),
+        }
+        photos = output(shown, many=True, context=context)
         return Response({"tracking_code": report.tracking_code, "photos": photos.data})

@@ -31,7 +31,11 @@ from geo.coords import parse_lon_lat
 from routing import workflow
 from routing.models import Assignment, Department, Report, ReportEvent
 from routing.reports import lifecycle
-from routing.reports.access import reports_visible_to
+from routing.reports.access import (
+    event_data_shown,
+    reports_visible_to,
+    sees_personal_data,
+)
 from routing.reports.actors import actor_label
 from routing.reports.roles import role_of
 from routing.reports.tracking import tracking_code_normalise
@@ -122,6 +126,12 @@ def _viewer(serializer: serializers.Serializer) -> Any:
 
 
 class EventOutput(serializers.ModelSerializer):
+    """An event for staff who see its report. ``actor`` is the role acted in (the
+    user name for admins only); ``data`` loses its personal keys
+    (``routing.reports.access.PERSONAL_EVENT_KEYS``: fingerprints, device and
+    account ids) unless the context's ``personal`` says the reader may see the
+    report's personal data."""
+
     actor = serializers.SerializerMethodField(
         help_text="The role the actor acted in; the user name only for admins."
     )
@@ -143,6 +153,12 @@ class EventOutput(serializers.ModelSerializer):
 
     def get_actor(self, event: ReportEvent) -> str:
         return actor_label(event.actor, event.actor_role, viewer=_viewer(self))
+
+    def to_representation(self, event: ReportEvent) -> dict[str, Any]:
+        data = super().to_representation(event)
+        personal = self.context.get("personal", False)
+        data["data"] = event_data_shown(event.data or {}, personal=personal)
+        return data
 
 
 class AssignmentOutput(serializers.ModelSerializer):
@@ -250,9 +266,11 @@ class ReportEventListApi(APIView):
     def get(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
         events = report.events.select_related("actor").order_by("at", "id")
-        return Response(
-            EventOutput(events, many=True, context={"request": request}).data
-        )
+        context = {
+            "request": request,
+            "personal": sees_personal_data(request.user, report),
+        }
+        return Response(EventOutput(events, many=True, context=context).data)
 
 
 class ReportCommentApi(APIView):
@@ -271,10 +289,12 @@ class ReportCommentApi(APIView):
         event = workflow.report_comment(
             report=report, actor=request.user, note=data["note"], public=data["public"]
         )
-        return Response(
-            EventOutput(event, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        context = {
+            "request": request,
+            "personal": sees_personal_data(request.user, report),
+        }
+        output = EventOutput(event, context=context).data
+        return Response(output, status=status.HTTP_201_CREATED)
 
 
 class ReportReassignApi(APIView):

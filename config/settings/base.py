@@ -44,7 +44,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the access policy's site (routing.admin_site)
+    "routing.apps.PolicyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,7 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # the rate limits use (api.client_ip, TRUSTED_PROXIES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords as Django's ModelBackend; model permissions (the admin's) from the
+    # access policy alone, never from groups.
+    "routing.admin_site.PolicyBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "20"))

@@ -53,6 +53,7 @@ from routing.intake.ratelimits import rate_hit
 from routing.intake.store import PhotoFiles, report_store
 from routing.intake.submission import Submission, SubmitResult
 from routing.models import Report
+from routing.zones.lock import zones_lock_shared
 
 CODE_ATTEMPTS = 3  # a tracking-code clash is astronomically rare; retry it anyway
 
@@ -124,11 +125,12 @@ def _create(
 ) -> tuple[Report, list[DuplicateSuggestion]]:
     """Route and write the report in one transaction; no row and no file on
     failure."""
-    now = timezone.now()
-    at = submission.reported_at or now
     files = PhotoFiles()
     try:
         with transaction.atomic():
+            zones_lock_shared()  # a zone publish in progress ends first
+            now = timezone.now()
+            at = submission.reported_at or now
             decision = _route(submission, at)
             duplicates = duplicates_near(
                 lon=submission.lon,

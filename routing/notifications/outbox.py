@@ -9,6 +9,8 @@ the English below.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +32,17 @@ def _queue(rows: list[Notification]) -> list[Notification]:
     return created
 
 
+def sweep_soon() -> None:
+    """Ask for one outbox sweep now (after a bulk write: one broker call, not one
+    per row); a broker that is down only delays the rows to the periodic sweep."""
+    from routing.notifications.tasks import outbox_sweep
+
+    try:
+        outbox_sweep.apply_async(retry=False)
+    except Exception as exc:  # broker down: the periodic sweep will send them
+        log.warning("outbox rows wait for the periodic sweep: %s", exc)
+
+
 def enqueue(ids: list[int]) -> None:
     """Hand rows to Celery now; a broker that is down only delays them to the sweep."""
     from routing.notifications.tasks import deliver
@@ -43,7 +56,12 @@ def enqueue(ids: list[int]) -> None:
 
 
 def _row(
-    channel: str, recipient: str, subject: str, body: str, payload: dict, report: Report
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    payload: dict,
+    report: Report | None,
 ) -> Notification:
     return Notification(
         channel=channel,
@@ -123,6 +141,18 @@ def _payload(report: Report, event: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _assigned_payload(report: Report, assignment: Assignment) -> dict[str, Any]:
+    """The webhook message a department gets for a report handed to it."""
+    return _payload(
+        report,
+        "assigned",
+        rule=assignment.rule,
+        cause=assignment.cause,
+        zone=assignment.zone_id,
+        near_edge=assignment.near_edge,
+    )
+
+
 def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notification]:
     """Tell the department it has a new report (e-mail and signed webhook), and the
     citizen who handles it (e-mail, SMS)."""
@@ -131,13 +161,7 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
         f"{assignment.reason_vi}\n\nMô tả: {report.description}\n\n"
         f"---\nNew report ({report.category.name_en}). {assignment.reason_en}"
     )
-    payload = _payload(
-        report,
-        "assigned",
-        rule=assignment.rule,
-        zone=assignment.zone_id,
-        near_edge=assignment.near_edge,
-    )
+    payload = _assigned_payload(report, assignment)
     department = report.department
     receipt = f"[{report.tracking_code}] Đã tiếp nhận, chuyển {department.name_vi}"
     receipt_body = (
@@ -173,3 +197,82 @@ def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notificat
     )
     payload = _payload(report, "citizen_info", note=event.note, event_id=event.pk)
     return _queue(_department_rows(report, subject, body, payload))
+
+
+# A re-route digest lists this many reports; the rest are counted.
+DIGEST_LINES = 200
+
+
+def notify_rerouted(*, assignments: Iterable[Assignment]) -> list[Notification]:
+    """Tell each department the open reports a bulk re-route (a zone publish) has
+    handed it, with ``assignments`` the new current ones (report, category and
+    department loaded).
+
+    A department gets one e-mail listing its new reports (a publish can move
+    hundreds: one message each would bury the desk), and, when it has a webhook,
+    one signed ``assigned`` message per report, as for a new report, so a
+    receiving system opens a case for each. Citizens are not told: nothing changes
+    for them but the department their tracking page names. The rows are handed to
+    the workers by one sweep after commit."""
+    by_department: dict[int, list[Assignment]] = defaultdict(list)
+    rows = []
+    for assignment in assignments:
+        report = assignment.report
+        by_department[report.department_id].append(assignment)
+        if report.department.webhook_url:
+            row = _row(
+                Notification.Channel.WEBHOOK,
+                report.department.webhook_url,
+                "",
+                "",
+                _assigned_payload(report, assignment),
+                report,
+            )
+            row.department = report.department
+            rows.append(row)
+    for moved in by_department.values():
+        department = moved[0].report.department
+        if department.email:
+            rows.append(_digest(department, moved))
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    if created:
+        transaction.on_commit(sweep_soon)
+    return created
+
+
+def _digest(department: Any, moved: list[Assignment]) -> Notification:
+    """The e-mail listing the reports a re-route handed ``department``."""
+    count = len(moved)
+    lines = []
+    for assignment in moved[:DIGEST_LINES]:
+        report = assignment.report
+        due = timezone.localtime(report.due_at) if report.due_at else None
+        lines.append(
+            f"- {report.tracking_code} · {report.category.name_vi} "
+            f"({report.category.name_en})"
+            + (f" · hạn / due {due:%d/%m/%Y %H:%M}" if due else "")
+        )
+    if count > DIGEST_LINES:
+        more = count - DIGEST_LINES
+        lines.append(f"… và {more} phản ánh khác / and {more} more")
+    subject = (
+        f"{count} phản ánh được chuyển đến {department.name_vi} do điều chỉnh vùng "
+        f"trách nhiệm / {count} reports re-routed to you"
+    )
+    body = (
+        f"Các phản ánh đang mở dưới đây nay do {department.name_vi} xử lý, theo vùng "
+        "trách nhiệm vừa ban hành; xem lý do trên trang của từng phản ánh.\n"
+        f"These open reports are now {department.name_en}'s, under the responsibility "
+        "zones just published; each report's page says why.\n\n" + "\n".join(lines)
+    )
+    payload = {
+        "event": "rerouted",
+        "department": department.code,
+        "reports": count,
+        "tracking_codes": [a.report.tracking_code for a in moved],
+    }
+    row = _row(
+        Notification.Channel.EMAIL, department.email, subject, body, payload, None
+    )
+    row.department = department
+    return row

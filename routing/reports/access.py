@@ -15,6 +15,13 @@ answers to 401/403 responses or a sign-in redirect; the workflow's status steps 
   admins; analytics: planners, the operations centre and admins;
 - publication (``routing.reports.publication``): the operations centre and admins
   approve or withhold what the public reads of a report.
+- personal data (reporter name, phone, e-mail, photo GPS tags, and the fingerprints
+  and device or account ids kept in event data, ``PERSONAL_EVENT_KEYS``): only where
+  ``sees_personal_data`` allows, in every response, page and export;
+- the Django admin: administrators and the operations centre only
+  (``may_use_admin``); admins may do everything the admin offers, the operations
+  centre may read reports and routing's reference data (``admin_model_rights``).
+  Other staff work in ``/ops/``, ``/plan/`` and ``/ops/zones/``.
 
 Every answer needs an active user: a deactivated account keeps its profile but
 may see and do nothing.
@@ -22,8 +29,10 @@ may see and do nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.db.models import Model
 
 from routing.models import Report
 from routing.models.reports import ReportQuerySet
@@ -45,6 +54,9 @@ SEES_ALL = frozenset({ADMIN, IOC_OPERATOR})
 QUEUE_ROLES = frozenset({*SEES_ALL, DEPARTMENT_OFFICER, UNIT_OFFICER})
 ZONE_EDITORS = frozenset({ROUTING_OFFICER, ADMIN})
 ANALYTICS_READERS = frozenset({PLANNER, IOC_OPERATOR, ADMIN})
+# Who may sign in to the Django admin (``manage.py staff_create`` makes them
+# ``is_staff``, and only them).
+ADMIN_SITE_ROLES = frozenset({ADMIN, IOC_OPERATOR})
 
 
 def _active_role(user: Any) -> str | None:
@@ -130,3 +142,93 @@ def personal_data_ids(*, user: Any, reports: Iterable[Report]) -> set[int]:
         return set()
     visible = reports_visible_to(user, Report.objects.filter(pk__in=named))
     return set(visible.values_list("pk", flat=True))
+
+
+# --- event data -------------------------------------------------------------------
+
+# Keys of ``ReportEvent.data``, at any depth, that identify the reporter or
+# fingerprint what they sent: the intake's digest of the submission (contact
+# included, so a phone behind an anonymous report could be guessed from it), an
+# Open311 client's device and account ids, and contact or GPS values if an event ever
+# carries them.
+PERSONAL_EVENT_KEYS = frozenset(
+    {
+        "fingerprint",
+        "device_id",
+        "account_id",
+        "name",
+        "phone",
+        "email",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_email",
+        "gps",
+        "gps_lon",
+        "gps_lat",
+    }
+)
+
+
+def event_data_shown(data: Mapping[str, Any], *, personal: bool) -> dict[str, Any]:
+    """An event's data as a reader sees it: whole for one who may see the report's
+    personal data (``personal``, from ``sees_personal_data``), else without the
+    ``PERSONAL_EVENT_KEYS`` at any depth."""
+    if personal:
+        return dict(data)
+    return _without_personal(data)
+
+
+def _without_personal(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            key: _without_personal(item)
+            for key, item in value.items()
+            if key not in PERSONAL_EVENT_KEYS
+        }
+    if isinstance(value, list):
+        return [_without_personal(item) for item in value]
+    return value
+
+
+# --- the admin site ------------------------------------------------------------------
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ADMIN_RIGHTS = frozenset({VIEW, ADD, CHANGE, DELETE})
+# What the operations centre may read in the admin (``app_label.model``): reports
+# with their routing decisions and routing's reference data. Never accounts, groups
+# or API keys; never a change (the ModelAdmins keep reports read-only for admins too).
+IOC_ADMIN_VIEWS = frozenset(
+    {
+        "routing.report",
+        "routing.assignment",
+        "routing.department",
+        "routing.category",
+        "routing.defaultdepartment",
+        "routing.responsibilityzone",
+        "routing.zonehistory",
+        "boundaries.boundaryset",
+        "boundaries.adminunit",
+        "boundaries.unitsuccession",
+        "boundaries.boundaryimport",
+        "api.serviceattribute",
+        "api.requestattributevalue",
+    }
+)
+
+
+def may_use_admin(user: Any) -> bool:
+    """Whether ``user`` may sign in to the Django admin at all."""
+    return _active_role(user) in ADMIN_SITE_ROLES
+
+
+def admin_model_rights(user: Any, model: type[Model] | str) -> frozenset[str]:
+    """What ``user`` may do with ``model`` (a model or its ``app_label.model``
+    label) in the admin: a subset of view, add, change and delete. A ModelAdmin
+    may allow less (read-only records), never more."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    role = _active_role(user)
+    if role == ADMIN:
+        return ADMIN_RIGHTS
+    if role == IOC_OPERATOR and label.lower() in IOC_ADMIN_VIEWS:
+        return frozenset({VIEW})
+    return frozenset()

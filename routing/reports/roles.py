@@ -52,9 +52,10 @@ STAFF_ROLES: tuple[str, ...] = tuple(Role.values)
 SYSTEM = "system"
 CITIZEN = "citizen"
 
-# The Django group that holds the zone models' permissions for the admin site (made
-# by migration routing/0002). ``manage.py staff_create`` adds routing officers to it
-# and takes the other roles out; the zone API and editor ask the role, not the group.
+# The routing officers' Django group (made by migration routing/0002).
+# ``manage.py staff_create`` adds routing officers to it and takes the other roles
+# out; it grants nothing any more: the zone API and editor ask the role, and the
+# admin asks the access policy, never a group (``routing.admin_site``).
 ROUTING_OFFICER_GROUP = ROUTING_OFFICER
 
 # Who acts on a report or a zone: a user as the request gives it (an anonymous one has

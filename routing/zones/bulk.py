@@ -33,6 +33,7 @@ from django.utils import timezone
 from boundaries import sql as bsql
 from routing.models import Report
 from routing.zones import sql as zsql
+from routing.zones.reroute_records import reroute_records
 from routing.zones.state import ZoneState
 
 OPEN = list(Report.OPEN_STATUSES)
@@ -331,7 +332,9 @@ def reports_reroute(
     near_edge_m: float = 30.0,
 ) -> Impact:
     """Re-route the selected reports under ``state``; record an Assignment for each
-    report whose department changes and update the report. Call inside a transaction.
+    report whose department changes, update the report, and leave its timeline
+    event and the new departments' notifications (``reroute_records``). Call inside
+    a transaction.
 
     Returns the moves made, in the same shape as :func:`impact_preview`.
     """
@@ -350,6 +353,7 @@ def reports_reroute(
         )
         for statement in _REROUTE_APPLY:
             cursor.execute(statement, params)
+        reroute_records(cursor, cause=cause)
         cursor.execute(_REROUTE_MOVES)
         moves = cursor.fetchall()
         cursor.execute("DROP TABLE reroute")

@@ -36,6 +36,7 @@ from routing.zones.bulk import (
     impact_preview,
     reports_reroute,
 )
+from routing.zones.lock import zones_lock_exclusive
 from routing.zones.state import ZoneState
 from routing.zones.topology import zones_topology_check
 
@@ -224,13 +225,15 @@ def zones_publish(
     actor: Actor = None,
     at: dt.datetime | None = None,
 ) -> Published:
-    """Publish drafts at one instant and re-route the open reports they affect.
+    """Publish drafts at one instant and re-route the open reports they affect,
+    each with its timeline event, and tell the departments that receive them.
 
     Refused, with nothing written, when a draft is not a draft any more, when two
     drafts replace the same zone, or when the topology check finds an invalid zone.
     Gaps and equal-priority overlaps are reported, not refused: the engine's
     tie-break still gives every point one answer.
     """
+    zones_lock_exclusive()  # intakes in flight finish first (routing.zones.lock)
     at = at or timezone.now()
     locked = _drafts_lock([d.pk for d in drafts])
     state = ZoneState.with_drafts(locked, at)

@@ -18,6 +18,7 @@ from shapely.geometry import Polygon
 from boundaries.importing import SetSpec, import_boundaries
 from boundaries.models import AdminUnit, AdminUnitPart, BoundaryImport, BoundarySet
 from boundaries.services import unit_geometry_update
+from routing.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -160,15 +161,24 @@ def test_unit_change_page_has_the_leaflet_map(admin_client):
     assert not re.search(r'(src|href)="https?://', content)  # nothing from a CDN
 
 
-def test_import_page_needs_the_add_unit_permission(client):
-    """Staff without boundaries.add_adminunit get 403; with it the page opens."""
-    user = User.objects.create_user("clerk", password="x", is_staff=True)
-    client.force_login(user)
+def test_import_page_is_for_admins_only(client):
+    """The access policy decides, not Django's permissions: a staff clerk holding
+    boundaries.add_adminunit has no role and no admin; the operations centre reads
+    the sets but may not import; an admin by role may."""
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="add_adminunit"))
+    client.force_login(User.objects.get(pk=clerk.pk))
+    assert client.get(IMPORT_URL).status_code == 302  # to the admin's sign-in
+    operator = User.objects.create_user("ioc", is_staff=True)
+    StaffProfile.objects.create(user=operator, role="ioc_operator")
+    client.force_login(operator)
     assert client.get(IMPORT_URL).status_code == 403
-    assert "Import units" not in client.get(SET_CHANGELIST).content.decode()
-    user.user_permissions.add(Permission.objects.get(codename="add_adminunit"))
-    user = User.objects.get(pk=user.pk)  # drop the cached permissions
-    client.force_login(user)
+    listing = client.get(SET_CHANGELIST)
+    assert listing.status_code == 200
+    assert "Import units" not in listing.content.decode()
+    admin = User.objects.create_user("quan-tri", is_staff=True)
+    StaffProfile.objects.create(user=admin, role="admin")
+    client.force_login(admin)
     assert client.get(IMPORT_URL).status_code == 200
 
 

@@ -621,8 +621,9 @@ def test_internal_changes_do_not_notify_citizen():
 
 
 def test_staff_create_command():
-    """staff_create makes a staff user with a role, checks department and unit, and
-    updates the role when run again."""
+    """staff_create makes a user with a role, checks department and unit, and
+    updates the role when run again; only roles that use the admin are
+    ``is_staff``."""
     out = StringIO()
     call_command(
         "staff_create",
@@ -637,7 +638,7 @@ def test_staff_create_command():
     )
     user = get_user_model().objects.get(username="qldt1")
     assert user.check_password("Song-Nhat-Le-2025")
-    assert user.is_staff
+    assert not user.is_staff  # the admin is for the operations centre and admins
     assert user.staff_profile.department.code == "dh-qldt"
     with pytest.raises(CommandError):
         call_command("staff_create", "x", "--role", "department_officer")
@@ -648,3 +649,8 @@ def test_staff_create_command():
     assert user.staff_profile.role == "routing_officer"
     assert user.groups.filter(name="routing_officer").exists()
     assert user.check_password("Song-Nhat-Le-2025")
+    assert not user.is_staff
+    call_command("staff_create", "qldt1", "--role", "ioc_operator", stdout=out)
+    user.refresh_from_db()
+    assert user.is_staff
+    assert not user.groups.filter(name="routing_officer").exists()

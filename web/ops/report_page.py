@@ -29,7 +29,7 @@ from routing.models import (
     ReportEvent,
 )
 from routing.reports import lifecycle
-from routing.reports.access import sees_personal_data
+from routing.reports.access import event_data_shown, sees_personal_data
 from routing.reports.actors import may_see_usernames
 from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
@@ -144,10 +144,12 @@ def _history(report: Report, viewer: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _events(report: Report, viewer: Any) -> list[dict[str, Any]]:
-    """Every event, internal ones too, oldest first. Routing events (a moved pin, a
-    changed category) keep the decision's Vietnamese reason as their note; the
-    English page shows the English reason of the assignment they made."""
+def _events(report: Report, viewer: Any, *, personal: bool) -> list[dict[str, Any]]:
+    """Every event, internal ones too, oldest first, its data as the policy shows
+    it to this reader (``personal``: whether they see the report's personal data;
+    user names only for admins). Routing events (a moved pin, a changed category)
+    keep the decision's Vietnamese reason as their note; the English page shows the
+    English reason of the assignment they made."""
     english = page_in_english()
     usernames = may_see_usernames(viewer)
     reasons_en = (
@@ -155,9 +157,10 @@ def _events(report: Report, viewer: Any) -> list[dict[str, Any]]:
     )
     events = []
     for event in report.events.all():
-        reason = (event.data or {}).get("reason", "")
+        data = event_data_shown(event.data or {}, personal=personal)
+        reason = data.get("reason", "")
         note = event.note
-        made = (event.data or {}).get("assignment")
+        made = data.get("assignment")
         if english and made is not None and reasons_en.get(made):
             note = reasons_en[made]
         title = labels.event_label(event.kind, event.to_status)
@@ -175,7 +178,7 @@ def _events(report: Report, viewer: Any) -> list[dict[str, Any]]:
                 "role": ops_labels.label(ops_labels.ROLE, event.actor_role),
                 "note": note,
                 "reason": ops_labels.label(ops_labels.REJECTION_REASON, reason),
-                "duplicate_of": (event.data or {}).get("duplicate_of", ""),
+                "duplicate_of": data.get("duplicate_of", ""),
                 "at": event.at,
             }
         )
@@ -273,7 +276,7 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         "sees_personal": sees_personal,
         "assignment": _assignment(assignment, user),
         "history": _history(report, user),
-        "events": _events(report, user),
+        "events": _events(report, user, personal=sees_personal),
         "photos": list(report.photos.all()),
         "transitions": _transitions(report, role),
         "may_comment": role in COMMENT_ROLES,

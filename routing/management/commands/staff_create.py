@@ -31,6 +31,7 @@ from django.db import transaction
 
 from boundaries.models import AdminUnit
 from routing.models import Department, StaffProfile
+from routing.reports.access import ADMIN_SITE_ROLES
 from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
 
 
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         user, created = get_user_model().objects.get_or_create(
             username=opts["username"]
         )
-        user.is_staff = True
+        user.is_staff = role in ADMIN_SITE_ROLES  # the admin: IOC and admins only
         if opts["email"]:
             user.email = opts["email"]
         if opts["password"]:
