@@ -72,7 +72,7 @@ demo: fixtures demo-users demo-history
 	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
 
 test: venv db messages
-	@WITH_BROWSER=1 bash scripts/system-deps.sh
+	@WITH_BROWSER=1 WITH_PGBOUNCER=1 bash scripts/system-deps.sh
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures
