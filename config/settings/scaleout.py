@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dj_database_url
+from dj_database_url import DBConfig
 
 REPLICA = "replica"
 STATICFILES = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -70,7 +71,7 @@ def storages(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     return {"default": media_storage(env), "staticfiles": dict(STATICFILES)}
 
 
-def pooled(database: dict[str, Any], env: Mapping[str, str] = os.environ) -> None:
+def pooled(database: DBConfig, env: Mapping[str, str] = os.environ) -> None:
     """Make ``database`` (a ``DATABASES`` entry) safe behind pgbouncer in transaction
     mode when ``DATABASE_POOL=pgbouncer``: consecutive transactions of one Django
     connection may run on different server connections, so nothing may live in the
@@ -87,9 +88,7 @@ def pooled(database: dict[str, Any], env: Mapping[str, str] = os.environ) -> Non
     options.pop("options", None)
 
 
-def replica(
-    default: dict[str, Any], env: Mapping[str, str] = os.environ
-) -> dict[str, Any] | None:
+def replica(default: DBConfig, env: Mapping[str, str] = os.environ) -> DBConfig | None:
     """``DATABASES["replica"]`` from ``DATABASE_REPLICA_URL``, with the primary's
     options (pool mode included); None without one. Tests mirror it onto the
     primary's test database."""
@@ -101,10 +100,9 @@ def replica(
         conn_max_age=default.get("CONN_MAX_AGE", 0),
         conn_health_checks=default.get("CONN_HEALTH_CHECKS", False),
     )
-    for key in ("OPTIONS", "DISABLE_SERVER_SIDE_CURSORS"):
-        if key in default:
-            database[key] = (
-                dict(default[key]) if isinstance(default[key], dict) else default[key]
-            )
+    if "OPTIONS" in default:
+        database["OPTIONS"] = dict(default["OPTIONS"])
+    if "DISABLE_SERVER_SIDE_CURSORS" in default:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = default["DISABLE_SERVER_SIDE_CURSORS"]
     database["TEST"] = {"MIRROR": "default"}
     return database
