@@ -114,7 +114,7 @@ demo: fixtures demo-users demo-history
 
 test: PG_START := --fast
 test: venv db messages
-	@WITH_BROWSER=1 bash scripts/system-deps.sh
+	@WITH_BROWSER=1 WITH_PGBOUNCER=1 bash scripts/system-deps.sh
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures

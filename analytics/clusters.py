@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connection
 
 from analytics.grid import BLOCK, CELL_M, SRID
 from analytics.selection import ReportFilter
 from geo.grid import cell_centres_lonlat, cluster_factor
 from routing.models import Category
+from routing.reads import lag_ok_connection, lag_ok_db
 
 POINTS_ZOOM = 16
 FEW_POINTS = 200  # fewer reports than this are shown one by one at any zoom
@@ -80,7 +80,7 @@ class Binned:
 
 
 def _category_codes() -> dict[int, str]:
-    return dict(Category.objects.values_list("id", "code"))
+    return dict(Category.objects.using(lag_ok_db()).values_list("id", "code"))
 
 
 def binned_select(*, selection: ReportFilter, k: int, breakdown: bool = True) -> Binned:
@@ -95,7 +95,7 @@ def binned_select(*, selection: ReportFilter, k: int, breakdown: bool = True) ->
         params.update(extra, kb=k // BLOCK)
     else:
         sql = _BINNED.format(cells=selection.cells_sql(), dims=dims, group=group)
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     totals: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
@@ -133,7 +133,7 @@ def points_select(
     *, selection: ReportFilter, limit: int = MAX_POINTS
 ) -> list[dict[str, Any]]:
     """Single reports as GeoJSON features, newest first, without personal data."""
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(
             _POINTS.format(where=selection.raw_where()),
             {**selection.params(), "limit": limit},

@@ -2,8 +2,11 @@
 
 The columns are an allow-list (``COLUMNS``): no reporter name, phone or e-mail, no
 description (citizens write names and phone numbers into it), no idempotency key.
-CSV and GeoJSON stream from a server-side cursor; the GeoPackage is written by
-geopandas/pyogrio to a temporary file, which is unlinked as soon as it is open.
+CSV and GeoJSON stream in pages of ``PAGE`` reports taken by id (keyset paging:
+each page one short query, so no cursor or transaction stays open while a slow
+client downloads, which pgbouncer's transaction mode and a replica's recovery both
+need); the GeoPackage is written by geopandas/pyogrio to a temporary file, which is
+unlinked as soon as it is open. Exports may lag the primary (``routing.reads``).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 
 from analytics.grid import LOCAL
 from analytics.selection import ReportFilter
+from routing.reads import lag_ok_connection, lag_ok_db
 
 COLUMNS = (
     "id",
@@ -61,9 +65,11 @@ _ROWS = """
     JOIN routing_category c ON c.id = r.category_id
     JOIN boundaries_adminunit u ON u.id = r.unit_id
     JOIN routing_department d ON d.id = r.department_id
-    WHERE {where}
+    WHERE {where} AND r.id > %(after_id)s
     ORDER BY r.id
+    LIMIT %(page)s
 """
+PAGE = 2000
 
 
 class TooManyRows(Exception):
@@ -74,7 +80,7 @@ class TooManyRows(Exception):
 
 
 def export_count(*, selection: ReportFilter) -> int:
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM routing_report r WHERE {selection.raw_where()}",
             selection.params(),
@@ -86,24 +92,38 @@ def _local(value: dt.datetime | None) -> str | None:
     return value.astimezone(LOCAL).isoformat() if value else None
 
 
-def export_rows(*, selection: ReportFilter) -> Iterator[dict[str, Any]]:
-    """The selected reports as dicts of ``COLUMNS``, by id, from a server-side
-    cursor (times as local ISO 8601 text)."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_ROWS.format(where=selection.raw_where()), selection.params())
-        while rows := cursor.fetchmany(2000):
-            for row in rows:
-                record = dict(zip(COLUMNS, row, strict=True))
-                for name in TIMES:
-                    record[name] = _local(record[name])
-                yield record
+def export_rows(*, selection: ReportFilter, using: str) -> Iterator[dict[str, Any]]:
+    """The selected reports as dicts of ``COLUMNS``, by id, page after page from
+    database ``using`` (times as local ISO 8601 text). The alias is an argument so
+    that a streamed response reads where its request chose, after the request's
+    middleware has returned."""
+    after_id = 0
+    while True:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                _ROWS.format(where=selection.raw_where()),
+                {**selection.params(), "after_id": after_id, "page": PAGE},
+            )
+            rows = cursor.fetchall()
+        for row in rows:
+            record = dict(zip(COLUMNS, row, strict=True))
+            for name in TIMES:
+                record[name] = _local(record[name])
+            yield record
+        if len(rows) < PAGE:
+            return
+        after_id = rows[-1][0]
 
 
 def export_csv(*, selection: ReportFilter) -> Iterator[str]:
+    return _csv(export_rows(selection=selection, using=lag_ok_db()))
+
+
+def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for record in export_rows(selection=selection):
+    for record in records:
         writer.writerow(record[name] for name in COLUMNS)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -113,9 +133,13 @@ def export_csv(*, selection: ReportFilter) -> Iterator[str]:
 
 
 def export_geojson(*, selection: ReportFilter) -> Iterator[str]:
+    return _geojson(export_rows(selection=selection, using=lag_ok_db()))
+
+
+def _geojson(records: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
-    for record in export_rows(selection=selection):
+    for record in records:
         lon, lat = record.pop("lon"), record.pop("lat")
         feature = {
             "type": "Feature",
@@ -134,7 +158,8 @@ def export_gpkg(*, selection: ReportFilter) -> IO[bytes]:
     import pandas
 
     frame = pandas.DataFrame.from_records(
-        list(export_rows(selection=selection)), columns=list(COLUMNS)
+        list(export_rows(selection=selection, using=lag_ok_db())),
+        columns=list(COLUMNS),
     )
     for name in TIMES:
         # GeoPackage stores times as ISO 8601 in UTC ("…Z"); readers convert.

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connection
 from django.utils import timezone
 from scipy import sparse
 
@@ -44,6 +43,7 @@ from geo.grid import (
     h3_neighbours,
     h3_rings,
 )
+from routing.reads import lag_ok_connection
 
 DEFAULT_RESOLUTION = 8
 RESOLUTIONS = range(5, 10)
@@ -67,7 +67,7 @@ class Counts:
 
 
 def _cell_counts(selection: ReportFilter) -> Counts:
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(_CELLS.format(cells=selection.cells_sql()), selection.params())
         rows = cursor.fetchall()
     if not rows:
@@ -105,7 +105,7 @@ def _study_area(
         if bbox
         else "ST_Union(u.geom)"
     )
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT ST_AsGeoJSON({clip}) FROM boundaries_adminunit u "
             "WHERE u.id = ANY(%s)",
@@ -378,7 +378,7 @@ def _unit_rows(
             "AND u.code IN (SELECT code FROM boundaries_adminunit WHERE id = ANY(%(units)s))"
         )
         params["units"] = list(selection.unit_ids)
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(_UNITS.format(extra=" ".join(extra)), params)
         units = cursor.fetchall()
         ids = [row[0] for row in units]

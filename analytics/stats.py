@@ -32,13 +32,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from analytics.grid import BUCKET_ERROR, bucket_middle, local_midnight
 from analytics.selection import ReportFilter, whole_months
 from boundaries.models import AdminUnit
 from routing.models import Category, Report
+from routing.reads import lag_ok_connection, lag_ok_db
 
 _COUNTS = """
     SELECT GROUPING(s.unit_id, s.category_id, s.status, s.month),
@@ -223,7 +223,7 @@ def _rows_read(
     params = selection.params()
     cells, extra = selection.coarse_sql()
     outcomes, outcome_extra = _outcome_rows(selection)
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(_COUNTS.format(cells=cells), {**params, **extra})
         grouped = cursor.fetchall()
         cursor.execute(_OUTCOMES.format(rows=outcomes), {**params, **outcome_extra})
@@ -309,9 +309,9 @@ def _units(
     with deadline))."""
     units: dict[int, Mapping[str, Any]] = {
         u["id"]: u
-        for u in AdminUnit.objects.filter(pk__in=counts).values(
-            "id", "code", "name", "boundary_set__slug"
-        )
+        for u in AdminUnit.objects.using(lag_ok_db())
+        .filter(pk__in=counts)
+        .values("id", "code", "name", "boundary_set__slug")
     }
     rows = [
         {
@@ -350,9 +350,9 @@ def _month_categories(
 def _categories(counts: dict[int, int]) -> list[tuple[int, dict[str, Any]]]:
     names: dict[int, Mapping[str, Any]] = {
         c["id"]: c
-        for c in Category.objects.filter(pk__in=counts).values(
-            "id", "code", "name_vi", "name_en"
-        )
+        for c in Category.objects.using(lag_ok_db())
+        .filter(pk__in=counts)
+        .values("id", "code", "name_vi", "name_en")
     }
     rows = [
         (

@@ -18,7 +18,6 @@ as parameters, and the grouping is on integer keys.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from analytics.clusters import POINTS_ZOOM
@@ -33,6 +32,7 @@ from geo.grid import (
     tile_bounds,
     tile_lonlat,
 )
+from routing.reads import lag_ok_connection
 
 EXTENT = 4096
 BUFFER = 64
@@ -170,7 +170,7 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
         "tx1": tx1,
         "ty1": ty1,
     }
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         if z >= POINTS_ZOOM and not _surely_dense(cursor, selection, params):
             cursor.execute(
                 _POINTS.format(where=selection.raw_where(box=False)),

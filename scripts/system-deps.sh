@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, only those that are missing.
 # PostGIS 3 for PostgreSQL 15 brings the GDAL, GEOS and PROJ runtime libraries
-# that GeoDjango loads; Chromium is for the browser tests.
+# that GeoDjango loads; Chromium is for the browser tests, pgbouncer for the
+# connection-pooling test (tests/scaleout; `make test` asks for both).
 set -euo pipefail
 
 want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server)
 if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
   want+=(chromium chromium-driver fonts-noto-core)
+fi
+if [[ "${WITH_PGBOUNCER:-0}" == 1 ]]; then
+  want+=(pgbouncer)
 fi
 
 missing=()

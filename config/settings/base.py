@@ -362,3 +362,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# --- Scale-out: photos in object storage, pgbouncer, a read replica --------------------
+# Each is off unless its variables are set; config/settings/scaleout.py lists them and
+# docs/scaling.md says when to use them.
+from config.settings import scaleout  # noqa: E402
+
+STORAGES = scaleout.storages()
+MEDIA_S3_URL_SECONDS = int(os.environ.get("MEDIA_S3_URL_SECONDS", "300"))
+MEDIA_S3_PUBLIC_URL_SECONDS = int(os.environ.get("MEDIA_S3_PUBLIC_URL_SECONDS", "3600"))
+scaleout.pooled(DATABASES["default"])
+if (_replica := scaleout.replica(DATABASES["default"])) is not None:
+    DATABASES[scaleout.REPLICA] = _replica
+    MIDDLEWARE.append("config.db_router.ReadYourWritesMiddleware")
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))

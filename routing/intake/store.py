@@ -44,10 +44,14 @@ class PhotoFiles:
     saved: list[tuple[Any, str]] = field(default_factory=list)
 
     def delete(self) -> None:
+        """Delete every file written; a file that cannot be deleted is logged, not
+        raised, so the submission's own error still reaches the citizen. Any
+        storage's failure counts (OSError from the filesystem, botocore's errors
+        from object storage)."""
         for storage, name in self.saved:
             try:
                 storage.delete(name)
-            except OSError as exc:
+            except Exception as exc:
                 log.warning(
                     "could not delete photo %s after a failed submit: %s", name, exc
                 )

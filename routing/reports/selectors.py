@@ -11,11 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Prefetch, Q
 
 from geo.coords import BBox
 from routing.models import Assignment, Report, ReportEvent, ReportPhoto
 from routing.models.reports import ReportQuerySet
+from routing.reads import lag_ok_db
 from routing.reports.access import reports_visible_to
 from routing.reports.tracking import tracking_code_normalise
 
@@ -100,10 +102,20 @@ def report_visible_get(*, user: Any, code: str) -> Report | None:
 
 def report_public_get(*, code: str) -> PublicReport | None:
     """One report by tracking code (as typed) for the citizen: its public events and
-    photos prefetched."""
+    photos prefetched. Read where a lagging read may go (``routing.reads``); a code
+    the replica does not know yet is looked up on the primary, so a report can be
+    tracked the moment its receipt is given, by any client."""
+    db = lag_ok_db()
+    found = _public_get(code, db)
+    if found is None and db != DEFAULT_DB_ALIAS:
+        found = _public_get(code, DEFAULT_DB_ALIAS)
+    return found
+
+
+def _public_get(code: str, db: str) -> PublicReport | None:
     # The plugin cannot see what Prefetch(to_attr=...) adds: say it.
     found = (
-        _with_names(Report.objects.all())
+        _with_names(Report.objects.using(db).all())
         .prefetch_related(
             Prefetch(
                 "events",

@@ -1,0 +1,45 @@
+"""Where a browser fetches a photo: the /media/ path, or a signed object-storage URL.
+
+On the local filesystem (the embedded default) a photo's URL is its ``/media/``
+path, answered by the access-checked media view. With ``MEDIA_S3_BUCKET`` set the
+bucket is private and a photo is read through a signed URL that expires: after
+``MEDIA_S3_URL_SECONDS`` (300 by default) for staff, after
+``MEDIA_S3_PUBLIC_URL_SECONDS`` (3600) for a photo the public may see. Public photos
+are signed too rather than copied under a public-read prefix: one private bucket
+and no policy to get wrong, and withdrawing a publication takes effect without
+chasing copies (docs/scaling.md). Whoever calls this has already decided that the
+reader may see the photo.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from storages.backends.s3 import S3Storage
+
+from routing.models import ReportPhoto
+
+
+def photos_in_object_storage() -> bool:
+    """True when photos live in object storage: the media view then redirects to
+    ``photo_url`` instead of sending the file."""
+    return isinstance(ReportPhoto._meta.get_field("image").storage, S3Storage)
+
+
+def file_url(field: FieldFile, *, public: bool) -> str:
+    """The URL of one stored file (an image or a thumbnail)."""
+    storage = field.storage
+    if isinstance(storage, S3Storage):
+        seconds = (
+            settings.MEDIA_S3_PUBLIC_URL_SECONDS
+            if public
+            else settings.MEDIA_S3_URL_SECONDS
+        )
+        return storage.url(field.name, expire=seconds)
+    return field.url
+
+
+def photo_url(photo: ReportPhoto, *, public: bool, thumbnail: bool = False) -> str:
+    """The URL of ``photo`` (or of its thumbnail) for a reader the caller has
+    already let see it; ``public`` when that is because the photo is public."""
+    return file_url(photo.thumbnail if thumbnail else photo.image, public=public)
