@@ -4,9 +4,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from api.health import healthz
+from api.metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Prometheus, for the monitoring network only (api.metrics).
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("tiles/", include("api.analytics.tile_urls")),
