@@ -88,9 +88,7 @@ def report_reassign(
     )
     report.department = department
     report.save(update_fields=["department", "updated_at"])
-    routing_decisions_count(
-        rule=Assignment.Rule.MANUAL, cause=Assignment.Cause.MANUAL
-    )
+    routing_decisions_count(rule=Assignment.Rule.MANUAL, cause=Assignment.Cause.MANUAL)
     event_record(
         report=report,
         kind=ReportEvent.Kind.ASSIGNMENT,
