@@ -84,7 +84,8 @@ _OUTBOX_BACKLOG = """
     ) backlog GROUP BY channel, status
 """
 _OUTBOX_OLDEST = """
-    SELECT extract(epoch FROM now() - min(created_at)) FROM routing_notification
+    SELECT extract(epoch FROM clock_timestamp() - min(created_at))
+    FROM routing_notification
     WHERE status = ANY(%(retryable)s)
 """
 _OUTBOX_DEAD = """
