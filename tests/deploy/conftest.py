@@ -67,7 +67,7 @@ def static_root(tmp_path_factory, django_db_setup) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(static_root, tmp_path_factory) -> Iterator[tuple[Server, Path]]:
     """gunicorn on the production profile; yields the server and its log file."""
     logs = tmp_path_factory.mktemp("gunicorn")
