@@ -73,10 +73,10 @@ def metrics_registry() -> CollectorRegistry:
     """The web server's metrics (all workers' under gunicorn) and the domain's."""
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
-        registry.register(_ProcessRegistry())  # type: ignore[arg-type]
-    registry.register(DomainCollector())  # type: ignore[arg-type]
+        registry.register(_ProcessRegistry())
+    registry.register(DomainCollector())
     return registry
 
 

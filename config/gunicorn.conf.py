@@ -92,7 +92,7 @@ def child_exit(server: Any, worker: Any) -> None:
     """A worker's live gauges leave with it (its counters stay summed)."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
 def on_exit(server: Any) -> None:

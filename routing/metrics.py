@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -103,7 +104,9 @@ _OVERDUE = """
 """
 
 
-def _gauge(name: str, documentation: str, labels: Iterable[str] = ()) -> Metric:
+def _gauge(
+    name: str, documentation: str, labels: Iterable[str] = ()
+) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, documentation, labels=list(labels))
 
 
@@ -131,7 +134,7 @@ class DomainCollector:
         yield from metrics
 
     def _read(self) -> Iterator[Metric]:
-        params = {
+        params: dict[str, Any] = {
             "retryable": [str(status) for status in _RETRYABLE],
             "cap": COUNT_CAP,
             "window": DEAD_WINDOW_HOURS,

@@ -8,8 +8,10 @@ Start every server process with ``DJANGO_SETTINGS_MODULE=config.settings.product
 import os
 from pathlib import Path
 
+from config.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, LOG_LEVEL, env_bool, logging_config
+from .base import BASE_DIR, LOG_LEVEL, env_bool
 
 # --- Security -----------------------------------------------------------------------
 # (The signin branch writes this block with SECRET_KEY / ALLOWED_HOSTS refusals; when
