@@ -6,7 +6,7 @@ these (the demo passes ``-b``).
 Threaded workers (gthread) with keep-alive: a sync worker answers
 ``Connection: close``, so every request paid a TCP handshake (and behind nginx, a
 new upstream connection); gthread keeps idle connections in its poller without
-holding a thread. A submission is CPU-bound (~60 ms of Python and SQL, bench/intake),
+holding a thread. A submission is CPU-bound (25–60 ms of Python and SQL, bench/intake),
 so the parallelism comes from processes (one more than the cores, so the CPU stays
 busy while one waits on PostgreSQL) and the threads cover waiting on the database,
 Redis and slow clients.

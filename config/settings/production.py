@@ -11,7 +11,7 @@ from pathlib import Path
 from config.logs import logging_config
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, LOG_LEVEL, env_bool
+from .base import BASE_DIR, LOG_LEVEL, env_bool, env_list
 
 # --- Security -----------------------------------------------------------------------
 # (The signin branch writes this block with SECRET_KEY / ALLOWED_HOSTS refusals; when
@@ -30,17 +30,23 @@ CSRF_COOKIE_SECURE = True
 # they must not be redirected to https (nginx redirects the public side itself).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # Static files: `manage.py collectstatic` (deploy/install.sh) writes hashed names
-# (cacheable for a year) and gzip/brotli copies; WhiteNoise serves them from
+# (cacheable for a year) and gzip copies; WhiteNoise (or nginx) serves them from
 # STATIC_ROOT, never from the apps' folders.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / ".data" / "static"))
+# Only the static storage changes: "default" (photos: filesystem, or object storage
+# when base configures it) stays as base.py left it.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **globals().get("STORAGES", {}),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
+# Rotating SECRET_KEY (docs/operations.md): the previous keys, comma-separated, still
+# verify sessions and signed values until they are removed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 # One JSON object per line on standard error (journald), with the request id.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
