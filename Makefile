@@ -110,7 +110,7 @@ demo: fixtures demo-users demo-history
 	@echo "  staff pages      http://$(HOST):$(PORT)/ops/ (queue), /ops/zones/ (zone editor), /plan/ (planners' map)"
 	@echo "                   demo accounts, password demo: ioc, moitruong, phuongdonghoi, dieuphoi, quyhoach"
 	@echo ""
-	@$(VENV)/bin/gunicorn config.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile - 
+	@$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi -b $(HOST):$(PORT)
 
 test: PG_START := --fast
 test: venv db messages
@@ -139,7 +139,20 @@ clean:
 
 # Celery worker with the embedded beat (outbox sweep every 30 s, SLA escalation): one
 # such process per deployment runs beat (its schedule file under .data/); scale out with
-# more workers started without -B.
-.PHONY: worker
+# more workers started without -B. `make worker BEAT=0` and `make beat` run the two
+# apart, as production does (deploy/hientruong-worker.service, -beat.service).
+BEAT ?= 1
+.PHONY: worker beat serve
 worker: venv db
-	@mkdir -p .data && $(VENV)/bin/celery -A config worker -B -l info --concurrency 2 -s .data/celerybeat-schedule
+	@mkdir -p .data && $(VENV)/bin/celery -A config worker $(if $(filter 1,$(BEAT)),-B -s .data/celerybeat-schedule) -l info --concurrency 2
+
+beat: venv db
+	@mkdir -p .data && $(VENV)/bin/celery -A config beat -l info -s .data/celerybeat-schedule
+
+# The production profile on this machine (docs/operations.md): hashed, compressed
+# static files, JSON logs, HTTPS-only cookies (put nginx in front, deploy/nginx).
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment.
+serve: export DJANGO_SETTINGS_MODULE := config.settings.production
+serve: migrate
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from api.health import healthz
+from api.metrics import metrics
 from web.media import photo_file
 
 # A lost database connection answers 503 with Retry-After, anything else Django's 500.
@@ -9,6 +10,8 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Prometheus, for the monitoring network only (api.metrics).
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("tiles/", include("api.analytics.tile_urls")),

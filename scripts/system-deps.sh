@@ -2,12 +2,16 @@
 # Install the Debian packages the project needs, only those that are missing.
 # PostGIS 3 for PostgreSQL 15 brings the GDAL, GEOS and PROJ runtime libraries
 # that GeoDjango loads; Chromium is for the browser tests, pgbouncer for the
-# connection-pooling test (tests/scaleout; `make test` asks for both).
+# connection-pooling test (tests/scaleout; `make test` asks for both). PostgreSQL's own
+# tools (pg_basebackup, pg_ctl) serve scripts/backup.sh and restore.sh.
 set -euo pipefail
 
 want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server)
 if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
   want+=(chromium chromium-driver fonts-noto-core)
+  # The test suite's other tools: nginx checks and serves deploy/nginx
+  # (tests/deploy/test_nginx.py), openssl makes its throw-away certificate.
+  want+=(nginx openssl)
 fi
 if [[ "${WITH_PGBOUNCER:-0}" == 1 ]]; then
   want+=(pgbouncer)

@@ -20,6 +20,7 @@ from typing import Any
 import dj_database_url
 
 from config.settings.secret_key import secret_key
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -233,12 +234,11 @@ LEAFLET_CONFIG: dict[str, Any] = {
     "RESET_VIEW": False,
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# Logs: plain lines here (the demo, the tests), JSON in production; the request id on
+# every line either way (config.logs, config.request_id).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # Routing: a pin this close outside every unit (sea shore, river mouth, border) is given
 # the nearest unit, flagged; a pin this close to a zone or unit edge is flagged near_edge.
@@ -377,3 +377,16 @@ if (_replica := scaleout.replica(DATABASES["default"])) is not None:
     MIDDLEWARE.append("config.db_router.ReadYourWritesMiddleware")
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+
+# --- Operating: request ids and Prometheus metrics (config.request_id, api.metrics) ---
+# django-prometheus times every request by view; its two middlewares wrap all others,
+# and the request id is bound before anything else logs.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.request_id.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Who may read /metrics (comma-separated addresses or networks): anyone else, and
+# any request that came through a proxy, gets 404.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")

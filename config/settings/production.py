@@ -5,8 +5,8 @@ Run with ``DJANGO_SETTINGS_MODULE=config.settings.production``. It refuses to st
 environment, and in demo or debug mode. ``manage.py check --deploy`` is clean with
 the defaults below (tests/unit/test_settings_security.py).
 
-Sections: security (this part: keys, hosts, HTTPS, cookies, headers); serving
-(gunicorn, static files, media storage) goes in its own section below it.
+Sections: security (keys, hosts, HTTPS, cookies, headers) and serving (static
+files, logs, key rotation; gunicorn reads config/gunicorn.conf.py).
 
 Environment, all optional but the first two:
 
@@ -25,16 +25,22 @@ SESSION_COOKIE_SECURE            1 (default): cookies only over HTTPS
 CSRF_COOKIE_SECURE               1 (default)
 SESSION_COOKIE_AGE               28800 (8 h, a working day): staff sign in again
                                  each day
+SECRET_KEY_FALLBACKS             previous keys while rotating (docs/operations.md)
+STATIC_ROOT                      where collectstatic writes (default .data/static)
+LOG_FORMAT                       json (default) or plain
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import DEBUG, DEMO_MODE, env_bool
+from .base import BASE_DIR, DEBUG, DEMO_MODE, LOG_LEVEL, env_bool, env_list
 
 # --- Security -------------------------------------------------------------------------
 
@@ -81,3 +87,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Serving --------------------------------------------------------------------------
+# Prometheus and the load balancer talk plain HTTP to gunicorn on the private network:
+# they must not be redirected to https (nginx redirects the public side itself).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Static files: `manage.py collectstatic` (deploy/install.sh) writes hashed names
+# (cacheable for a year) and gzip copies; WhiteNoise (or nginx) serves them from
+# STATIC_ROOT, never from the apps' folders.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / ".data" / "static"))
+# Only the static storage changes: "default" (photos: filesystem, or object storage
+# when base configures it) stays as base.py left it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **globals().get("STORAGES", {}),
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
+# Rotating SECRET_KEY (docs/operations.md): the previous keys, comma-separated, still
+# verify sessions and signed values until they are removed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+# One JSON object per line on standard error (journald), with the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)

@@ -10,6 +10,7 @@ row (and fire the analytics triggers on ``routing_report`` twice). A re-route
 from __future__ import annotations
 
 from routing.engine.decision import Decision
+from routing.metrics import routing_decisions_count
 from routing.models import Assignment, Report
 from routing.reports.roles import Actor, acting_user
 
@@ -17,6 +18,7 @@ from routing.reports.roles import Actor, acting_user
 def _assignment_create(
     *, report: Report, decision: Decision, cause: str, actor: Actor, note: str
 ) -> Assignment:
+    routing_decisions_count(rule=decision.rule, cause=cause)
     return Assignment.objects.create(
         report=report,
         boundary_set_id=decision.unit.boundary_set_id,

@@ -24,6 +24,7 @@ from routing.engine.record import assignment_first_record
 from routing.intake.duplicates import DuplicateSuggestion
 from routing.intake.photos import CheckedPhoto
 from routing.intake.submission import Submission
+from routing.metrics import report_submitted_count
 from routing.models import Report, ReportEvent, ReportPhoto
 from routing.notifications.outbox import notify_assignment
 from routing.reports import roles
@@ -155,4 +156,5 @@ def report_store(
     for index, photo in enumerate(submission.photos):
         _photo_store(report, index, photo, files)
     notify_assignment(report=report, assignment=assignment)
+    report_submitted_count(channel=report.channel)
     return report

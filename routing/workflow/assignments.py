@@ -14,6 +14,7 @@ from django.utils import timezone
 from geo.coords import check_lon_lat
 from routing.engine.record import assignment_record
 from routing.engine.route import route_decide
+from routing.metrics import routing_decisions_count
 from routing.models import Assignment, Category, Department, Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
 from routing.reports.actors import role_names
@@ -89,6 +90,7 @@ def report_reassign(
     )
     report.department = department
     report.save(update_fields=["department", "updated_at"])
+    routing_decisions_count(rule=Assignment.Rule.MANUAL, cause=Assignment.Cause.MANUAL)
     event_record(
         report=report,
         kind=ReportEvent.Kind.ASSIGNMENT,

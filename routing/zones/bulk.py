@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from boundaries import sql as bsql
+from routing.metrics import routing_decisions_count
 from routing.models import Report
 from routing.zones import sql as zsql
 from routing.zones.reroute_records import reroute_records
@@ -356,6 +357,9 @@ def reports_reroute(
         reroute_records(cursor, cause=cause)
         cursor.execute(_REROUTE_MOVES)
         moves = cursor.fetchall()
+        cursor.execute("SELECT rule, count(*) FROM reroute GROUP BY rule")
+        for rule, count in cursor.fetchall():
+            routing_decisions_count(rule=rule, cause=cause, count=count)
         cursor.execute("DROP TABLE reroute")
     impact = Impact()
     for is_open, old, new, count in moves:
