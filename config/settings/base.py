@@ -19,8 +19,8 @@ from typing import Any
 
 import dj_database_url
 
-from config.settings.secret_key import secret_key
 from config.logs import logging_config
+from config.settings.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
