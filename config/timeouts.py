@@ -6,9 +6,11 @@ sets PostgreSQL's ``statement_timeout`` (``DB_STATEMENT_TIMEOUT_MS``, default 15
 on each connection it opens: :func:`statement_timeout_install` is called by
 ``config/wsgi.py`` only, so migrations, management commands and Celery workers,
 which never load the WSGI module, keep PostgreSQL's default (no limit) for their
-bulk work. A statement cut off raises ``QueryCanceled``; :class:`StatementTimeoutMiddleware`
-answers it with a bilingual 503 and ``Retry-After`` (JSON under the API's paths,
-plain text on pages) and logs it; other database errors pass on untouched.
+bulk work. Behind pgbouncer in transaction mode (``DATABASE_POOL``) nothing is set
+per connection: the database role carries the timeout. A statement cut off raises
+``QueryCanceled``; :class:`StatementTimeoutMiddleware` answers it with a bilingual
+503 and ``Retry-After`` (JSON under the API's paths, plain text on pages) and logs
+it; other database errors pass on untouched.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ MESSAGES = {
 def _set_timeout(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     milliseconds = int(settings.DB_STATEMENT_TIMEOUT_MS)
     if connection.vendor != "postgresql" or milliseconds <= 0:
+        return
+    if connection.settings_dict.get("TRANSACTION_POOLED"):
+        # Behind pgbouncer in transaction mode a session setting would stay on the
+        # server connection for its next client: the role carries the timeout
+        # instead (ALTER ROLE … SET statement_timeout, docs/scaling.md).
         return
     with connection.cursor() as cursor:
         cursor.execute(

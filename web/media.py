@@ -13,7 +13,9 @@ bytes from an ``internal`` location::
 
     location /protected-media/ { internal; alias /srv/hientruong/media/; }
 
-Without it Django streams the file (the demo, the tests).
+Without it Django streams the file (the demo, the tests). When photos live in object
+storage (``MEDIA_S3_BUCKET``) the answer is a redirect to a short-lived signed URL
+(``routing.reports.photo_urls.file_url``), never cached.
 """
 
 from __future__ import annotations
@@ -21,12 +23,19 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from routing.reports.access import report_in_scope
+from routing.reports.photo_urls import file_url, photos_in_object_storage
 from routing.reports.publication import photo_public
 from routing.reports.selectors import photo_by_file
 
@@ -50,6 +59,11 @@ def photo_file(request: HttpRequest, path: str) -> HttpResponseBase:
     content_type = photo.content_type if is_image else THUMBNAIL_TYPE
     response: HttpResponseBase
     accel = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
+    if photos_in_object_storage():
+        response = HttpResponseRedirect(file_url(field, public=public))
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
     if accel:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(field.name)

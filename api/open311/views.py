@@ -39,7 +39,7 @@ from api.open311.submit import Posted, open311_request_submit
 from api.outage import database_outage
 from geo.coords import parse_bbox
 from geo.errors import BilingualError, TooMany, Unavailable
-from routing.models import Report, ReportPhoto
+from routing.models import Report
 from routing.reports.tracking import tracking_code_normalise
 
 log = logging.getLogger(__name__)
@@ -203,10 +203,11 @@ class ServiceDefinitionApi(Open311Api):
 
 
 def _media_url(request: Request) -> Callable[[str], str]:
-    storage = ReportPhoto._meta.get_field("image").storage
+    """A photo file's absolute ``/media/`` address (the media view decides who
+    gets it, and redirects to object storage when photos live there)."""
 
     def absolute(name: str) -> str:
-        return request.build_absolute_uri(storage.url(name))
+        return request.build_absolute_uri(reverse("media", kwargs={"path": name}))
 
     return absolute
 

@@ -19,6 +19,7 @@ from rest_framework.throttling import BaseThrottle
 from api.client_ip import client_ip
 from routing.models import Report
 from routing.reports.access import acts_as_staff
+from routing.reports.receipt import receipt_matches
 from routing.reports.throttle import citizen_throttle
 from routing.reports.tracking import tracking_code_normalise
 from routing.workflow import receipt_check
@@ -47,15 +48,17 @@ def receipt_from(request: Request, body: dict[str, Any]) -> str:
 
 
 def report_for_citizen(code: str, secret: str) -> Report:
-    """The report with this tracking code, for a citizen action. A code no report
-    has is refused as a wrong secret is (403), not with a 404; the secret of an
-    existing report is checked by the action's service."""
+    """The report with this tracking code, for a citizen action, once ``secret``
+    is its receipt: refused (403) before the action's input is looked at. A code no
+    report has is refused as a wrong secret is, not with a 404. The action's
+    service checks the secret again (and counts the attempt): the views are not the
+    only callers."""
     report = (
         Report.objects.select_related("category", "department", "unit")
         .filter(tracking_code=tracking_code_normalise(code or ""))
         .first()
     )
-    if report is None:
-        receipt_check(code=code, report=None, secret=secret)  # always refuses
+    if report is None or not receipt_matches(report, secret):
+        receipt_check(code=code, report=report, secret=secret)  # refuses, counted
         raise AssertionError("unreachable")  # pragma: no cover
     return report

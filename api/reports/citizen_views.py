@@ -78,10 +78,11 @@ class ReportRateApi(CitizenActionApi):
     )
     def post(self, request: Request, code: str) -> Response:
         body = request_object(request)
-        data = _valid(self.RatingInput, body)
         secret = receipt_from(request, body)
+        report = report_for_citizen(code, secret)
+        data = _valid(self.RatingInput, body)
         report = workflow.report_rate(
-            report=report_for_citizen(code, secret),
+            report=report,
             receipt=secret,
             rating=data["rating"],
             note=data["note"],
@@ -111,9 +112,10 @@ class ReportInfoApi(CitizenActionApi):
     )
     def post(self, request: Request, code: str) -> Response:
         body = request_object(request)
-        data = _valid(self.InfoInput, body)
         secret = receipt_from(request, body)
+        report = report_for_citizen(code, secret)
+        data = _valid(self.InfoInput, body)
         event = workflow.report_add_info(
-            report=report_for_citizen(code, secret), receipt=secret, note=data["note"]
+            report=report, receipt=secret, note=data["note"]
         )
         return Response(self.InfoOutput(event).data, status=status.HTTP_201_CREATED)

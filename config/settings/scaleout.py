@@ -83,6 +83,9 @@ def pooled(database: DBConfig, env: Mapping[str, str] = os.environ) -> None:
     if env.get("DATABASE_POOL", "").strip().lower() != "pgbouncer":
         return
     database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Read by config.timeouts: a session SET would leak to the next client of the
+    # server connection, so the web's statement timeout is left to the role.
+    database["TRANSACTION_POOLED"] = True
     options = database.setdefault("OPTIONS", {})
     options["prepare_threshold"] = None
     options.pop("options", None)

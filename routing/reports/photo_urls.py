@@ -1,7 +1,9 @@
 """Where a browser fetches a photo: the /media/ path, or a signed object-storage URL.
 
-On the local filesystem (the embedded default) a photo's URL is its ``/media/``
-path, answered by the access-checked media view. With ``MEDIA_S3_BUCKET`` set the
+Every page and answer links a photo by its ``/media/`` path (:func:`media_path`),
+whatever the storage: the access-checked media view (``web.media``) answers it by
+streaming the file, by nginx's ``X-Accel-Redirect``, or, in object storage, by a
+redirect to the signed URL of :func:`file_url`. With ``MEDIA_S3_BUCKET`` set the
 bucket is private and a photo is read through a signed URL that expires: after
 ``MEDIA_S3_URL_SECONDS`` (300 by default) for staff, after
 ``MEDIA_S3_PUBLIC_URL_SECONDS`` (3600) for a photo the public may see. Public photos
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
 from routing.models import ReportPhoto
@@ -24,6 +27,11 @@ def photos_in_object_storage() -> bool:
     """True when photos live in object storage: the media view then redirects to
     ``photo_url`` instead of sending the file."""
     return isinstance(ReportPhoto._meta.get_field("image").storage, S3Storage)
+
+
+def media_path(field: FieldFile) -> str:
+    """The ``/media/`` path of a stored photo file (an image or a thumbnail)."""
+    return reverse("media", kwargs={"path": field.name})
 
 
 def file_url(field: FieldFile, *, public: bool) -> str:

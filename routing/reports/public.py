@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
+from routing.reports.photo_urls import media_path
 from routing.reports.publication import (
     description_public,
     event_note_public,
@@ -48,8 +49,8 @@ def local_iso(moment: dt.datetime | None) -> str | None:
 def photo_public_json(photo: ReportPhoto, *, absolute: UrlBuilder = _as_is) -> dict:
     """A photo as the public sees it: the EXIF-free copy and its thumbnail."""
     return {
-        "url": absolute(photo.image.url),
-        "thumbnail_url": absolute(photo.thumbnail.url),
+        "url": absolute(media_path(photo.image)),
+        "thumbnail_url": absolute(media_path(photo.thumbnail)),
         "width": photo.width,
         "height": photo.height,
         "of_resolution": photo.of_resolution,

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from routing.models import Category, Report, ReportEvent, ReportPhoto
+from routing.reports.photo_urls import media_path
 from routing.reports.redaction import text_mask
 from routing.reports.roles import CITIZEN
 
@@ -132,8 +133,8 @@ def publication_state_json(report: Report, photos: Iterable[ReportPhoto]) -> dic
         "photos": [
             {
                 "id": photo.pk,
-                "url": photo.image.url,
-                "thumbnail_url": photo.thumbnail.url,
+                "url": media_path(photo.image),
+                "thumbnail_url": media_path(photo.thumbnail),
                 "public": photo_public(photo, report),
                 "chosen": photo.public,
                 "of_resolution": photo.of_resolution,

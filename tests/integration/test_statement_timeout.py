@@ -53,6 +53,13 @@ def test_the_web_process_has_the_timeout_and_commands_do_not():
     assert command == "0"
 
 
+def test_behind_pgbouncer_the_web_process_sets_nothing_per_connection():
+    """In pgbouncer's transaction mode a session setting would outlive the client
+    on the server connection, so the timeout is left to the database role."""
+    pooled = _python("import config.wsgi\n" + SHOW, DATABASE_POOL="pgbouncer")
+    assert pooled == "0"
+
+
 class TableLock:
     """Another session holding an exclusive lock on ``table`` until released."""
 

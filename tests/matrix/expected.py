@@ -147,7 +147,12 @@ MATRIX: dict[str, Url] = {
     "api/v1/reports/track/<str:code>": Url(tuple(f"/api/v1/reports/track/{c}" for c in REPORT), get=anyone(OK)),
     "api/v1/reports/<str:code>": Url(reports(), get=report_scoped(OK)),
     "api/v1/reports/<str:code>/photos": Url(reports("/photos"), get=anyone(OK)),
-    "api/v1/reports/track/<str:code>/rating": Url("/api/v1/reports/track/{named}/rating", post=anyone(INVALID)),
+    # The reporter's actions need the receipt secret (the citizen role holds the named
+    # report's): without it, refused before the body is read.
+    "api/v1/reports/track/<str:code>/rating": Url("/api/v1/reports/track/{named}/rating", post=rule(REFUSED, **{CITIZEN: INVALID})),
+    "api/v1/reports/track/<str:code>/info": Url("/api/v1/reports/track/{named}/info", post=rule(REFUSED, **{CITIZEN: INVALID})),
+    # Publication review: the operations centre and admins.
+    "api/v1/reports/<str:code>/publication": Url(reports("/publication"), get=report_scoped(REFUSED) | {IOC: OK, ADMIN: OK}, post=report_scoped(REFUSED) | {IOC: INVALID, ADMIN: INVALID}),
     "api/v1/reports/<str:code>/transitions": Url(reports("/transitions"), post=report_scoped(INVALID)),
     "api/v1/reports/<str:code>/events": Url(reports("/events"), get=report_scoped(OK)),
     "api/v1/reports/<str:code>/comments": Url(reports("/comments"), post=report_scoped(INVALID)),
@@ -173,8 +178,13 @@ MATRIX: dict[str, Url] = {
     "open311/v2/^tokens/(?P<token>[^/]+?)\\.(?P<format>json|xml)$": Url(f"{OPEN311}tokens/no-such-token.json", get=anyone(NOT_FOUND)),
     "open311/v2/^servicerequestupdates\\.(?P<format>json|xml)$": Url(f"{OPEN311}servicerequestupdates.json", get=anyone(OK)),
     "open311/v2/^(?P<rest>.*)$": Url(f"{OPEN311}nothing-here.json", get=anyone(NOT_FOUND)),
-    # Photos as files (the EXIF-free copies).
-    "^media/(?P<path>.*)$": Url("/media/{photo}", get=anyone(OK)),
+    # Photos as files (the EXIF-free copies): this one is not public (its report
+    # awaits review), so only staff who see the report get it; for others it is not
+    # there.
+    "^media/(?P<path>.+)$": Url("/media/{photo}", get=report_scoped(OK) | dict.fromkeys(PUBLIC, NOT_FOUND)),
+    # Prometheus: decided by the network, not the role (the test client is loopback;
+    # tests/deploy check that other addresses and proxied requests get 404).
+    "metrics": Url("/metrics", get=anyone(OK)),
     "i18n/setlang/": Url("/i18n/setlang/", post=anyone(REDIRECT)),
     # Pages.
     "": Url("/", get=anyone(OK)),
@@ -206,7 +216,7 @@ ADMIN_PAGES: dict[str, Url] = {
     "admin/autocomplete/": Url("/admin/autocomplete/?app_label=routing&model_name=defaultdepartment&field_name=department&term=m", get=rule(SIGN_IN, **{IOC: OK, ADMIN: OK})),
     "admin/jsi18n/": Url("/admin/jsi18n/", get=rule(SIGN_IN, **{IOC: OK, ADMIN: OK})),
     "admin/r/<path:content_type_id>/<path:object_id>/": Url("/admin/r/1/1/", get=rule(SIGN_IN, **{IOC: NOT_FOUND, ADMIN: NOT_FOUND})),
-    "admin/^(?P<app_label>auth|boundaries|routing|api)/$": Url("/admin/routing/", get=rule(SIGN_IN, **{IOC: OK, ADMIN: OK})),
+    "admin/^(?P<app_label>auth|axes|boundaries|routing|api)/$": Url("/admin/routing/", get=rule(SIGN_IN, **{IOC: OK, ADMIN: OK})),
     "admin/auth/user/<id>/password/": Url("/admin/auth/user/{planner_user}/password/", get=rule(SIGN_IN, **{IOC: REFUSED, ADMIN: OK})),
     "admin/boundaries/boundaryset/import/": Url("/admin/boundaries/boundaryset/import/", get=rule(SIGN_IN, **{IOC: REFUSED, ADMIN: OK}), post=rule(SIGN_IN, **{IOC: REFUSED, ADMIN: OK})),
     "admin/(?P<url>.*)$": Url("/admin/no-such-page/", get=rule(SIGN_IN, **{IOC: NOT_FOUND, ADMIN: NOT_FOUND})),
@@ -229,6 +239,10 @@ ADMIN_MODELS: dict[str, str] = {
     "api.apikey": "vacd",
     "api.serviceattribute": "vacd",
     "api.requestattributevalue": "vd",  # answers come with requests
+    # Sign-in failures and lockouts (django-axes): deleting a row unlocks.
+    "axes.accessattempt": "vd",
+    "axes.accessfailurelog": "vd",
+    "axes.accesslog": "vd",
     "auth.user": "vacd",
     "auth.group": "vacd",
 }

@@ -45,6 +45,7 @@ from tests.matrix.expected import (
 )
 from tests.matrix.world import (
     ADMIN,
+    CITIZEN,
     IOC,
     OPEN311_KEY,
     PLANNER,
@@ -137,14 +138,18 @@ def call(world: World, role: str, method: str, path: str, entry: Url):
     client.cookies = SimpleCookie(world.clients[role].cookies)
     path = path.format(**world.values)
     keyed = role == OPEN311_KEY and path.startswith("/open311/")
+    # The citizen is the named report's reporter, holding its receipt secret.
+    headers = {"X-Receipt-Secret": world.values["receipt"]} if role == CITIZEN else {}
     if method == "GET":
         if keyed:
             path += ("&" if "?" in path else "?") + urlencode({"api_key": world.key})
-        return client.get(path)
+        return client.get(path, headers=headers)
     if entry.form:
         data = urlencode({"api_key": world.key} if keyed else {})
-        return client.generic(method, path, data, content_type=FORM)
-    return client.generic(method, path, "{}", content_type="application/json")
+        return client.generic(method, path, data, content_type=FORM, headers=headers)
+    return client.generic(
+        method, path, "{}", content_type="application/json", headers=headers
+    )
 
 
 def check(world: World, entry: Url) -> list[str]:

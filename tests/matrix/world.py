@@ -24,11 +24,13 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from api.models import ApiKey, RequestAttributeValue, ServiceAttribute
@@ -45,6 +47,7 @@ from routing.models import (
     ResponsibilityZone,
     StaffProfile,
 )
+from routing.reports.receipt import receipt_secret
 from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
 from tests.factories import report_create
 from tests.open311.forms import FORM, form
@@ -208,6 +211,7 @@ def world_build() -> World:
         "zone": str(zone.pk),
         "unit": "18880",
         "photo": photo.image.name,
+        "receipt": receipt_secret(named) or "",
         "planner_user": str(
             get_user_model().objects.get(username=f"matrix-{PLANNER}").pk
         ),
@@ -236,12 +240,33 @@ def _admin_objects(named: Report, zone: ResponsibilityZone) -> dict[str, Model]:
         "api.apikey": ApiKey.objects.first(),
         "api.serviceattribute": ServiceAttribute.objects.first(),
         "api.requestattributevalue": RequestAttributeValue.objects.first(),
+        **_signin_records(),
         "auth.user": get_user_model().objects.get(username=f"matrix-{PLANNER}"),
         "auth.group": Group.objects.get(name=ROUTING_OFFICER_GROUP),
     }
     missing = [label for label, obj in objects.items() if obj is None]
     assert not missing, f"no object to open in the admin for {missing}"
     return {label: obj for label, obj in objects.items() if obj is not None}
+
+
+def _signin_records() -> dict[str, Model]:
+    """One row of each of django-axes's sign-in records (a failure, a lockout
+    count, a sign-in), for its admin pages."""
+    seen = {
+        "user_agent": "matrix",
+        "ip_address": "192.0.2.7",
+        "username": f"matrix-{PLANNER}",
+        "http_accept": "text/html",
+        "path_info": "/ops/login",
+        "attempt_time": timezone.now(),
+    }
+    return {
+        "axes.accessattempt": AccessAttempt.objects.create(
+            **seen, get_data="", post_data="", failures_since_start=1
+        ),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(**seen),
+        "axes.accesslog": AccessLog.objects.create(**seen),
+    }
 
 
 def json_escaped(value: str) -> str:

@@ -18,15 +18,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 from PIL import Image
 
 from bench.api import HOST, free_port
 from config.settings.scaleout import storages
 from routing.intake import store
 from routing.intake.photos import photo_check
-from routing.models import ReportPhoto
+from routing.models import ReportPhoto, StaffProfile
 from routing.reports.photo_urls import photo_url, photos_in_object_storage
-from tests.factories import report_create
+from routing.reports.roles import Role
+from tests.factories import report_create, report_publish
 from tests.scaleout.processes import MOTO_SERVER, need, wait_until
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +140,33 @@ def test_a_photo_submitted_goes_to_the_private_bucket_and_is_read_by_signed_url(
 
     unsigned = urlsplit(staff)._replace(query="").geturl()
     assert fetch(unsigned)[0] == 403
+
+
+def test_the_media_view_redirects_whom_it_lets_see_to_a_signed_url(bucket, client):
+    """Pages and answers link photos by their /media/ path whatever the storage; the
+    view checks who asks, then redirects to a short-lived signed URL (never cached).
+    A photo not yet approved stays a 404 for the public; once approved, the public
+    is redirected too, to a URL signed for the public lifetime."""
+    checked = photo_check(jpeg(), name="rac.jpg")
+    report = report_create(photos=(checked,), reporter_phone="0912345678")
+    photo = ReportPhoto.objects.get(report=report)
+    path = f"/media/{photo.image.name}"
+    assert client.get(path).status_code == 404
+
+    operator = get_user_model().objects.create_user(username="ioc-s3")
+    StaffProfile.objects.create(user=operator, role=Role.IOC_OPERATOR)
+    staff = Client()
+    staff.force_login(operator)
+    answer = staff.get(path)
+    assert answer.status_code == 302
+    assert "no-store" in answer["Cache-Control"]
+    assert parse_qs(urlsplit(answer["Location"]).query)["X-Amz-Expires"] == ["300"]
+    assert fetch(answer["Location"]) == (200, checked.image)
+
+    report_publish(report)
+    public = client.get(path)
+    assert public.status_code == 302
+    assert parse_qs(urlsplit(public["Location"]).query)["X-Amz-Expires"] == ["3600"]
 
 
 def test_a_failed_submission_deletes_the_photos_it_wrote(bucket, monkeypatch):

@@ -14,6 +14,7 @@ from typing import Any
 
 from routing.models import Report
 from routing.reports.access import may_review_publication
+from routing.reports.photo_urls import media_path
 from routing.reports.publication import citizen_photos, publication_proposal
 from web.ops import labels as ops_labels
 
@@ -40,7 +41,7 @@ def publication_context(*, report: Report, user: Any) -> dict[str, Any]:
         "photos": [
             {
                 "id": photo.pk,
-                "thumbnail_url": photo.thumbnail.url,
+                "thumbnail_url": media_path(photo.thumbnail),
                 # Before any decision every photo of the citizen is proposed.
                 "chosen": photo.public if decided else True,
             }

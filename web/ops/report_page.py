@@ -31,6 +31,7 @@ from routing.models import (
 from routing.reports import lifecycle
 from routing.reports.access import event_data_shown, sees_personal_data
 from routing.reports.actors import may_see_usernames
+from routing.reports.photo_urls import media_path
 from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
@@ -277,7 +278,14 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         "assignment": _assignment(assignment, user),
         "history": _history(report, user),
         "events": _events(report, user, personal=sees_personal),
-        "photos": list(report.photos.all()),
+        "photos": [
+            {
+                "url": media_path(photo.image),
+                "thumbnail_url": media_path(photo.thumbnail),
+                "of_resolution": photo.of_resolution,
+            }
+            for photo in report.photos.all()
+        ],
         "transitions": _transitions(report, role),
         "may_comment": role in COMMENT_ROLES,
         "may_route": may_route,
