@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 from dj_database_url import DBConfig
@@ -85,7 +85,7 @@ def pooled(database: DBConfig, env: Mapping[str, str] = os.environ) -> None:
     database["DISABLE_SERVER_SIDE_CURSORS"] = True
     # Read by config.timeouts: a session SET would leak to the next client of the
     # server connection, so the web's statement timeout is left to the role.
-    database["TRANSACTION_POOLED"] = True
+    cast(dict[str, Any], database)["TRANSACTION_POOLED"] = True
     options = database.setdefault("OPTIONS", {})
     options["prepare_threshold"] = None
     options.pop("options", None)
