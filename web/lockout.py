@@ -2,7 +2,7 @@
 
 django-axes records every failed sign-in (``/ops/login`` and ``/admin/login`` both go
 through ``django.contrib.auth.authenticate`` with the request) with the client's
-address as ``api.client_ip`` reads it. Two bounds, both over the failures of the
+address as ``config.client_ip`` reads it. Two bounds, both over the failures of the
 last ``AXES_COOLOFF_TIME``:
 
 - one user name from one address: ``AXES_FAILURE_LIMIT`` (5) wrong passwords lock

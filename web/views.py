@@ -29,6 +29,7 @@ from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
+from web.throttle import citizen_throttled
 
 if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
@@ -103,6 +104,7 @@ class ReportFormView(TemplateView):
 
 
 @method_decorator(vietnamese_first, name="dispatch")
+@method_decorator(citizen_throttled, name="dispatch")
 class TrackLookupView(TemplateView):
     """``/r/``: type a tracking code; ``?code=`` goes to its page when it exists."""
 
@@ -121,6 +123,7 @@ class TrackLookupView(TemplateView):
 
 
 @method_decorator(vietnamese_first, name="dispatch")
+@method_decorator(citizen_throttled, name="dispatch")
 class TrackView(TemplateView):
     """``/r/<code>``: status, timeline, deadline, map, photos; the form to add
     information while the report is open and the rating form once it is resolved

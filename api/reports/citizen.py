@@ -16,7 +16,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from api.client_ip import client_ip
+from config.client_ip import client_ip
 from routing.models import Report
 from routing.reports.access import acts_as_staff
 from routing.reports.receipt import receipt_matches

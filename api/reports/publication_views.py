@@ -35,7 +35,7 @@ def _state(request: Request, report: Report) -> dict[str, Any]:
         .prefetch_related("photos")
         .get(pk=report.pk)
     )
-    state = publication_state_json(report, report.photos.all())
+    state = publication_state_json(report, report.photos.all(), viewer=request.user)
     state["tracking_code"] = report.tracking_code
     for photo in state["photos"]:
         photo["url"] = request.build_absolute_uri(photo["url"])

@@ -18,13 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.client_ip import client_ip
 from api.errors import ApiError
 from api.reports.serializers import (
     ReportSubmitInput,
     submit_json,
 )
 from api.routing.serializers import input_errors
+from config.client_ip import client_ip
 from routing.intake import errors
 from routing.intake.submission import submission_parse
 from routing.intake.submit import report_admit, report_submit

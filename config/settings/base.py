@@ -164,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # SIGNIN_ADDRESS_FAILURE_LIMIT from one address whatever the names, lock that pair
 # (or that address) out for SIGNIN_COOLOFF_MINUTES after the last failure; during a
 # lockout even the right password is refused (web.lockout). The address is the one
-# the rate limits use (api.client_ip, TRUSTED_PROXIES).
+# the rate limits use (config.client_ip, TRUSTED_PROXIES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses while locked out
     # Passwords as Django's ModelBackend; model permissions (the admin's) from the
@@ -178,7 +178,7 @@ AXES_COOLOFF_TIME = dt.timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "web.lockout.SignInAttemptsHandler"
-AXES_CLIENT_IP_CALLABLE = "api.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
@@ -274,7 +274,7 @@ CACHES = {
     }
 }
 # Our reverse proxies (comma-separated addresses or networks): behind them the client's
-# address is read from X-Forwarded-For (api.client_ip); empty: REMOTE_ADDR is the client.
+# address is read from X-Forwarded-For (config.client_ip); empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = [
     entry for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()
 ]

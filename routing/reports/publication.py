@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from routing.models import Category, Report, ReportEvent, ReportPhoto
+from routing.reports.actors import actor_label
 from routing.reports.photo_urls import media_path
 from routing.reports.redaction import text_mask
 from routing.reports.roles import CITIZEN
@@ -114,9 +115,12 @@ def publication_proposal(report: Report) -> str:
     return text_mask(report.description)
 
 
-def publication_state_json(report: Report, photos: Iterable[ReportPhoto]) -> dict:
+def publication_state_json(
+    report: Report, photos: Iterable[ReportPhoto], *, viewer: Any
+) -> dict:
     """What a reviewer needs to decide, for the staff API and page (no personal
-    data beyond what a reviewer, who sees every report, already reads)."""
+    data beyond what a reviewer, who sees every report, already reads; who decided
+    as ``viewer`` may be told: the role, the user name for admins)."""
     decided_by: Any = report.publication_decided_by
     decided_at = report.publication_decided_at
     return {
@@ -129,7 +133,7 @@ def publication_state_json(report: Report, photos: Iterable[ReportPhoto]) -> dic
         "decided_at": timezone.localtime(decided_at).isoformat()
         if decided_at
         else None,
-        "decided_by": decided_by.get_username() if decided_by else None,
+        "decided_by": actor_label(decided_by, viewer=viewer) if decided_by else None,
         "photos": [
             {
                 "id": photo.pk,

@@ -230,6 +230,35 @@ def test_every_citizen_endpoint_is_throttled_per_address(api, settings):
     assert all(calls["track"](ip).status_code == 200 for _ in range(4))
 
 
+def test_the_tracking_pages_are_throttled_like_the_api(client, settings):
+    """``/r/<code>`` and ``/r/?code=`` count against the same per-address limits:
+    the third request in a minute is a bilingual 429 page with Retry-After;
+    another address is not held back, nor are signed-in staff."""
+    settings.CITIZEN_RATE_PER_IP_MINUTE = 2
+    code = report_make(status="resolved").tracking_code
+    pages = {
+        "track page": lambda ip: client.get(f"/r/{code}", REMOTE_ADDR=ip),
+        "lookup page": lambda ip: client.get("/r/", {"code": code}, REMOTE_ADDR=ip),
+    }
+    for name, call in pages.items():
+        ip = address()
+        assert call(ip).status_code != 429, name
+        assert call(ip).status_code != 429, name
+        limited = call(ip)
+        assert limited.status_code == 429, name
+        page = limited.content.decode()
+        assert "Quá nhiều yêu cầu" in page
+        assert "Too many requests" in page
+        assert 0 < int(limited["Retry-After"]) <= 60
+        assert call(address()).status_code != 429, name
+
+    ioc = get_user_model().objects.create_user(username="ioc-pages", password="x")
+    StaffProfile.objects.create(user=ioc, role=roles.IOC_OPERATOR)
+    client.force_login(ioc)
+    ip = address()
+    assert all(pages["track page"](ip).status_code == 200 for _ in range(4))
+
+
 def test_the_hourly_window_holds_too(api, settings):
     """Beyond the hourly limit an address waits for the next hour."""
     settings.CITIZEN_RATE_PER_IP_HOUR = 3

@@ -39,7 +39,7 @@ def test_the_citizen_chooses_and_an_anonymous_report_may_opt_in(page):
     map_click(page, LON, LAT)
     page.locator("#description").fill("Rác tồn đọng, gọi 0912 345 678.")
     page.locator("#submit").click()
-    page.wait_for_url(re.compile(r"/r/HT-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    page.wait_for_url(re.compile(r"/r/HT-[A-Z0-9]{4}-[A-Z0-9]{4}#k=[0-9A-Z-]{24}$"))
     report = Report.objects.get()
     assert report.anonymous
     assert report.publication == Report.Publication.PENDING

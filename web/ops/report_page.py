@@ -186,6 +186,18 @@ def _events(report: Report, viewer: Any, *, personal: bool) -> list[dict[str, An
     return events
 
 
+def _photos(report: Report) -> list[dict[str, Any]]:
+    """Every photo, linked by its /media/ path (the media view checks the reader)."""
+    return [
+        {
+            "url": media_path(photo.image),
+            "thumbnail_url": media_path(photo.thumbnail),
+            "of_resolution": photo.of_resolution,
+        }
+        for photo in report.photos.all()
+    ]
+
+
 def _transitions(report: Report, role: str) -> list[dict[str, Any]]:
     """The status steps this role may take from the report's status, with what
     each needs (a public note, a rejection reason, the original report)."""
@@ -278,14 +290,7 @@ def report_context(*, report: Report, user: Any) -> dict[str, Any]:
         "assignment": _assignment(assignment, user),
         "history": _history(report, user),
         "events": _events(report, user, personal=sees_personal),
-        "photos": [
-            {
-                "url": media_path(photo.image),
-                "thumbnail_url": media_path(photo.thumbnail),
-                "of_resolution": photo.of_resolution,
-            }
-            for photo in report.photos.all()
-        ],
+        "photos": _photos(report),
         "transitions": _transitions(report, role),
         "may_comment": role in COMMENT_ROLES,
         "may_route": may_route,
