@@ -17,8 +17,10 @@ import pytest
 
 from tests.deploy.conftest import ROOT
 
-BACKUP = ROOT / "scripts" / "backup.sh"
-RESTORE = ROOT / "scripts" / "restore.sh"
+# The scripts are copied into the test's folder: the postgres user runs them (and
+# the archive_command names the copy), and it may not enter a private checkout
+# (a clone in a 0700 home); a server keeps them in /opt/hientruong, readable.
+SCRIPTS = ("backup.sh", "restore.sh")
 BINDIR = Path(
     sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[
         -1
@@ -65,6 +67,9 @@ def folder() -> Iterator[Path]:
     """A temporary folder the postgres user can use (clusters, backups, WAL)."""
     path = Path(tempfile.mkdtemp(prefix="ht-backup-"))
     path.chmod(0o755)
+    for name in SCRIPTS:
+        shutil.copy(ROOT / "scripts" / name, path / name)
+        (path / name).chmod(0o755)
     if AS_POSTGRES:
         shutil.chown(path, "postgres", "postgres")
     clusters: list[Path] = []
@@ -134,7 +139,7 @@ def test_restore_to_a_point_in_time_keeps_what_came_before(folder):
         check=True,
         capture_output=True,
     )
-    archive = script(str(BACKUP), "archive-config", environment=backups)
+    archive = script(str(folder / "backup.sh"), "archive-config", environment=backups)
     assert "archive_command = '" in archive
     with (primary / "postgresql.conf").open("a") as conf:
         conf.write(archive)
@@ -149,7 +154,9 @@ def test_restore_to_a_point_in_time_keeps_what_came_before(folder):
     psql(port, "INSERT INTO reports (code) VALUES ('in-base-backup')")
     # As production's cron job runs it: as the postgres user, who owns the archive.
     base = (
-        script(str(BACKUP), "base", environment=backups, owner=AS_POSTGRES)
+        script(
+            str(folder / "backup.sh"), "base", environment=backups, owner=AS_POSTGRES
+        )
         .strip()
         .splitlines()[-1]
     )
@@ -172,7 +179,7 @@ def test_restore_to_a_point_in_time_keeps_what_came_before(folder):
     restored_port = free_port()
     restored = folder / "restored"
     out = script(
-        str(RESTORE),
+        str(folder / "restore.sh"),
         str(restored),
         target,
         "--port",
@@ -193,7 +200,7 @@ def test_restore_refuses_a_directory_in_use(folder):
     (folder / "busy").mkdir()
     (folder / "busy" / "PG_VERSION").write_text("15\n")
     done = subprocess.run(
-        ["bash", str(RESTORE), str(folder / "busy"), "latest"],
+        ["bash", str(folder / "restore.sh"), str(folder / "busy"), "latest"],
         env=env(folder, 1),
         capture_output=True,
         text=True,
