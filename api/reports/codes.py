@@ -13,12 +13,18 @@ from rest_framework import status
 
 from api.errors import ApiError
 from routing.reports.selectors import report_public_get
-from routing.reports.tracking import ALPHABET, PREFIX, tracking_code_normalise
+from routing.reports.tracking import (
+    ALPHABET,
+    OTHER_PREFIXES,
+    PREFIX,
+    tracking_code_normalise,
+)
 
 if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
 
-_CODE = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
+_PREFIXES = "|".join((PREFIX, *OTHER_PREFIXES))
+_CODE = re.compile(rf"^(?:{_PREFIXES})-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
 CODE_HELP = "Tracking code as typed: HT-7K3Q-X9MB, ht 7k3q x9mb or 7K3QX9MB."
 

@@ -11,6 +11,9 @@ import secrets
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 symbols, no 0 O 1 I L U
 PREFIX = "HT"
+# Codes of other origins, kept as typed: the demo's synthetic reports
+# (``demo.synthetic``, "SY-…").
+OTHER_PREFIXES = ("SY",)
 
 
 def tracking_code_new() -> str:
@@ -19,8 +22,12 @@ def tracking_code_new() -> str:
 
 
 def tracking_code_normalise(text: str) -> str:
-    """Accept what a citizen types: lower case, spaces or no dashes, with or without HT."""
+    """Accept what a citizen types: lower case, spaces or no dashes, with or without
+    HT (another known prefix, such as the demo's SY, is kept)."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    if cleaned.startswith(PREFIX) and len(cleaned) > 8:
-        cleaned = cleaned[len(PREFIX) :]
-    return f"{PREFIX}-{cleaned[:4]}-{cleaned[4:]}"
+    prefix = PREFIX
+    for known in (PREFIX, *OTHER_PREFIXES):
+        if cleaned.startswith(known) and len(cleaned) > 8:
+            prefix, cleaned = known, cleaned[len(known) :]
+            break
+    return f"{prefix}-{cleaned[:4]}-{cleaned[4:]}"

@@ -34,6 +34,15 @@ def test_history_loads_once_with_timelines_ending_in_the_status() -> None:
     assert not reports.filter(description="").exists()
 
 
+def test_a_demo_report_opens_by_its_code(client) -> None:
+    """The demo's SY- codes reach their tracking page and API like citizens' HT-
+    codes, so every link on the demo's pages works."""
+    _history(50)
+    code = Report.objects.filter(tracking_code__startswith="SY-").first().tracking_code
+    assert client.get(f"/r/{code}").status_code == 200
+    assert client.get(f"/api/v1/reports/track/{code.lower()}").status_code == 200
+
+
 def test_public_words_only_for_approved_reports_of_open_categories() -> None:
     _history(2000)
     reports = Report.objects.filter(tracking_code__startswith="SY-")
