@@ -8,8 +8,6 @@ and per tracking code (``routing.workflow.citizen``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -25,7 +23,7 @@ from api.reports.citizen import (
     report_for_citizen,
 )
 from api.reports.serializers import LocalDateTimeField
-from api.routing.serializers import input_errors, request_object
+from api.routing.serializers import input_valid, request_object
 from routing import workflow
 from routing.models import Report
 
@@ -36,15 +34,6 @@ RECEIPT_PARAMETER = OpenApiParameter(
     description="The report's receipt secret (or the body's 'receipt' field), "
     "given once when the report was sent and in the reporter's own messages.",
 )
-
-
-def _valid(
-    serializer_class: type[serializers.Serializer], body: dict[str, Any]
-) -> dict[str, Any]:
-    serializer = serializer_class(data=body)
-    if not serializer.is_valid():
-        raise input_errors(serializer.errors)
-    return serializer.validated_data
 
 
 class CitizenActionApi(APIView):
@@ -80,7 +69,7 @@ class ReportRateApi(CitizenActionApi):
         body = request_object(request)
         secret = receipt_from(request, body)
         report = report_for_citizen(code, secret)
-        data = _valid(self.RatingInput, body)
+        data = input_valid(self.RatingInput, body)
         report = workflow.report_rate(
             report=report,
             receipt=secret,
@@ -114,7 +103,7 @@ class ReportInfoApi(CitizenActionApi):
         body = request_object(request)
         secret = receipt_from(request, body)
         report = report_for_citizen(code, secret)
-        data = _valid(self.InfoInput, body)
+        data = input_valid(self.InfoInput, body)
         event = workflow.report_add_info(
             report=report, receipt=secret, note=data["note"]
         )

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.access import StaffOnly, permission_denied
-from api.reports.workflow_views import _valid, report_visible
+from api.reports.workflow_views import report_visible
+from api.routing.serializers import input_valid, request_object
 from routing import workflow
 from routing.models import Report
 from routing.reports.access import may_review_publication
@@ -103,7 +104,7 @@ class ReportPublicationApi(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         report = _reviewable(request, code)
-        data = _valid(self.DecisionInput, request)
+        data = input_valid(self.DecisionInput, request_object(request))
         report = workflow.report_publication_decide(
             report=report,
             actor=request.user,

@@ -24,7 +24,7 @@ from api.errors import ApiError
 from api.routing.serializers import (
     category_get,
     department_by_code,
-    input_errors,
+    input_valid,
     request_object,
 )
 from geo.coords import parse_lon_lat
@@ -67,15 +67,6 @@ def report_visible(request: Request, raw_code: str, field: str | None = None) ->
     if report is None:
         raise _not_found(code, field)
     return report
-
-
-def _valid(
-    serializer_class: type[serializers.Serializer], request: Request
-) -> dict[str, Any]:
-    serializer = serializer_class(data=request_object(request))
-    if not serializer.is_valid():
-        raise input_errors(serializer.errors)
-    return serializer.validated_data
 
 
 class ReportStateOutput(serializers.Serializer):
@@ -239,7 +230,7 @@ class ReportTransitionApi(APIView):
     @extend_schema(request=TransitionInput, responses={200: ReportStateOutput})
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
-        data = _valid(self.TransitionInput, request)
+        data = input_valid(self.TransitionInput, request_object(request))
         duplicate_of = None
         if data["duplicate_of"]:
             duplicate_of = report_visible(
@@ -285,7 +276,7 @@ class ReportCommentApi(APIView):
     @extend_schema(request=CommentInput, responses={201: EventOutput})
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
-        data = _valid(self.CommentInput, request)
+        data = input_valid(self.CommentInput, request_object(request))
         event = workflow.report_comment(
             report=report, actor=request.user, note=data["note"], public=data["public"]
         )
@@ -312,7 +303,7 @@ class ReportReassignApi(APIView):
     @extend_schema(request=ReassignInput, responses={200: ReportRoutedOutput})
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
-        data = _valid(self.ReassignInput, request)
+        data = input_valid(self.ReassignInput, request_object(request))
         assignment = workflow.report_reassign(
             report=report,
             actor=request.user,
@@ -354,7 +345,7 @@ class ReportCategoryApi(APIView):
     @extend_schema(request=CategoryInput, responses={200: ReportRoutedOutput})
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
-        data = _valid(self.CategoryInput, request)
+        data = input_valid(self.CategoryInput, request_object(request))
         assignment = workflow.report_change_category(
             report=report,
             actor=request.user,
@@ -375,7 +366,7 @@ class ReportMergeApi(APIView):
     @extend_schema(request=MergeInput, responses={200: ReportStateOutput})
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
-        data = _valid(self.MergeInput, request)
+        data = input_valid(self.MergeInput, request_object(request))
         into = report_visible(request, data["into"], field="into")
         report = workflow.report_merge(
             report=report, into=into, actor=request.user, note=data["note"]

@@ -69,6 +69,17 @@ def truthy(value: Any) -> bool:
     return value is True
 
 
+def input_valid(
+    serializer_class: type[serializers.Serializer], data: Any
+) -> dict[str, Any]:
+    """``data`` checked by ``serializer_class``: its validated data, or the first
+    error as a bilingual 400."""
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise input_errors(serializer.errors)
+    return serializer.validated_data
+
+
 def request_object(request: Request) -> dict[str, Any]:
     """The request body as a dict, or a bilingual 400 when it is not a JSON object."""
     data: Any  # whatever the parser made of the body: a QueryDict, a list…
