@@ -29,7 +29,11 @@ from api.models import ServiceAttribute
 from boundaries.models import AdminUnit
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Category, Report
-from routing.reports.publication import description_public, event_note_public
+from routing.reports.publication import (
+    description_public,
+    event_note_public,
+    note_public,
+)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
@@ -192,7 +196,7 @@ def request_json(
         "service_request_id": report.tracking_code,
         "status": open_or_closed(report.status),
         "detailed_status": report.status,
-        "status_notes": getattr(report, "public_note", None) or None,
+        "status_notes": note_public(getattr(report, "public_note", None) or "") or None,
         "service_name": _pick(lang, report.category.name_vi, report.category.name_en),
         "service_code": report.category.code,
         "description": description_public(report) or None,

@@ -98,8 +98,15 @@ def citizen_photos(report: Report) -> list[ReportPhoto]:
 
 
 def event_note_public(event: ReportEvent) -> str:
-    """An event's note as the public reads it: never words the citizen wrote."""
-    return "" if event.actor_role == CITIZEN else event.note
+    """An event's note as the public reads it: never words the citizen wrote, and
+    a staff note with phone numbers, e-mail addresses and ID numbers masked (an
+    officer may quote the reporter's number in a public note by mistake)."""
+    return "" if event.actor_role == CITIZEN else note_public(event.note)
+
+
+def note_public(note: str) -> str:
+    """A staff note already chosen for the public (``public_notes_q``), masked."""
+    return text_mask(note) if note else note
 
 
 def public_notes_q() -> Q:

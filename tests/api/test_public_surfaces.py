@@ -17,7 +17,7 @@ from PIL import Image
 
 from routing.models import Report, StaffProfile
 from routing.reports.receipt import receipt_secret
-from routing.workflow import report_publication_decide, report_rate
+from routing.workflow import report_comment, report_publication_decide, report_rate
 from tests.factories import report_force, report_publish
 from tests.points import DONG_PHU
 
@@ -168,3 +168,21 @@ def test_a_citizens_rating_note_is_never_public(client):
     for surface, text in texts.items():
         assert "Nguyễn Văn An" not in text, surface
     assert "rating" in texts["track api"]
+
+
+def test_a_phone_number_in_a_staff_public_note_is_masked_publicly(client):
+    """An officer quoting the reporter's number in a public note does not publish
+    it: public surfaces show the note with the number masked."""
+    report = submit(client, "GHI-CHÚ", 8, reporter_phone="0912345670")
+    report_comment(
+        report=report,
+        actor=operator(),
+        note="Đã gọi anh Tuấn 0987 654 321, đội thu gom sẽ đến chiều nay.",
+        public=True,
+    )
+    texts = public_texts(client, report)
+    for surface, text in texts.items():
+        assert "0987 654 321" not in text, surface
+        assert "987654321" not in text, surface
+    assert "đội thu gom sẽ đến chiều nay" in texts["track api"]
+    assert "đội thu gom sẽ đến chiều nay" in texts["open311 one json"]
