@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.boundaries import views as boundaries
+from api.boundaries.places import PlaceSearchApi
 from api.routing import views as routing
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
         boundaries.UnitDetailApi.as_view(),
         name="boundary-unit",
     ),
+    path("places/search", PlaceSearchApi.as_view(), name="places-search"),
     path(
         "routing/explain", routing.RoutingExplainApi.as_view(), name="routing-explain"
     ),

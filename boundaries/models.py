@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.contrib.postgres.indexes import GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower
 
 from boundaries.geometry import bbox_polygon
 from boundaries.levels import DEPTH, Level
@@ -164,7 +165,14 @@ class AdminUnit(models.Model):
                 fields=["boundary_set", "code"], name="adminunit_code_per_set"
             )
         ]
-        indexes = [models.Index(fields=["boundary_set", "level"])]
+        indexes = [
+            models.Index(fields=["boundary_set", "level"]),
+            # Place search (boundaries.search): trigrams of the unaccented name.
+            GinIndex(
+                OpClass(Lower("name_ascii"), name="gin_trgm_ops"),
+                name="adminunit_name_trigram",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
