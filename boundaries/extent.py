@@ -15,7 +15,6 @@ units with new ids), at most ``CACHE_S`` seconds.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 
@@ -23,9 +22,9 @@ from django.conf import settings
 from django.db import connection
 
 from geo.coords import BBox
+from geo.projections import UTM_48N
 
 CACHE_S = 300
-METRES_PER_DEGREE = 111_320
 
 _lock = threading.Lock()
 _cached: tuple[float, tuple[int, int], BBox | None] | None = None
@@ -40,25 +39,25 @@ def _signature() -> tuple[int, int]:
     return int(count), int(highest)
 
 
+# The units' box widened by the tolerance in metres, in UTM 48N (the province's
+# projection), then taken back to degrees as the box around the widened one.
+_EXTENT = f"""
+    SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+    FROM (SELECT ST_Transform(
+              ST_Expand(ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326),
+                                     {UTM_48N}), %(metres)s),
+              4326) AS b
+          FROM boundaries_adminunit) s
+"""
+
+
 def _read_extent() -> BBox | None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-            "FROM (SELECT ST_Extent(geom) AS e FROM boundaries_adminunit) s"
-        )
+        cursor.execute(_EXTENT, {"metres": settings.ROUTING_SHORE_TOLERANCE_M})
         row = cursor.fetchone()
     if row is None or row[0] is None:
         return None
-    min_lon, min_lat, max_lon, max_lat = (float(v) for v in row)
-    margin_lat = settings.ROUTING_SHORE_TOLERANCE_M / METRES_PER_DEGREE
-    widest = math.cos(math.radians(min(89.0, max(abs(min_lat), abs(max_lat)))))
-    margin_lon = margin_lat / widest
-    return BBox(
-        max(-180.0, min_lon - margin_lon),
-        max(-90.0, min_lat - margin_lat),
-        min(180.0, max_lon + margin_lon),
-        min(90.0, max_lat + margin_lat),
-    )
+    return BBox(*(float(v) for v in row))
 
 
 def jurisdiction_extent() -> BBox | None:

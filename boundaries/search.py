@@ -17,7 +17,8 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models.functions import Lower
 
-from boundaries.lookup import NoBoundarySet, OutsideAllUnits, UnitRef, point_lookup
+from boundaries.bulk import coordinates_assign, valid_set_ids
+from boundaries.lookup import UnitRef
 from boundaries.models import AdminUnit
 from geo.text import ascii_fold
 
@@ -43,12 +44,12 @@ def search_text(text: str) -> str:
 
 
 def units_search(query: str, *, limit: int, day: dt.date) -> list[UnitMatch]:
-    """Units named like ``query``, best first (then the lower level, the newer
-    set), each with the unit covering its place on ``day``."""
+    """Units named like ``query``, best first (then the newer set, then the code),
+    each with the unit covering its place on ``day``."""
     text = search_text(query)
     if not text:
         return []
-    units = (
+    units = list(
         AdminUnit.objects.annotate(
             score=TrigramWordSimilarity(text, Lower("name_ascii")),
             inside=PointOnSurface("geom"),
@@ -59,24 +60,28 @@ def units_search(query: str, *, limit: int, day: dt.date) -> list[UnitMatch]:
         .order_by("-score", "-boundary_set__valid_from", "code")[:limit]
     )
     return [
-        UnitMatch(u, round(u.score, 3), _today(u, day))  # type: ignore[attr-defined]
-        for u in units
+        UnitMatch(unit, round(unit.score, 3), today)  # type: ignore[attr-defined]
+        for unit, today in zip(units, _today(units, day), strict=True)
     ]
 
 
-def _today(unit: AdminUnit, day: dt.date) -> UnitRef | None:
-    """The unit itself when its set is in force on ``day``; else the deepest unit
-    covering its place then (None when no set is in force or the place lies
-    outside every unit)."""
-    held = unit.boundary_set
-    in_force = held.valid_from <= day and (
-        held.valid_to is None or day <= held.valid_to
+def _today(units: list[AdminUnit], day: dt.date) -> list[UnitRef | None]:
+    """For each unit: itself when its set is in force on ``day``, else the deepest
+    unit of that day's sets covering its point on surface (None outside them all);
+    three statements for the whole list (``boundaries.bulk.coordinates_assign``)."""
+    sets = valid_set_ids(day)
+    covering = coordinates_assign(
+        lons=[u.inside.x for u in units],  # type: ignore[attr-defined]
+        lats=[u.inside.y for u in units],  # type: ignore[attr-defined]
+        sets=sets,
     )
-    if in_force and held.status == held.Status.ACTIVE:
-        return UnitRef(unit.pk, unit.code, unit.name, unit.name_ascii, unit.level)
-    inside = unit.inside  # type: ignore[attr-defined]  # the annotation
-    try:
-        found = point_lookup(lon=inside.x, lat=inside.y, day=day)
-    except (NoBoundarySet, OutsideAllUnits):
-        return None
-    return found.unit
+    ids = [
+        u.pk if u.boundary_set_id in sets else c
+        for u, c in zip(units, covering, strict=True)
+    ]
+    found = AdminUnit.objects.defer("geom").in_bulk([i for i in ids if i is not None])
+    return [_ref(found[i]) if i is not None else None for i in ids]
+
+
+def _ref(unit: AdminUnit) -> UnitRef:
+    return UnitRef(unit.pk, unit.code, unit.name, unit.name_ascii, unit.level)

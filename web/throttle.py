@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from config.client_ip import client_ip
-from routing.reports.access import acts_as_staff
 from routing.reports.throttle import CitizenRateLimited, citizen_throttle
 
 View = Callable[..., HttpResponse]
@@ -27,11 +26,10 @@ def citizen_throttled(view: View) -> View:
 
     @wraps(view)
     def counted(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not acts_as_staff(request.user):
-            try:
-                citizen_throttle(client_ip=client_ip(request))
-            except CitizenRateLimited as limited:
-                return _too_many(request, limited)
+        try:
+            citizen_throttle(user=request.user, client_ip=client_ip(request))
+        except CitizenRateLimited as limited:
+            return _too_many(request, limited)
         return view(request, *args, **kwargs)
 
     return counted

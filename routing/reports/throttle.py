@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 from django.conf import settings
 
 from geo.errors import TooMany
 from routing.intake.errors import RateLimited
 from routing.intake.ratelimits import rate_hit
+from routing.reports.access import acts_as_staff
 
 LABEL_VI = "địa chỉ mạng này"
 LABEL_EN = "this network address"
@@ -45,11 +47,12 @@ def citizen_rate_limited(limit: int, wait: int, per_minute: bool) -> CitizenRate
     )
 
 
-def citizen_throttle(*, client_ip: str | None) -> None:
-    """Count one request from ``client_ip`` to a citizen endpoint; refuse (429)
-    beyond ``CITIZEN_RATE_PER_IP_MINUTE`` or ``CITIZEN_RATE_PER_IP_HOUR``. No
-    address (None): not counted."""
-    if not client_ip:
+def citizen_throttle(*, user: Any, client_ip: str | None) -> None:
+    """Count one request from ``client_ip`` to a citizen endpoint (API or page);
+    refuse (429) beyond ``CITIZEN_RATE_PER_IP_MINUTE`` or
+    ``CITIZEN_RATE_PER_IP_HOUR``. Signed-in staff are not counted (a whole office
+    may sit behind one address), nor a request without an address."""
+    if not client_ip or acts_as_staff(user):
         return
     now = time.time()
     per_minute = settings.CITIZEN_RATE_PER_IP_MINUTE
