@@ -102,7 +102,7 @@ class ReportSubmitApi(APIView):
         staff = acts_as_staff(request.user)
         channel = data["channel"]
         if channel not in PUBLIC_CHANNELS and not (
-            staff and channel == Report.Channel.HOTLINE
+            staff and channel in Report.DESK_CHANNELS
         ):
             raise errors.channel_not_public(channel)
         address = None if staff else client_ip(request)

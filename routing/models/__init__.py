@@ -2,6 +2,7 @@
 
 from routing.models.departments import Category, DefaultDepartment, Department
 from routing.models.events import ReportEvent, ReportPhoto
+from routing.models.followers import ReportFollower
 from routing.models.idempotency import IdempotencyKey
 from routing.models.outbox import Notification
 from routing.models.reports import Assignment, Report
@@ -18,6 +19,7 @@ __all__ = [
     "Notification",
     "Report",
     "ReportEvent",
+    "ReportFollower",
     "ReportPhoto",
     "ResponsibilityZone",
     "StaffProfile",

@@ -71,7 +71,13 @@ class Report(models.Model):
         WEB = "web", "Cổng thông tin (web)"
         APP = "app", "Ứng dụng (app)"
         HOTLINE = "hotline", "Đường dây nóng (hotline)"
+        EMAIL = "email", "Thư điện tử gửi tổng đài (e-mail to the centre)"
+        WALK_IN = "walk_in", "Trực tiếp tại quầy (walk-in)"
         OPEN311 = "open311", "Open311"
+
+    # Channels only the operations centre's desk files on (for a caller, a letter
+    # or a visitor); citizens' own forms use web or app, partners open311.
+    DESK_CHANNELS = ("hotline", "email", "walk_in")
 
     class Rating(models.TextChoices):
         SATISFIED = "satisfied", "Hài lòng (satisfied)"
@@ -118,6 +124,20 @@ class Report(models.Model):
     reporter_email = models.EmailField(blank=True)
     anonymous = models.BooleanField(
         default=False, help_text="Identity visible to operations-centre staff only."
+    )
+    # The phone was proven by a one-time code (a verified citizen's session) when
+    # the report came in; SMS go only to verified numbers, e-mail only to addresses
+    # verified by a link (``email_verified``).
+    contact_verified = models.BooleanField(default=False)
+    email_verified = models.BooleanField(default=False)
+    # The operations-centre operator who filed it for a caller, a letter or a
+    # visitor (desk channels); None when the citizen filed it.
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     publication = models.CharField(
         max_length=10, choices=Publication.choices, default=Publication.PRIVATE
@@ -173,6 +193,13 @@ class Report(models.Model):
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["jurisdiction_code", "status"]),
+            # A verified citizen's own reports, and a caller's earlier ones at the
+            # operations centre's desk.
+            models.Index(
+                fields=["reporter_phone", "-reported_at"],
+                condition=~models.Q(reporter_phone=""),
+                name="report_reporter_phone",
+            ),
             models.Index(fields=["department", "status"]),
             # Bulk routing joins reports to zone pieces by category *and* location:
             # with both in one GiST index (btree_gist) a piece probes only the
