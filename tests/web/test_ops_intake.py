@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,6 +25,7 @@ from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
 
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/ops/intake"
 CALLER_URL = "/ops/intake/caller"
 DONG_THUAN = (106.5894, 17.4954)
@@ -60,7 +62,7 @@ def operator(client):
 
 
 def local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def call(**fields) -> dict[str, str]:
@@ -126,7 +128,7 @@ def test_the_form_opens_for_operators_and_admins(client, role):
     assert '<option value="hotline" selected>' in text
     # The time of the call defaults to when the form was opened, in Hà Nội time.
     opened = re.search(r'name="reported_at" value="([^"]+)"', text).group(1)
-    opened_at = timezone.make_aware(dt.datetime.fromisoformat(opened))
+    opened_at = dt.datetime.strptime(opened, "%d/%m/%Y %H:%M").replace(tzinfo=HCM)
     assert before <= opened_at <= timezone.now()
     assert 'name="key" value="' in text
     assert "Alt+P" in text
@@ -255,9 +257,12 @@ def test_the_time_of_the_call_is_bounded(client, operator, offset):
 
 
 def test_a_call_from_23_hours_ago_is_filed(client, operator):
-    called = timezone.now() - dt.timedelta(hours=23)
-    response = client.post(URL, call(reported_at=local(called)))
+    """Typed as dd/mm/yyyy hh:mm or sent as ISO (a script's datetime-local)."""
+    called = timezone.localtime(timezone.now() - dt.timedelta(hours=23))
+    response = client.post(URL, call(reported_at=called.strftime("%Y-%m-%dT%H:%M")))
     assert response.status_code == 201
+    report = Report.objects.get(tracking_code=shown(response, "result-code"))
+    assert report.reported_at == called.replace(second=0, microsecond=0)
 
 
 def test_the_api_holds_desk_channels_to_the_same_bound(client, operator):

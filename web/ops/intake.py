@@ -91,7 +91,8 @@ FIELDS = (
     "reported_at",
     "key",
 )
-CALL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+# The time of the call as shown and typed (dd/mm/yyyy, Hà Nội time); ISO accepted.
+CALL_TIME_FORMAT = "%d/%m/%Y %H:%M"
 CHANNEL_LABELS: dict[str, tuple[str, str]] = {
     Report.Channel.HOTLINE: ("Đường dây nóng", "Hotline call"),
     Report.Channel.EMAIL: ("Thư điện tử", "E-mail"),
@@ -170,7 +171,13 @@ def _call_time(values: dict[str, str]) -> dt.datetime | None:
     if not text:
         return None
     try:
-        moment = dt.datetime.fromisoformat(text)
+        moment = dt.datetime.strptime(" ".join(text.split()), CALL_TIME_FORMAT).replace(
+            tzinfo=timezone.get_current_timezone()
+        )
+    except ValueError:
+        moment = None
+    try:
+        moment = moment or dt.datetime.fromisoformat(text)
     except ValueError:
         raise _error(
             "bad_call_time",
