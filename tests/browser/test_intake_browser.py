@@ -12,6 +12,7 @@ from boundaries.models import AdminUnit
 from routing.models import Report, ReportFollower
 from routing.reports.receipt import receipt_matches
 from tests.browser.conftest import screenshot_of
+from tests.browser.maps import map_click
 from tests.factories import report_create
 from tests.points import DONG_PHU
 
@@ -184,3 +185,39 @@ def test_a_second_caller_is_added_to_the_open_report(staff_page):
     assert follower.phone == CALLER_E164
     assert follower.added_by == page.user
     assert Report.objects.count() == 1
+
+
+def test_the_search_box_closes_and_clears_with_esc_and_the_map_picks_too(staff_page):
+    """Esc closes the list, a second Esc clears the choice; ↑ from the box wraps to
+    the last result; a click on the map chooses a point and names its ward."""
+    page = open_desk(staff_page)
+    page.keyboard.press("Alt+D")
+    search_and_pick(page, "dong hai", "Phường Đồng Hải")
+    assert page.locator("#lon").input_value()
+    page.keyboard.press("Alt+D")
+    page.keyboard.press("Escape")  # the list is closed: this clears the choice
+    assert page.locator("#place-search").input_value() == ""
+    assert page.locator("#lon").input_value() == ""
+
+    page.keyboard.type("dong", delay=30)
+    page.wait_for_selector("#place-search[aria-expanded='true']")
+    count = page.locator("[role=option]").count()
+    page.keyboard.press("ArrowUp")
+    last = page.locator("[role=option]").nth(count - 1)
+    assert last.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Escape")
+    assert page.locator("#place-search").get_attribute("aria-expanded") == "false"
+    assert page.locator("#place-search").input_value() == "dong"  # text kept
+
+    page.evaluate(
+        "([lat, lon]) => HT.map.instances[0].setView([lat, lon], 15, {animate: false})",
+        [DONG_PHU[1], DONG_PHU[0]],
+    )
+    map_click(page, *DONG_PHU)
+    page.wait_for_function(
+        "document.getElementById('place-unit').textContent.includes('Đồng Hới')"
+    )
+    assert float(page.locator("#lon").input_value()) == pytest.approx(
+        DONG_PHU[0], abs=1e-4
+    )
+    assert "Điểm trên bản đồ" in page.locator("#place-search").input_value()
