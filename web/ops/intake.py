@@ -19,8 +19,8 @@ One POST, three outcomes, chosen by the ``action`` button:
 
 The result panel reads back the tracking code and the receipt secret for the caller
 (the secret is derived again on a replay, never stored). ``/ops/intake/caller``
-answers the page's script with the caller's earlier reports and the open reports
-near the place chosen (JSON, operations centre only).
+(``web.ops.caller``) answers the page's script with the caller's earlier reports and
+the open reports near the place chosen.
 
 Labels and errors are in Vietnamese first with English, as the desk's operators
 read them aloud to callers of either.
@@ -32,7 +32,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,8 +53,6 @@ from routing.intake.desk import (
     ADDED,
     ALREADY_FOLLOWING,
     caller_follow,
-    caller_reports,
-    open_reports_near,
 )
 from routing.intake.duplicates import duplicates_near
 from routing.intake.idempotency import ClientKey, client_scope, report_by_key
@@ -64,10 +62,10 @@ from routing.intake.submit import report_submit
 from routing.models import Category, Report
 from routing.reports.access import may_take_calls
 from routing.reports.receipt import receipt_secret
-from web import labels
 from web.access import staff_page
-from web.i18n import page_in_english, vietnamese_first
+from web.i18n import vietnamese_first
 from web.maps import map_config
+from web.ops.caller import department_name, report_row
 from web.views import category_choices
 
 REFUSAL = _("The intake desk is for operations-centre operators and administrators.")
@@ -222,29 +220,6 @@ def _local_input(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime(CALL_TIME_FORMAT)
 
 
-def _name(row: Any) -> str:
-    return row.name_en if page_in_english() else row.name_vi
-
-
-def _report_row(report: Report, **extra: Any) -> dict[str, Any]:
-    """A report as the desk lists it (staff only: the description is shown)."""
-    return {
-        "code": report.tracking_code,
-        "url": reverse("web:ops-report", kwargs={"code": report.tracking_code}),
-        "status": report.status,
-        "status_label": str(labels.status_label(report.status)),
-        "category": _name(report.category),
-        "unit": report.unit.name if report.unit_id else "",
-        "reported_at": timezone.localtime(report.reported_at).isoformat(),
-        "reported_at_shown": timezone.localtime(report.reported_at).strftime(
-            "%d/%m/%Y %H:%M"
-        ),
-        "description": report.description[:160],
-        "open": report.is_open,
-        **extra,
-    }
-
-
 @method_decorator([vietnamese_first, desk_page], name="dispatch")
 class IntakeView(View):
     """``/ops/intake``: the form (GET), and filing or following (POST)."""
@@ -328,10 +303,7 @@ class IntakeView(View):
                     "category", "unit", "department"
                 )
                 duplicates = sorted(
-                    (
-                        _report_row(r, distance_m=distance[r.tracking_code])
-                        for r in rows
-                    ),
+                    (report_row(r, distance_m=distance[r.tracking_code]) for r in rows),
                     key=lambda row: row["distance_m"],
                 )
                 return self._render(request, values, duplicates=duplicates)
@@ -348,7 +320,7 @@ class IntakeView(View):
                 "secret": receipt_secret(report) or "",
                 "url": reverse("web:ops-report", kwargs={"code": report.tracking_code}),
                 "unit": report.unit.name,
-                "department": _name(report.department),
+                "department": department_name(report),
                 "due_at": report.due_at,
                 "channel": CHANNEL_LABELS.get(report.channel, (report.channel, "")),
             },
@@ -382,77 +354,7 @@ class IntakeView(View):
                 "code": report.tracking_code,
                 "url": reverse("web:ops-report", kwargs={"code": report.tracking_code}),
                 "unit": report.unit.name,
-                "department": _name(report.department),
+                "department": department_name(report),
                 "due_at": report.due_at,
             },
         )
-
-
-def _json_error(error: BilingualError, status: int) -> JsonResponse:
-    return JsonResponse(
-        {
-            "code": error.code,
-            "detail": error.en,
-            "messages": {"vi": error.vi, "en": error.en},
-            "field": error.field,
-        },
-        status=status,
-    )
-
-
-def _coordinate(request: HttpRequest, name: str) -> float | None:
-    raw = request.GET.get(name, "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    limit = 180 if name == "lon" else 90
-    return value if -limit <= value <= limit else None
-
-
-@vietnamese_first
-def caller_view(request: HttpRequest) -> JsonResponse:
-    """``/ops/intake/caller?phone=&lon=&lat=``: the caller's earlier reports (by
-    phone, filed or followed) and the open reports near the place (any category).
-    Operations centre only: it answers with callers' reports."""
-    if not request.user.is_authenticated:
-        return _json_error(
-            Forbidden(
-                "not_authenticated",
-                "Hãy đăng nhập.",
-                "Sign in first.",
-            ),
-            401,
-        )
-    if not may_take_calls(request.user):
-        return _json_error(
-            Forbidden(
-                "not_allowed",
-                "Chỉ trung tâm điều hành được tra cứu người gọi.",
-                "Only the operations centre may look callers up.",
-            ),
-            403,
-        )
-    try:
-        phone = phone_normalise(request.GET.get("phone", "")[:40])
-    except BilingualError as error:
-        return _json_error(error, 400)
-    lon, lat = _coordinate(request, "lon"), _coordinate(request, "lat")
-    nearby = (
-        [
-            _report_row(n.report, distance_m=n.distance_m)
-            for n in open_reports_near(lon=lon, lat=lat)
-        ]
-        if lon is not None and lat is not None
-        else []
-    )
-    return JsonResponse(
-        {
-            "phone": phone,
-            "reports": [
-                _report_row(c.report, relation=c.relation)
-                for c in caller_reports(phone)
-            ],
-            "nearby": nearby,
-        }
-    )
