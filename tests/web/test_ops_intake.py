@@ -265,8 +265,38 @@ def test_a_call_from_23_hours_ago_is_filed(client, operator):
     assert report.reported_at == called.replace(second=0, microsecond=0)
 
 
-def test_the_api_holds_desk_channels_to_the_same_bound(client, operator):
-    """Staff filing a hotline call through the API cannot back-date it by days."""
+def test_the_api_records_the_operator_and_holds_the_same_bound(client, operator):
+    """Staff filing a hotline call through the API are its ``received_by`` too, and
+    cannot back-date it by days."""
+    body = {
+        "lon": DONG_PHU[0],
+        "lat": DONG_PHU[1],
+        "category": "TTDT",
+        "description": "Lấn chiếm vỉa hè.",
+        "reporter_phone": "0905111222",
+        "channel": "walk_in",
+    }
+    called = timezone.now() - dt.timedelta(hours=2)
+    response = client.post(
+        "/api/v1/reports/",
+        {**body, "reported_at": called.isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    report = Report.objects.get(tracking_code=response.json()["tracking_code"])
+    assert report.received_by == operator
+    assert report.channel == "walk_in"
+    assert report.due_at == due_at(category=report.category, start=called)
+    response = client.post(
+        "/api/v1/reports/",
+        {**body, "reported_at": (timezone.now() - dt.timedelta(days=3)).isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_call_time"
+
+
+def test_citizens_reports_have_no_operator(client):
     response = client.post(
         "/api/v1/reports/",
         {
@@ -275,13 +305,12 @@ def test_the_api_holds_desk_channels_to_the_same_bound(client, operator):
             "category": "TTDT",
             "description": "Lấn chiếm vỉa hè.",
             "reporter_phone": "0905111222",
-            "channel": "hotline",
-            "reported_at": (timezone.now() - dt.timedelta(days=3)).isoformat(),
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert response.json()["code"] == "bad_call_time"
+    assert response.status_code == 201
+    report = Report.objects.get(tracking_code=response.json()["tracking_code"])
+    assert report.received_by is None
 
 
 # --- the duplicate check ---------------------------------------------------------------
