@@ -2,7 +2,8 @@
 
 The pages ask the policy the same questions as the API they call
 (``routing.reports.access``): the queue and report pages need a role that sees
-reports, the zone editor a routing officer, the planners' map an analytics reader.
+reports, the intake desk the operations centre, the zone editor a routing officer,
+the planners' map an analytics reader.
 Anonymous visitors go to the sign-in page; signed-in users without the role get a
 403 page that says why, in their language.
 """
@@ -19,7 +20,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from routing.reports.access import may_edit_zones, may_read_analytics, may_work_queue
+from routing.reports.access import (
+    may_edit_zones,
+    may_read_analytics,
+    may_take_calls,
+    may_work_queue,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -55,6 +61,8 @@ def staff_links(user: Any) -> list[dict[str, str]]:
     links = []
     if may_work_queue(user):
         links.append({"name": _("Queue"), "url": reverse("web:ops-queue")})
+    if may_take_calls(user):
+        links.append({"name": _("Intake desk"), "url": reverse("web:ops-intake")})
     if may_edit_zones(user):
         links.append({"name": _("Zones"), "url": reverse("web:zones")})
     if may_read_analytics(user):

@@ -299,6 +299,9 @@ RECEIPT_SECRET_KEY_FALLBACKS = env_list("RECEIPT_SECRET_KEY_FALLBACKS", "")
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
 # An Idempotency-Key answers with its report for this long, then may be used again.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+# The operations centre's desk files a call, a letter or a visit at the time it came
+# in (its deadline runs from then): at most this many hours back (routing.intake.desk).
+DESK_CALL_MAX_AGE_HOURS = int(os.environ.get("DESK_CALL_MAX_AGE_HOURS", "24"))
 REPORT_RATE_PER_EMAIL_HOUR = int(os.environ.get("REPORT_RATE_PER_EMAIL_HOUR", "10"))
 REPORT_MAX_PHOTOS = 5
 REPORT_MAX_PHOTO_BYTES = 10 * 1024 * 1024

@@ -10,7 +10,7 @@ points at the check that failed.
 
 from __future__ import annotations
 
-from geo.errors import InvalidInput, Mismatch, TooMany
+from geo.errors import Conflict, InvalidInput, Mismatch, TooMany
 
 
 class IntakeError(InvalidInput):
@@ -99,6 +99,36 @@ def bad_reported_at() -> IntakeError:
         "Thời điểm phản ánh không được ở tương lai hay quá 30 ngày trước.",
         "'reported_at' must not be in the future or more than 30 days ago.",
         "reported_at",
+    )
+
+
+def bad_call_time(hours: int) -> IntakeError:
+    """A desk channel's time of the call: its deadline runs from it."""
+    return IntakeError(
+        "bad_call_time",
+        f"Thời điểm cuộc gọi không được ở tương lai hay quá {hours} giờ trước.",
+        f"The time of the call must not be in the future or more than {hours} "
+        "hours ago.",
+        "reported_at",
+        {"max_age_hours": hours},
+    )
+
+
+def follow_needs_phone() -> IntakeError:
+    return IntakeError(
+        "phone_required",
+        "Cần số điện thoại của người gọi để thêm họ vào phản ánh đã có.",
+        "The caller's phone number is needed to add them to an existing report.",
+        "reporter_phone",
+    )
+
+
+def follow_report_closed(code: str) -> Conflict:
+    return Conflict(
+        "report_not_open",
+        f"Phản ánh {code} đã đóng: hãy tạo phản ánh mới.",
+        f"Report {code} is no longer open: file a new report.",
+        "follow",
     )
 
 

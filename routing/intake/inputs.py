@@ -128,3 +128,16 @@ def moment_check(reported_at: dt.datetime, now: dt.datetime) -> dt.datetime:
     if reported_at > now + CLOCK_SKEW or reported_at < now - MAX_BACKDATE:
         raise errors.bad_reported_at()
     return reported_at
+
+
+def call_time_check(
+    reported_at: dt.datetime, now: dt.datetime, max_age: dt.timedelta
+) -> dt.datetime:
+    """When a call, letter or visit reached the operations centre's desk: its
+    deadline runs from then, so not in the future (beyond a clock's skew, and then
+    taken as now) and not more than ``max_age`` back. Naive times are local."""
+    if timezone.is_naive(reported_at):
+        reported_at = timezone.make_aware(reported_at)
+    if reported_at > now + CLOCK_SKEW or reported_at < now - max_age:
+        raise errors.bad_call_time(int(max_age.total_seconds() // 3600))
+    return min(reported_at, now)

@@ -31,7 +31,7 @@ from routing.reports import roles
 from routing.reports.events import event_record
 from routing.reports.publication import publication_initial
 from routing.reports.receipt import receipt_new
-from routing.reports.roles import role_of
+from routing.reports.roles import acting_user, role_of
 from routing.reports.tracking import tracking_code_new
 from routing.workflow.deadlines import due_at
 
@@ -82,11 +82,18 @@ def _photo_store(
 
 
 def _report_insert(
-    submission: Submission, decision: Decision, now: dt.datetime
+    submission: Submission, decision: Decision, actor: Any, now: dt.datetime
 ) -> Report:
     """The report row, complete: status ``assigned``, routed, with its deadline
-    and its receipt (``routing.reports.receipt``: the nonce and the secret's hash)."""
+    and its receipt (``routing.reports.receipt``: the nonce and the secret's hash).
+
+    The deadline runs from receipt, not from when an app says the report was
+    written; on the desk's channels receipt *is* the call (the letter, the visit),
+    which the operator records (``reported_at``, at most a day back), and the
+    operator is recorded as ``received_by``."""
     s = submission
+    desk = s.channel in Report.DESK_CHANNELS
+    start = min(s.reported_at, now) if desk and s.reported_at else now
     code = tracking_code_new()
     receipt = receipt_new(tracking_code=code)
     return Report.objects.create(
@@ -108,8 +115,8 @@ def _report_insert(
             anonymous=s.anonymous, public=s.public, category=s.category
         ),
         reported_at=s.reported_at or now,
-        # The deadline runs from receipt, not from when the app says it was written.
-        due_at=due_at(category=s.category, start=now, urgent=s.urgent),
+        due_at=due_at(category=s.category, start=start, urgent=s.urgent),
+        received_by=acting_user(actor) if desk else None,
         jurisdiction_code=decision.unit.jurisdiction_code,
         unit_id=decision.unit.id,
         department_id=decision.department.id,
@@ -127,7 +134,7 @@ def report_store(
     files: PhotoFiles,
 ) -> Report:
     """Write every row of the new report; the caller holds the transaction."""
-    report = _report_insert(submission, decision, now)
+    report = _report_insert(submission, decision, actor, now)
     assignment = assignment_first_record(report=report, decision=decision)
     event_record(
         report=report,

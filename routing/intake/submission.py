@@ -5,7 +5,9 @@ The edges (the reports API, Open311) turn their request into a ``Submission`` wi
 first refusal wins, so the order is part of the behaviour): the point, the
 category, the channel, the texts, the contact details and the contact rule, the
 number of photos and the description-or-photo rule, the key, the accuracy, the
-time, then the photos' content. Between the last two an ``admit`` hook sees the
+time (for the desk's channels, the time of the call: at most
+``DESK_CALL_MAX_AGE_HOURS`` back, since the deadline runs from it), then the
+photos' content. Between the last two an ``admit`` hook sees the
 checked value without its photos: the edges count the rate limits there
 (``routing.intake.submit.report_admit``), so a client over its limit never makes
 the server decode a photo (up to 50 megapixels each). ``report_submit`` trusts the value it is given, so
@@ -30,6 +32,7 @@ from routing.intake.inputs import (
     MAX_DESCRIPTION,
     MAX_NAME,
     accuracy_check,
+    call_time_check,
     email_normalise,
     key_check,
     moment_check,
@@ -140,7 +143,10 @@ def submission_parse(
         raise errors.description_or_photo()
     key = key_check(idempotency_key)
     accuracy = accuracy_check(accuracy_m)
-    if reported_at is not None:
+    if reported_at is not None and channel in Report.DESK_CHANNELS:
+        max_age = dt.timedelta(hours=settings.DESK_CALL_MAX_AGE_HOURS)
+        reported_at = call_time_check(reported_at, timezone.now(), max_age)
+    elif reported_at is not None:
         reported_at = moment_check(reported_at, timezone.now())
     checked = Submission(
         lon=point.lon,

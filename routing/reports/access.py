@@ -11,8 +11,9 @@ answers to 401/403 responses or a sign-in redirect; the workflow's status steps 
   read aggregates, never rows);
 - reporter identity: operations centre and admins always; the officers who see a
   report unless its citizen chose to stay anonymous; nobody else;
-- the officers' queue: the roles that see reports; zone editing: routing officers and
-  admins; analytics: planners, the operations centre and admins;
+- the officers' queue: the roles that see reports; the intake desk (filing calls,
+  letters and visits for citizens, and reading a caller's earlier reports): the
+  operations centre and admins; zone editing: routing officers and admins; analytics: planners, the operations centre and admins;
 - publication (``routing.reports.publication``): the operations centre and admins
   approve or withhold what the public reads of a report.
 - personal data (reporter name, phone, e-mail, photo GPS tags, and the fingerprints
@@ -74,6 +75,12 @@ def acts_as_staff(user: Any) -> bool:
 def may_work_queue(user: Any) -> bool:
     """The officers' queue and report page: the roles that see reports."""
     return _active_role(user) in QUEUE_ROLES
+
+
+def may_take_calls(user: Any) -> bool:
+    """The operations centre's intake desk: file a call, a letter or a visit for a
+    citizen, look a caller up by phone, add a caller to an open report."""
+    return _active_role(user) in SEES_ALL
 
 
 def may_edit_zones(user: Any) -> bool:

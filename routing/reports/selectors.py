@@ -83,7 +83,7 @@ def report_visible_get(*, user: Any, code: str) -> Report | None:
     reports = reports_visible_to(user, Report.objects.all())
     return (
         _with_names(reports)
-        .select_related("publication_decided_by")
+        .select_related("publication_decided_by", "received_by")
         .prefetch_related(
             Prefetch(
                 "assignments",

@@ -87,6 +87,7 @@ def only(roles: tuple[str, ...], outcome: str, *, public: str = REFUSED) -> Rule
 QUEUE = (IOC, OFFICER, OFFICER_OUT, UNIT, ADMIN)
 ZONE_EDITORS = (ROUTING, ADMIN)
 ANALYTICS = (PLANNER, IOC, ADMIN)
+DESK = (IOC, ADMIN)  # the operations centre's intake desk
 SIGNED_IN = rule(REDIRECT, **dict.fromkeys(PUBLIC, OK))
 
 # The report pages: every report, for a page that shows one.
@@ -197,6 +198,8 @@ MATRIX: dict[str, Url] = {
     "ops/home": Url("/ops/home", get=anyone(REDIRECT)),
     "ops/zones/": Url("/ops/zones/", get=only(ZONE_EDITORS, OK, public=SIGN_IN)),
     "ops/": Url("/ops/", get=only(QUEUE, OK, public=SIGN_IN)),
+    "ops/intake": Url("/ops/intake", get=only(DESK, OK, public=SIGN_IN), post=only(DESK, INVALID, public=SIGN_IN)),
+    "ops/intake/caller": Url(f"/ops/intake/caller?phone=0912345678&{POINT}", get=only(DESK, OK)),
     "ops/r/<str:code>": Url(tuple(f"/ops/r/{c}" for c in REPORT), get=only(QUEUE, OK, public=SIGN_IN) | {OFFICER_OUT: NOT_FOUND}),
     "plan/": Url("/plan/", get=only(ANALYTICS, OK, public=SIGN_IN)),
 }
