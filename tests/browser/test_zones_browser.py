@@ -612,3 +612,27 @@ def test_polygons_from_a_geojson_file(staff_page):
         "rồi thử lại."
     )
     assert parts(page) == 1
+
+
+def test_find_a_place_by_name_and_go_there(staff_page):
+    """The search box over the map: "dong hai" typed without diacritics, Enter, and
+    the map is centred inside Phường Đồng Hải (a 2022 ward) with a ring on it."""
+    from django.contrib.gis.geos import Point
+
+    page = staff_page("routing_officer")
+    open_editor(page)
+    view(page, 106.55, 17.40, 12)  # somewhere else first
+    page.focus("#zones-find")
+    page.keyboard.type("dong hai")
+    page.wait_for_selector(".place-search-option")
+    assert "Đồng Hải" in page.inner_text(".place-search-option >> nth=0")
+    page.keyboard.press("Enter")
+    page.wait_for_function("HT.zonesEditor.map.getZoom() >= 14")
+    center = page.evaluate(
+        "(() => { const c = HT.zonesEditor.map.getCenter(); return [c.lng, c.lat]; })()"
+    )
+    ward = AdminUnit.objects.get(name="Phường Đồng Hải")
+    assert ward.geom.covers(Point(*center, srid=4326))
+    page.keyboard.press("Escape")  # closes the list if open; a second Esc clears
+    page.keyboard.press("Escape")
+    assert page.input_value("#zones-find") == ""

@@ -144,6 +144,7 @@ def editor_config() -> dict[str, Any]:
         "map": map_config(),
         "urls": {
             "zones": reverse("zones"),
+            "places": reverse("places-search"),
             "zone": _zone_url("zone"),
             "draft": _zone_url("zone-draft-start"),
             "history": _zone_url("zone-history"),

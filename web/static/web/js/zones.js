@@ -76,6 +76,26 @@
     if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: maxZoom || 16 });
   }
 
+  // Find a place by name (a ward, a street, a market) and go there: a ring marks it
+  // until the next search; it is never a snapping target nor part of a zone.
+  let foundMarker = null;
+  window.HTPlaceSearch.attach($("zones-find"), {
+    url: config.urls.places,
+    lang: HT.lang,
+    onPick: function (place) {
+      if (foundMarker) foundMarker.remove();
+      const latlng = [place.lat, place.lon]; // Leaflet is [lat, lng]
+      foundMarker = window.L.circleMarker(latlng, {
+        radius: 9, weight: 3, color: "#b3261e", fill: false, pmIgnore: true, snapIgnore: true, interactive: false,
+      }).addTo(map);
+      map.setView(latlng, Math.max(map.getZoom(), place.kind === "unit" ? 14 : 17));
+    },
+    onClear: function () {
+      if (foundMarker) foundMarker.remove();
+      foundMarker = null;
+    },
+  });
+
   /* The list --------------------------------------------------------------------- */
 
   function filters() {
