@@ -82,6 +82,7 @@ migrate: venv db messages
 
 fixtures: migrate
 	@$(PY) manage.py boundaries_load_fixtures
+	@$(PY) manage.py places_import fixtures/places/dong_hoi_places.geojson
 	@$(PY) manage.py routing_load_fixtures
 	@$(PY) manage.py open311_load_fixtures
 	@$(PY) manage.py open311_key_create "Demo (không dùng thật / demo only)" --demo >/dev/null
