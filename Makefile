@@ -119,7 +119,7 @@ test: venv db messages
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures
-	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web
+	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web,places
 
 # mypy's Django plugin sets Django up, and GeoDjango loads GDAL and GEOS: deps first.
 lint: venv deps
