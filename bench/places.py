@@ -259,9 +259,12 @@ class _Rollback(Exception):
     pass
 
 
-def run(*, quick: bool) -> dict[str, Any]:
-    n_places = 10_000 if quick else 100_000
-    n_queries = 100 if quick else 500
+def run(
+    *, quick: bool, n_places: int | None = None, n_queries: int | None = None
+) -> dict[str, Any]:
+    """Every figure, ready for JSON; the sizes may be given (the tests' smoke run)."""
+    n_places = n_places or (10_000 if quick else 100_000)
+    n_queries = n_queries or (100 if quick else 500)
     results: dict[str, Any] = {
         "quick": quick,
         "sizes": {"places": n_places, "queries": n_queries, "limit": LIMIT},
