@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from bench.boundaries import environment, progress
 from bench.report import Row, Section, fmt_ratio, fmt_us, latency
-from boundaries.places_import import search_key
+from boundaries.places import search_key
 from boundaries.search import MIN_SCORE, places_ranked, search_all, search_text
 from geo.text import ascii_fold
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from shapely.geometry import LineString, Point, Polygon
 
 from boundaries.models import Place
-from boundaries.places_import import Options, PlacesFileError, places_import
+from boundaries.places import Options, PlacesFileError, places_import
 
 pytestmark = pytest.mark.django_db
 

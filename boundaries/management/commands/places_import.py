@@ -1,6 +1,6 @@
 """``manage.py places_import FILE``: load named streets and places for place search.
 
-GeoJSON, GeoPackage or CSV (lon, lat); see ``boundaries.places_import``. One
+GeoJSON, GeoPackage or CSV (lon, lat); see ``boundaries.places``. One
 transaction: a bad file writes nothing; a re-import updates what it holds.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from boundaries.places_import import Options, PlacesFileError, places_import
+from boundaries.places import Options, PlacesFileError, places_import
 
 
 class Command(BaseCommand):
