@@ -242,3 +242,32 @@ def test_the_shipped_file_is_loaded_with_its_attribution():
     assert set(places.values_list("attribution", flat=True)) == {
         "© OpenStreetMap contributors"
     }
+
+
+def test_gdal_osm_driver_other_tags_are_read(tmp_path):
+    """ogr2ogr's OSM layers keep most tags in one ``other_tags`` column."""
+    feature = {
+        "type": "Feature",
+        "properties": {
+            "osm_id": "4242",
+            "osm_type": "ways",
+            "name": "Hữu Nghị",
+            "other_tags": '"highway"=>"primary","name:vi"=>"Đường Hữu Nghị",'
+            '"name:en"=>"Friendship Road"',
+        },
+        "geometry": {
+            "type": "MultiLineString",
+            "coordinates": [
+                [[106.60, 17.47], [106.61, 17.47]],
+                [[106.61, 17.47], [106.615, 17.472]],
+            ],
+        },
+    }
+    path = _geojson(tmp_path / "lines.geojson", [feature])
+    places_import(path, Options(source=TEST))
+    road = Place.objects.get(source=TEST)
+    assert (road.kind, road.source_id) == ("street", "way/4242")
+    assert road.name_vi == "Đường Hữu Nghị"
+    assert road.name_en == "Friendship Road"
+    assert road.geom.geom_type == "MultiLineString"
+    assert road.anchor.distance(road.geom) < 1e-9
