@@ -82,6 +82,7 @@ migrate: venv db messages
 
 fixtures: migrate
 	@$(PY) manage.py boundaries_load_fixtures
+	@$(PY) manage.py places_import fixtures/places/dong_hoi_places.geojson
 	@$(PY) manage.py routing_load_fixtures
 	@$(PY) manage.py open311_load_fixtures
 	@$(PY) manage.py open311_key_create "Demo (không dùng thật / demo only)" --demo >/dev/null
@@ -118,7 +119,7 @@ test: venv db messages
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: fixtures
-	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web
+	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web,places
 
 # mypy's Django plugin sets Django up, and GeoDjango loads GDAL and GEOS: deps first.
 lint: venv deps

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.boundaries import views as boundaries
-from api.boundaries.places import PlaceSearchApi
+from api.boundaries.places import PlaceReverseApi, PlaceSearchApi
 from api.routing import views as routing
 
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
         name="boundary-unit",
     ),
     path("places/search", PlaceSearchApi.as_view(), name="places-search"),
+    path("places/reverse", PlaceReverseApi.as_view(), name="places-reverse"),
     path(
         "routing/explain", routing.RoutingExplainApi.as_view(), name="routing-explain"
     ),

@@ -293,3 +293,69 @@ class BoundaryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} → {self.boundary_set.slug}"
+
+
+class Place(models.Model):
+    """A named street or point of interest, for place search and reverse geocoding.
+
+    Imported from open data (``manage.py places_import``; the shipped file is
+    OpenStreetMap's, under ODbL) and keyed by its ``source`` and ``source_id``
+    (``osm`` and ``node/123``), so a re-import updates a place instead of adding it
+    twice. ``geom`` is the place as mapped (a Point, or a LineString or
+    MultiLineString for a street), EPSG:4326, validated and repaired on import;
+    ``anchor`` is a point on it (the point itself, or a vertex of the line near its
+    middle) where a report filed "at" the place is pinned and whose unit is the
+    place's unit. ``name_ascii`` is the name folded to ASCII; ``search_ascii`` holds
+    every name (``name``, ``name_vi``, ``name_en``) folded and in lower case, the
+    trigram-indexed text place search compares (``boundaries.search``). A place is not
+    dated like the units: the unit it falls in is looked up on the day asked about.
+    """
+
+    name = models.CharField(max_length=300)
+    name_ascii = models.CharField(max_length=300)
+    name_vi = models.CharField(max_length=300, blank=True)
+    name_en = models.CharField(max_length=300, blank=True)
+    search_ascii = models.CharField(max_length=1000)
+    kind = models.CharField(
+        max_length=40, help_text="street, market, school, hotel, … (from the file)."
+    )
+    tag = models.CharField(
+        max_length=120, blank=True, help_text="The source tag, e.g. highway=primary."
+    )
+    addr_housenumber = models.CharField(max_length=60, blank=True)
+    addr_street = models.CharField(max_length=200, blank=True)
+    addr_city = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=60)
+    source_id = models.CharField(max_length=120)
+    licence = models.CharField(max_length=200, blank=True)
+    attribution = models.CharField(max_length=300, blank=True)
+    geom = models.GeometryField(srid=4326)
+    anchor = models.PointField(srid=4326, spatial_index=False)
+    properties = models.JSONField(
+        default=dict, blank=True, help_text="Source attributes."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="place_source_id_unique"
+            ),
+        ]
+        indexes = [
+            # Place search (boundaries.search): trigrams of every folded name, in a
+            # GiST index, which both filters by word similarity (%>) and gives the
+            # best matches first (<->>) and stops at the limit; a GIN index filters
+            # only, and then every match (thousands for a common name among 100,000
+            # places) is scored and sorted (bench/places.py measures both).
+            # Signatures of 64 bytes instead of 12: fewer false matches to recheck.
+            GistIndex(
+                OpClass("search_ascii", name="gist_trgm_ops(siglen=64)"),
+                name="place_search_trigram",
+            ),
+            models.Index(fields=["kind"], name="place_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"

@@ -1,11 +1,25 @@
-"""Finding an administrative unit by name, as people type it.
+"""Finding an administrative unit, a street or a place by name, as people type it.
 
 Callers and citizens give names without diacritics, in lower case, with a typo or
 without "Phường"/"Xã": the name is folded to ASCII (``geo.text.ascii_fold``) and
-compared by trigram word similarity with the units' folded names
-(``AdminUnit.name_ascii``, GIN-indexed), over every boundary set, old and new, so a
-ward merged in the 2025 reform ("Đồng Phú") is still found, with the unit that
-covers its place today.
+compared by trigram word similarity with the folded names (``AdminUnit.name_ascii``;
+``Place.search_ascii``, which holds a place's every name), both GIN-indexed. Units of
+every boundary set, old and new, are searched, so a ward merged in the 2025 reform
+("Đồng Phú") is still found, with the unit that covers its place today.
+
+Folding in Python rather than PostgreSQL's ``unaccent`` is deliberate: ``unaccent``
+is not immutable (it cannot be indexed as an expression without a wrapper) and its
+rules leave "đ" alone unless the dictionary is edited, while ``ascii_fold`` is one
+function for the stored names and the query alike.
+
+Places may be many (a province's streets and points of interest: 100,000 and more),
+so they are read from their GiST trigram index in one scan that both filters (pg_trgm's
+word-similarity operator, ``search_ascii %> query``, with the threshold set to
+``MIN_SCORE`` for the transaction) and orders by word-similarity distance
+(``search_ascii <->> query``), stopping at the limit. Filtering with a GIN index
+and then scoring every match was measured several times slower for common names
+(``python -m bench --only places``). Units are a few hundred and are scored one by
+one.
 """
 
 from __future__ import annotations
@@ -14,18 +28,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from boundaries.bulk import coordinates_assign, valid_set_ids
 from boundaries.lookup import UnitRef
-from boundaries.models import AdminUnit
+from boundaries.models import AdminUnit, Place
 from geo.text import ascii_fold
 
 # Below this word similarity a name is not offered (pg_trgm's own default is 0.6;
 # short Vietnamese names with one typo score about 0.4).
 MIN_SCORE = 0.35
 MAX_QUERY = 100
+# With near=, this many times the limit are fetched by score, then the nearer of
+# equal scores put first (at most MAX_FETCH rows).
+NEAR_POOL = 5
+MAX_FETCH = 250
+_SEARCHED = '"boundaries_place"."search_ascii"'
 
 
 @dataclass(frozen=True)
@@ -79,9 +102,122 @@ def _today(units: list[AdminUnit], day: dt.date) -> list[UnitRef | None]:
         u.pk if u.boundary_set_id in sets else c
         for u, c in zip(units, covering, strict=True)
     ]
+    return _refs(ids)
+
+
+def _refs(ids: list[int | None]) -> list[UnitRef | None]:
     found = AdminUnit.objects.defer("geom").in_bulk([i for i in ids if i is not None])
     return [_ref(found[i]) if i is not None else None for i in ids]
 
 
+def points_units(points: list[Point], day: dt.date) -> list[UnitRef | None]:
+    """The unit of ``day``'s sets covering each point (None outside them all)."""
+    return _refs(
+        coordinates_assign(
+            lons=[p.x for p in points],
+            lats=[p.y for p in points],
+            sets=valid_set_ids(day),
+        )
+    )
+
+
 def _ref(unit: AdminUnit) -> UnitRef:
     return UnitRef(unit.pk, unit.code, unit.name, unit.name_ascii, unit.level)
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A street or place whose name matches, how well (0–1), the unit covering its
+    anchor on the day asked about, and its distance from ``near`` when given."""
+
+    place: Place
+    score: float
+    today: UnitRef | None
+    distance_m: float | None = None
+
+
+def places_ranked(text: str, *, limit: int, near: Point | None = None) -> list[Place]:
+    """The places whose names match ``text`` (already ``search_text``), best
+    first, each with ``score`` (and ``near_m``, metres, when ``near`` is given).
+
+    One index scan: the GiST index filters by ``%>`` at ``MIN_SCORE`` and returns
+    the rows by word-similarity distance (``<->>``), stopping at the limit, so a
+    common name among many places costs no more than a rare one. Ties are then
+    ordered by name; with ``near``, ``NEAR_POOL`` times the limit are fetched and
+    the nearer of equal scores comes first."""
+    fetch = limit if near is None else min(limit * NEAR_POOL, MAX_FETCH)
+    places = Place.objects.filter(search_ascii__trigram_word_similar=text).annotate(
+        distance=RawSQL(f"{_SEARCHED} <->> %s", (text,), output_field=FloatField())
+    )
+    if near is not None:
+        # Metres in UTM 48N, for the rows fetched only.
+        places = places.annotate(
+            near_m=RawSQL(
+                "ST_Distance(ST_Transform(anchor, 32648), "
+                "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 32648))",
+                (near.x, near.y),
+                output_field=FloatField(),
+            )
+        )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(MIN_SCORE)],
+            )
+        found: list[Place] = list(
+            places.defer("properties", "geom").order_by("distance")[:fetch]
+        )
+    for place in found:
+        place.score = round(1.0 - place.distance, 3)  # type: ignore[attr-defined]
+    found.sort(
+        key=lambda p: (
+            -p.score,  # type: ignore[attr-defined]
+            p.near_m if near is not None else 0.0,  # type: ignore[attr-defined]
+            p.name,
+            p.pk,
+        )
+    )
+    return found[:limit]
+
+
+def places_search(
+    query: str,
+    *,
+    limit: int,
+    day: dt.date,
+    near: Point | None = None,
+) -> list[PlaceMatch]:
+    """Places named like ``query``, best first (``places_ranked``), each with the
+    unit covering its anchor on ``day``."""
+    text = search_text(query)
+    if not text:
+        return []
+    found = places_ranked(text, limit=limit, near=near)
+    todays = points_units([p.anchor for p in found], day)
+    return [
+        PlaceMatch(
+            p,
+            p.score,  # type: ignore[attr-defined]
+            today,
+            round(p.near_m, 1) if near is not None else None,  # type: ignore[attr-defined]
+        )
+        for p, today in zip(found, todays, strict=True)
+    ]
+
+
+Match = UnitMatch | PlaceMatch
+
+
+def search_all(
+    query: str, *, limit: int, day: dt.date, near: Point | None = None
+) -> list[Match]:
+    """Units and places together, best score first; at equal scores a unit before
+    a place (what people look up most), then as each search orders them."""
+    units = units_search(query, limit=limit, day=day)
+    places = places_search(query, limit=limit, day=day, near=near)
+    ranked: list[tuple[float, int, int, Match]] = [
+        (-m.score, 0, i, m) for i, m in enumerate(units)
+    ] + [(-m.score, 1, i, m) for i, m in enumerate(places)]
+    ranked.sort(key=lambda item: item[:3])
+    return [item[3] for item in ranked[:limit]]

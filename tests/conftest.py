@@ -1,5 +1,5 @@
-"""Shared test set-up: the real fixtures (boundaries, categories, departments, zones)
-loaded once into the test database.
+"""Shared test set-up: the real fixtures (boundaries, categories, departments, zones,
+the OpenStreetMap places of Đồng Hới) loaded once into the test database.
 
 Tests run inside a transaction rolled back at the end (the ``db`` fixture), so the
 loaded sets are seen by every test and changed by none. Avoid ``transactional_db``:
@@ -9,7 +9,10 @@ it empties the tables.
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+PLACES = settings.BASE_DIR / "fixtures" / "places" / "dong_hoi_places.geojson"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -23,6 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("boundaries_load_fixtures", stdout=StringIO())
         call_command("routing_load_fixtures", stdout=StringIO())
+        call_command("places_import", str(PLACES), stdout=StringIO())
 
 
 @pytest.fixture

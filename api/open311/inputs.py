@@ -17,6 +17,8 @@ from django.utils import dateparse, timezone
 
 from api.open311.errors import Open311Error, bad_request, not_found
 from api.params import date_range
+from boundaries.geocode import Resolution, address_resolve
+from boundaries.search import PlaceMatch
 from geo.coords import LonLat, check_lon_lat, parse_number
 from geo.errors import GeoInputError
 from routing.models import Category
@@ -167,20 +169,23 @@ def window_parse(
     return start, end
 
 
-def location_parse(data: Mapping[str, Any]) -> LonLat:
-    """lat and long: both needed, as we cannot geocode an address."""
+def location_parse(data: Mapping[str, Any]) -> LonLat | None:
+    """lat and long, both needed; None when neither is sent but an
+    ``address_string`` is (the caller resolves it: ``address_locate``)."""
     lat, lon = data.get("lat"), data.get("long")
     if blank(lat) and blank(lon):
-        if not blank(data.get("address_string")) or not blank(data.get("address_id")):
+        if not blank(data.get("address_string")):
+            return None
+        if not blank(data.get("address_id")):
             raise bad_request(
-                "Chưa hỗ trợ vị trí bằng địa chỉ (address_string, address_id): hệ thống "
-                "phân công theo tọa độ, hãy gửi lat và long (WGS84).",
-                "address_string and address_id are not supported: reports are routed "
-                "by their coordinates, so lat and long (WGS84) are required.",
+                "Chưa hỗ trợ address_id: gửi lat và long (WGS84) hoặc address_string "
+                "(tên một địa điểm hoặc con đường).",
+                "address_id is not supported: send lat and long (WGS84), or an "
+                "address_string (the name of a place or a street).",
             )
         raise bad_request(
-            "Thiếu vị trí: gửi lat và long (WGS84).",
-            "The location is missing: send lat and long (WGS84).",
+            "Thiếu vị trí: gửi lat và long (WGS84) hoặc address_string.",
+            "The location is missing: send lat and long (WGS84), or an address_string.",
         )
     for raw, name in ((lat, "lat"), (lon, "long")):
         if blank(raw):
@@ -192,6 +197,44 @@ def location_parse(data: Mapping[str, Any]) -> LonLat:
         return check_lon_lat(parse_number(lon, "long"), parse_number(lat, "lat"))
     except GeoInputError as error:
         raise bad_request(error.vi, error.en) from None
+
+
+MAX_ADDRESS = 300
+
+
+def address_string(data: Mapping[str, Any]) -> str:
+    """The address as sent, trimmed, at most ``MAX_ADDRESS`` characters."""
+    raw = data.get("address_string")
+    return "" if blank(raw) else " ".join(str(raw).split())[:MAX_ADDRESS]
+
+
+def _candidate(match: PlaceMatch) -> str:
+    unit = f", {match.today.name}" if match.today else ""
+    return f"{match.place.name} ({match.place.kind}{unit})"
+
+
+def address_locate(text: str) -> tuple[LonLat, Resolution]:
+    """The point of the one place ``text`` names (``boundaries.geocode``), or the
+    spec's 400 listing the candidates."""
+    resolution = address_resolve(text, day=timezone.localdate())
+    if resolution.place is not None:
+        anchor = resolution.place.place.anchor
+        return LonLat(anchor.x, anchor.y), resolution
+    shown = text[:80]
+    if not resolution.candidates:
+        raise bad_request(
+            f"Không tìm thấy địa điểm nào khớp address_string '{shown}': gửi lat và "
+            "long (WGS84), hoặc tên một địa điểm hay con đường.",
+            f"No place matches address_string '{shown}': send lat and long (WGS84), "
+            "or the name of a place or a street.",
+        )
+    listed = "; ".join(_candidate(m) for m in resolution.candidates)
+    raise bad_request(
+        f"address_string '{shown}' chưa chỉ rõ một địa điểm; có thể là: {listed}. "
+        "Gửi tên đầy đủ hơn hoặc lat và long.",
+        f"address_string '{shown}' does not name one place; candidates: {listed}. "
+        "Send a fuller name, or lat and long.",
+    )
 
 
 def media_url_check(raw: str | None) -> str:

@@ -16,6 +16,14 @@ event's data, not in any note a department reads. The per-IP limit of the web fo
 does not apply (a partner's server posts for many citizens; the key's own limit
 does), the per-phone limit does.
 
+Location: ``lat`` and ``long`` when sent (an ``address_string`` beside them is kept
+as given, in the internal event's data, and not geocoded); otherwise the
+``address_string`` must name one place (``boundaries.geocode``), whose point becomes
+the report's location, and the internal event records it under
+``open311.location_from_address``: the text, the place's source key, name and kind,
+and the match score, so that staff can tell a pin placed by the citizen from one
+placed by a name (the internal note says it too).
+
 Retries: a partner may send an ``Idempotency-Key`` header (an extension of
 GeoReport v2, as in the reports API). Keys are scoped to the API key, so two
 partners can never collide, and a retried POST within a day answers with the request
@@ -30,6 +38,7 @@ from django.db import transaction
 
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
+from boundaries.search import PlaceMatch
 from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
@@ -54,6 +63,8 @@ class Posted:
     device_id: str = ""
     account_id: str = ""
     idempotency_key: str | None = None
+    address_string: str = ""
+    located_from: PlaceMatch | None = None  # the place address_string resolved to
 
 
 def _note(key: ApiKey, posted: Posted) -> str:
@@ -62,9 +73,33 @@ def _note(key: ApiKey, posted: Posted) -> str:
         names = answer.attribute.value_names("vi")
         shown = ", ".join(names.get(v, v) for v in answer.values)
         lines.append(f"{answer.attribute.description}: {shown}")
+    if posted.located_from is not None:
+        place = posted.located_from.place
+        lines.append(
+            f"Vị trí lấy từ địa chỉ (address_string) '{posted.address_string}': "
+            f"{place.name} ({place.kind}, {place.source}:{place.source_id})."
+        )
+    elif posted.address_string:
+        lines.append(f"Địa chỉ (address_string, kèm tọa độ): {posted.address_string}")
     if posted.media_url:
         lines.append(f"Tệp đính kèm (media_url, chưa tải về): {posted.media_url}")
     return "\n".join(lines)
+
+
+def _located(posted: Posted) -> dict | None:
+    """What the location was taken from, when it was an address (else None)."""
+    match = posted.located_from
+    if match is None:
+        return None
+    place = match.place
+    return {
+        "address_string": posted.address_string,
+        "source": place.source,
+        "source_id": place.source_id,
+        "name": place.name,
+        "kind": place.kind,
+        "score": match.score,
+    }
 
 
 def client_scope(key: ApiKey) -> str:
@@ -115,6 +150,8 @@ def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
                     "media_url": posted.media_url,
                     "device_id": posted.device_id[:200],
                     "account_id": posted.account_id[:200],
+                    "address_string": posted.address_string,
+                    "location_from_address": _located(posted),
                 }
             },
         )

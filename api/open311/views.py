@@ -276,6 +276,10 @@ class RequestsApi(Open311Api):
         if category is None:
             raise inputs.service_unknown(code)
         point = inputs.location_parse(data)
+        address = inputs.address_string(data)
+        resolved = None
+        if point is None:
+            point, resolved = inputs.address_locate(address)
         answers = answers_check(
             attributes=selectors.attributes_of(category), sent=answers_parse(data)
         )
@@ -293,6 +297,8 @@ class RequestsApi(Open311Api):
             device_id=data.get("device_id") or "",
             account_id=data.get("account_id") or "",
             idempotency_key=request.headers.get("Idempotency-Key", "").strip('" '),
+            address_string=address,
+            located_from=resolved.place if resolved else None,
         )
         report = open311_request_submit(key=key, posted=posted)
         return Response(

@@ -69,3 +69,112 @@ def test_bad_queries_are_bilingual_400s(api, params):
 def test_a_nul_byte_or_a_huge_query_is_no_500(api):
     assert api.get(SEARCH, {"q": "dong\x00hai"}).status_code in (200, 400)
     assert api.get(SEARCH, {"q": "dong hai " * 5000}).status_code == 200
+
+
+# Places (the shipped OpenStreetMap points of interest) beside the units -----------
+
+
+def _props(body: dict) -> list[dict]:
+    return [f["properties"] for f in body["features"]]
+
+
+def test_a_place_is_found_with_its_unit_today_and_the_attribution(api):
+    body = api.get(SEARCH, {"q": "cho dong hoi"}).json()
+    first = body["features"][0]
+    assert first["properties"]["name"] == "Chợ Đồng Hới"
+    assert first["properties"]["group"] == "place"
+    assert first["properties"]["kind"] == "market"
+    assert first["properties"]["today"]["name"] == "Phường Đồng Hới"
+    assert first["geometry"]["coordinates"] == pytest.approx([106.6275579, 17.4645798])
+    assert body["attribution"] == "© OpenStreetMap contributors"
+    assert "ODbL" in body["licence"]
+
+
+def test_units_and_places_are_ranked_together_by_score(api):
+    """Ranked by score, a unit before a place at equal scores; "dong hai" still
+    finds the ward first although places contain those words too."""
+    props = _props(api.get(SEARCH, {"q": "dong hoi", "limit": 20}).json())
+    scores = [p["score"] for p in props]
+    assert scores == sorted(scores, reverse=True)
+    assert {p["group"] for p in props} == {"unit", "place"}
+    assert props[0]["kind"] == "unit"
+    first = _props(api.get(SEARCH, {"q": "dong hai"}).json())[0]
+    assert (first["name"], first["kind"]) == ("Phường Đồng Hải", "unit")
+
+
+def test_alternative_names_are_searched(api):
+    """ "Morning Fish Market" is Chợ Đồng Hới's name:en."""
+    first = _props(api.get(SEARCH, {"q": "morning fish market"}).json())[0]
+    assert first["name"] == "Chợ Đồng Hới"
+    assert first["name_en"] == "Morning Fish Market"
+
+
+def test_a_typo_and_no_accents_find_a_place(api):
+    assert "Bảo tàng tổng hợp tỉnh Quảng Trị" in _names(
+        api.get(SEARCH, {"q": "bao tang tong hop quang tri"}).json()
+    )
+    assert "Tượng đài Mẹ Suốt" in _names(
+        api.get(SEARCH, {"q": "tuong dai me suot"}).json()
+    )
+    assert "Tượng đài Mẹ Suốt" in _names(
+        api.get(SEARCH, {"q": "tuong dai me sout"}).json()
+    )
+
+
+def test_a_merged_ward_says_it_is_now_part_of_another(api):
+    body = api.get(SEARCH, {"q": "Đồng Phú"}).json()
+    first = body["features"][0]["properties"]
+    assert first["name"] == "Phường Đồng Phú"
+    assert first["note"]["vi"] == "Phường Đồng Phú nay thuộc Phường Đồng Hới."
+    assert "now part of Phường Đồng Hới" in first["note"]["en"]
+
+
+def test_near_puts_the_nearer_of_equal_names_first(api):
+    """Two Vietcombank branches: each is first when searched from beside it."""
+    branches = [
+        f
+        for f in api.get(SEARCH, {"q": "vietcombank"}).json()["features"]
+        if f["properties"]["name"] == "Vietcombank"
+    ]
+    assert len(branches) == 2
+    for branch in branches:
+        lon, lat = branch["geometry"]["coordinates"]
+        body = api.get(SEARCH, {"q": "vietcombank", "near": f"{lon},{lat}"}).json()
+        first = body["features"][0]
+        assert first["properties"]["source_id"] == branch["properties"]["source_id"]
+        assert first["properties"]["distance_m"] < 1
+
+
+def test_an_answer_showing_no_place_has_no_attribution(api):
+    body = api.get(SEARCH, {"q": "dong hai", "limit": 1}).json()
+    assert [p["group"] for p in _props(body)] == ["unit"]
+    assert body["attribution"] is None
+    assert body["licence"] is None
+
+
+@pytest.mark.parametrize("near", ["106.6", "x,y", "200,17", "106.6,17.4,1"])
+def test_a_bad_near_is_a_bilingual_400(api, near):
+    response = api.get(SEARCH, {"q": "cho", "near": near})
+    assert response.status_code == 400
+    assert response.json()["messages"]["vi"]
+
+
+def test_the_place_filter_uses_the_trigram_index():
+    """With sequential scans priced out, the plan of the places query reads the
+    GIN index (the ``%>`` operator), not every row."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from boundaries.search import places_search
+
+    with CaptureQueriesContext(connection) as queries:
+        places_search("cho dong hoi", limit=5, day=dt.date(2026, 1, 1))
+    sql = next(q["sql"] for q in queries if "boundaries_place" in q["sql"])
+    assert "%>" in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "place_search_trigram" in plan, plan

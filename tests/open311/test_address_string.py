@@ -1,0 +1,98 @@
+"""POST requests with address_string instead of lat/long: one place named, the
+report pinned at it and the event saying so; several or none, a 400 listing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing.models import Report, ReportEvent
+from tests.open311 import conformance as c
+from tests.open311.forms import form, post
+
+pytestmark = pytest.mark.django_db
+
+CHO = (106.6275579, 17.4645798)  # Chợ Đồng Hới (OSM node/11350925677)
+
+
+def _no_point(key: str, address: str) -> dict:
+    return form(key, lat=None, long=None, address_string=address)
+
+
+def _open311_data(report: Report) -> dict:
+    event = ReportEvent.objects.get(report=report, data__has_key="open311")
+    return event.data["open311"], event.note
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Chợ Đồng Hới", "cho dong hoi", "Cho Dong Hoi, Phuong Dong Hoi, Quang Tri"],
+)
+def test_an_address_naming_one_place_is_located_there(client, key, address):
+    response = post(client, body=_no_point(key, address))
+    assert response.status_code == 200, response.content
+    c.check_created(response.json())
+    report = Report.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    assert report.location.x == pytest.approx(CHO[0])
+    assert report.location.y == pytest.approx(CHO[1])
+    assert report.unit.name == "Phường Đồng Hới"
+    data, note = _open311_data(report)
+    located = data["location_from_address"]
+    assert located["address_string"] == address
+    assert located["source_id"] == "node/11350925677"
+    assert located["name"] == "Chợ Đồng Hới"
+    assert located["score"] >= 0.8
+    assert "Vị trí lấy từ địa chỉ" in note
+
+
+def test_an_ambiguous_address_is_a_400_listing_the_candidates(client, key):
+    """Two places named Vietcombank (a bank, an ATM) tie: both are listed with
+    their kind and unit."""
+    response = post(
+        client, body=_no_point(key, "Vietcombank"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    c.check_errors(body, 400)
+    description = body[0]["description"]
+    assert "Vietcombank (bank, Phường Đồng Hới)" in description
+    assert "Vietcombank (atm, Phường Đồng Hới)" in description
+    assert "candidates" in description
+    assert not Report.objects.filter(channel=Report.Channel.OPEN311).exists()
+
+
+def test_a_weak_single_match_is_not_taken(client, key):
+    """ "cho" names two markets equally well: refused, both listed (Vietnamese)."""
+    response = post(client, body=_no_point(key, "chợ"))
+    assert response.status_code == 400
+    description = response.json()[0]["description"]
+    assert "Chợ Đồng Hới" in description
+    assert "Chợ Võ Xá" in description
+    assert "có thể là" in description
+
+
+def test_an_address_matching_nothing_is_a_400(client, key):
+    response = post(client, body=_no_point(key, "zzqx wvvk"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "No place matches address_string" in response.json()[0]["description"]
+    assert not Report.objects.filter(channel=Report.Channel.OPEN311).exists()
+
+
+def test_with_lat_long_the_address_is_kept_as_given_not_geocoded(client, key):
+    response = post(client, body=form(key, address_string="Vietcombank"))
+    assert response.status_code == 200, response.content
+    report = Report.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    data, note = _open311_data(report)
+    assert data["address_string"] == "Vietcombank"
+    assert data["location_from_address"] is None
+    assert "kèm tọa độ" in note
+    assert report.location.x != pytest.approx(CHO[0])
+
+
+def test_address_id_alone_is_still_refused(client, key):
+    response = post(
+        client,
+        body=form(key, lat=None, long=None, address_id="123"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "address_id" in response.json()[0]["description"]
