@@ -3,9 +3,10 @@
 Callers and citizens give names without diacritics, in lower case, with a typo or
 without "Phường"/"Xã": the name is folded to ASCII (``geo.text.ascii_fold``) and
 compared by trigram word similarity with the folded names (``AdminUnit.name_ascii``;
-``Place.search_ascii``, which holds a place's every name), both GIN-indexed. Units of
+``Place.search_ascii``, which holds a place's every name; trigram-indexed). Units of
 every boundary set, old and new, are searched, so a ward merged in the 2025 reform
-("Đồng Phú") is still found, with the unit that covers its place today.
+("Đồng Phú") is still found, with the units that hold its area today (several for a
+unit that was split or an abolished district).
 
 Folding in Python rather than PostgreSQL's ``unaccent`` is deliberate: ``unaccent``
 is not immutable (it cannot be indexed as an expression without a wrapper) and its
@@ -25,6 +26,7 @@ one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import PointOnSurface
@@ -36,6 +38,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from boundaries.bulk import coordinates_assign, valid_set_ids
+from boundaries.levels import DEPTH
 from boundaries.lookup import UnitRef
 from boundaries.models import AdminUnit, Place
 from geo.text import ascii_fold
@@ -59,6 +62,14 @@ class UnitMatch:
     unit: AdminUnit
     score: float
     today: UnitRef | None
+    # For a unit of an earlier set: today's units holding a share of its area,
+    # largest share first (empty for a unit in force).
+    successors: tuple[UnitRef, ...] = ()
+
+
+# A unit of today holding less than this share of an old unit's area is a sliver of
+# boundary imprecision (the polygons are ±100–300 m), not a successor.
+SUCCESSOR_SHARE = 0.05
 
 
 def search_text(text: str) -> str:
@@ -72,7 +83,7 @@ def units_search(query: str, *, limit: int, day: dt.date) -> list[UnitMatch]:
     text = search_text(query)
     if not text:
         return []
-    units = list(
+    ranked = (
         AdminUnit.objects.annotate(
             score=TrigramWordSimilarity(text, Lower("name_ascii")),
             inside=PointOnSurface("geom"),
@@ -80,12 +91,68 @@ def units_search(query: str, *, limit: int, day: dt.date) -> list[UnitMatch]:
         .filter(score__gte=MIN_SCORE)
         .select_related("boundary_set")
         .defer("geom")
-        .order_by("-score", "-boundary_set__valid_from", "code")[:limit]
+        .order_by("-score", "-boundary_set__valid_from", "code")
+    )
+    units = _distinct(ranked[: limit * 3], limit)
+    sets = valid_set_ids(day)
+    successors = _successors(
+        [u.pk for u in units if u.boundary_set_id not in sets], sets
     )
     return [
-        UnitMatch(unit, round(unit.score, 3), today)  # type: ignore[attr-defined]
+        UnitMatch(
+            unit,
+            round(unit.score, 3),  # type: ignore[attr-defined]
+            today,
+            successors.get(unit.pk, ()),
+        )
         for unit, today in zip(units, _today(units, day), strict=True)
     ]
+
+
+def _distinct(units: Iterable[AdminUnit], limit: int) -> list[AdminUnit]:
+    """The first of units that several sets hold unchanged (same code, name and
+    level: a district kept from the 2013 set to the 2020 one), newest set first."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for unit in units:
+        key = (unit.code, unit.name, unit.level)
+        if key not in seen:
+            seen.add(key)
+            kept.append(unit)
+    return kept[:limit]
+
+
+def _successors(old: list[int], sets: list[int]) -> dict[int, tuple[UnitRef, ...]]:
+    """For each old unit: the commune-level units of ``sets`` holding at least
+    ``SUCCESSOR_SHARE`` of its area (measured in UTM 48N metres), largest first;
+    one statement for all of them."""
+    if not old or not sets:
+        return {}
+    deepest = [lvl for lvl, depth in DEPTH.items() if depth == max(DEPTH.values())]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT o.id, n.id
+              FROM boundaries_adminunit o
+              JOIN boundaries_adminunit n
+                ON n.boundary_set_id = ANY(%s) AND n.level = ANY(%s)
+               AND ST_Intersects(o.geom, n.geom)
+             CROSS JOIN LATERAL (
+                   SELECT ST_Area(ST_Transform(ST_Intersection(o.geom, n.geom), 32648))
+                          AS shared,
+                          ST_Area(ST_Transform(o.geom, 32648)) AS whole
+                   ) a
+             WHERE o.id = ANY(%s) AND a.shared >= %s * a.whole
+             ORDER BY o.id, a.shared DESC, n.code
+            """,
+            [sets, [str(lvl) for lvl in deepest], old, SUCCESSOR_SHARE],
+        )
+        pairs = cursor.fetchall()
+    units = AdminUnit.objects.defer("geom").in_bulk({n for _, n in pairs})
+    found: dict[int, list[UnitRef]] = {}
+    for o, n in pairs:
+        found.setdefault(o, []).append(_ref(units[n]))
+    return {o: tuple(refs) for o, refs in found.items()}
 
 
 def _today(units: list[AdminUnit], day: dt.date) -> list[UnitRef | None]:

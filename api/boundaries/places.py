@@ -74,15 +74,35 @@ def _unit_feature(match: UnitMatch) -> dict:
         "current": current,
         "today": _today_json(today),
     }
-    if today is not None and not current:
-        properties["note"] = {
-            "vi": f"{unit.name} nay thuộc {today.name}.",
-            "en": f"{unit.name} is now part of {today.name}.",
-        }
+    if not current:
+        properties["successors"] = [_today_json(u) for u in match.successors]
+        note = _successor_note(unit.name, match.successors)
+        if note:
+            properties["note"] = note
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [inside.x, inside.y]},
         "properties": properties,
+    }
+
+
+def _successor_note(
+    name: str, successors: tuple[UnitRef, ...]
+) -> dict[str, str] | None:
+    """The note on a unit no longer in force: the unit holding its area today
+    ("now part of Phường Đồng Hới") or, split or abolished, every such unit."""
+    if not successors:
+        return None
+    names = [u.name for u in successors]
+    if len(names) == 1:
+        return {
+            "vi": f"{name} nay thuộc {names[0]}.",
+            "en": f"{name} is now part of {names[0]}.",
+        }
+    head, last = ", ".join(names[:-1]), names[-1]
+    return {
+        "vi": f"Địa bàn {name} nay thuộc {head} và {last}.",
+        "en": f"The area of {name} is now in {head} and {last}.",
     }
 
 

@@ -127,6 +127,25 @@ def test_a_merged_ward_says_it_is_now_part_of_another(api):
     assert first["name"] == "Phường Đồng Phú"
     assert first["note"]["vi"] == "Phường Đồng Phú nay thuộc Phường Đồng Hới."
     assert "now part of Phường Đồng Hới" in first["note"]["en"]
+    assert [u["name"] for u in first["successors"]] == ["Phường Đồng Hới"]
+
+
+def test_an_abolished_district_names_every_unit_holding_its_area_today(api):
+    """Thành phố Đồng Hới (a district until 2025, in two older sets with the same
+    code and name) is answered once, with the three wards that share its area."""
+    features = api.get(SEARCH, {"q": "thanh pho dong hoi"}).json()["features"]
+    districts = [f["properties"] for f in features if f["properties"]["kind"] == "unit"]
+    assert [d["name"] for d in districts].count("Thành phố Đồng Hới") == 1
+    district = districts[0]
+    assert district["level"] == "district"
+    assert not district["current"]
+    assert {u["name"] for u in district["successors"]} == {
+        "Phường Đồng Hới",
+        "Phường Đồng Sơn",
+        "Phường Đồng Thuận",
+    }
+    assert district["note"]["vi"].startswith("Địa bàn Thành phố Đồng Hới nay thuộc")
+    assert " và Phường " in district["note"]["vi"]
 
 
 def test_near_puts_the_nearer_of_equal_names_first(api):
