@@ -95,6 +95,8 @@ class ReportFormView(TemplateView):
                 "explain": reverse("routing-explain"),
                 "nearby": reverse("reports-nearby"),
                 "lookup": reverse("boundary-lookup"),
+                "places": reverse("places-search"),
+                "reverse": reverse("places-reverse"),
                 "track": track_url(TRACK_PLACEHOLDER),
                 "track_placeholder": TRACK_PLACEHOLDER,
             },

@@ -322,3 +322,34 @@ def test_adding_information_with_the_receipt_link(page):
     event = report.events.get(kind=ReportEvent.Kind.COMMENT)
     assert (event.actor_role, event.public) == ("citizen", False)
     assert event.note == "Rác nằm sau quầy cá, cạnh cột điện."
+
+
+def test_find_the_place_by_name_then_read_where_the_pin_is(page):
+    """A place typed without diacritics ("cho dong hoi"), picked with the keyboard,
+    puts the pin on it; the pin's line names its ward and the nearest place, with
+    OpenStreetMap credited. A pin dropped on the map afterwards empties the box."""
+    open_form(page)
+    page.get_by_role("combobox", name="Hoặc tìm đường phố, địa điểm").type(
+        "cho dong hoi"
+    )
+    page.wait_for_selector(".place-search-option")
+    assert "Chợ Đồng Hới" in page.inner_text(".place-search-option >> nth=0")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('place').textContent.includes('gần')"
+    )
+    assert float(page.locator("#lon").input_value()) == pytest.approx(
+        106.62756, abs=1e-5
+    )
+    assert float(page.locator("#lat").input_value()) == pytest.approx(
+        17.46458, abs=1e-5
+    )
+    place = page.locator("#place").inner_text()
+    assert "Phường Đồng Hới" in place
+    assert "gần Chợ Đồng Hới" in place
+    assert "© OpenStreetMap contributors" in place
+    page.evaluate("window.scrollTo(0, 0)")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
+    page.wait_for_function("document.getElementById('place-search').value === ''")
