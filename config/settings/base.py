@@ -362,6 +362,29 @@ SMS_HTTP_SUCCESS_FIELD = os.environ.get("SMS_HTTP_SUCCESS_FIELD", "")
 SMS_HTTP_SUCCESS_VALUES = env_list("SMS_HTTP_SUCCESS_VALUES", "")
 SMS_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SMS_HTTP_CONNECT_TIMEOUT", "3"))
 SMS_HTTP_READ_TIMEOUT = float(os.environ.get("SMS_HTTP_READ_TIMEOUT", "10"))
+# Delivery receipts from the gateway: POST /api/v1/sms/receipts, signed with
+# HMAC-SHA256 of the raw body (of "<timestamp>.<body>" when the timestamp header is
+# sent, then at most SMS_RECEIPT_MAX_AGE_S old) keyed with SMS_RECEIPT_SECRET
+# (comma-separated: any of them, while a secret is rotated). Unset: every receipt is
+# refused. The id and status are read at these dotted paths of each receipt; status
+# words (case-insensitive) listed here are final, any other means "en route".
+SMS_RECEIPT_SECRETS = env_list("SMS_RECEIPT_SECRET", "")
+SMS_RECEIPT_SIGNATURE_HEADER = os.environ.get(
+    "SMS_RECEIPT_SIGNATURE_HEADER", "X-Signature"
+)
+SMS_RECEIPT_TIMESTAMP_HEADER = os.environ.get(
+    "SMS_RECEIPT_TIMESTAMP_HEADER", "X-Timestamp"
+)
+SMS_RECEIPT_MAX_AGE_S = int(os.environ.get("SMS_RECEIPT_MAX_AGE_S", "300"))
+SMS_RECEIPT_ID_FIELD = os.environ.get("SMS_RECEIPT_ID_FIELD", "message_id")
+SMS_RECEIPT_STATUS_FIELD = os.environ.get("SMS_RECEIPT_STATUS_FIELD", "status")
+SMS_RECEIPT_DELIVERED_VALUES = env_list(
+    "SMS_RECEIPT_DELIVERED_VALUES", "delivered,DELIVRD"
+)
+SMS_RECEIPT_UNDELIVERED_VALUES = env_list(
+    "SMS_RECEIPT_UNDELIVERED_VALUES",
+    "undelivered,failed,UNDELIV,EXPIRED,REJECTD,DELETED,UNKNOWN",
+)
 # Demo mode only: the log backend also keeps the last DEMO_SMS_KEEP messages in this
 # Redis list (expiring DEMO_SMS_TTL_HOURS after the last) for the page /demo/sms/,
 # so a visitor can read the code sent to the number they typed.

@@ -43,3 +43,5 @@ CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"
 # database, a list of this run's own.
 DEMO_SMS_REDIS_URL = str(CACHES["default"]["LOCATION"])
 DEMO_SMS_KEY = f"ht-test-{os.getpid()}:demo-sms"
+# Delivery receipts: a secret of the tests' own (tests/integration/test_sms_receipts.py).
+SMS_RECEIPT_SECRETS = ["test-only-sms-receipt-secret"]
