@@ -11,6 +11,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+# Fixtures of their own modules: the fake SMS gateway (``sms_gateway``).
+pytest_plugins = ["tests.sms_gateway"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: their live server needs ``transactional_db``, which
