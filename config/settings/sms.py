@@ -37,7 +37,7 @@ SMS_HTTP_PASSWORD_FIELD = os.environ.get("SMS_HTTP_PASSWORD_FIELD", "password")
 SMS_HTTP_NUMBER_FORMAT = os.environ.get("SMS_HTTP_NUMBER_FORMAT", "e164")
 # The answer: the provider's message id at this dotted path of the JSON ("data.id");
 # success is a 2xx and, if SMS_HTTP_SUCCESS_FIELD is set, that dotted path holding one
-# of SMS_HTTP_SUCCESS_VALUES (comma-separated, compared as text).
+# of SMS_HTTP_SUCCESS_VALUES (comma-separated, compared as text; JSON true as "true").
 SMS_HTTP_ID_PATH = os.environ.get("SMS_HTTP_ID_PATH", "message_id")
 SMS_HTTP_SUCCESS_FIELD = os.environ.get("SMS_HTTP_SUCCESS_FIELD", "")
 SMS_HTTP_SUCCESS_VALUES = env_list("SMS_HTTP_SUCCESS_VALUES", "")

@@ -166,8 +166,9 @@ class HttpSmsBackend(BaseSmsBackend):
         field = settings.SMS_HTTP_SUCCESS_FIELD
         if field:
             value = dotted(document, field)
-            wanted = settings.SMS_HTTP_SUCCESS_VALUES
-            if value is None or str(value) not in wanted:
+            # Compared as text; JSON true/false/numbers as JSON writes them.
+            text = value if isinstance(value, str) else json.dumps(value)
+            if value is None or text not in settings.SMS_HTTP_SUCCESS_VALUES:
                 raise SmsError(
                     f"SMS gateway did not accept the message: {field}={value!r}"
                     f"{_excerpt(response)}"

@@ -209,3 +209,14 @@ def test_the_backend_raises_for_callers_outside_the_outbox(sms_gateway):
     with pytest.raises(SmsError) as failure:
         sms_backend().send(PHONE, "Ma xac thuc: 123456")
     assert not isinstance(failure.value, SmsRefused)
+
+
+def test_a_boolean_success_field_is_compared_as_json_writes_it(sms_gateway, settings):
+    settings.SMS_HTTP_SUCCESS_FIELD = "ok"
+    settings.SMS_HTTP_SUCCESS_VALUES = ["true"]
+    settings.SMS_HTTP_ID_PATH = "ids.0"
+    sms_gateway.answer = {"ok": True, "ids": [12345]}
+    assert sms_backend().send(PHONE, "Xin chao") == "12345"
+    sms_gateway.answer = {"ok": False, "ids": []}
+    with pytest.raises(SmsError):
+        sms_backend().send(PHONE, "Xin chao")
