@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from api.boundaries import views as boundaries
 from api.boundaries.places import PlaceReverseApi, PlaceSearchApi
 from api.routing import views as routing
+from api.sms_receipts import SmsReceiptApi
 
 urlpatterns = [
     path(
@@ -38,6 +39,7 @@ urlpatterns = [
     path(
         "zones/<int:pk>/history", routing.ZoneHistoryApi.as_view(), name="zone-history"
     ),
+    path("sms/receipts", SmsReceiptApi.as_view(), name="sms-receipts"),
     path("reports/", include("api.reports.urls")),
     path("analytics/", include("api.analytics.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,6 +14,9 @@ from django.core.management import call_command
 
 PLACES = settings.BASE_DIR / "fixtures" / "places" / "dong_hoi_places.geojson"
 
+# Fixtures of their own modules: the fake SMS gateway (``sms_gateway``).
+pytest_plugins = ["tests.sms_gateway"]
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: their live server needs ``transactional_db``, which

@@ -5,6 +5,7 @@ planners' map (``web.plan``); the JavaScript catalog."""
 from django.urls import include, path
 
 from web import signin, views
+from web.demo import DemoSmsView
 from web.i18n import PageCatalogView
 
 app_name = "web"
@@ -20,4 +21,6 @@ urlpatterns = [
     path("ops/", include("web.ops.urls")),
     path("plan/", include("web.plan.urls")),
     path("jsi18n/", PageCatalogView.as_view(), name="jsi18n"),
+    # Demo mode only (404 otherwise): the messages the demo "sent" (web.demo).
+    path("demo/sms/", DemoSmsView.as_view(), name="demo-sms"),
 ]

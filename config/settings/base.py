@@ -20,20 +20,10 @@ from typing import Any
 import dj_database_url
 
 from config.logs import logging_config
+from config.settings.env import env_bool, env_list
 from config.settings.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -331,6 +321,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Hiện Trường <no-reply@hientruong.invalid>"
 )
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "routing.notifications.sms.LogSmsBackend")
+# Everything else about SMS (ASCII-only text, segments, the Brandname gateway, its
+# delivery receipts, the demo inbox): config/settings/sms.py, from the environment.
+from config.settings.sms import *  # noqa: E402, F403
+
 # After `manage.py webhook_secret_rotate`, the previous secret still signs (beside the
 # new one) for this many hours, so the receiver can switch without losing deliveries.
 WEBHOOK_SECRET_GRACE_HOURS = float(os.environ.get("WEBHOOK_SECRET_GRACE_HOURS", "72"))

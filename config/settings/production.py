@@ -40,7 +40,8 @@ from django.core.exceptions import ImproperlyConfigured
 from config.logs import logging_config
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DEBUG, DEMO_MODE, LOG_LEVEL, env_bool, env_list
+from .base import BASE_DIR, DEBUG, DEMO_MODE, LOG_LEVEL
+from .env import env_bool, env_list
 
 # --- Security -------------------------------------------------------------------------
 

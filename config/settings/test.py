@@ -39,3 +39,9 @@ PUBLIC_SITE_URL = "https://hientruong.test"
 REPORT_RATE_PER_EMAIL_HOUR = 0
 NOTIFY_RATE_PER_RECIPIENT_HOUR = 0
 CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"
+# The demo SMS inbox (used only by tests that turn DEMO_MODE on): the tests' Redis
+# database, a list of this run's own.
+DEMO_SMS_REDIS_URL = str(CACHES["default"]["LOCATION"])
+DEMO_SMS_KEY = f"ht-test-{os.getpid()}:demo-sms"
+# Delivery receipts: a secret of the tests' own (tests/integration/test_sms_receipts.py).
+SMS_RECEIPT_SECRETS = ["test-only-sms-receipt-secret"]

@@ -27,6 +27,15 @@ class Notification(models.Model):
         FAILED = "failed", "Lỗi, sẽ thử lại (failed, will retry)"
         DEAD = "dead", "Bỏ (gave up)"
 
+    class DeliveryStatus(models.TextChoices):
+        """What the SMS gateway's delivery receipts said last (blank: none yet).
+        ``delivered`` and ``undelivered`` are final; a later receipt does not
+        change them (``routing.notifications.sms_receipts``)."""
+
+        ENROUTE = "enroute", "Đang chuyển (en route)"
+        DELIVERED = "delivered", "Đã đến máy (delivered)"
+        UNDELIVERED = "undelivered", "Không đến được (undelivered)"
+
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient = models.CharField(max_length=500)
     subject = models.CharField(max_length=300, blank=True)
@@ -57,10 +66,26 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The SMS gateway's id of the message (from its answer to the send), by which
+    # its delivery receipts find the row; blank for other channels.
+    provider_id = models.CharField(max_length=100, blank=True)
+    delivery_status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, blank=True
+    )
+    # The gateway's own word for the status ("DELIVRD", "EXPIRED", …), as received.
+    delivery_detail = models.CharField(max_length=64, blank=True)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="notification_provider_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient} [{self.status}]"

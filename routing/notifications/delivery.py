@@ -31,7 +31,7 @@ from routing.notifications.signing import (
     SIGNATURE_HEADER,
     signature_header,
 )
-from routing.notifications.sms import is_e164, sms_backend
+from routing.notifications.sms import SmsRefused, is_e164, sms_backend
 from routing.notifications.webhook_secrets import webhook_secrets_signing
 from routing.reports.receipt import receipt_issue_missing, receipt_url
 
@@ -81,13 +81,14 @@ def recipient_admit(notification: Notification) -> None:
         raise Deferred("recipient over its hourly limit, send deferred", wait)
 
 
-def notification_send(*, notification: Notification) -> None:
-    """Deliver ``notification`` over its channel, or raise."""
+def notification_send(*, notification: Notification) -> str | None:
+    """Deliver ``notification`` over its channel, or raise. Returns the provider's
+    message id when the channel has one (an SMS gateway's)."""
     sender = SENDERS.get(notification.channel)
     if sender is None:
         raise Undeliverable(f"unknown channel {notification.channel!r}")
     recipient_admit(notification)
-    sender(notification)
+    return sender(notification)
 
 
 def receipt_link(notification: Notification) -> str | None:
@@ -200,19 +201,24 @@ def _excerpt(response: urllib.error.HTTPError) -> str:
     return f": {text}" if text else ""
 
 
-def sms_send(notification: Notification) -> None:
+def sms_send(notification: Notification) -> str | None:
     """Send the body (or the subject when there is no body) through SMS_BACKEND;
-    the reporter's own SMS ends with their receipt link."""
+    the reporter's own SMS ends with their receipt link. Returns the gateway's
+    message id; a refusal for good (:class:`SmsRefused`: a 4xx) gives the row up,
+    any other failure is retried."""
     if not is_e164(notification.recipient):
         raise Undeliverable(f"not an E.164 number: {notification.recipient!r}")
     text = notification.body or notification.subject
     link = receipt_link(notification)
     if link:
         text += f" Theo dõi/Follow: {link}"
-    sms_backend().send(notification.recipient, text)
+    try:
+        return sms_backend().send(notification.recipient, text)
+    except SmsRefused as exc:
+        raise Undeliverable(str(exc)) from exc
 
 
-SENDERS: dict[str, Callable[[Notification], None]] = {
+SENDERS: dict[str, Callable[[Notification], str | None]] = {
     Notification.Channel.EMAIL: email_send,
     Notification.Channel.WEBHOOK: webhook_send,
     Notification.Channel.SMS: sms_send,

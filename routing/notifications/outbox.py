@@ -93,11 +93,13 @@ def _department_rows(
 
 
 def _citizen_rows(
-    report: Report, subject: str, body: str, payload: dict
+    report: Report, subject: str, body: str, payload: dict, sms: str | None = None
 ) -> list[Notification]:
     """The reporter's e-mail and SMS. They carry the receipt link, added when each
     is sent (``routing.notifications.delivery``), so the secret is never stored in
-    the outbox; department rows never carry it."""
+    the outbox; department rows never carry it. The SMS is ``sms`` (or the subject):
+    one short line, so that with its link it fits one segment (SMS_MAX_SEGMENTS;
+    tests/integration/test_sms_texts.py)."""
     payload = {**payload, RECEIPT_LINK: True}
     rows = []
     if report.reporter_email:
@@ -112,13 +114,13 @@ def _citizen_rows(
             )
         )
     if report.reporter_phone:
-        # An SMS carries the short subject line only.
+        # An SMS carries one short line only.
         rows.append(
             _row(
                 Notification.Channel.SMS,
                 report.reporter_phone,
                 "",
-                subject,
+                sms or subject,
                 payload,
                 report,
             )
@@ -170,8 +172,10 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
         f"\n---\nReport {report.tracking_code} ({report.category.name_en}) was received "
         f"and sent to {department.name_en}. Track it with code {report.tracking_code}."
     )
+    # The SMS leaves out the department, whose name alone can fill a segment.
+    receipt_sms = f"[{report.tracking_code}] Đã tiếp nhận, chuyển xử lý (received)"
     rows = _department_rows(report, subject, body, payload)
-    rows += _citizen_rows(report, receipt, receipt_body, payload)
+    rows += _citizen_rows(report, receipt, receipt_body, payload, receipt_sms)
     return _queue(rows)
 
 

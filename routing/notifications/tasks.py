@@ -84,14 +84,18 @@ def notification_claim(
     return Notification.objects.select_related("department").get(pk=notification_id)
 
 
-def notification_mark_sent(*, notification: Notification) -> None:
-    """Record a successful delivery (``last_error`` keeps the last failure, if any)."""
+def notification_mark_sent(
+    *, notification: Notification, provider_id: str | None = None
+) -> None:
+    """Record a successful delivery (``last_error`` keeps the last failure, if any)
+    and the SMS gateway's message id, by which its delivery receipts find the row."""
     now = timezone.now()
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT,
         sent_at=now,
         next_attempt_at=now,  # the send lease no longer means anything
         attempts=F("attempts") + 1,
+        provider_id=provider_id or "",
     )
 
 
@@ -157,12 +161,12 @@ def deliver(notification_id: int, lease: str | None = None) -> str:
     if notification is None:
         return "skipped"
     try:
-        notification_send(notification=notification)
+        provider_id = notification_send(notification=notification)
     except Deferred as deferral:
         return notification_defer(notification=notification, deferral=deferral)
     except Exception as exc:  # any failure is recorded on the row and retried
         return notification_mark_failed(notification=notification, error=exc)
-    notification_mark_sent(notification=notification)
+    notification_mark_sent(notification=notification, provider_id=provider_id)
     return Notification.Status.SENT.value
 
 

@@ -170,6 +170,9 @@ MATRIX: dict[str, Url] = {
     "api/v1/analytics/stats": Url("/api/v1/analytics/stats", get=only(ANALYTICS, OK)),
     "api/v1/analytics/^export\\.(?P<fmt>csv|geojson|gpkg)$": Url(("/api/v1/analytics/export.csv", "/api/v1/analytics/export.geojson", "/api/v1/analytics/export.gpkg"), get=only(ANALYTICS, OK)),
     "tiles/reports/<int:z>/<int:x>/<int:y>.mvt": Url("/tiles/reports/12/3261/1823.mvt", get=only(ANALYTICS, OK)),
+    # SMS delivery receipts: the gateway's, trusted by their HMAC signature only
+    # (an empty body is unsigned: refused for every role).
+    "api/v1/sms/receipts": Url("/api/v1/sms/receipts", post=anyone(REFUSED)),
     "api/v1/schema": Url("/api/v1/schema", get=anyone(OK)),
     "api/v1/docs": Url("/api/v1/docs", get=anyone(OK)),
     # Open311: reads open; a partner's key to post.
@@ -194,6 +197,8 @@ MATRIX: dict[str, Url] = {
     "r/": Url("/r/", get=anyone(OK)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),
     "jsi18n/": Url("/jsi18n/", get=anyone(OK)),
+    # The demo's SMS inbox exists only in demo mode (tests/web/test_demo_sms.py).
+    "demo/sms/": Url("/demo/sms/", get=anyone(NOT_FOUND)),
     "ops/login": Url("/ops/login", get=SIGNED_IN, post=SIGNED_IN),
     "ops/logout": Url("/ops/logout", post=anyone(REDIRECT)),
     "ops/home": Url("/ops/home", get=anyone(REDIRECT)),
