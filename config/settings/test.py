@@ -39,3 +39,6 @@ PUBLIC_SITE_URL = "https://hientruong.test"
 REPORT_RATE_PER_EMAIL_HOUR = 0
 NOTIFY_RATE_PER_RECIPIENT_HOUR = 0
 CACHES["default"]["KEY_PREFIX"] = f"ht-test-{os.getpid()}"
+# One-time codes: the in-memory SMS backend would be set by the tests that read it;
+# the alert address is the tests' own.
+OPS_ALERT_EMAIL = "ioc-alerts@hientruong.test"
