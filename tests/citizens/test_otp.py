@@ -33,9 +33,11 @@ def test_send_answers_202_and_sends_six_digits_stored_as_hmac(client, sms):
     assert answer["Retry-After"] == "60"
     code = last_code(sms, phone)
     row = PhoneCode.objects.get(phone=phone)
-    assert code not in row.code_hmac and row.code_hmac == code_hmac(phone, code)
+    assert code not in row.code_hmac
+    assert row.code_hmac == code_hmac(phone, code)
     assert row.expires_at - row.sent_at == dt.timedelta(seconds=300)
-    assert len(sms[-1].text) <= 160 and sms[-1].text.isascii()
+    assert len(sms[-1].text) <= 160
+    assert sms[-1].text.isascii()
 
 
 def test_answer_is_the_same_whether_sent_or_held_back(client, sms):
@@ -113,9 +115,10 @@ def test_budget_stops_sends_and_alerts_the_operations_centre_once(
     alerts = Notification.objects.filter(payload__event="otp_budget_spent")
     assert alerts.count() == 1
     assert alerts.get().recipient == settings.OPS_ALERT_EMAIL
-    assert [r for r in caplog.records if "SMS budget" in r.getMessage()][
-        0
-    ].levelname == "ERROR"
+    assert (
+        next(r for r in caplog.records if "SMS budget" in r.getMessage()).levelname
+        == "ERROR"
+    )
     budget = OtpDailyCount.objects.get(scope="budget")
     assert (budget.count, budget.alerted) == (2, True)
 
@@ -124,7 +127,8 @@ def test_counters_hold_no_phone_or_address(client, sms):
     typed, phone = mobile()
     send(client, typed, "198.51.100.7")
     keys = list(OtpDailyCount.objects.values_list("key", flat=True))
-    assert keys and not any(phone in k or "198.51.100.7" in k for k in keys)
+    assert keys
+    assert not any(phone in k or "198.51.100.7" in k for k in keys)
 
 
 def test_verify_opens_a_session_cookie_and_a_bearer_token(sms):
@@ -134,7 +138,8 @@ def test_verify_opens_a_session_cookie_and_a_bearer_token(sms):
     answer = post(client, VERIFY, {"phone": typed, "code": last_code(sms, phone)})
     assert answer.status_code == 200
     body = answer.json()
-    assert body["token_type"] == "Bearer" and body["phone"] == phone
+    assert body["token_type"] == "Bearer"
+    assert body["phone"] == phone
     row = CitizenToken.objects.get(phone=phone)
     assert body["token"] not in row.token_hash
     # The page session is signed in ...
@@ -236,7 +241,8 @@ def test_two_verifies_at_once_consume_one_code(sms, settings):
     thread.start()
     thread.join(10)
     try:
-        assert sent and sent[0].sent
+        assert sent
+        assert sent[0].sent
         code = last_code(sms, phone)
         results: list = []
         barrier = threading.Barrier(4)
