@@ -102,7 +102,7 @@ class MineView(View):
             status=400,
         )
 
-    def _act(self, request: HttpRequest, citizen: Citizen, action: str) -> None:
+    def _act(self, request: HttpRequest, citizen: Citizen, action: str) -> Report:
         report = report_public_get(code=request.POST.get("code", "")[:40])
         if report is None:
             raise BilingualError(
@@ -123,6 +123,7 @@ class MineView(View):
                 reopen=request.POST.get("reopen") == "1",
                 verified_phone=citizen.phone,
             )
+        return report
 
     def _page(
         self,
