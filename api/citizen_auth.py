@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -106,3 +107,23 @@ class VerifiedCitizen(BasePermission):
         if citizen_of(request) is None:
             raise citizen_sign_in_required()
         return True
+
+
+class CitizenBearerScheme(OpenApiAuthenticationExtension):
+    """The bearer token in the OpenAPI schema."""
+
+    target_class = CitizenBearerAuthentication
+    name = "citizenBearer"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}
+
+
+class CitizenSessionScheme(OpenApiAuthenticationExtension):
+    """The page session's citizen: the session cookie, as staff's."""
+
+    target_class = CitizenSessionAuthentication
+    name = "citizenSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
