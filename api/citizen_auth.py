@@ -109,7 +109,7 @@ class VerifiedCitizen(BasePermission):
         return True
 
 
-class CitizenBearerScheme(OpenApiAuthenticationExtension):
+class CitizenBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The bearer token in the OpenAPI schema."""
 
     target_class = CitizenBearerAuthentication
@@ -119,7 +119,7 @@ class CitizenBearerScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer"}
 
 
-class CitizenSessionScheme(OpenApiAuthenticationExtension):
+class CitizenSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The page session's citizen: the session cookie, as staff's."""
 
     target_class = CitizenSessionAuthentication
