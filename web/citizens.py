@@ -35,6 +35,7 @@ from routing.citizens.mine import reports_of_citizen
 from routing.citizens.otp import otp_send, otp_verify, phone_mobile
 from routing.citizens.sessions import citizen_session_open
 from routing.models import Report
+from routing.notifications.sms import mask_number
 from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import vietnamese_first
@@ -147,7 +148,7 @@ class MineView(View):
             items = list(reports[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
             context.update(
                 {
-                    "phone_shown": citizen.phone,
+                    "phone_shown": mask_number(citizen.phone),
                     "reports": [
                         {
                             "report": r,

@@ -40,6 +40,7 @@ from routing.citizens.mine import reports_of_citizen
 from routing.citizens.otp import otp_send, otp_verify, phone_mobile
 from routing.citizens.sessions import citizen_session_open
 from routing.models import Report
+from routing.notifications.sms import mask_number
 from routing.reports.public import local_iso
 from routing.reports.selectors import report_public_get
 
@@ -134,7 +135,8 @@ class CitizenSessionApi(APIView):
     def get(self, request: Request) -> Response:
         citizen = citizen_of(request)
         assert citizen is not None  # VerifiedCitizen
-        return Response({"phone": citizen.phone})
+        # Masked: a shared screen or a log need not show the whole number.
+        return Response({"phone": mask_number(citizen.phone)})
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:

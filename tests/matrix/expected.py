@@ -162,13 +162,13 @@ MATRIX: dict[str, Url] = {
     "api/v1/reports/<str:code>/category": Url(reports("/category"), post=report_scoped(INVALID)),
     "api/v1/reports/<str:code>/merge": Url(reports("/merge"), post=report_scoped(INVALID)),
     # Verified citizens: anyone asks for a code or sends one (an empty body is a 400);
-    # the session, "my reports" and "me too" need a citizen's session or bearer token
-    # (no role of the matrix holds one: tests/api/test_otp.py signs one in).
+    # the session, "my reports" and "me too" need a verified citizen's session or
+    # bearer token (the citizen role holds a session; staff accounts are not one).
     "api/v1/otp/": Url("/api/v1/otp/", post=anyone(INVALID)),
     "api/v1/otp/verify": Url("/api/v1/otp/verify", post=anyone(INVALID)),
-    "api/v1/otp/session": Url("/api/v1/otp/session", get=anyone(REFUSED)),
-    "api/v1/me/reports": Url("/api/v1/me/reports", get=anyone(REFUSED)),
-    "api/v1/reports/<str:code>/follow": Url(reports("/follow"), post=anyone(REFUSED)),
+    "api/v1/otp/session": Url("/api/v1/otp/session", get=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/me/reports": Url("/api/v1/me/reports", get=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/reports/<str:code>/follow": Url("/api/v1/reports/{anonymous}/follow", post=rule(REFUSED, **{CITIZEN: OK})),
     # Analytics and tiles: planners, the operations centre and admins.
     "api/v1/analytics/clusters": Url("/api/v1/analytics/clusters?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
     "api/v1/analytics/heatmap": Url("/api/v1/analytics/heatmap?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
