@@ -83,12 +83,13 @@ class CitizenSessionAuthentication(SessionAuthentication):
         return _django_user(request), citizen
 
 
-# Where staff may call too, and where only citizens may.
-# The bearer class first: it names the 401's WWW-Authenticate (without a header
-# DRF would turn an expired token's 401 into a 403).
+# Where staff may call too (staff's session first: without a challenge of its own
+# DRF answers a refused token 403, with the code ``citizen_token_invalid``, and a
+# staff endpoint behind it keeps answering 403 without WWW-Authenticate), and where
+# only citizens may (a refused token is a 401 with a Bearer challenge).
 STAFF_OR_CITIZEN = [
-    CitizenBearerAuthentication,
     SessionAuthentication,
+    CitizenBearerAuthentication,
     CitizenSessionAuthentication,
 ]
 CITIZEN_ONLY = [CitizenBearerAuthentication, CitizenSessionAuthentication]

@@ -115,11 +115,13 @@ def test_page_session_needs_the_csrf_token(sms):
     assert report.contact_verified
 
 
-def test_an_expired_bearer_on_submit_is_401(client):
+def test_an_expired_bearer_on_submit_is_refused_saying_so(client):
     answer = submit(
         client, body(reporter_phone="0912000999"), HTTP_AUTHORIZATION="Bearer gone"
     )
-    assert answer.status_code == 401
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "citizen_token_invalid"
+    assert not Report.objects.filter(reporter_phone="+84912000999").exists()
 
 
 # e-mail verified by a link --------------------------------------------------------
