@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 
 from routing.citizens.sessions import (
     citizen_session_by_id,
@@ -65,8 +66,10 @@ def citizen_of(request: HttpRequest) -> Citizen | None:
 
 
 def citizen_sign_in(request: HttpRequest, *, session_id: int) -> None:
-    """Bind the page session to a citizen session row (a new session key)."""
+    """Bind the page session to a citizen session row (a new session key and CSRF
+    token, as Django's own sign-in does)."""
     request.session.cycle_key()
+    rotate_token(request)
     request.session[SESSION_KEY] = session_id
 
 
