@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from routing.models import CitizenToken
@@ -36,7 +37,7 @@ def citizen_session_open(*, phone: str) -> tuple[CitizenToken, str]:
     return row, token
 
 
-def _live() -> object:
+def _live() -> QuerySet[CitizenToken]:
     return CitizenToken.objects.filter(
         revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
@@ -46,14 +47,14 @@ def citizen_session_by_token(token: str) -> CitizenToken | None:
     """The live session a bearer token names, or None."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
-    return _live().filter(token_hash=token_hash(token)).first()  # type: ignore[attr-defined]
+    return _live().filter(token_hash=token_hash(token)).first()
 
 
 def citizen_session_by_id(pk: object) -> CitizenToken | None:
     """The live session a page session names, or None."""
     if not isinstance(pk, int):
         return None
-    return _live().filter(pk=pk).first()  # type: ignore[attr-defined]
+    return _live().filter(pk=pk).first()
 
 
 def citizen_session_revoke(*, session_id: int) -> None:
