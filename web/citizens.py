@@ -10,6 +10,7 @@ Bilingual, Vietnamese first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from config.after_response import after_response
 from config.client_ip import client_ip
 from geo.errors import BilingualError
 from routing import workflow
@@ -65,9 +67,14 @@ class MineView(View):
         try:
             if action == "send":
                 phone = phone_mobile(request.POST.get("phone", ""))
-                otp_send(phone=phone, client_ip=client_ip(request))
+                sends: list[Callable[[], None]] = []
+                otp_send(
+                    phone=phone,
+                    client_ip=client_ip(request),
+                    deliver_later=sends.append,
+                )
                 request.session[PHONE_KEY] = phone
-                return self._page(request, None, sent=True)
+                return after_response(sends, self._page(request, None, sent=True))
             if action == "verify":
                 phone = phone_mobile(request.session.get(PHONE_KEY, ""))
                 otp_verify(phone=phone, code=request.POST.get("code", ""))

@@ -16,6 +16,7 @@ All are throttled per client address like the other citizen endpoints.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from api.errors import ApiError
 from api.params import parse_bounded
 from api.reports.citizen import CitizenThrottle
 from api.routing.serializers import input_valid, request_object
+from config.after_response import after_response
 from config.client_ip import client_ip
 from routing.citizens.follow import report_follow, report_unfollow, supporters
 from routing.citizens.identity import citizen_sign_in, citizen_sign_out
@@ -68,21 +70,25 @@ class OtpSendApi(APIView):
     def post(self, request: Request) -> Response:
         data = input_valid(self.SendInput, request_object(request))
         phone = phone_mobile(data["phone"])
-        otp_send(phone=phone, client_ip=client_ip(request))
+        sends: list[Callable[[], None]] = []
+        otp_send(phone=phone, client_ip=client_ip(request), deliver_later=sends.append)
         wait = settings.OTP_RESEND_COOLDOWN_S
-        return Response(
-            {
-                "status": "accepted",
-                "retry_after": wait,
-                "messages": {
-                    "vi": "Nếu số này nhận được tin nhắn, mã xác thực sẽ đến trong ít "
-                    f"phút. Có thể yêu cầu lại sau {wait} giây.",
-                    "en": "If this number can receive messages, the code will arrive "
-                    f"within minutes. You may ask again after {wait} seconds.",
+        return after_response(
+            sends,
+            Response(
+                {
+                    "status": "accepted",
+                    "retry_after": wait,
+                    "messages": {
+                        "vi": "Nếu số này nhận được tin nhắn, mã xác thực sẽ đến trong ít "
+                        f"phút. Có thể yêu cầu lại sau {wait} giây.",
+                        "en": "If this number can receive messages, the code will arrive "
+                        f"within minutes. You may ask again after {wait} seconds.",
+                    },
                 },
-            },
-            status=status.HTTP_202_ACCEPTED,
-            headers={"Retry-After": str(wait)},
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Retry-After": str(wait)},
+            ),
         )
 
 

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
@@ -144,9 +145,20 @@ def otp_message(code: str) -> str:
     )
 
 
-def otp_send(*, phone: str, client_ip: str | None) -> SendOutcome:
+def otp_send(
+    *,
+    phone: str,
+    client_ip: str | None,
+    deliver_later: Callable[[Callable[[], None]], None] | None = None,
+) -> SendOutcome:
     """Send a new code to ``phone`` (E.164, from :func:`phone_mobile`) unless a
-    limit says no (see the module docstring)."""
+    limit says no (see the module docstring).
+
+    The SMS itself goes out after the code is stored and committed. With
+    ``deliver_later`` the caller is handed the send to run once its answer is on
+    the wire (``api.citizens.views``: a gateway's latency then shows in no answer,
+    so a held-back request and a sent one take about the same time); without it,
+    the send runs here."""
     now = timezone.now()
     day = timezone.localdate(now)
     code = f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
@@ -191,13 +203,20 @@ def otp_send(*, phone: str, client_ip: str | None) -> SendOutcome:
         if refused.reason == Scope.BUDGET:
             budget_alert(day)
         return SendOutcome(False, refused.reason)
+    text = otp_message(code)
+
     # Sent after the commit: a slow gateway holds no lock. A failure is logged; the
     # citizen asks again after the cooldown.
-    try:
-        sms_backend().send(phone, otp_message(code))
-    except Exception:
-        log.exception("one-time code to %s failed to send", mask_number(phone))
-        return SendOutcome(False, "failed")
+    def deliver() -> None:
+        try:
+            sms_backend().send(phone, text)
+        except Exception:
+            log.exception("one-time code to %s failed to send", mask_number(phone))
+
+    if deliver_later is None:
+        deliver()
+    else:
+        deliver_later(deliver)
     return SendOutcome(True, "sent")
 
 

@@ -291,3 +291,20 @@ def test_sends_a_failed_backend_still_202(client, settings, caplog):
     assert send(client, typed).status_code == 202
     assert "failed to send" in caplog.text
     assert not mail.outbox
+
+
+def test_the_sms_goes_out_after_the_answer(sms, rf):
+    """The 202 is complete before the gateway is called: the send runs when the
+    server closes the response, so its latency shows in no answer."""
+    from api.citizens.views import OtpSendApi
+
+    typed, phone = mobile()
+    request = rf.post(
+        SEND, data=f'{{"phone": "{typed}"}}', content_type="application/json"
+    )
+    response = OtpSendApi.as_view()(request)
+    response.render()
+    assert response.status_code == 202
+    assert sms == []
+    response.close()
+    assert [m.to for m in sms] == [phone]
