@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,6 +37,10 @@ def test_sign_in_with_a_code_and_see_my_reports(page, screenshot, sms):
     screenshot("mine-phone")
     page.get_by_role("button", name="Gửi mã / Send code").click()
     page.wait_for_selector("#otp-verify")
+    # The SMS goes out once the page has been sent: wait for it.
+    deadline = time.monotonic() + 5
+    while not sms and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert [m.to for m in sms] == ["+84912345111"]
     code = re.search(r"\b(\d{6})\b", sms[0].text).group(1)
     page.get_by_label("Mã xác thực").fill("000000" if code != "000000" else "111111")
