@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.boundaries import views as boundaries
 from api.boundaries.places import PlaceReverseApi, PlaceSearchApi
+from api.citizens import views as citizens
 from api.routing import views as routing
 from api.sms_receipts import SmsReceiptApi
 
@@ -40,6 +41,15 @@ urlpatterns = [
         "zones/<int:pk>/history", routing.ZoneHistoryApi.as_view(), name="zone-history"
     ),
     path("sms/receipts", SmsReceiptApi.as_view(), name="sms-receipts"),
+    path("otp/", citizens.OtpSendApi.as_view(), name="otp-send"),
+    path("otp/verify", citizens.OtpVerifyApi.as_view(), name="otp-verify"),
+    path("otp/session", citizens.CitizenSessionApi.as_view(), name="otp-session"),
+    path("me/reports", citizens.MyReportsApi.as_view(), name="me-reports"),
+    path(
+        "reports/<str:code>/follow",
+        citizens.ReportFollowApi.as_view(),
+        name="report-follow",
+    ),
     path("reports/", include("api.reports.urls")),
     path("analytics/", include("api.analytics.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

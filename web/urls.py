@@ -4,7 +4,7 @@ planners' map (``web.plan``); the JavaScript catalog."""
 
 from django.urls import include, path
 
-from web import signin, views
+from web import citizens, signin, views
 from web.demo import DemoSmsView
 from web.i18n import PageCatalogView
 
@@ -13,6 +13,10 @@ app_name = "web"
 urlpatterns = [
     path("", views.ReportFormView.as_view(), name="report"),
     path("r/", views.TrackLookupView.as_view(), name="track-lookup"),
+    path("r/mine", citizens.MineView.as_view(), name="mine"),
+    path(
+        "r/email/<str:token>", citizens.EmailVerifyView.as_view(), name="email-verify"
+    ),
     path("r/<str:code>", views.TrackView.as_view(), name="track"),
     path("ops/login", signin.SignInView.as_view(), name="login"),
     path("ops/logout", signin.SignOutView.as_view(), name="logout"),

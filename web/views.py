@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from routing.citizens.follow import follows
+from routing.citizens.identity import citizen_of
 from routing.intake.inputs import MAX_DESCRIPTION
 from routing.intake.photos import FORMATS
 from routing.models import Category, Report
@@ -66,6 +68,18 @@ def category_choices(*, include_inactive: bool = False) -> list[dict[str, Any]]:
 
 def track_url(code: str) -> str:
     return reverse("web:track", kwargs={"code": code})
+
+
+def _follow_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    """The "me too" button: for a verified citizen on an open report not theirs."""
+    citizen = citizen_of(request)
+    if citizen is None:
+        return {"can_follow": False, "citizen_signed_out": True}
+    return {
+        "can_follow": report.is_open and report.reporter_phone != citizen.phone,
+        "following": follows(report, citizen.phone),
+        "citizen_signed_out": False,
+    }
 
 
 @method_decorator(vietnamese_first, name="dispatch")
@@ -179,6 +193,7 @@ class TrackView(TemplateView):
                     report.due_at and report.is_open and report.due_at < timezone.now()
                 ),
                 "can_rate": report.status == Report.Status.RESOLVED,
+                **_follow_context(self.request, report),
                 "can_add_info": report.is_open,
                 "ratings": list(labels.RATING.items()),
                 "rating_label": labels.RATING.get(report.rating, ""),

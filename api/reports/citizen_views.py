@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.citizen_auth import CITIZEN_ONLY, citizen_of
 from api.reports.citizen import (
     RECEIPT_HEADER,
     CitizenThrottle,
@@ -37,11 +38,18 @@ RECEIPT_PARAMETER = OpenApiParameter(
 
 
 class CitizenActionApi(APIView):
-    """No account, no session (so no CSRF token): the receipt secret is the proof."""
+    """No account: the receipt secret is the proof, or a verified citizen's session
+    (a bearer token, or the page session with its CSRF token) when the report gives
+    their proven phone."""
 
-    authentication_classes: list = []
+    authentication_classes = CITIZEN_ONLY
     permission_classes = [AllowAny]
     throttle_classes = [CitizenThrottle]
+
+
+def _verified_phone(request: Request) -> str:
+    citizen = citizen_of(request)
+    return citizen.phone if citizen else ""
 
 
 class ReportRateApi(CitizenActionApi):
@@ -68,11 +76,13 @@ class ReportRateApi(CitizenActionApi):
     def post(self, request: Request, code: str) -> Response:
         body = request_object(request)
         secret = receipt_from(request, body)
-        report = report_for_citizen(code, secret)
+        phone = _verified_phone(request)
+        report = report_for_citizen(code, secret, phone)
         data = input_valid(self.RatingInput, body)
         report = workflow.report_rate(
             report=report,
             receipt=secret,
+            verified_phone=phone,
             rating=data["rating"],
             note=data["note"],
             reopen=data["reopen"],
@@ -102,9 +112,10 @@ class ReportInfoApi(CitizenActionApi):
     def post(self, request: Request, code: str) -> Response:
         body = request_object(request)
         secret = receipt_from(request, body)
-        report = report_for_citizen(code, secret)
+        phone = _verified_phone(request)
+        report = report_for_citizen(code, secret, phone)
         data = input_valid(self.InfoInput, body)
         event = workflow.report_add_info(
-            report=report, receipt=secret, note=data["note"]
+            report=report, receipt=secret, note=data["note"], verified_phone=phone
         )
         return Response(self.InfoOutput(event).data, status=status.HTTP_201_CREATED)

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.citizen_auth import STAFF_OR_CITIZEN, citizen_of
 from api.errors import ApiError
 from api.reports.serializers import (
     ReportSubmitInput,
@@ -26,7 +27,7 @@ from api.reports.serializers import (
 from api.routing.serializers import input_errors
 from config.client_ip import client_ip
 from routing.intake import errors
-from routing.intake.submission import submission_parse
+from routing.intake.submission import submission_as_citizen, submission_parse
 from routing.intake.submit import report_admit, report_submit
 from routing.models import Report
 from routing.reports.access import acts_as_staff
@@ -70,8 +71,11 @@ def _submit_fields(request: Request) -> dict[str, Any]:
 
 
 class ReportSubmitApi(APIView):
-    """Submit a report (anyone)."""
+    """Submit a report (anyone). A verified citizen's report (bearer token, or the
+    page session with its CSRF token) giving their proven phone, or no phone, is
+    ``contact_verified`` (``routing.intake.submission.submission_as_citizen``)."""
 
+    authentication_classes = STAFF_OR_CITIZEN
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -107,6 +111,10 @@ class ReportSubmitApi(APIView):
             raise errors.channel_not_public(channel)
         address = None if staff else client_ip(request)
         actor = request.user if staff else None
+        citizen = None if staff else citizen_of(request)
+        phone = data["reporter_phone"]
+        if citizen is not None and not phone and not data["anonymous"]:
+            phone = citizen.phone
         submission = submission_parse(
             lon=data["lon"],
             lat=data["lat"],
@@ -115,7 +123,7 @@ class ReportSubmitApi(APIView):
             description=data["description"],
             photos=[f for name in PHOTO_FIELDS for f in request.FILES.getlist(name)],
             reporter_name=data["reporter_name"],
-            reporter_phone=data["reporter_phone"],
+            reporter_phone=phone,
             reporter_email=data["reporter_email"],
             anonymous=data["anonymous"],
             channel=channel,
@@ -127,6 +135,8 @@ class ReportSubmitApi(APIView):
                 submission=checked, client_ip=address, actor=actor
             ),
         )
+        if citizen is not None:
+            submission = submission_as_citizen(submission, phone=citizen.phone)
         result = report_submit(
             submission=submission,
             client_ip=address,

@@ -334,6 +334,23 @@ NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_RATE_PER_RECIPIENT_HOUR = int(
     os.environ.get("NOTIFY_RATE_PER_RECIPIENT_HOUR", "20")
 )
+# Verified citizens (routing.citizens): one-time codes by SMS live OTP_TTL_S seconds,
+# allow OTP_MAX_ATTEMPTS wrong tries, one send per phone every OTP_RESEND_COOLDOWN_S;
+# at most OTP_SENDS_PER_PHONE_DAY and OTP_SENDS_PER_ADDRESS_DAY sends a day, and
+# OTP_SMS_BUDGET_DAY codes a day for the whole jurisdiction (OTP_JURISDICTION), after
+# which sends stop and OPS_ALERT_EMAIL (and the error log) is told once.
+OTP_TTL_S = int(os.environ.get("OTP_TTL_S", "300"))
+OTP_MAX_ATTEMPTS = int(os.environ.get("OTP_MAX_ATTEMPTS", "5"))
+OTP_RESEND_COOLDOWN_S = int(os.environ.get("OTP_RESEND_COOLDOWN_S", "60"))
+OTP_SENDS_PER_PHONE_DAY = int(os.environ.get("OTP_SENDS_PER_PHONE_DAY", "5"))
+OTP_SENDS_PER_ADDRESS_DAY = int(os.environ.get("OTP_SENDS_PER_ADDRESS_DAY", "20"))
+OTP_SMS_BUDGET_DAY = int(os.environ.get("OTP_SMS_BUDGET_DAY", "2000"))
+OTP_JURISDICTION = os.environ.get("OTP_JURISDICTION", "44")
+OPS_ALERT_EMAIL = os.environ.get("OPS_ALERT_EMAIL", "")
+# A verified citizen's session (bearer token and page session) lasts this many days.
+CITIZEN_SESSION_DAYS = int(os.environ.get("CITIZEN_SESSION_DAYS", "30"))
+# The link that verifies a reporter's e-mail address holds this many days.
+EMAIL_VERIFY_DAYS = int(os.environ.get("EMAIL_VERIFY_DAYS", "7"))
 # SLA: "due soon" once this share of the allowed time has passed.
 SLA_DUE_SOON_SHARE = 0.8
 # A resolved report nobody rated closes after this many working days (routing.workflow.autoclose).

@@ -45,3 +45,6 @@ DEMO_SMS_REDIS_URL = str(CACHES["default"]["LOCATION"])
 DEMO_SMS_KEY = f"ht-test-{os.getpid()}:demo-sms"
 # Delivery receipts: a secret of the tests' own (tests/integration/test_sms_receipts.py).
 SMS_RECEIPT_SECRETS = ["test-only-sms-receipt-secret"]
+# One-time codes: the in-memory SMS backend would be set by the tests that read it;
+# the alert address is the tests' own.
+OPS_ALERT_EMAIL = "ioc-alerts@hientruong.test"

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 
+from routing.citizens.email_links import email_verify_request
 from routing.engine.decision import Decision
 from routing.engine.record import assignment_first_record
 from routing.intake.duplicates import DuplicateSuggestion
@@ -110,6 +111,7 @@ def _report_insert(
         reporter_name=s.reporter_name,
         reporter_phone=s.reporter_phone,
         reporter_email=s.reporter_email,
+        contact_verified=s.contact_verified,
         anonymous=s.anonymous,
         publication=publication_initial(
             anonymous=s.anonymous, public=s.public, category=s.category
@@ -163,5 +165,6 @@ def report_store(
     for index, photo in enumerate(submission.photos):
         _photo_store(report, index, photo, files)
     notify_assignment(report=report, assignment=assignment)
+    email_verify_request(report)
     report_submitted_count(channel=report.channel)
     return report

@@ -51,6 +51,8 @@ class Submission:
     lower case, texts are clean NFC. ``reported_at`` None means "when received".
     ``public`` is the citizen's choice to let the report be shown publicly (None:
     the default, ``routing.reports.publication.publication_initial``).
+    ``contact_verified``: the edge saw the sender prove ``reporter_phone``
+    (``submission_as_citizen``).
     """
 
     lon: float
@@ -68,6 +70,9 @@ class Submission:
     idempotency_key: str | None = None
     photos: tuple[CheckedPhoto, ...] = ()
     public: bool | None = None
+    # The phone was proven by the sender's one-time code (a verified citizen's
+    # session, ``routing.citizens``): set by the edge, never by the parse.
+    contact_verified: bool = False
 
 
 @dataclass
@@ -169,3 +174,14 @@ def submission_parse(
     if not photos:
         return checked
     return replace(checked, photos=tuple(photos_check(list(photos))))
+
+
+def submission_as_citizen(submission: Submission, *, phone: str) -> Submission:
+    """``submission`` sent by a citizen who proved ``phone``: with no phone given
+    (and not anonymous) it is filled in; when the report's phone is that one it is
+    ``contact_verified``. Another phone stays unverified."""
+    if not submission.reporter_phone and not submission.anonymous:
+        submission = replace(submission, reporter_phone=phone)
+    if submission.reporter_phone == phone:
+        return replace(submission, contact_verified=True)
+    return submission

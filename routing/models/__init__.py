@@ -1,5 +1,6 @@
 """Who handles what, where: departments, categories, zones, reports and decisions."""
 
+from routing.models.citizens import CitizenToken, OtpDailyCount, PhoneCode
 from routing.models.departments import Category, DefaultDepartment, Department
 from routing.models.events import ReportEvent, ReportPhoto
 from routing.models.followers import ReportFollower
@@ -13,10 +14,13 @@ __all__ = [
     "Assignment",
     "CalendarOverride",
     "Category",
+    "CitizenToken",
     "DefaultDepartment",
     "Department",
     "IdempotencyKey",
     "Notification",
+    "OtpDailyCount",
+    "PhoneCode",
     "Report",
     "ReportEvent",
     "ReportFollower",

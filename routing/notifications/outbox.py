@@ -13,10 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from routing.models import Assignment, Notification, Report, ReportEvent
+from routing.models import (
+    Assignment,
+    Notification,
+    Report,
+    ReportEvent,
+    ReportFollower,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +102,18 @@ def _department_rows(
 def _citizen_rows(
     report: Report, subject: str, body: str, payload: dict, sms: str | None = None
 ) -> list[Notification]:
-    """The reporter's e-mail and SMS. They carry the receipt link, added when each
-    is sent (``routing.notifications.delivery``), so the secret is never stored in
-    the outbox; department rows never carry it. The SMS is ``sms`` (or the subject):
-    one short line, so that with its link it fits one segment (SMS_MAX_SEGMENTS;
-    tests/integration/test_sms_texts.py)."""
+    """The reporter's e-mail and SMS, each only to a contact proven to be theirs:
+    SMS to a phone verified by a one-time code (``contact_verified``), e-mail to an
+    address verified by its link (``email_verified``); an unproven contact gets
+    nothing (anyone can type a stranger's number or address into a report). They
+    carry the receipt link, added when each is sent
+    (``routing.notifications.delivery``), so the secret is never stored in the
+    outbox; department and follower rows never carry it. The SMS is ``sms`` (or the
+    subject): one short line, so that with its link it fits one segment
+    (SMS_MAX_SEGMENTS; tests/integration/test_sms_texts.py)."""
     payload = {**payload, RECEIPT_LINK: True}
     rows = []
-    if report.reporter_email:
+    if report.reporter_email and report.email_verified:
         rows.append(
             _row(
                 Notification.Channel.EMAIL,
@@ -113,7 +124,7 @@ def _citizen_rows(
                 report,
             )
         )
-    if report.reporter_phone:
+    if report.reporter_phone and report.contact_verified:
         # An SMS carries one short line only.
         rows.append(
             _row(
@@ -126,6 +137,23 @@ def _citizen_rows(
             )
         )
     return rows
+
+
+def _follower_rows(report: Report, subject: str, payload: dict) -> list[Notification]:
+    """An SMS to each follower whose phone is verified and who wants updates
+    (``ReportFollower``), never with the receipt link (it is the reporter's alone),
+    and not twice to the reporter's own verified phone."""
+    reporter = report.reporter_phone if report.contact_verified else ""
+    phones = (
+        ReportFollower.objects.filter(report=report, verified=True, notify=True)
+        .exclude(phone=reporter)
+        .values_list("phone", flat=True)
+    )
+    payload = {**payload, "follower": True}
+    return [
+        _row(Notification.Channel.SMS, phone, "", subject, payload, report)
+        for phone in phones
+    ]
 
 
 def _payload(report: Report, event: str, **extra: Any) -> dict[str, Any]:
@@ -186,6 +214,7 @@ def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notificat
     body = f"{status_vi}\n{event.note}".strip()
     payload = _payload(report, "status", note=event.note, event_id=event.pk)
     rows = _citizen_rows(report, subject, body, payload)
+    rows += _follower_rows(report, subject, payload)
     rows += _department_rows(report, subject, body, payload)
     return _queue(rows)
 
@@ -201,6 +230,56 @@ def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notificat
     )
     payload = _payload(report, "citizen_info", note=event.note, event_id=event.pk)
     return _queue(_department_rows(report, subject, body, payload))
+
+
+def notify_email_verify(*, report: Report, link: str) -> list[Notification]:
+    """One e-mail to the address a new report gave, asking to prove it is theirs
+    by following ``link`` (``routing.citizens.email_links``); until then no status
+    e-mail goes there. It carries no receipt link: whoever typed the address may
+    not own it."""
+    subject = f"[{report.tracking_code}] Xác nhận e-mail / Confirm your e-mail"
+    body = (
+        f"Phản ánh {report.tracking_code} ghi địa chỉ e-mail này để nhận kết quả. "
+        f"Nếu đúng là bạn, hãy mở đường dẫn sau để xác nhận:\n{link}\n"
+        "Nếu không phải bạn, hãy bỏ qua thư này: bạn sẽ không nhận thêm thư nào."
+        f"\n---\nReport {report.tracking_code} gave this e-mail address for its "
+        f"updates. If it was you, confirm by opening:\n{link}\nIf not, ignore "
+        "this message: you will get no more."
+    )
+    payload = {"event": "email_verify", "tracking_code": report.tracking_code}
+    return _queue(
+        [
+            _row(
+                Notification.Channel.EMAIL,
+                report.reporter_email,
+                subject,
+                body,
+                payload,
+                report,
+            )
+        ]
+    )
+
+
+def notify_operations_alert(
+    *, subject: str, body: str, payload: dict[str, Any]
+) -> list[Notification]:
+    """An alert e-mail to the operations centre (``OPS_ALERT_EMAIL``; none when it
+    is not set: the caller logs the alert as an error either way)."""
+    if not settings.OPS_ALERT_EMAIL:
+        return []
+    return _queue(
+        [
+            _row(
+                Notification.Channel.EMAIL,
+                settings.OPS_ALERT_EMAIL,
+                subject,
+                body,
+                payload,
+                None,
+            )
+        ]
+    )
 
 
 # A re-route digest lists this many reports; the rest are counted.

@@ -90,6 +90,8 @@ def report_public_json(
             "lat": round(report.location.y, PUBLIC_DECIMALS),
         },
         "urgent": report.urgent,
+        # "Me too": citizens who follow it (routing.citizens.follow), as support.
+        "supporters": report.followers.count(),
         "description": description_public(report),
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),

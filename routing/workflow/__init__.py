@@ -23,7 +23,12 @@ from routing.workflow.assignments import (
     report_reassign,
 )
 from routing.workflow.autoclose import reports_autoclose
-from routing.workflow.citizen import ReceiptRefused, receipt_check, report_add_info
+from routing.workflow.citizen import (
+    ReceiptRefused,
+    receipt_check,
+    report_add_info,
+    reporter_check,
+)
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.publication import report_publication_decide
 from routing.workflow.sla import (
@@ -56,6 +61,7 @@ __all__ = [
     "report_rate",
     "report_reassign",
     "report_transition",
+    "reporter_check",
     "reports_autoclose",
     "reports_due_soon",
     "reports_escalate",

@@ -1,4 +1,5 @@
-"""What a reporter may do to their own report, proved by its receipt secret.
+"""What a reporter may do to their own report, proved by its receipt secret or by
+being the verified citizen whose phone it gives (``reporter_check``).
 
 Citizens are not users. The tracking code is public, so it proves nothing; the
 receipt secret (``routing.reports.receipt``) does. Every citizen action (rating and
@@ -103,15 +104,38 @@ def receipt_check(*, code: str, report: Report | None, secret: str) -> Report:
     return report
 
 
+def reporter_check(
+    *, report: Report | None, code: str, receipt: str, verified_phone: str = ""
+) -> Report:
+    """``report`` if the caller is its reporter: a verified citizen whose proven
+    phone (``verified_phone``, from ``routing.citizens``) is the report's, or else
+    the holder of its receipt secret (:func:`receipt_check`, counted)."""
+    if (
+        verified_phone
+        and report is not None
+        and report.reporter_phone
+        and report.reporter_phone == verified_phone
+    ):
+        return report
+    return receipt_check(code=code, report=report, secret=receipt)
+
+
 @transaction.atomic
-def report_add_info(*, report: Report, receipt: str, note: str) -> ReportEvent:
+def report_add_info(
+    *, report: Report, receipt: str, note: str, verified_phone: str = ""
+) -> ReportEvent:
     """The reporter adds what they know to their open report: a comment event
     (role ``citizen``) that staff read, and the department is told.
 
     The event is internal (``public=False``): the citizen's words may carry personal
     data and public surfaces show a report's words only once the operations centre
     approved them; it is acknowledged to the reporter in the answer."""
-    receipt_check(code=report.tracking_code, report=report, secret=receipt)
+    reporter_check(
+        report=report,
+        code=report.tracking_code,
+        receipt=receipt,
+        verified_phone=verified_phone,
+    )
     (report,) = lock(report)
     require_open(report)
     note = text_check(

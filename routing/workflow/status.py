@@ -17,7 +17,7 @@ from routing.reports import lifecycle, roles
 from routing.reports.access import reports_visible_to
 from routing.reports.events import event_record
 from routing.reports.roles import Actor
-from routing.workflow.citizen import receipt_check
+from routing.workflow.citizen import reporter_check
 from routing.workflow.deadlines import due_at
 from routing.workflow.errors import WorkflowConflict, WorkflowError, WorkflowForbidden
 from routing.workflow.guards import (
@@ -288,13 +288,25 @@ def report_comment(
 
 @transaction.atomic
 def report_rate(
-    *, report: Report, receipt: str, rating: str, note: str = "", reopen: bool = False
+    *,
+    report: Report,
+    receipt: str,
+    rating: str,
+    note: str = "",
+    reopen: bool = False,
+    verified_phone: str = "",
 ) -> Report:
     """The reporter rates a resolved report, proved by its ``receipt`` secret
     (``routing.workflow.citizen.receipt_check``): satisfied or acceptable closes
     it; dissatisfied closes it too unless ``reopen`` (which needs a note saying what
-    is still wrong) sends it back to the department."""
-    receipt_check(code=report.tracking_code, report=report, secret=receipt)
+    is still wrong) sends it back to the department. A verified citizen whose
+    proven phone (``verified_phone``) is the report's needs no receipt."""
+    reporter_check(
+        report=report,
+        code=report.tracking_code,
+        receipt=receipt,
+        verified_phone=verified_phone,
+    )
     (report,) = lock(report)
     if rating not in Report.Rating.values:
         raise WorkflowError(

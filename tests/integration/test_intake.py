@@ -30,7 +30,7 @@ from routing.intake.errors import (
 )
 from routing.intake.inputs import phone_normalise
 from routing.intake.photos import photo_check, photo_gps
-from routing.intake.submission import submission_parse
+from routing.intake.submission import submission_as_citizen, submission_parse
 from routing.intake.submit import report_submit
 from routing.models import (
     Assignment,
@@ -67,8 +67,9 @@ def category(code: str = "VSMT") -> Category:
     return Category.objects.get(code=code)
 
 
-def submit(*, client_ip: str | None = None, **fields):
-    """Parse the fields as the edges do, then submit: the checks and the submit."""
+def submit(*, client_ip: str | None = None, verified: bool = False, **fields):
+    """Parse the fields as the edges do, then submit: the checks and the submit;
+    ``verified``: sent by a citizen who proved the phone (a one-time code)."""
     values = {
         "lon": DONG_PHU[0],
         "lat": DONG_PHU[1],
@@ -78,7 +79,10 @@ def submit(*, client_ip: str | None = None, **fields):
         "reporter_phone": "0912345678",
     }
     values.update(fields)
-    return report_submit(submission=submission_parse(**values), client_ip=client_ip)
+    submission = submission_parse(**values)
+    if verified:
+        submission = submission_as_citizen(submission, phone="+84912345678")
+    return report_submit(submission=submission, client_ip=client_ip)
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), exif: Image.Exif | None = None):
@@ -139,9 +143,9 @@ def stored_files(root) -> list:
 def test_submit_routes_and_stores_report_assignment_events_and_outbox():
     """A report is stored assigned, with its deadline, the engine's decision, the
     'submitted' and 'assigned' events, and outbox rows for the department and the
-    citizen (an SMS receipt with the tracking code)."""
+    citizen (an SMS receipt with the tracking code, to the phone they proved)."""
     before = timezone.now()
-    result = submit()
+    result = submit(verified=True)
     report = Report.objects.select_related("department", "unit").get(
         pk=result.report.pk
     )

@@ -11,6 +11,7 @@ import logging
 
 import pytest
 
+from routing.citizens.otp import otp_message
 from routing.models import Notification, Report, ReportEvent
 from routing.notifications.outbox import notify_public_event
 from routing.notifications.sms import MemorySmsBackend, sms_backend
@@ -22,11 +23,8 @@ from tests.factories import report_create
 pytestmark = pytest.mark.django_db
 
 SITE = "https://hientruong.quangtri.gov.vn"
-# The shape of the OTP flow's message (its module owns the exact text).
-OTP = (
-    "Ma xac thuc Hien Truong: 123456. Co hieu luc 5 phut, khong chia se ma nay. "
-    "Your Hien Truong code: 123456 (5 min)."
-)
+# The one-time code's message, as routing.citizens.otp writes it.
+OTP = otp_message("123456")
 
 
 def citizen_sms(settings) -> list[str]:
@@ -34,7 +32,9 @@ def citizen_sms(settings) -> list[str]:
     settings.SMS_BACKEND = "routing.notifications.sms.MemorySmsBackend"
     settings.PUBLIC_SITE_URL = SITE
     MemorySmsBackend.outbox.clear()
-    report = report_create(reporter_phone="0912 345 678", category="VSMT")
+    report = report_create(
+        reporter_phone="0912 345 678", contact_verified=True, category="VSMT"
+    )
     for status in Report.Status:
         report.status = status
         event = event_record(

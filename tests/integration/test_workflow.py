@@ -587,9 +587,13 @@ def test_sla_escalate_once_to_triage_desk():
 @pytest.mark.parametrize(("current", "target"), STEPS, ids="→".join)
 def test_public_status_change_notifies_citizen(current, target):
     """Every public status change writes outbox rows to the citizen's e-mail and
-    phone."""
+    phone (both proven: a one-time code and the e-mail's link)."""
     report = report_make(
-        status=current, reporter_email="dan@example.org", reporter_phone="+84912345678"
+        status=current,
+        reporter_email="dan@example.org",
+        reporter_phone="+84912345678",
+        contact_verified=True,
+        email_verified=True,
     )
     role = (
         roles.CITIZEN
@@ -606,7 +610,7 @@ def test_public_status_change_notifies_citizen(current, target):
 
 def test_internal_changes_do_not_notify_citizen():
     """An internal status change or comment writes nothing for the citizen."""
-    report = report_make(reporter_email="dan@example.org")
+    report = report_make(reporter_email="dan@example.org", email_verified=True)
     ioc = staff(roles.IOC_OPERATOR)
     workflow.report_transition(
         report=report, to_status="in_progress", actor=ioc, public=False

@@ -163,6 +163,14 @@ MATRIX: dict[str, Url] = {
     "api/v1/reports/<str:code>/location": Url(reports("/location"), post=report_scoped(INVALID)),
     "api/v1/reports/<str:code>/category": Url(reports("/category"), post=report_scoped(INVALID)),
     "api/v1/reports/<str:code>/merge": Url(reports("/merge"), post=report_scoped(INVALID)),
+    # Verified citizens: anyone asks for a code or sends one (an empty body is a 400);
+    # the session, "my reports" and "me too" need a verified citizen's session or
+    # bearer token (the citizen role holds a session; staff accounts are not one).
+    "api/v1/otp/": Url("/api/v1/otp/", post=anyone(INVALID)),
+    "api/v1/otp/verify": Url("/api/v1/otp/verify", post=anyone(INVALID)),
+    "api/v1/otp/session": Url("/api/v1/otp/session", get=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/me/reports": Url("/api/v1/me/reports", get=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/reports/<str:code>/follow": Url("/api/v1/reports/{anonymous}/follow", post=rule(REFUSED, **{CITIZEN: OK})),
     # Analytics and tiles: planners, the operations centre and admins.
     "api/v1/analytics/clusters": Url("/api/v1/analytics/clusters?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
     "api/v1/analytics/heatmap": Url("/api/v1/analytics/heatmap?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
@@ -195,6 +203,8 @@ MATRIX: dict[str, Url] = {
     # Pages.
     "": Url("/", get=anyone(OK)),
     "r/": Url("/r/", get=anyone(OK)),
+    "r/mine": Url("/r/mine", get=anyone(OK), post=anyone(INVALID)),
+    "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),
     "jsi18n/": Url("/jsi18n/", get=anyone(OK)),
     # The demo's SMS inbox exists only in demo mode (tests/web/test_demo_sms.py).

@@ -36,6 +36,8 @@ from PIL import Image
 from api.models import ApiKey, RequestAttributeValue, ServiceAttribute
 from api.open311.keys import api_key_create
 from boundaries.models import BoundaryImport, UnitSuccession
+from routing.citizens.identity import SESSION_KEY as CITIZEN_SESSION_KEY
+from routing.citizens.sessions import citizen_session_open
 from routing.intake.photos import photos_check
 from routing.models import (
     Category,
@@ -52,8 +54,9 @@ from routing.reports.roles import ROUTING_OFFICER_GROUP, Role
 from tests.factories import report_create
 from tests.open311.forms import FORM, form
 
-# Everyone the matrix asks about. ``citizen`` has no account: today it reaches
-# reports by tracking code like anyone (later: with its receipt secret);
+# Everyone the matrix asks about. ``citizen`` has no account: it is the named
+# report's reporter, holding its receipt secret and a verified citizen's session
+# for its phone;
 # ``open311_key`` is a partner's server, with a key on Open311 and nothing elsewhere.
 ANONYMOUS, CITIZEN, OPEN311_KEY = "anonymous", "citizen", "open311_key"
 IOC, ADMIN = Role.IOC_OPERATOR.value, Role.ADMIN.value
@@ -216,6 +219,11 @@ def world_build() -> World:
             get_user_model().objects.get(username=f"matrix-{PLANNER}").pk
         ),
     }
+    # The citizen is also a verified citizen: the named report's phone, proven.
+    citizen_session, _token = citizen_session_open(phone="+84912000777")
+    session = clients[CITIZEN].session
+    session[CITIZEN_SESSION_KEY] = citizen_session.pk
+    session.save()
     world = World(clients=clients, values=values, personal=personal, key=key)
     world.files = [Path(photo.image.path), Path(photo.thumbnail.path)]
     world.admin_objects = _admin_objects(named, zone)
