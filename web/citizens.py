@@ -28,6 +28,7 @@ from routing import workflow
 from routing.citizens.email_links import email_verify
 from routing.citizens.follow import report_follow, report_unfollow
 from routing.citizens.identity import (
+    PHONE_KEY,
     Citizen,
     citizen_of,
     citizen_sign_in,
@@ -44,7 +45,6 @@ from web.i18n import vietnamese_first
 from web.throttle import citizen_throttled
 
 PAGE_SIZE = 20
-PHONE_KEY = "citizen_phone_pending"
 
 
 def _mine_url() -> str:
@@ -86,11 +86,13 @@ class MineView(View):
                 citizen_sign_out(request, citizen)
                 return HttpResponseRedirect(_mine_url())
             if citizen is not None and action in ("rate", "follow", "unfollow"):
-                self._act(request, citizen, action)
+                report = self._act(request, citizen, action)
+                # The report's own code, not the posted one (which may carry a
+                # trailing "/" or other odd characters that ``reverse`` refuses).
                 return HttpResponseRedirect(
                     (
                         request.POST.get("next") == "track"
-                        and reverse("web:track", kwargs={"code": request.POST["code"]})
+                        and reverse("web:track", kwargs={"code": report.tracking_code})
                     )
                     or _mine_url()
                 )

@@ -70,22 +70,30 @@ def code_refused(code: str, vi: str, en: str, **extra: object) -> CodeRefused:
 def phone_mobile(raw: str | None) -> str:
     """A Vietnamese mobile number as E.164; a bilingual 400 for anything else (an
     SMS cannot reach a fixed line)."""
+    required = InvalidInput(
+        "phone_required",
+        "Hãy nhập số điện thoại di động.",
+        "Enter a mobile phone number.",
+        "phone",
+    )
     if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput(
-            "phone_required",
-            "Hãy nhập số điện thoại di động.",
-            "Enter a mobile phone number.",
-            "phone",
-        )
+        raise required
+    # Separators alone ("-", "()", ". .") normalise to nothing: no number either.
     phone = phone_normalise(raw[:40])
-    number = phonenumbers.parse(phone, "VN")
+    if not phone:
+        raise required
+    not_mobile = InvalidInput(
+        "phone_not_mobile",
+        "Mã xác thực chỉ gửi được tới số di động.",
+        "A code can only be sent to a mobile number.",
+        "phone",
+    )
+    try:
+        number = phonenumbers.parse(phone, "VN")
+    except phonenumbers.NumberParseException:
+        raise not_mobile from None
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        raise InvalidInput(
-            "phone_not_mobile",
-            "Mã xác thực chỉ gửi được tới số di động.",
-            "A code can only be sent to a mobile number.",
-            "phone",
-        )
+        raise not_mobile
     return phone
 
 

@@ -61,6 +61,19 @@ def test_a_malformed_or_fixed_line_number_is_a_bilingual_400(client, sms):
     assert sms == []
 
 
+@pytest.mark.parametrize("typed", ["-", "()", ".", "- -"])
+def test_a_phone_of_separators_only_is_a_bilingual_400(client, sms, typed):
+    for url, body in (
+        (SEND, {"phone": typed}),
+        (VERIFY, {"phone": typed, "code": "123456"}),
+    ):
+        answer = post(client, url, body, REMOTE_ADDR=address())
+        assert answer.status_code == 400, (url, typed)
+        assert answer.json()["code"] == "phone_required"
+        assert set(answer.json()["messages"]) == {"vi", "en"}
+    assert sms == []
+
+
 def test_a_new_send_voids_the_old_code(client, sms, settings):
     settings.OTP_RESEND_COOLDOWN_S = 0
     typed, phone = mobile()
