@@ -23,7 +23,7 @@ from django.views import View
 
 from config.after_response import after_response
 from config.client_ip import client_ip
-from geo.errors import BilingualError
+from geo.errors import BilingualError, TooMany
 from routing import workflow
 from routing.citizens.email_links import email_verify
 from routing.citizens.follow import report_follow, report_unfollow
@@ -77,7 +77,11 @@ class MineView(View):
                 return after_response(sends, self._page(request, None, sent=True))
             if action == "verify":
                 phone = phone_mobile(request.session.get(PHONE_KEY, ""))
-                otp_verify(phone=phone, code=request.POST.get("code", ""))
+                otp_verify(
+                    phone=phone,
+                    code=request.POST.get("code", ""),
+                    client_ip=client_ip(request),
+                )
                 session, _token = citizen_session_open(phone=phone)
                 citizen_sign_in(request, session_id=session.pk)
                 request.session.pop(PHONE_KEY, None)
@@ -97,7 +101,7 @@ class MineView(View):
                     or _mine_url()
                 )
         except BilingualError as error:
-            status = 429 if error.code == "code_tries_exhausted" else 400
+            status = 429 if isinstance(error, TooMany) else 400
             return self._page(
                 request,
                 citizen,

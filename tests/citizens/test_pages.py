@@ -46,7 +46,7 @@ def test_sign_in_list_rate_and_sign_out(sms):
     wrong = form_post(browser, MINE, {"action": "verify", "code": "000000"}, **ip)
     if last_code(sms, phone) != "000000":
         assert wrong.status_code == 400
-        assert "Mã xác thực không đúng" in wrong.content.decode()
+        assert "Mã không đúng hoặc đã hết hạn" in wrong.content.decode()
     done = form_post(
         browser, MINE, {"action": "verify", "code": last_code(sms, phone)}, **ip
     )
