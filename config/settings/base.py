@@ -353,6 +353,9 @@ OTP_WRONG_PER_ADDRESS_DAY = int(os.environ.get("OTP_WRONG_PER_ADDRESS_DAY", "30"
 OPS_ALERT_EMAIL = os.environ.get("OPS_ALERT_EMAIL", "")
 # A verified citizen's session (bearer token and page session) lasts this many days.
 CITIZEN_SESSION_DAYS = int(os.environ.get("CITIZEN_SESSION_DAYS", "30"))
+# Expired or revoked citizen sessions are deleted this many days later (hourly purge,
+# routing.citizens.purge).
+CITIZEN_TOKEN_KEEP_DAYS = int(os.environ.get("CITIZEN_TOKEN_KEEP_DAYS", "7"))
 # The link that verifies a reporter's e-mail address holds this many days.
 EMAIL_VERIFY_DAYS = int(os.environ.get("EMAIL_VERIFY_DAYS", "7"))
 # SLA: "due soon" once this share of the allowed time has passed.
@@ -377,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "idempotency-keys-purge": {
         "task": "routing.tasks.idempotency_keys_purge",
+        "schedule": 3600.0,
+    },
+    "citizens-purge": {
+        "task": "routing.tasks.citizens_purge",
         "schedule": 3600.0,
     },
 }
