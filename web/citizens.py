@@ -1,6 +1,7 @@
 """The verified citizen's pages: ``/r/mine`` (sign in with a one-time code, then
 one's reports and those one follows, with rating and reopening) and the link that
-verifies a reporter's e-mail address (``/r/email/<token>``).
+verifies a reporter's e-mail address (``/r/email/<token>``: a page whose button
+confirms it).
 
 The forms post to the page itself (with Django's CSRF token), which calls the same
 services as the API (``routing.citizens``, ``routing.workflow``): a phone, then the
@@ -25,7 +26,7 @@ from config.after_response import after_response
 from config.client_ip import client_ip
 from geo.errors import BilingualError, TooMany
 from routing import workflow
-from routing.citizens.email_links import email_verify
+from routing.citizens.email_links import email_token_report, email_verify
 from routing.citizens.follow import report_follow, report_unfollow
 from routing.citizens.identity import (
     PHONE_KEY,
@@ -191,13 +192,26 @@ def _page_number(raw: str | None) -> int:
 @method_decorator(vietnamese_first, name="dispatch")
 @method_decorator(citizen_throttled, name="dispatch")
 class EmailVerifyView(View):
-    """``/r/email/<token>``: the link sent to a report's e-mail address."""
+    """``/r/email/<token>``: the link sent to a report's e-mail address. GET shows
+    a confirm button and changes nothing (mail scanners follow links); its POST
+    (with the CSRF token) confirms the address."""
+
+    template_name = "web/email_verified.html"
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        report = email_token_report(token)
+        return self._page(request, report, confirmed=False)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
         report = email_verify(token)
+        return self._page(request, report, confirmed=report is not None)
+
+    def _page(
+        self, request: HttpRequest, report: Report | None, *, confirmed: bool
+    ) -> HttpResponse:
         return render(
             request,
-            "web/email_verified.html",
-            {"report": report},
+            self.template_name,
+            {"report": report, "confirmed": confirmed},
             status=200 if report is not None else 400,
         )

@@ -9,11 +9,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import Client
 from django.utils import timezone
 
 from routing import workflow
+from routing.citizens.email_links import SALT as EMAIL_SALT
 from routing.citizens.email_links import email_token
 from routing.models import (
     CitizenToken,
@@ -172,9 +174,24 @@ def test_email_gets_one_verification_link_then_status_mails(client):
     path = link.split("hientruong.test", 1)[1]
     workflow.report_transition(report=report, to_status="in_progress", actor=ioc())
     assert rows.count() == 1  # not verified yet: no status e-mail
-    page = client.get(path)
+    # The token does not carry the address (a signed token is readable).
+    token = path.rsplit("/", 1)[1]
+    assert "dan@example.org" not in signing.loads(token, salt=EMAIL_SALT).values()
+    assert "dan" not in signing.b64_decode(token.split(":")[0].encode()).decode()
+    # Opening the link (as a mail scanner does) changes nothing: a button confirms.
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(path)
     assert page.status_code == 200
-    assert "Đã xác nhận e-mail" in page.content.decode()
+    assert 'id="email-confirm"' in page.content.decode()
+    report.refresh_from_db()
+    assert not report.email_verified
+    assert browser.post(path).status_code == 403  # no CSRF token
+    csrf = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()
+    ).group(1)
+    done = browser.post(path, {"csrfmiddlewaretoken": csrf})
+    assert done.status_code == 200
+    assert "Đã xác nhận e-mail" in done.content.decode()
     report.refresh_from_db()
     assert report.email_verified
     workflow.report_transition(
@@ -187,8 +204,10 @@ def test_a_forged_or_stale_email_link_is_refused(client):
     report = report_create(reporter_email="dan@example.org")
     token = email_token(report)
     assert client.get(f"/r/email/{token[:-2]}xx").status_code == 400
+    assert client.post(f"/r/email/{token[:-2]}xx").status_code == 400
     report_force(report, reporter_email="other@example.org")
     assert client.get(f"/r/email/{token}").status_code == 400
+    assert client.post(f"/r/email/{token}").status_code == 400
     report.refresh_from_db()
     assert not report.email_verified
 
