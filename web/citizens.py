@@ -36,7 +36,13 @@ from routing.citizens.identity import (
     citizen_sign_out,
 )
 from routing.citizens.mine import reports_of_citizen
-from routing.citizens.otp import otp_send, otp_verify, phone_mobile
+from routing.citizens.otp import (
+    DIGITS,
+    code_minutes,
+    otp_send,
+    otp_verify,
+    phone_mobile,
+)
 from routing.citizens.sessions import citizen_session_open
 from routing.models import Report
 from routing.notifications.sms import mask_number
@@ -154,6 +160,8 @@ class MineView(View):
             "sent": sent or (bool(request.session.get(PHONE_KEY)) and citizen is None),
             "error": error,
             "cooldown": settings.OTP_RESEND_COOLDOWN_S,
+            "code_digits": DIGITS,
+            "code_minutes": code_minutes(),
             "ratings": list(labels.RATING.items()),
         }
         if citizen is not None:

@@ -160,9 +160,14 @@ class SendOutcome:
     reason: str
 
 
+def code_minutes() -> int:
+    """How many minutes a code lives, as told to the citizen."""
+    return max(1, settings.OTP_TTL_S // 60)
+
+
 def otp_message(code: str) -> str:
     """The SMS: short, without diacritics (GSM-7, one segment), code first."""
-    minutes = max(1, settings.OTP_TTL_S // 60)
+    minutes = code_minutes()
     return (
         f"{code} la ma xac thuc Hien Truong, hieu luc {minutes} phut. "
         "Khong chia se ma nay. / Your Hien Truong code."

@@ -138,3 +138,14 @@ def test_use_another_number_returns_to_the_phone_form(sms):
     page = browser.get(MINE).content.decode()
     assert 'id="otp-send"' in page
     assert 'id="otp-verify"' not in page
+
+
+def test_the_code_form_tells_the_digits_and_minutes_from_settings(sms, settings):
+    settings.OTP_TTL_S = 600
+    browser = Client()
+    typed, _phone = mobile()
+    page = browser.post(
+        MINE, {"action": "send", "phone": typed}, REMOTE_ADDR=address()
+    ).content.decode()
+    assert "mã 6 chữ số qua SMS (hiệu lực 10 phút)" in page
+    assert "A 6-digit code was sent by SMS (valid 10 minutes)" in page
