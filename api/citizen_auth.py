@@ -10,6 +10,9 @@ may also call:
 - :class:`CitizenBearerAuthentication`: ``Authorization: Bearer <token>`` (the
   app). A token that is unknown, expired or revoked is a 401, so the app knows to
   sign in again. No CSRF: the header is never sent by a browser on its own.
+  :class:`CitizenBearerOptionalAuthentication` is the same where a citizen session
+  is optional (filing a report, the receipt-secret actions): there a stale token
+  is as no token, and the request goes on anonymously.
 - :class:`CitizenSessionAuthentication`: the page session's citizen, with DRF's
   CSRF check on unsafe methods, as for staff sessions (the cookie is ambient).
 """
@@ -74,6 +77,16 @@ class CitizenBearerAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class CitizenBearerOptionalAuthentication(CitizenBearerAuthentication):
+    """A live bearer token names the citizen; a stale or unknown one is ignored
+    (an app holding an old token may still file anonymously, or act with the
+    receipt secret)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Citizen] | None:
+        citizen = citizen_from_bearer(request._request)
+        return None if citizen is None else (_django_user(request), citizen)
+
+
 class CitizenSessionAuthentication(SessionAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Citizen] | None:
         citizen = citizen_from_session(request._request)
@@ -83,15 +96,16 @@ class CitizenSessionAuthentication(SessionAuthentication):
         return _django_user(request), citizen
 
 
-# Where staff may call too (staff's session first: without a challenge of its own
-# DRF answers a refused token 403, with the code ``citizen_token_invalid``, and a
-# staff endpoint behind it keeps answering 403 without WWW-Authenticate), and where
+# Where staff may call too and a citizen session is optional (filing a report:
+# staff's session first, then a citizen's if any; a stale bearer token is ignored),
+# where only a citizen's session is optional (the receipt-secret actions), and where
 # only citizens may (a refused token is a 401 with a Bearer challenge).
 STAFF_OR_CITIZEN = [
     SessionAuthentication,
-    CitizenBearerAuthentication,
+    CitizenBearerOptionalAuthentication,
     CitizenSessionAuthentication,
 ]
+CITIZEN_OPTIONAL = [CitizenBearerOptionalAuthentication, CitizenSessionAuthentication]
 CITIZEN_ONLY = [CitizenBearerAuthentication, CitizenSessionAuthentication]
 
 
@@ -114,6 +128,7 @@ class CitizenBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-un
     """The bearer token in the OpenAPI schema."""
 
     target_class = CitizenBearerAuthentication
+    match_subclasses = True
     name = "citizenBearer"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from routing.citizens.purge import citizens_purge
 from routing.intake.idempotency import idempotency_keys_purge
 from routing.workflow import reports_autoclose, reports_escalate
 
@@ -26,3 +27,10 @@ def idempotency_keys_purge_task() -> int:
     """Delete the Idempotency-Keys past their day (hourly): lookups already ignore
     them; this keeps the table small."""
     return idempotency_keys_purge()
+
+
+@shared_task(name="routing.tasks.citizens_purge", ignore_result=True)
+def citizens_purge_task() -> dict[str, int]:
+    """Delete stale one-time codes, citizen sessions and daily OTP counters
+    (hourly; ``routing.citizens.purge``)."""
+    return citizens_purge()

@@ -1,6 +1,7 @@
 """The verified citizen's pages: ``/r/mine`` (sign in with a one-time code, then
 one's reports and those one follows, with rating and reopening) and the link that
-verifies a reporter's e-mail address (``/r/email/<token>``).
+verifies a reporter's e-mail address (``/r/email/<token>``: a page whose button
+confirms it).
 
 The forms post to the page itself (with Django's CSRF token), which calls the same
 services as the API (``routing.citizens``, ``routing.workflow``): a phone, then the
@@ -23,18 +24,25 @@ from django.views import View
 
 from config.after_response import after_response
 from config.client_ip import client_ip
-from geo.errors import BilingualError
+from geo.errors import BilingualError, TooMany
 from routing import workflow
-from routing.citizens.email_links import email_verify
+from routing.citizens.email_links import email_token_report, email_verify
 from routing.citizens.follow import report_follow, report_unfollow
 from routing.citizens.identity import (
+    PHONE_KEY,
     Citizen,
     citizen_of,
     citizen_sign_in,
     citizen_sign_out,
 )
 from routing.citizens.mine import reports_of_citizen
-from routing.citizens.otp import otp_send, otp_verify, phone_mobile
+from routing.citizens.otp import (
+    DIGITS,
+    code_minutes,
+    otp_send,
+    otp_verify,
+    phone_mobile,
+)
 from routing.citizens.sessions import citizen_session_open
 from routing.models import Report
 from routing.notifications.sms import mask_number
@@ -44,7 +52,6 @@ from web.i18n import vietnamese_first
 from web.throttle import citizen_throttled
 
 PAGE_SIZE = 20
-PHONE_KEY = "citizen_phone_pending"
 
 
 def _mine_url() -> str:
@@ -77,7 +84,11 @@ class MineView(View):
                 return after_response(sends, self._page(request, None, sent=True))
             if action == "verify":
                 phone = phone_mobile(request.session.get(PHONE_KEY, ""))
-                otp_verify(phone=phone, code=request.POST.get("code", ""))
+                otp_verify(
+                    phone=phone,
+                    code=request.POST.get("code", ""),
+                    client_ip=client_ip(request),
+                )
                 session, _token = citizen_session_open(phone=phone)
                 citizen_sign_in(request, session_id=session.pk)
                 request.session.pop(PHONE_KEY, None)
@@ -86,16 +97,18 @@ class MineView(View):
                 citizen_sign_out(request, citizen)
                 return HttpResponseRedirect(_mine_url())
             if citizen is not None and action in ("rate", "follow", "unfollow"):
-                self._act(request, citizen, action)
+                report = self._act(request, citizen, action)
+                # The report's own code, not the posted one (which may carry a
+                # trailing "/" or other odd characters that ``reverse`` refuses).
                 return HttpResponseRedirect(
                     (
                         request.POST.get("next") == "track"
-                        and reverse("web:track", kwargs={"code": request.POST["code"]})
+                        and reverse("web:track", kwargs={"code": report.tracking_code})
                     )
                     or _mine_url()
                 )
         except BilingualError as error:
-            status = 429 if error.code == "code_tries_exhausted" else 400
+            status = 429 if isinstance(error, TooMany) else 400
             return self._page(
                 request,
                 citizen,
@@ -147,6 +160,8 @@ class MineView(View):
             "sent": sent or (bool(request.session.get(PHONE_KEY)) and citizen is None),
             "error": error,
             "cooldown": settings.OTP_RESEND_COOLDOWN_S,
+            "code_digits": DIGITS,
+            "code_minutes": code_minutes(),
             "ratings": list(labels.RATING.items()),
         }
         if citizen is not None:
@@ -185,13 +200,26 @@ def _page_number(raw: str | None) -> int:
 @method_decorator(vietnamese_first, name="dispatch")
 @method_decorator(citizen_throttled, name="dispatch")
 class EmailVerifyView(View):
-    """``/r/email/<token>``: the link sent to a report's e-mail address."""
+    """``/r/email/<token>``: the link sent to a report's e-mail address. GET shows
+    a confirm button and changes nothing (mail scanners follow links); its POST
+    (with the CSRF token) confirms the address."""
+
+    template_name = "web/email_verified.html"
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        report = email_token_report(token)
+        return self._page(request, report, confirmed=False)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
         report = email_verify(token)
+        return self._page(request, report, confirmed=report is not None)
+
+    def _page(
+        self, request: HttpRequest, report: Report | None, *, confirmed: bool
+    ) -> HttpResponse:
         return render(
             request,
-            "web/email_verified.html",
-            {"report": report},
+            self.template_name,
+            {"report": report, "confirmed": confirmed},
             status=200 if report is not None else 400,
         )

@@ -5,7 +5,8 @@ reports" and "me too".
   mobile number, whether a code went out or a limit held it back
   (``routing.citizens.otp``); a number that is not a Vietnamese mobile is a 400.
 - ``POST /otp/verify`` ``{"phone", "code"}``: 200 with a bearer token (and the page
-  session signed in), 400 for a wrong or expired code, 429 once the tries are spent.
+  session signed in), 400 (one answer) for a code that is wrong, expired or never
+  sent, 429 once the code's tries or the address's refused codes of the day are spent.
   JSON only, so a cross-site form cannot sign a browser in as someone else.
 - ``GET /otp/session``: who the session is; ``DELETE``: sign out (revokes the token).
 - ``GET /me/reports``: the citizen's reports and those they follow, paginated.
@@ -114,7 +115,7 @@ class OtpVerifyApi(APIView):
     def post(self, request: Request) -> Response:
         data = input_valid(self.VerifyInput, request_object(request))
         phone = phone_mobile(data["phone"])
-        otp_verify(phone=phone, code=data["code"])
+        otp_verify(phone=phone, code=data["code"], client_ip=client_ip(request))
         session, token = citizen_session_open(phone=phone)
         citizen_sign_in(request._request, session_id=session.pk)
         return Response(

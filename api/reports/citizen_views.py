@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.citizen_auth import CITIZEN_ONLY, citizen_of
+from api.citizen_auth import CITIZEN_OPTIONAL, citizen_of
 from api.reports.citizen import (
     RECEIPT_HEADER,
     CitizenThrottle,
@@ -42,7 +42,7 @@ class CitizenActionApi(APIView):
     (a bearer token, or the page session with its CSRF token) when the report gives
     their proven phone."""
 
-    authentication_classes = CITIZEN_ONLY
+    authentication_classes = CITIZEN_OPTIONAL
     permission_classes = [AllowAny]
     throttle_classes = [CitizenThrottle]
 

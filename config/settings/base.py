@@ -346,9 +346,16 @@ OTP_SENDS_PER_PHONE_DAY = int(os.environ.get("OTP_SENDS_PER_PHONE_DAY", "5"))
 OTP_SENDS_PER_ADDRESS_DAY = int(os.environ.get("OTP_SENDS_PER_ADDRESS_DAY", "20"))
 OTP_SMS_BUDGET_DAY = int(os.environ.get("OTP_SMS_BUDGET_DAY", "2000"))
 OTP_JURISDICTION = os.environ.get("OTP_JURISDICTION", "44")
+# Refused one-time codes (wrong, expired, none sent) per client address per day;
+# beyond it verifying answers 429 for that address, so one client cannot spend the
+# tries of many numbers. 0 or less turns the limit off (as for the OTP_* limits).
+OTP_WRONG_PER_ADDRESS_DAY = int(os.environ.get("OTP_WRONG_PER_ADDRESS_DAY", "30"))
 OPS_ALERT_EMAIL = os.environ.get("OPS_ALERT_EMAIL", "")
 # A verified citizen's session (bearer token and page session) lasts this many days.
 CITIZEN_SESSION_DAYS = int(os.environ.get("CITIZEN_SESSION_DAYS", "30"))
+# Expired or revoked citizen sessions are deleted this many days later (hourly purge,
+# routing.citizens.purge).
+CITIZEN_TOKEN_KEEP_DAYS = int(os.environ.get("CITIZEN_TOKEN_KEEP_DAYS", "7"))
 # The link that verifies a reporter's e-mail address holds this many days.
 EMAIL_VERIFY_DAYS = int(os.environ.get("EMAIL_VERIFY_DAYS", "7"))
 # SLA: "due soon" once this share of the allowed time has passed.
@@ -373,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "idempotency-keys-purge": {
         "task": "routing.tasks.idempotency_keys_purge",
+        "schedule": 3600.0,
+    },
+    "citizens-purge": {
+        "task": "routing.tasks.citizens_purge",
         "schedule": 3600.0,
     },
 }

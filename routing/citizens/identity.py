@@ -24,6 +24,8 @@ from routing.citizens.sessions import (
 from routing.models import CitizenToken
 
 SESSION_KEY = "citizen_session"
+# The phone a code was sent to, waiting for that code (the sign-in form's step 2).
+PHONE_KEY = "citizen_phone_pending"
 BEARER = "bearer"
 
 
@@ -74,9 +76,11 @@ def citizen_sign_in(request: HttpRequest, *, session_id: int) -> None:
 
 
 def citizen_sign_out(request: HttpRequest, citizen: Citizen | None) -> None:
-    """Revoke the citizen's session row and forget it in the page session."""
+    """Revoke the citizen's session row and forget it, and any phone still waiting
+    for its code, in the page session ("use another number" too)."""
     if citizen is not None:
         citizen_session_revoke(session_id=citizen.session_id)
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(SESSION_KEY, None)
+        session.pop(PHONE_KEY, None)

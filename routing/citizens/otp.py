@@ -6,7 +6,11 @@ million possible codes cannot be tried offline without the key). One row per pho
 (``PhoneCode``): a new send overwrites it, so only the latest code is alive. A code
 lives ``OTP_TTL_S`` seconds; ``OTP_MAX_ATTEMPTS`` wrong tries void it (the next
 answer is 429, even with the right code); a right one is consumed, so two verifies
-at once cannot both use it (the row is locked, ``SELECT … FOR UPDATE``).
+at once cannot both use it (the row is locked, ``SELECT … FOR UPDATE``). A refused
+code gets one answer whether none was sent, it expired or it is wrong (nothing
+tells a stranger the state of a number's code), and refused verifies are counted
+per client address and day: beyond ``OTP_WRONG_PER_ADDRESS_DAY`` that address gets
+429, so one client cannot spend the tries of many numbers.
 
 Sending costs money and reaches a stranger's phone, so it is bounded, in the
 database (the limits must hold across web processes and restarts, and fail closed):
@@ -14,7 +18,8 @@ database (the limits must hold across web processes and restarts, and fail close
 - one send per phone per ``OTP_RESEND_COOLDOWN_S``;
 - ``OTP_SENDS_PER_PHONE_DAY`` per phone and ``OTP_SENDS_PER_ADDRESS_DAY`` per client
   address (IPv6 by /64) per local day, counted as keyed hashes (no number or
-  address in the counters);
+  address in the counters; a request without a known address counts under one
+  ``unknown`` key, so the limit never fails open);
 - ``OTP_SMS_BUDGET_DAY`` codes a day for the jurisdiction (``OTP_JURISDICTION``):
   beyond it no code is sent, and the operations centre is alerted once that day
   (an error in the log and an e-mail to ``OPS_ALERT_EMAIL``).
@@ -52,6 +57,7 @@ log = logging.getLogger(__name__)
 SALT = "hientruong.citizens.otp"
 DIGITS = 6
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+UNKNOWN_ADDRESS = "unknown"
 Scope = OtpDailyCount.Scope
 
 
@@ -63,6 +69,16 @@ class CodeTriesExhausted(TooMany):
     """Too many wrong tries: the code is void."""
 
 
+class VerifiesExhausted(TooMany):
+    """Too many refused codes from one client address today."""
+
+
+def _address_key(client_ip: str | None) -> str:
+    return _key_hash(
+        "address", address_bucket(client_ip) if client_ip else UNKNOWN_ADDRESS
+    )
+
+
 def code_refused(code: str, vi: str, en: str, **extra: object) -> CodeRefused:
     return CodeRefused(code, vi, en, "code", dict(extra))
 
@@ -70,22 +86,30 @@ def code_refused(code: str, vi: str, en: str, **extra: object) -> CodeRefused:
 def phone_mobile(raw: str | None) -> str:
     """A Vietnamese mobile number as E.164; a bilingual 400 for anything else (an
     SMS cannot reach a fixed line)."""
+    required = InvalidInput(
+        "phone_required",
+        "Hãy nhập số điện thoại di động.",
+        "Enter a mobile phone number.",
+        "phone",
+    )
     if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput(
-            "phone_required",
-            "Hãy nhập số điện thoại di động.",
-            "Enter a mobile phone number.",
-            "phone",
-        )
+        raise required
+    # Separators alone ("-", "()", ". .") normalise to nothing: no number either.
     phone = phone_normalise(raw[:40])
-    number = phonenumbers.parse(phone, "VN")
+    if not phone:
+        raise required
+    not_mobile = InvalidInput(
+        "phone_not_mobile",
+        "Mã xác thực chỉ gửi được tới số di động.",
+        "A code can only be sent to a mobile number.",
+        "phone",
+    )
+    try:
+        number = phonenumbers.parse(phone, "VN")
+    except phonenumbers.NumberParseException:
+        raise not_mobile from None
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        raise InvalidInput(
-            "phone_not_mobile",
-            "Mã xác thực chỉ gửi được tới số di động.",
-            "A code can only be sent to a mobile number.",
-            "phone",
-        )
+        raise not_mobile
     return phone
 
 
@@ -136,9 +160,14 @@ class SendOutcome:
     reason: str
 
 
+def code_minutes() -> int:
+    """How many minutes a code lives, as told to the citizen."""
+    return max(1, settings.OTP_TTL_S // 60)
+
+
 def otp_message(code: str) -> str:
     """The SMS: short, without diacritics (GSM-7, one segment), code first."""
-    minutes = max(1, settings.OTP_TTL_S // 60)
+    minutes = code_minutes()
     return (
         f"{code} la ma xac thuc Hien Truong, hieu luc {minutes} phut. "
         "Khong chia se ma nay. / Your Hien Truong code."
@@ -179,13 +208,12 @@ def otp_send(
                 _key_hash("phone", phone),
                 settings.OTP_SENDS_PER_PHONE_DAY,
             )
-            if client_ip:
-                _count(
-                    day,
-                    Scope.ADDRESS,
-                    _key_hash("address", address_bucket(client_ip)),
-                    settings.OTP_SENDS_PER_ADDRESS_DAY,
-                )
+            _count(
+                day,
+                Scope.ADDRESS,
+                _address_key(client_ip),
+                settings.OTP_SENDS_PER_ADDRESS_DAY,
+            )
             _count(
                 day,
                 Scope.BUDGET,
@@ -261,17 +289,53 @@ def _code_shape(code: object) -> str:
     return text
 
 
-def otp_verify(*, phone: str, code: object) -> None:
-    """Consume ``phone``'s code if ``code`` is it; refuse otherwise (400, or 429
-    once the tries are spent). A wrong try is counted even though the call fails."""
+_REFUSED_VI = "Mã không đúng hoặc đã hết hạn. Hãy thử lại hoặc yêu cầu mã mới."
+_REFUSED_EN = "The code is wrong or has expired. Try again or ask for a new code."
+
+
+def _verifies_refused_today(day: dt.date, key: str) -> int:
+    row = OtpDailyCount.objects.filter(day=day, scope=Scope.VERIFY, key=key).first()
+    return 0 if row is None else row.count
+
+
+def _verify_refused_count(day: dt.date, key: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO routing_otpdailycount (day, scope, key, count, alerted)
+            VALUES (%s, %s, %s, 1, false)
+            ON CONFLICT (day, scope, key) DO UPDATE
+                SET count = routing_otpdailycount.count + 1
+            """,
+            [day, Scope.VERIFY, key],
+        )
+
+
+def otp_verify(*, phone: str, code: object, client_ip: str | None) -> None:
+    """Consume ``phone``'s code if ``code`` is it; refuse otherwise (400, the same
+    whether no code was sent, it expired or it is wrong; 429 once the code's tries
+    or the client address's refused verifies of the day are spent). A wrong try
+    is counted even though the call fails. ``OTP_MAX_ATTEMPTS`` or
+    ``OTP_WRONG_PER_ADDRESS_DAY`` of 0 or less turns that limit off."""
     text = _code_shape(code)
     now = timezone.now()
+    day = timezone.localdate(now)
+    address = _address_key(client_ip)
+    per_address = settings.OTP_WRONG_PER_ADDRESS_DAY
+    if per_address > 0 and _verifies_refused_today(day, address) >= per_address:
+        raise VerifiesExhausted(
+            "code_verifies_exhausted",
+            "Đã nhập sai mã quá nhiều lần hôm nay từ địa chỉ này. Hãy thử lại vào "
+            "ngày mai.",
+            "Too many wrong codes from this address today. Try again tomorrow.",
+            "code",
+        )
     limit = settings.OTP_MAX_ATTEMPTS
     with transaction.atomic():
         row = PhoneCode.objects.select_for_update().filter(phone=phone).first()
         if row is None or not row.code_hmac or row.consumed_at is not None:
             outcome = "none"
-        elif row.attempts >= limit:
+        elif limit > 0 and row.attempts >= limit:
             outcome = "exhausted"
         elif row.expires_at <= now:
             outcome = "expired"
@@ -293,22 +357,5 @@ def otp_verify(*, phone: str, code: object) -> None:
             f"More than {limit} wrong tries: this code is void. Ask for a new code.",
             "code",
         )
-    if outcome == "expired":
-        raise code_refused(
-            "code_expired",
-            "Mã xác thực đã hết hạn. Hãy yêu cầu mã mới.",
-            "The code has expired. Ask for a new code.",
-        )
-    if outcome == "wrong":
-        left = max(0, limit - row.attempts)  # type: ignore[union-attr]
-        raise code_refused(
-            "code_wrong",
-            f"Mã xác thực không đúng. Còn {left} lần thử.",
-            f"The code is wrong. {left} tries left.",
-            tries_left=left,
-        )
-    raise code_refused(
-        "code_wrong",
-        "Mã xác thực không đúng hoặc đã dùng. Hãy yêu cầu mã mới.",
-        "The code is wrong or already used. Ask for a new code.",
-    )
+    _verify_refused_count(day, address)
+    raise code_refused("code_refused", _REFUSED_VI, _REFUSED_EN)

@@ -29,7 +29,7 @@ class PhoneCode(models.Model):
 
 class CitizenToken(models.Model):
     """A verified citizen's session: the bearer token an app holds (stored as its
-    SHA-256), also named by the page session's ``citizen_token`` key, so revoking
+    SHA-256), also named by the page session's ``citizen_session`` key, so revoking
     the row signs out both."""
 
     phone = models.CharField(max_length=20, db_index=True, help_text="E.164")
@@ -45,12 +45,14 @@ class CitizenToken(models.Model):
 class OtpDailyCount(models.Model):
     """Codes sent per day and scope: per phone, per client address (both as keyed
     hashes) and per jurisdiction (the SMS budget; ``alerted`` once the operations
-    centre was told the budget ran out)."""
+    centre was told the budget ran out); and codes refused per client address
+    (``verify``, a keyed hash)."""
 
     class Scope(models.TextChoices):
         PHONE = "phone", "Số điện thoại (phone)"
         ADDRESS = "address", "Địa chỉ mạng (client address)"
         BUDGET = "budget", "Ngân sách SMS (jurisdiction budget)"
+        VERIFY = "verify", "Mã sai theo địa chỉ mạng (refused codes per address)"
 
     day = models.DateField()
     scope = models.CharField(max_length=8, choices=Scope.choices)

@@ -4,8 +4,11 @@ In demo mode (``HT_DEMO=1``) nothing reaches a phone, yet a person trying the de
 must read the one-time code sent to the number they typed. :class:`LogSmsBackend`
 therefore also pushes each message onto a Redis list, capped at
 ``DEMO_SMS_KEEP`` entries and expiring ``DEMO_SMS_TTL_HOURS`` after the last one.
-Numbers are kept as given (the visitor must find their own message): this exists
-only in demo mode, never on a real deployment.
+Numbers are kept as given, since the visitor must find their own message; the page
+lists only the messages to the full number a visitor types. A receipt link's secret
+(``#k=<secret>``) is masked before a message is kept, so the inbox never holds what
+proves a report's authorship. This exists only in demo mode, never on a real
+deployment.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 import redis
@@ -20,6 +24,14 @@ from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+
+# A receipt link's fragment: ``/r/<code>#k=<secret>``.
+_RECEIPT_SECRET = re.compile(r"#k=[^\s]+")
+
+
+def receipt_secrets_masked(text: str) -> str:
+    """``text`` with every receipt secret replaced by ``…``."""
+    return _RECEIPT_SECRET.sub("#k=…", text)
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,13 @@ def demo_sms_keep(*, to: str, text: str) -> None:
     loses it from the page (it is in the log all the same)."""
     if not settings.DEMO_MODE:
         return
-    entry = json.dumps({"to": to, "text": text, "at": timezone.now().isoformat()})
+    entry = json.dumps(
+        {
+            "to": to,
+            "text": receipt_secrets_masked(text),
+            "at": timezone.now().isoformat(),
+        }
+    )
     key = settings.DEMO_SMS_KEY
     try:
         with _client().pipeline() as pipe:
@@ -63,7 +81,7 @@ def demo_sms_recent() -> list[DemoSms]:
         messages.append(
             DemoSms(
                 to=entry["to"],
-                text=entry["text"],
+                text=receipt_secrets_masked(entry["text"]),
                 at=dt.datetime.fromisoformat(entry["at"]),
             )
         )

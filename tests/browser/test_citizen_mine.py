@@ -46,7 +46,7 @@ def test_sign_in_with_a_code_and_see_my_reports(page, screenshot, sms):
     page.get_by_label("Mã xác thực").fill("000000" if code != "000000" else "111111")
     page.get_by_role("button", name="Xác nhận / Verify").click()
     page.wait_for_selector("#mine-error")
-    assert "Mã xác thực không đúng" in page.locator("#mine-error").inner_text()
+    assert "Mã không đúng hoặc đã hết hạn" in page.locator("#mine-error").inner_text()
     page.get_by_label("Mã xác thực").fill(code)
     page.get_by_role("button", name="Xác nhận / Verify").click()
     page.wait_for_selector("#mine-list")

@@ -61,6 +61,19 @@ def test_a_malformed_or_fixed_line_number_is_a_bilingual_400(client, sms):
     assert sms == []
 
 
+@pytest.mark.parametrize("typed", ["-", "()", ".", "- -"])
+def test_a_phone_of_separators_only_is_a_bilingual_400(client, sms, typed):
+    for url, body in (
+        (SEND, {"phone": typed}),
+        (VERIFY, {"phone": typed, "code": "123456"}),
+    ):
+        answer = post(client, url, body, REMOTE_ADDR=address())
+        assert answer.status_code == 400, (url, typed)
+        assert answer.json()["code"] == "phone_required"
+        assert set(answer.json()["messages"]) == {"vi", "en"}
+    assert sms == []
+
+
 def test_a_new_send_voids_the_old_code(client, sms, settings):
     settings.OTP_RESEND_COOLDOWN_S = 0
     typed, phone = mobile()
@@ -181,26 +194,80 @@ def test_five_wrong_tries_void_the_code_then_429(client, sms):
     send(client, typed)
     code = last_code(sms, phone)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
-    lefts = []
     for _ in range(5):
         answer = post(client, VERIFY, {"phone": typed, "code": wrong})
         assert answer.status_code == 400
         assert set(answer.json()["messages"]) == {"vi", "en"}
-        lefts.append(answer.json()["tries_left"])
-    assert lefts == [4, 3, 2, 1, 0]
+        assert "tries_left" not in answer.json()
     right = post(client, VERIFY, {"phone": typed, "code": code})
     assert right.status_code == 429
     assert right.json()["code"] == "code_tries_exhausted"
 
 
-def test_an_expired_code_is_refused(client, sms):
+def test_no_code_expired_code_and_wrong_code_get_one_answer(client, sms):
+    """Nothing in the answer tells a stranger the state of a number's code."""
+    answers = []
+    typed, _phone = mobile()  # never sent a code
+    answers.append(post(client, VERIFY, {"phone": typed, "code": "123456"}))
     typed, phone = mobile()
     send(client, typed)
+    code = last_code(sms, phone)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    answers.append(post(client, VERIFY, {"phone": typed, "code": wrong}))
     PhoneCode.objects.filter(phone=phone).update(
         expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     )
-    answer = post(client, VERIFY, {"phone": typed, "code": last_code(sms, phone)})
-    assert (answer.status_code, answer.json()["code"]) == (400, "code_expired")
+    answers.append(post(client, VERIFY, {"phone": typed, "code": code}))
+    bodies = [(a.status_code, a.json()) for a in answers]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0][0] == 400
+    assert bodies[0][1]["code"] == "code_refused"
+    assert set(bodies[0][1]["messages"]) == {"vi", "en"}
+
+
+def test_refused_codes_per_address_and_day_are_limited(client, sms, settings):
+    settings.OTP_WRONG_PER_ADDRESS_DAY = 3
+    ip = address()
+    answers = []
+    for _ in range(5):
+        typed, _phone = mobile()
+        answers.append(
+            post(client, VERIFY, {"phone": typed, "code": "123456"}, REMOTE_ADDR=ip)
+        )
+    assert [a.status_code for a in answers] == [400, 400, 400, 429, 429]
+    assert answers[-1].json()["code"] == "code_verifies_exhausted"
+    assert set(answers[-1].json()["messages"]) == {"vi", "en"}
+    # Another address is not held back; the counter holds no address.
+    typed, phone = mobile()
+    send(client, typed)
+    right = post(
+        client,
+        VERIFY,
+        {"phone": typed, "code": last_code(sms, phone)},
+        REMOTE_ADDR=address(),
+    )
+    assert right.status_code == 200
+    row = OtpDailyCount.objects.get(scope="verify")
+    assert row.count == 3
+    assert ip not in row.key
+
+
+def test_a_max_attempts_of_zero_means_no_limit(client, sms, settings):
+    settings.OTP_MAX_ATTEMPTS = 0
+    typed, phone = mobile()
+    send(client, typed)
+    code = last_code(sms, phone)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(7):
+        assert post(client, VERIFY, {"phone": typed, "code": wrong}).status_code == 400
+    assert post(client, VERIFY, {"phone": typed, "code": code}).status_code == 200
+
+
+def test_sends_without_a_client_address_count_under_one_key(sms, settings):
+    """The per-address limit does not fail open when the address is unknown."""
+    settings.OTP_SENDS_PER_ADDRESS_DAY = 2
+    outcomes = [otp_send(phone=mobile()[1], client_ip=None).sent for _ in range(4)]
+    assert outcomes == [True, True, False, False]
 
 
 def test_verify_without_a_code_sent_and_malformed_codes(client):
@@ -250,7 +317,7 @@ def test_two_verifies_at_once_consume_one_code(sms, settings):
 
         def attempt():
             barrier.wait()
-            otp_verify(phone=phone, code=code)
+            otp_verify(phone=phone, code=code, client_ip=None)
             return "ok"
 
         threads = [

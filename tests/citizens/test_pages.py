@@ -46,7 +46,7 @@ def test_sign_in_list_rate_and_sign_out(sms):
     wrong = form_post(browser, MINE, {"action": "verify", "code": "000000"}, **ip)
     if last_code(sms, phone) != "000000":
         assert wrong.status_code == 400
-        assert "Mã xác thực không đúng" in wrong.content.decode()
+        assert "Mã không đúng hoặc đã hết hạn" in wrong.content.decode()
     done = form_post(
         browser, MINE, {"action": "verify", "code": last_code(sms, phone)}, **ip
     )
@@ -78,6 +78,10 @@ def test_a_post_without_the_csrf_token_is_refused(sms):
 def test_bad_phone_and_unknown_action_are_400_pages(client):
     assert client.post(MINE, {"action": "send", "phone": "123"}).status_code == 400
     assert client.post(MINE, {"action": "rate"}).status_code == 400
+    for typed in ("-", "()", ".", "- -"):
+        answer = client.post(MINE, {"action": "send", "phone": typed})
+        assert answer.status_code == 400, typed
+        assert "Hãy nhập số điện thoại" in answer.content.decode()
 
 
 def test_tracking_page_offers_me_too_to_a_signed_in_citizen(sms):
@@ -109,3 +113,39 @@ def test_odd_codes_in_page_actions_are_400_not_500(citizen):
             MINE, {"action": "follow", "code": code, "next": "track"}
         )
         assert answer.status_code == 400, code
+
+
+def test_me_too_with_an_odd_but_found_code_redirects_to_the_report(citizen):
+    """A posted code with a trailing "/" still names the report; the redirect uses
+    the report's own code (not the posted text, which ``reverse`` refuses)."""
+    _t, stranger = mobile()
+    report = report_create(reporter_phone=stranger)
+    answer = citizen.client.post(
+        MINE,
+        {"action": "follow", "code": report.tracking_code + "/", "next": "track"},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/r/{report.tracking_code}"
+
+
+def test_use_another_number_returns_to_the_phone_form(sms):
+    browser = Client()
+    typed, _phone = mobile()
+    sent = browser.post(MINE, {"action": "send", "phone": typed}, REMOTE_ADDR=address())
+    assert 'id="otp-verify"' in sent.content.decode()
+    assert 'id="otp-verify"' in browser.get(MINE).content.decode()
+    assert browser.post(MINE, {"action": "signout"}).status_code == 302
+    page = browser.get(MINE).content.decode()
+    assert 'id="otp-send"' in page
+    assert 'id="otp-verify"' not in page
+
+
+def test_the_code_form_tells_the_digits_and_minutes_from_settings(sms, settings):
+    settings.OTP_TTL_S = 600
+    browser = Client()
+    typed, _phone = mobile()
+    page = browser.post(
+        MINE, {"action": "send", "phone": typed}, REMOTE_ADDR=address()
+    ).content.decode()
+    assert "mã 6 chữ số qua SMS (hiệu lực 10 phút)" in page
+    assert "A 6-digit code was sent by SMS (valid 10 minutes)" in page

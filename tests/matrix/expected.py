@@ -204,7 +204,7 @@ MATRIX: dict[str, Url] = {
     "": Url("/", get=anyone(OK)),
     "r/": Url("/r/", get=anyone(OK)),
     "r/mine": Url("/r/mine", get=anyone(OK), post=anyone(INVALID)),
-    "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID)),
+    "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID), post=anyone(INVALID)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),
     "jsi18n/": Url("/jsi18n/", get=anyone(OK)),
     # The demo's SMS inbox exists only in demo mode (tests/web/test_demo_sms.py).
