@@ -243,9 +243,13 @@ def test_the_tracking_pages_are_throttled_like_the_api(client, settings):
     for name, call in pages.items():
         ip = address()
         assert call(ip).status_code != 429, name
-        assert call(ip).status_code != 429, name
-        limited = call(ip)
-        assert limited.status_code == 429, name
+        # The minute is a fixed window: calls straddling its end may pass twice
+        # more, so the fifth call is refused whatever the clock.
+        answers = [call(ip) for _ in range(4)]
+        assert answers[0].status_code != 429, name  # the second is allowed
+        refused = [a for a in answers if a.status_code == 429]
+        assert refused, name
+        limited = refused[0]
         page = limited.content.decode()
         assert "Quá nhiều yêu cầu" in page
         assert "Too many requests" in page
