@@ -78,9 +78,19 @@ def test_an_operator_takes_a_call_with_the_keyboard_only(staff_page):
     assert "Alt+D" in keys
     assert "Enter" in keys
 
+    lookups = []
+    page.on(
+        "request",
+        lambda r: (
+            lookups.append((r.method, r.url)) if "/ops/intake/caller" in r.url else None
+        ),
+    )
     page.keyboard.type(CALLER)
     page.keyboard.press("Enter")  # looks the caller up, moves on to the name
     page.wait_for_selector("#caller-info:not([hidden])")
+    # A POST: the phone stays out of the URL (and so out of access logs).
+    assert lookups
+    assert all(method == "POST" and "phone" not in url for method, url in lookups)
     assert earlier.tracking_code in page.locator("#caller-reports").inner_text()
     assert focused(page) == "reporter_name"
     page.keyboard.type("Trần Thị Bình")

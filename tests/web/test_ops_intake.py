@@ -114,7 +114,7 @@ def test_only_the_operations_centre_takes_calls(client, role, scope):
     assert "Bàn tiếp nhận dành cho điều phối viên" in response.text
     assert client.post(URL, call()).status_code == 403
     assert not Report.objects.filter(channel="hotline").exists()
-    assert client.get(CALLER_URL, {"phone": "0905111222"}).status_code == 403
+    assert client.post(CALLER_URL, {"phone": "0905111222"}).status_code == 403
 
 
 @pytest.mark.parametrize("role", [roles.IOC_OPERATOR, "admin"])
@@ -145,6 +145,7 @@ def test_a_call_is_filed_with_its_operator_channel_and_time(client, operator):
     response = client.post(URL, call(reported_at=local(called), urgent="1"))
     assert response.status_code == 201
     code, secret = shown(response, "result-code"), shown(response, "result-secret")
+    assert response["Cache-Control"] == "no-store"  # the secret is on the page
     report = Report.objects.get(tracking_code=code)
     assert report.channel == "hotline"
     assert report.received_by == operator
@@ -420,9 +421,13 @@ def test_the_caller_lookup_finds_their_reports_and_open_ones_nearby(client, oper
         report=followed, phone="+84905111222", source=ReportFollower.Source.DESK
     )
     someone_elses = existing(reporter_phone="0912000333")
-    answer = client.get(
-        CALLER_URL, {"phone": "0905 111 222", "lon": DONG_PHU[0], "lat": DONG_PHU[1]}
-    ).json()
+    response = client.post(
+        CALLER_URL,
+        {"phone": "0905 111 222", "lon": DONG_PHU[0], "lat": DONG_PHU[1]},
+        content_type="application/json",
+    )
+    assert response["Cache-Control"] == "no-store"
+    answer = response.json()
     assert answer["phone"] == "+84905111222"
     mine = {(r["code"], r["relation"]) for r in answer["reports"]}
     assert mine == {
@@ -435,7 +440,7 @@ def test_the_caller_lookup_finds_their_reports_and_open_ones_nearby(client, oper
 
 
 def test_the_caller_lookup_refuses_a_bad_phone_in_both_languages(client, operator):
-    response = client.get(CALLER_URL, {"phone": "12"})
+    response = client.post(CALLER_URL, {"phone": "12"})  # a form body works too
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "reporter_phone"
@@ -443,6 +448,24 @@ def test_the_caller_lookup_refuses_a_bad_phone_in_both_languages(client, operato
 
 
 def test_the_caller_lookup_is_not_public(client):
-    response = client.get(CALLER_URL, {"phone": "0905111222"})
+    response = client.post(CALLER_URL, {"phone": "0905111222"})
     assert response.status_code == 401
     assert "phone" not in response.json()
+
+
+def test_the_caller_lookup_keeps_phones_out_of_urls(client, operator):
+    """A GET (the phone in the query string, so in access logs) is refused."""
+    response = client.get(CALLER_URL, {"phone": "0905111222"})
+    assert response.status_code == 405
+    assert not Report.objects.exists()
+
+
+def test_the_caller_lookup_takes_no_post_without_csrf(operator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(operator)
+    response = strict.post(
+        CALLER_URL, {"phone": "0905111222"}, content_type="application/json"
+    )
+    assert response.status_code == 403

@@ -18,7 +18,8 @@ One POST, three outcomes, chosen by the ``action`` button:
   (``routing.intake.desk.caller_follow``).
 
 The result panel reads back the tracking code and the receipt secret for the caller
-(the secret is derived again on a replay, never stored). ``/ops/intake/caller``
+(the secret is derived again on a replay, never stored); every answer is
+``no-store``. ``POST /ops/intake/caller``
 (``web.ops.caller``) answers the page's script with the caller's earlier reports and
 the open reports near the place chosen.
 
@@ -257,7 +258,10 @@ class IntakeView(View):
                 },
             },
         }
-        return render(request, self.template_name, context, status=status)
+        response = render(request, self.template_name, context, status=status)
+        # The page holds the caller's details and, once filed, the receipt secret.
+        response["Cache-Control"] = "no-store"
+        return response
 
     def get(self, request: HttpRequest) -> HttpResponse:
         values = dict.fromkeys(FIELDS, "")

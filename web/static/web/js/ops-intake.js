@@ -104,7 +104,7 @@
       }
       if (!query.phone && !query.lon) return;
       try {
-        const answer = await HT.api(config.urls.caller, { query: query });
+        const answer = await HT.api(config.urls.caller, { method: "POST", json: query });
         if (seq !== lookupSeq) return;
         const body = answer.body;
         if (query.phone) {
