@@ -189,6 +189,25 @@ def test_a_double_enter_files_one_report(client, operator):
     assert Report.objects.filter(received_by=operator).count() == 1
 
 
+def test_a_form_changed_after_filing_comes_back_with_a_new_key(client, operator):
+    """Back, edit, send: the key is refused for different content, and the form
+    comes back with the desk's own message and a new key, so it can be filed."""
+    form = call(key="desk-key-1", action="file_anyway")
+    assert client.post(URL, form).status_code == 201
+    changed = form | {"description": "Một vụ khác: cây đổ chắn đường."}
+    refused = client.post(URL, changed)
+    assert refused.status_code == 409
+    assert 'data-code="form_already_filed"' in refused.text
+    assert "Idempotency-Key" not in refused.text  # not the API's words
+    assert "Biểu mẫu này đã được dùng" in refused.text
+    assert "This form already filed another report" in refused.text
+    new_key = re.search(r'name="key" value="([^"]+)"', refused.text).group(1)
+    assert new_key != "desk-key-1"
+    again = client.post(URL, changed | {"key": new_key})
+    assert again.status_code == 201
+    assert Report.objects.filter(received_by=operator).count() == 2
+
+
 def test_keys_are_the_operators_own(client, operator):
     """Another operator sending the same key files their own report."""
     form = call(key="same-key", action="file_anyway")

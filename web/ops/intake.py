@@ -56,6 +56,7 @@ from routing.intake.desk import (
     caller_follow,
 )
 from routing.intake.duplicates import duplicates_near
+from routing.intake.errors import IdempotencyKeyReused
 from routing.intake.idempotency import ClientKey, client_scope, report_by_key
 from routing.intake.inputs import MAX_DESCRIPTION, MAX_NAME, phone_normalise
 from routing.intake.submission import Submission, submission_parse
@@ -118,6 +119,17 @@ STATUS = (
     (Mismatch, 422),
     (TooMany, 429),
     (InvalidInput, 400),
+)
+
+
+# The desk's own words for a form that already filed a report and came back changed.
+FORM_REUSED = Conflict(
+    "form_already_filed",
+    "Biểu mẫu này đã được dùng để gửi một phản ánh khác. Đây là biểu mẫu mới với "
+    "thông tin vừa nhập: hãy kiểm tra lại rồi bấm Gửi phản ánh nếu đây là phản ánh mới.",
+    "This form already filed another report. This is a new form with what you "
+    "entered: check it, then press File the report if this is a new report.",
+    None,
 )
 
 
@@ -282,6 +294,11 @@ class IntakeView(View):
             if action == "follow":
                 return self._follow(request, values)
             return self._file(request, values, check=action != "file_anyway")
+        except IdempotencyKeyReused:
+            # This form already filed a report and was then changed (Back, edit,
+            # send): a new key, so the operator is not stuck on the old one.
+            values["key"] = uuid.uuid4().hex
+            return self._render(request, values, status=409, error=FORM_REUSED)
         except BilingualError as error:
             return self._render(request, values, status=_status(error), error=error)
 

@@ -240,6 +240,12 @@
       submitted = true;
       form.setAttribute("aria-busy", "true");
     });
+    // Back to this page from the browser's cache: the form may be sent again (the
+    // server answers a repeat with the same report).
+    window.addEventListener("pageshow", function () {
+      submitted = false;
+      form.removeAttribute("aria-busy");
+    });
 
     // The form came back (an error, or reports nearby to add the caller to).
     if (lon.value && lat.value) {
