@@ -170,3 +170,12 @@ def test_a_fragment_of_a_longer_name_is_not_taken(client, key):
     assert not Report.objects.filter(channel=Report.Channel.OPEN311).exists()
     whole = post(client, body=_no_point(key, f"{name}, Đồng Hới"))
     assert whole.status_code == 200, whole.content
+
+
+def test_control_characters_in_the_address_are_dropped(client, key):
+    """NUL and bidi controls in address_string are no 500: dropped, it resolves."""
+    response = post(client, body=_no_point(key, "Chợ\x00 Đồng\u202e Hới"))
+    assert response.status_code == 200, response.content
+    report = Report.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    data, _ = _open311_data(report)
+    assert data["location_from_address"]["address_string"] == "Chợ Đồng Hới"

@@ -229,6 +229,10 @@ def test_keys_are_the_operators_own(client, operator):
         ({"category": ""}, "category", "Hãy chọn loại vấn đề", "Choose what"),
         ({"reporter_phone": "12"}, "reporter_phone", "không hợp lệ", "phone number"),
         ({"channel": "web"}, "channel", "Kênh tiếp nhận phải là", "The channel must"),
+        # A NUL byte (PostgreSQL cannot take one) is a form error, not a 500.
+        ({"category": "VS\x00MT"}, "category", "Hãy chọn loại vấn đề", "Choose what"),
+        ({"channel": "hot\x00line"}, "channel", "Kênh tiếp nhận", "The channel must"),
+        ({"key": "k\x00"}, "", "Khóa", "Idempotency-Key"),
         (
             {"reporter_phone": "", "anonymous": ""},
             "",
@@ -381,6 +385,20 @@ def test_the_caller_is_added_to_the_open_report(client, operator):
     assert "đã theo dõi phản ánh này" in again.text
     assert ReportFollower.objects.filter(report=earlier).count() == 1
     assert earlier.events.filter(kind=ReportEvent.Kind.COMMENT).count() == 1
+
+
+def test_a_follow_with_a_nul_byte_is_a_form_error(client, operator):
+    earlier = existing()
+    response = client.post(URL, call(follow=f"{earlier.tracking_code}\x00"))
+    assert response.status_code == 404
+    assert 'id="form-error"' in response.text
+    assert "Không có phản ánh" in response.text
+    bad_channel = client.post(
+        URL, call(follow=earlier.tracking_code, channel="walk\x00_in")
+    )
+    assert bad_channel.status_code == 400
+    assert 'data-field="channel"' in bad_channel.text
+    assert not earlier.followers.exists()
 
 
 def test_a_caller_without_a_phone_cannot_be_added(client, operator):
