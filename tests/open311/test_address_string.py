@@ -10,6 +10,7 @@ from boundaries.geocode import house_number_strip
 from boundaries.models import Place
 from geo.text import ascii_fold
 from routing.models import Report, ReportEvent
+from routing.reports.access import event_data_shown
 from tests.open311 import conformance as c
 from tests.open311.forms import form, post
 
@@ -43,7 +44,10 @@ def test_an_address_naming_one_place_is_located_there(client, key, address):
     located = data["location_from_address"]
     assert located["address_string"] == address
     assert located["source_id"] == "node/11350925677"
-    assert located["name"] == "Chợ Đồng Hới"
+    assert located["place_name"] == "Chợ Đồng Hới"
+    # An officer who may not see personal data still sees the place it was put at.
+    shown = event_data_shown(data, personal=False)
+    assert shown["location_from_address"]["place_name"] == "Chợ Đồng Hới"
     assert located["score"] >= 0.8
     assert "Vị trí lấy từ địa chỉ" in note
 
