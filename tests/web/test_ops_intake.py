@@ -135,6 +135,10 @@ def test_the_form_opens_for_operators_and_admins(client, role):
     assert "Số điện thoại" in text
     assert "Phone" in text
     assert 'href="/ops/intake"' in text  # the header links the desk
+    # The map is clicked, not driven by its own keys: a region, not an application.
+    assert re.search(r'id="map"[^>]*role="region"', text)
+    assert 'role="application"' not in text
+    assert response["Cache-Control"] == "no-store"
 
 
 # --- filing ---------------------------------------------------------------------------
