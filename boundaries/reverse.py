@@ -9,25 +9,23 @@ best described by the road even when a café is closer.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.db import connection
 
 from boundaries.models import Place
+from geo.projections import degree_margin
 
 DEFAULT_RADIUS_M = 300.0
 MAX_RADIUS_M = 2000.0
 STREET = "street"
 
 # Metres per degree of latitude; a degree of longitude is this times cos(latitude).
-_DEGREE_M = 111_320.0
-
 _NEAREST = """
     SELECT id, ST_Distance(geom::geography, pt::geography) AS distance_m
     FROM boundaries_place,
          (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
-    WHERE geom && ST_Expand(pt, %(degrees)s)
+    WHERE geom && ST_Expand(pt, %(dlon)s, %(dlat)s)
       AND (%(kind)s::text IS NULL OR kind = %(kind)s::text)
       AND ST_DWithin(geom::geography, pt::geography, %(radius)s)
     ORDER BY distance_m, id
@@ -41,21 +39,16 @@ class Nearby:
     distance_m: float
 
 
-def _box_degrees(lat: float, radius_m: float) -> float:
-    """Half the side, in degrees, of a box holding every point within ``radius_m``
-    (the longitude's degree is the shorter one, so it sets the size; 10% spare)."""
-    shrink = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
-    return radius_m / (_DEGREE_M * shrink) * 1.1
-
-
 def nearest_place(
     *, lon: float, lat: float, radius_m: float, kind: str | None = None
 ) -> Nearby | None:
     """The place (of ``kind`` when given) nearest the point within ``radius_m``."""
+    dlon, dlat = degree_margin(lat, radius_m)  # the index's box; metres decide
     params = {
         "lon": lon,
         "lat": lat,
-        "degrees": _box_degrees(lat, radius_m),
+        "dlon": dlon,
+        "dlat": dlat,
         "radius": radius_m,
         "kind": kind,
     }

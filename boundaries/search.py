@@ -25,13 +25,17 @@ one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import redis
+from django.conf import settings
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
@@ -41,6 +45,7 @@ from boundaries.bulk import coordinates_assign, valid_set_ids
 from boundaries.levels import DEPTH
 from boundaries.lookup import UnitRef
 from boundaries.models import AdminUnit, Place
+from geo.projections import UTM_48N
 from geo.text import ascii_fold
 
 # Below this word similarity a name is not offered (pg_trgm's own default is 0.6;
@@ -122,12 +127,42 @@ def _distinct(units: Iterable[AdminUnit], limit: int) -> list[AdminUnit]:
     return kept[:limit]
 
 
+def _successor_key(old: int, sets: list[int]) -> str:
+    return f"place-successors:{old}:{'-'.join(str(s) for s in sorted(sets))}"
+
+
 def _successors(old: list[int], sets: list[int]) -> dict[int, tuple[UnitRef, ...]]:
     """For each old unit: the commune-level units of ``sets`` holding at least
-    ``SUCCESSOR_SHARE`` of its area (measured in UTM 48N metres), largest first;
-    one statement for all of them."""
+    ``SUCCESSOR_SHARE`` of its area, largest first. Intersecting polygons on every
+    keystroke is costly and boundary sets change rarely, so the answer is cached
+    per old unit and today's set ids (a new set makes new keys) for
+    ``PLACE_SUCCESSORS_CACHE_SECONDS``; without the cache it is computed."""
     if not old or not sets:
         return {}
+    keys = {o: _successor_key(o, sets) for o in old}
+    try:
+        cached = cache.get_many(list(keys.values()))
+    except (redis.RedisError, OSError):
+        cached = {}
+    found = {o: cached[key] for o, key in keys.items() if key in cached}
+    missing = [o for o in old if o not in found]
+    if missing:
+        computed = _successors_computed(missing, sets)
+        fresh = {o: computed.get(o, ()) for o in missing}
+        found.update(fresh)
+        with contextlib.suppress(redis.RedisError, OSError):
+            cache.set_many(
+                {keys[o]: refs for o, refs in fresh.items()},
+                settings.PLACE_SUCCESSORS_CACHE_SECONDS,
+            )
+    return {o: refs for o, refs in found.items() if refs}
+
+
+def _successors_computed(
+    old: list[int], sets: list[int]
+) -> dict[int, tuple[UnitRef, ...]]:
+    """``_successors`` from the polygons (measured in UTM 48N metres); one
+    statement for all of them."""
     deepest = [lvl for lvl, depth in DEPTH.items() if depth == max(DEPTH.values())]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -138,14 +173,21 @@ def _successors(old: list[int], sets: list[int]) -> dict[int, tuple[UnitRef, ...
                 ON n.boundary_set_id = ANY(%s) AND n.level = ANY(%s)
                AND ST_Intersects(o.geom, n.geom)
              CROSS JOIN LATERAL (
-                   SELECT ST_Area(ST_Transform(ST_Intersection(o.geom, n.geom), 32648))
+                   SELECT ST_Area(ST_Transform(ST_Intersection(o.geom, n.geom), %s))
                           AS shared,
-                          ST_Area(ST_Transform(o.geom, 32648)) AS whole
+                          ST_Area(ST_Transform(o.geom, %s)) AS whole
                    ) a
              WHERE o.id = ANY(%s) AND a.shared >= %s * a.whole
              ORDER BY o.id, a.shared DESC, n.code
             """,
-            [sets, [str(lvl) for lvl in deepest], old, SUCCESSOR_SHARE],
+            [
+                sets,
+                [str(lvl) for lvl in deepest],
+                UTM_48N,
+                UTM_48N,
+                old,
+                SUCCESSOR_SHARE,
+            ],
         )
         pairs = cursor.fetchall()
     units = AdminUnit.objects.defer("geom").in_bulk({n for _, n in pairs})
@@ -220,9 +262,9 @@ def places_ranked(text: str, *, limit: int, near: Point | None = None) -> list[P
         # Metres in UTM 48N, for the rows fetched only.
         places = places.annotate(
             near_m=RawSQL(
-                "ST_Distance(ST_Transform(anchor, 32648), "
-                "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 32648))",
-                (near.x, near.y),
+                "ST_Distance(ST_Transform(anchor, %s), "
+                "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s))",
+                (UTM_48N, near.x, near.y, UTM_48N),
                 output_field=FloatField(),
             )
         )

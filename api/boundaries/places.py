@@ -7,9 +7,10 @@ diacritics, lower case, a typo), over every boundary set and the imported places
 as GeoJSON points (a unit's point on surface, a place's anchor: a street's point on
 the line) with the unit covering that point today (``boundaries.search``). The
 places come from open data (OpenStreetMap, ODbL): every answer that shows one
-carries their ``attribution`` and ``licence``. Reverse is throttled per client
-address like the other citizen endpoints (the citizen form calls it when a pin
-moves).
+carries their ``attribution`` and ``licence``. Each is throttled per client
+address in a bucket of its own (``PLACE_SEARCH_RATE_PER_IP_MINUTE``, generous for
+typing; ``PLACE_REVERSE_RATE_PER_IP_MINUTE``, the citizen form calls it when a pin
+moves), so neither uses up the budget for submitting and tracking reports.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.params import parse_bounded
-from api.reports.citizen import CitizenThrottle
 from boundaries.extent import jurisdiction_extent
 from boundaries.lookup import UnitRef, point_lookup
 from boundaries.models import Place
@@ -45,11 +46,39 @@ from boundaries.search import (
     search_all,
     search_text,
 )
+from config.client_ip import client_ip
 from geo.coords import LonLat, check_lon_lat, parse_lon_lat, parse_number
 from geo.errors import GeoInputError, NotFound
+from routing.reports.throttle import minute_throttle
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+
+
+class PlaceSearchThrottle(BaseThrottle):
+    """Place search's own per-address bucket (``PLACE_SEARCH_RATE_PER_IP_MINUTE``)."""
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        minute_throttle(
+            "place-search",
+            settings.PLACE_SEARCH_RATE_PER_IP_MINUTE,
+            user=request.user,
+            client_ip=client_ip(request),
+        )
+        return True
+
+
+class PlaceReverseThrottle(BaseThrottle):
+    """Reverse's own per-address bucket (``PLACE_REVERSE_RATE_PER_IP_MINUTE``)."""
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        minute_throttle(
+            "place-reverse",
+            settings.PLACE_REVERSE_RATE_PER_IP_MINUTE,
+            user=request.user,
+            client_ip=client_ip(request),
+        )
+        return True
 
 
 def _today_json(today: UnitRef | None) -> dict | None:
@@ -182,6 +211,8 @@ class PlaceSearchApi(APIView):
     too, with the unit that covers their place today. Places are © OpenStreetMap
     contributors (ODbL); the answer's ``attribution`` says so."""
 
+    throttle_classes = [PlaceSearchThrottle]
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -266,7 +297,7 @@ class PlaceReverseApi(APIView):
     ("gần Chợ Đồng Hới") and the unit covering the point today. Places are
     © OpenStreetMap contributors (ODbL)."""
 
-    throttle_classes = [CitizenThrottle]
+    throttle_classes = [PlaceReverseThrottle]
 
     @extend_schema(
         parameters=[

@@ -21,6 +21,7 @@ from boundaries.geocode import Resolution, address_resolve
 from boundaries.search import PlaceMatch
 from geo.coords import LonLat, check_lon_lat, parse_number
 from geo.errors import GeoInputError
+from geo.text import controls_strip
 from routing.models import Category
 from routing.reports.tracking import tracking_code_normalise
 
@@ -203,9 +204,12 @@ MAX_ADDRESS = 300
 
 
 def address_string(data: Mapping[str, Any]) -> str:
-    """The address as sent, trimmed, at most ``MAX_ADDRESS`` characters."""
+    """The address as sent without control characters (NUL, bidi), trimmed, at
+    most ``MAX_ADDRESS`` characters."""
     raw = data.get("address_string")
-    return "" if blank(raw) else " ".join(str(raw).split())[:MAX_ADDRESS]
+    if blank(raw):
+        return ""
+    return " ".join(controls_strip(str(raw), keep="\t\n\r").split())[:MAX_ADDRESS]
 
 
 def _candidate(match: PlaceMatch) -> str:

@@ -20,7 +20,8 @@ Location: ``lat`` and ``long`` when sent (an ``address_string`` beside them is k
 as given, in the internal event's data, and not geocoded); otherwise the
 ``address_string`` must name one place (``boundaries.geocode``), whose point becomes
 the report's location, and the internal event records it under
-``open311.location_from_address``: the text, the place's source key, name and kind,
+``open311.location_from_address``: the text, the place's source key, ``place_name``
+(not ``name``, which officers never see) and kind,
 and the match score, so that staff can tell a pin placed by the citizen from one
 placed by a name (the internal note says it too).
 
@@ -96,7 +97,7 @@ def _located(posted: Posted) -> dict | None:
         "address_string": posted.address_string,
         "source": place.source,
         "source_id": place.source_id,
-        "name": place.name,
+        "place_name": place.name,  # not "name": a personal key (hidden from officers)
         "kind": place.kind,
         "score": match.score,
     }

@@ -30,7 +30,7 @@ from routing.intake import errors
 from routing.intake.submission import submission_as_citizen, submission_parse
 from routing.intake.submit import report_admit, report_submit
 from routing.models import Report
-from routing.reports.access import acts_as_staff
+from routing.reports.access import acts_as_staff, may_take_calls
 
 PHOTO_FIELDS = ("photos", "photo")
 # Channels a citizen may name; the hotline desk is staff, Open311 has its own API.
@@ -105,8 +105,10 @@ class ReportSubmitApi(APIView):
         data = serializer.validated_data
         staff = acts_as_staff(request.user)
         channel = data["channel"]
+        # The desk's channels need the desk's permission (the operations centre),
+        # not just any staff role.
         if channel not in PUBLIC_CHANNELS and not (
-            staff and channel in Report.DESK_CHANNELS
+            staff and may_take_calls(request.user) and channel in Report.DESK_CHANNELS
         ):
             raise errors.channel_not_public(channel)
         address = None if staff else client_ip(request)

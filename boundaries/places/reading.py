@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from boundaries.importing.sources import read_frame
 from boundaries.places.report import Options
 from geo.errors import GeoInputError
-from geo.text import nfc
+from geo.text import controls_strip, nfc
 
 MAX_NAME = 300
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -36,7 +36,9 @@ def file_error(code: str, vi: str, en: str) -> PlacesFileError:
 
 
 def clean_value(value: Any) -> str:
-    """A property as text: None, NaN and blanks are ""; whitespace collapsed, NFC."""
+    """A property as text: None, NaN and blanks are ""; control characters (NUL
+    among them, which PostgreSQL cannot store) and bidi controls dropped, tab and
+    newline kept as spaces; whitespace collapsed, NFC."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -44,7 +46,7 @@ def clean_value(value: Any) -> str:
             return ""
         if value.is_integer():
             value = int(value)
-    return " ".join(nfc(str(value)).split())
+    return " ".join(controls_strip(nfc(str(value)), keep="\t\n\r").split())
 
 
 def json_safe(props: dict[str, Any]) -> dict[str, Any]:

@@ -275,6 +275,20 @@ REPORT_RATE_PER_PHONE_HOUR = int(os.environ.get("REPORT_RATE_PER_PHONE_HOUR", "1
 # less turns a window off.
 CITIZEN_RATE_PER_IP_MINUTE = int(os.environ.get("CITIZEN_RATE_PER_IP_MINUTE", "30"))
 CITIZEN_RATE_PER_IP_HOUR = int(os.environ.get("CITIZEN_RATE_PER_IP_HOUR", "300"))
+# Place search (typed letter by letter) and reverse (the pin moved) per client address
+# per minute, each a bucket of its own apart from the citizen endpoints' (api.boundaries
+# .places); 0 or less turns one off.
+PLACE_SEARCH_RATE_PER_IP_MINUTE = int(
+    os.environ.get("PLACE_SEARCH_RATE_PER_IP_MINUTE", "120")
+)
+PLACE_REVERSE_RATE_PER_IP_MINUTE = int(
+    os.environ.get("PLACE_REVERSE_RATE_PER_IP_MINUTE", "60")
+)
+# The today's units holding an earlier unit's area (boundaries.search) are cached this
+# long, per unit and today's boundary sets (a new set makes new keys).
+PLACE_SUCCESSORS_CACHE_SECONDS = int(
+    os.environ.get("PLACE_SUCCESSORS_CACHE_SECONDS", "86400")
+)
 # Attempts with a receipt secret on one tracking code per clock hour, right or wrong
 # (routing.workflow.citizen).
 RECEIPT_ATTEMPTS_PER_CODE_HOUR = int(

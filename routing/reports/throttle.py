@@ -47,6 +47,24 @@ def citizen_rate_limited(limit: int, wait: int, per_minute: bool) -> CitizenRate
     )
 
 
+def minute_throttle(
+    bucket: str, limit: int, *, user: Any, client_ip: str | None
+) -> None:
+    """Count one request from ``client_ip`` in ``bucket`` for this minute; refuse
+    (429) beyond ``limit`` (0 or less: no limit). Buckets are counted apart (the
+    place search's typing does not use up the reports' budget). Signed-in staff
+    and a request without an address are not counted."""
+    if not client_ip or acts_as_staff(user) or limit <= 0:
+        return
+    now = time.time()
+    try:
+        rate_hit(f"{bucket}-m{int(now // 60)}", client_ip, limit, LABEL_VI, LABEL_EN)
+    except RateLimited:
+        raise citizen_rate_limited(
+            limit, max(1, 60 - int(now % 60)), per_minute=True
+        ) from None
+
+
 def citizen_throttle(*, user: Any, client_ip: str | None) -> None:
     """Count one request from ``client_ip`` to a citizen endpoint (API or page);
     refuse (429) beyond ``CITIZEN_RATE_PER_IP_MINUTE`` or

@@ -94,7 +94,7 @@ def test_bad_or_outside_points_are_bilingual_400s(api, params):
 
 
 def test_reverse_is_throttled_per_address(api, settings):
-    settings.CITIZEN_RATE_PER_IP_MINUTE = 2
+    settings.PLACE_REVERSE_RATE_PER_IP_MINUTE = 2
     ip = f"198.51.100.{next(_ips)}"
     params = {"lon": CHO[0], "lat": CHO[1]}
     assert api.get(REVERSE, params, REMOTE_ADDR=ip).status_code == 200
@@ -103,3 +103,16 @@ def test_reverse_is_throttled_per_address(api, settings):
     assert refused.status_code == 429
     assert refused.json()["messages"]["vi"]
     assert api.get(REVERSE, params, REMOTE_ADDR="198.51.100.250").status_code == 200
+
+
+def test_moving_the_pin_does_not_use_up_the_citizen_budget(api, settings):
+    """Reverse counts in a bucket of its own: the same address may still track
+    (and submit) after many pin moves."""
+    settings.CITIZEN_RATE_PER_IP_MINUTE = 2
+    settings.PLACE_REVERSE_RATE_PER_IP_MINUTE = 100
+    ip = f"198.51.100.{next(_ips)}"
+    params = {"lon": CHO[0], "lat": CHO[1]}
+    for _ in range(5):
+        assert api.get(REVERSE, params, REMOTE_ADDR=ip).status_code == 200
+    nearby = {"lon": CHO[0], "lat": CHO[1], "category": "VSMT"}
+    assert api.get("/api/v1/reports/nearby", nearby, REMOTE_ADDR=ip).status_code == 200

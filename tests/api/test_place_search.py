@@ -1,9 +1,18 @@
 """Place search by name: as people type it, over old and new boundary sets."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from boundaries.bulk import valid_set_ids
+from boundaries.models import AdminUnit
+from boundaries.search import _successor_key
 
 pytestmark = pytest.mark.django_db
 
+REVERSE = "/api/v1/places/reverse"
 SEARCH = "/api/v1/places/search"
 
 
@@ -197,3 +206,46 @@ def test_the_place_filter_uses_the_trigram_index():
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "place_search_trigram" in plan, plan
+
+
+def test_search_is_throttled_per_address_in_its_own_bucket(api, settings):
+    settings.PLACE_SEARCH_RATE_PER_IP_MINUTE = 2
+    settings.PLACE_REVERSE_RATE_PER_IP_MINUTE = 1
+    settings.CITIZEN_RATE_PER_IP_MINUTE = 1
+    ip = "203.0.113.41"
+    query = {"q": "dong hai"}
+    assert api.get(SEARCH, query, REMOTE_ADDR=ip).status_code == 200
+    assert api.get(SEARCH, query, REMOTE_ADDR=ip).status_code == 200
+    refused = api.get(SEARCH, query, REMOTE_ADDR=ip)
+    assert refused.status_code == 429
+    body = refused.json()
+    assert body["messages"]["vi"] != body["messages"]["en"]
+    assert api.get(SEARCH, query, REMOTE_ADDR="203.0.113.42").status_code == 200
+    # Typing used up search's bucket, not reverse's nor the citizen endpoints'.
+    point = {"lon": 106.6275579, "lat": 17.4645798}
+    assert api.get(REVERSE, point, REMOTE_ADDR=ip).status_code == 200
+    nearby = point | {"category": "VSMT"}
+    assert api.get("/api/v1/reports/nearby", nearby, REMOTE_ADDR=ip).status_code == 200
+
+
+def test_the_successors_of_an_old_unit_are_cached_per_set(api):
+    """The intersection with today's units runs once per old unit and set of
+    today's sets; a new set would be other keys."""
+    sets = valid_set_ids(timezone.localdate())
+    olds = AdminUnit.objects.filter(name="Phường Đồng Phú").exclude(
+        boundary_set_id__in=sets
+    )
+    cache.delete_many([_successor_key(o.pk, sets) for o in olds])  # not clear():
+    # the tests' Redis database is shared with other runs.
+    with CaptureQueriesContext(connection) as first:
+        body = api.get(SEARCH, {"q": "Đồng Phú"}).json()
+    assert any("ST_Intersection" in q["sql"] for q in first.captured_queries)
+    shown = body["features"][0]["properties"]
+    old = olds.get(code=shown["code"], boundary_set__slug=shown["boundary_set"])
+    refs = cache.get(_successor_key(old.pk, sets))
+    assert [r.name for r in refs] == ["Phường Đồng Hới"]
+    assert _successor_key(old.pk, sets) != _successor_key(old.pk, [*sets, 10**9])
+    with CaptureQueriesContext(connection) as again:
+        repeated = api.get(SEARCH, {"q": "Đồng Phú"}).json()
+    assert not any("ST_Intersection" in q["sql"] for q in again.captured_queries)
+    assert repeated["features"] == body["features"]

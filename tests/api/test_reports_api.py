@@ -215,6 +215,37 @@ def test_missing_and_malformed_fields_are_bilingual_400s(api):
     assert hotline.json()["field"] == "channel"
 
 
+@pytest.mark.parametrize(
+    ("role", "department", "profile"),
+    [
+        ("department_officer", "qb-moitruong", {}),
+        ("unit_officer", None, {"unit_code": "18880"}),
+        ("routing_officer", None, {}),
+        ("planner", None, {}),
+    ],
+)
+@pytest.mark.parametrize("channel", ["hotline", "email", "walk_in"])
+def test_only_the_desk_files_on_the_desk_channels(
+    api, role, department, profile, channel
+):
+    """The desk's channels need the desk's permission, as /ops/intake does."""
+    api.force_login(staff(role, department, **profile))
+    response = post_json(api, channel=channel)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("bad_channel", "channel")
+    assert body["messages"]["vi"] != body["messages"]["en"]
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["ioc_operator", "admin"])
+def test_the_desk_files_on_the_desk_channels(api, role):
+    api.force_login(staff(role))
+    response = post_json(api, channel="walk_in")
+    assert response.status_code == 201, response.json()
+    assert Report.objects.get().channel == "walk_in"
+
+
 def test_outside_the_province_is_404_naming_the_nearest_unit(api):
     """A pin at sea beyond the tolerance is refused with 404 and the nearest unit."""
     response = post_json(api, lon=OFFSHORE[0], lat=OFFSHORE[1])

@@ -78,9 +78,19 @@ def test_an_operator_takes_a_call_with_the_keyboard_only(staff_page):
     assert "Alt+D" in keys
     assert "Enter" in keys
 
+    lookups = []
+    page.on(
+        "request",
+        lambda r: (
+            lookups.append((r.method, r.url)) if "/ops/intake/caller" in r.url else None
+        ),
+    )
     page.keyboard.type(CALLER)
     page.keyboard.press("Enter")  # looks the caller up, moves on to the name
     page.wait_for_selector("#caller-info:not([hidden])")
+    # A POST: the phone stays out of the URL (and so out of access logs).
+    assert lookups
+    assert all(method == "POST" and "phone" not in url for method, url in lookups)
     assert earlier.tracking_code in page.locator("#caller-reports").inner_text()
     assert focused(page) == "reporter_name"
     page.keyboard.type("Trần Thị Bình")
@@ -221,3 +231,76 @@ def test_the_search_box_closes_and_clears_with_esc_and_the_map_picks_too(staff_p
         DONG_PHU[0], abs=1e-4
     )
     assert "Điểm trên bản đồ" in page.locator("#place-search").input_value()
+
+
+def test_data_from_imports_and_reports_is_shown_as_text(staff_page):
+    """A place's kind from the file ("constructor", "toString") is not looked up on
+    the prototype, and a report's description with markup is text in the caller's
+    list (its link built with the DOM)."""
+    from django.contrib.gis.geos import Point
+
+    from boundaries.models import Place
+
+    for kind in ("constructor", "toString"):
+        Place.objects.create(
+            name=f"Quán Thử {kind}",
+            name_ascii=f"Quan Thu {kind}",
+            search_ascii=f"quan thu {kind.lower()}",
+            kind=kind,
+            source="test",
+            source_id=f"node/{kind}",
+            geom=Point(*DONG_PHU, srid=4326),
+            anchor=Point(*DONG_PHU, srid=4326),
+        )
+    earlier = report_create(
+        lon=DONG_PHU[0],
+        lat=DONG_PHU[1],
+        category="VSMT",
+        description='Rác "><img src=x onerror="window.pwned=1"> ở chợ.',
+        reporter_phone=CALLER,
+    )
+    page = open_desk(staff_page)
+    page.keyboard.type(CALLER)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#caller-info:not([hidden])")
+    row = page.locator(f"#caller-reports li[data-code='{earlier.tracking_code}']")
+    assert "<img" in row.locator(".desk-snippet").inner_text()
+    assert row.locator("img").count() == 0
+    assert row.locator("a.ops-code").get_attribute("href") == (
+        f"/ops/r/{earlier.tracking_code}"
+    )
+    assert not page.evaluate("window.pwned === 1")
+
+    page.keyboard.press("Alt+D")
+    page.keyboard.type("quan thu", delay=30)
+    page.wait_for_selector("#place-search[aria-expanded='true']")
+    kinds = page.locator("[role=option]").all_inner_texts()
+    shown = "\n".join(kinds)
+    assert "function" not in shown
+    assert "constructor" in shown
+    assert "toString" in shown
+
+
+def test_back_after_filing_lets_the_form_be_sent_again(staff_page):
+    """The "submitted" guard resets on pageshow: after Back, a changed form is sent
+    and comes back with a new key and the desk's message."""
+    page = open_desk(staff_page)
+    page.keyboard.type(CALLER)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Alt+D")
+    search_and_pick(page, "dong hai", "Phường Đồng Hải")
+    choose_by_arrows(page, "category", "TTDT")
+    page.keyboard.press("Alt+N")
+    page.keyboard.type("Lấn chiếm vỉa hè.")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#result")
+    page.go_back()
+    page.wait_for_selector("#desk-form")
+    page.locator("#description").fill("Một việc khác: cây đổ.")
+    page.locator("#description").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Either the desk's own message (the form had filed already) or a second report:
+    # never a form stuck on a guard that refuses to send.
+    assert page.locator("#result, #form-error").count() >= 1

@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from boundaries.models import Place
 from boundaries.places import Options, PlacesFileError, places_import
+from boundaries.places.reading import clean_value
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,40 @@ def test_gdal_osm_driver_other_tags_are_read(tmp_path):
     assert road.name_en == "Friendship Road"
     assert road.geom.geom_type == "MultiLineString"
     assert road.anchor.distance(road.geom) < 1e-9
+
+
+def test_nul_control_and_bidi_characters_are_dropped_from_names(tmp_path):
+    """A NUL (PostgreSQL cannot store one) or a bidi override in a name would fail
+    the import or make the name read as another: they are dropped."""
+    path = _geojson(
+        tmp_path / "dirty.geojson",
+        [
+            _point(
+                "Chợ Thử\u202e\x07",
+                *CHO,
+                **{
+                    "amenity": "marketplace",
+                    "@id": "node/9",
+                    "addr:street": "Mẹ\tSuốt",
+                },
+            )
+        ],
+    )
+    _run(path, "--source", TEST)
+    place = Place.objects.get(source=TEST, source_id="node/9")
+    assert place.name == "Chợ Thử"
+    assert place.addr_street == "Mẹ Suốt"
+    assert place.search_ascii == "cho thu"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Chợ\x00 Thử", "Chợ Thử"),  # GDAL cuts at a NUL; CSV and GPKG may not
+        ("Chợ\u202e Thử\u2066", "Chợ Thử"),
+        ("Mẹ\tSuốt\nphía\x1fnam\x7f", "Mẹ Suốt phíanam"),
+        (12.0, "12"),
+    ],
+)
+def test_clean_value_drops_control_characters(raw, clean):
+    assert clean_value(raw) == clean

@@ -215,7 +215,7 @@ MATRIX: dict[str, Url] = {
     "ops/zones/": Url("/ops/zones/", get=only(ZONE_EDITORS, OK, public=SIGN_IN)),
     "ops/": Url("/ops/", get=only(QUEUE, OK, public=SIGN_IN)),
     "ops/intake": Url("/ops/intake", get=only(DESK, OK, public=SIGN_IN), post=only(DESK, INVALID, public=SIGN_IN)),
-    "ops/intake/caller": Url(f"/ops/intake/caller?phone=0912345678&{POINT}", get=only(DESK, OK)),
+    "ops/intake/caller": Url("/ops/intake/caller", get=anyone(NO_METHOD), post=only(DESK, OK)),
     "ops/r/<str:code>": Url(tuple(f"/ops/r/{c}" for c in REPORT), get=only(QUEUE, OK, public=SIGN_IN) | {OFFICER_OUT: NOT_FOUND}),
     "plan/": Url("/plan/", get=only(ANALYTICS, OK, public=SIGN_IN)),
 }

@@ -114,7 +114,7 @@ def test_only_the_operations_centre_takes_calls(client, role, scope):
     assert "Bàn tiếp nhận dành cho điều phối viên" in response.text
     assert client.post(URL, call()).status_code == 403
     assert not Report.objects.filter(channel="hotline").exists()
-    assert client.get(CALLER_URL, {"phone": "0905111222"}).status_code == 403
+    assert client.post(CALLER_URL, {"phone": "0905111222"}).status_code == 403
 
 
 @pytest.mark.parametrize("role", [roles.IOC_OPERATOR, "admin"])
@@ -135,6 +135,10 @@ def test_the_form_opens_for_operators_and_admins(client, role):
     assert "Số điện thoại" in text
     assert "Phone" in text
     assert 'href="/ops/intake"' in text  # the header links the desk
+    # The map is clicked, not driven by its own keys: a region, not an application.
+    assert re.search(r'id="map"[^>]*role="region"', text)
+    assert 'role="application"' not in text
+    assert response["Cache-Control"] == "no-store"
 
 
 # --- filing ---------------------------------------------------------------------------
@@ -145,6 +149,7 @@ def test_a_call_is_filed_with_its_operator_channel_and_time(client, operator):
     response = client.post(URL, call(reported_at=local(called), urgent="1"))
     assert response.status_code == 201
     code, secret = shown(response, "result-code"), shown(response, "result-secret")
+    assert response["Cache-Control"] == "no-store"  # the secret is on the page
     report = Report.objects.get(tracking_code=code)
     assert report.channel == "hotline"
     assert report.received_by == operator
@@ -188,6 +193,25 @@ def test_a_double_enter_files_one_report(client, operator):
     assert Report.objects.filter(received_by=operator).count() == 1
 
 
+def test_a_form_changed_after_filing_comes_back_with_a_new_key(client, operator):
+    """Back, edit, send: the key is refused for different content, and the form
+    comes back with the desk's own message and a new key, so it can be filed."""
+    form = call(key="desk-key-1", action="file_anyway")
+    assert client.post(URL, form).status_code == 201
+    changed = form | {"description": "Một vụ khác: cây đổ chắn đường."}
+    refused = client.post(URL, changed)
+    assert refused.status_code == 409
+    assert 'data-code="form_already_filed"' in refused.text
+    assert "Idempotency-Key" not in refused.text  # not the API's words
+    assert "Biểu mẫu này đã được dùng" in refused.text
+    assert "This form already filed another report" in refused.text
+    new_key = re.search(r'name="key" value="([^"]+)"', refused.text).group(1)
+    assert new_key != "desk-key-1"
+    again = client.post(URL, changed | {"key": new_key})
+    assert again.status_code == 201
+    assert Report.objects.filter(received_by=operator).count() == 2
+
+
 def test_keys_are_the_operators_own(client, operator):
     """Another operator sending the same key files their own report."""
     form = call(key="same-key", action="file_anyway")
@@ -209,6 +233,10 @@ def test_keys_are_the_operators_own(client, operator):
         ({"category": ""}, "category", "Hãy chọn loại vấn đề", "Choose what"),
         ({"reporter_phone": "12"}, "reporter_phone", "không hợp lệ", "phone number"),
         ({"channel": "web"}, "channel", "Kênh tiếp nhận phải là", "The channel must"),
+        # A NUL byte (PostgreSQL cannot take one) is a form error, not a 500.
+        ({"category": "VS\x00MT"}, "category", "Hãy chọn loại vấn đề", "Choose what"),
+        ({"channel": "hot\x00line"}, "channel", "Kênh tiếp nhận", "The channel must"),
+        ({"key": "k\x00"}, "", "Khóa", "Idempotency-Key"),
         (
             {"reporter_phone": "", "anonymous": ""},
             "",
@@ -363,6 +391,20 @@ def test_the_caller_is_added_to_the_open_report(client, operator):
     assert earlier.events.filter(kind=ReportEvent.Kind.COMMENT).count() == 1
 
 
+def test_a_follow_with_a_nul_byte_is_a_form_error(client, operator):
+    earlier = existing()
+    response = client.post(URL, call(follow=f"{earlier.tracking_code}\x00"))
+    assert response.status_code == 404
+    assert 'id="form-error"' in response.text
+    assert "Không có phản ánh" in response.text
+    bad_channel = client.post(
+        URL, call(follow=earlier.tracking_code, channel="walk\x00_in")
+    )
+    assert bad_channel.status_code == 400
+    assert 'data-field="channel"' in bad_channel.text
+    assert not earlier.followers.exists()
+
+
 def test_a_caller_without_a_phone_cannot_be_added(client, operator):
     earlier = existing()
     response = client.post(
@@ -420,9 +462,13 @@ def test_the_caller_lookup_finds_their_reports_and_open_ones_nearby(client, oper
         report=followed, phone="+84905111222", source=ReportFollower.Source.DESK
     )
     someone_elses = existing(reporter_phone="0912000333")
-    answer = client.get(
-        CALLER_URL, {"phone": "0905 111 222", "lon": DONG_PHU[0], "lat": DONG_PHU[1]}
-    ).json()
+    response = client.post(
+        CALLER_URL,
+        {"phone": "0905 111 222", "lon": DONG_PHU[0], "lat": DONG_PHU[1]},
+        content_type="application/json",
+    )
+    assert response["Cache-Control"] == "no-store"
+    answer = response.json()
     assert answer["phone"] == "+84905111222"
     mine = {(r["code"], r["relation"]) for r in answer["reports"]}
     assert mine == {
@@ -435,7 +481,7 @@ def test_the_caller_lookup_finds_their_reports_and_open_ones_nearby(client, oper
 
 
 def test_the_caller_lookup_refuses_a_bad_phone_in_both_languages(client, operator):
-    response = client.get(CALLER_URL, {"phone": "12"})
+    response = client.post(CALLER_URL, {"phone": "12"})  # a form body works too
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "reporter_phone"
@@ -443,6 +489,24 @@ def test_the_caller_lookup_refuses_a_bad_phone_in_both_languages(client, operato
 
 
 def test_the_caller_lookup_is_not_public(client):
-    response = client.get(CALLER_URL, {"phone": "0905111222"})
+    response = client.post(CALLER_URL, {"phone": "0905111222"})
     assert response.status_code == 401
     assert "phone" not in response.json()
+
+
+def test_the_caller_lookup_keeps_phones_out_of_urls(client, operator):
+    """A GET (the phone in the query string, so in access logs) is refused."""
+    response = client.get(CALLER_URL, {"phone": "0905111222"})
+    assert response.status_code == 405
+    assert not Report.objects.exists()
+
+
+def test_the_caller_lookup_takes_no_post_without_csrf(operator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(operator)
+    response = strict.post(
+        CALLER_URL, {"phone": "0905111222"}, content_type="application/json"
+    )
+    assert response.status_code == 403

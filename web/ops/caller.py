@@ -1,6 +1,9 @@
-"""``/ops/intake/caller?phone=&lon=&lat=``: the intake desk's lookup of a caller.
+"""``POST /ops/intake/caller`` (``phone``, ``lon``, ``lat`` in a JSON or form body):
+the intake desk's lookup of a caller.
 
-The desk's page (``static/web/js/ops-intake.js``) asks it when the operator has typed
+A POST, not a GET, so callers' phone numbers stay out of URLs and so out of access
+logs and browser history (a GET answers 405); the answer is ``no-store``. The desk's
+page (``static/web/js/ops-intake.js``) asks it when the operator has typed
 the caller's phone and when a place is chosen: the reports that phone filed or
 follows (``routing.intake.desk.caller_reports``) and the open reports near the place
 (``open_reports_near``). JSON for the operations centre only (callers' phones and
@@ -9,11 +12,13 @@ reports): anonymous 401, other roles 403, a bad phone 400, each with both messag
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from geo.errors import BilingualError, Forbidden
 from routing.intake.desk import caller_reports, open_reports_near
@@ -63,21 +68,48 @@ def _json_error(error: BilingualError, status: int) -> JsonResponse:
     )
 
 
-def _coordinate(request: HttpRequest, name: str) -> float | None:
-    raw = request.GET.get(name, "")
+def _body(request: HttpRequest) -> dict[str, str]:
+    """The lookup's fields from a JSON object or a form body (strings, cut short)."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+    else:
+        data = request.POST
+    return {
+        name: str(data.get(name) or "")[:40]
+        for name in ("phone", "lon", "lat")
+        if isinstance(data.get(name) or "", str | int | float)
+    }
+
+
+def _coordinate(body: dict[str, str], name: str) -> float | None:
     try:
-        value = float(raw)
+        value = float(body.get(name, ""))
     except ValueError:
         return None
     limit = 180 if name == "lon" else 90
     return value if -limit <= value <= limit else None
 
 
+def _no_store(response: JsonResponse) -> JsonResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
 @vietnamese_first
 def caller_view(request: HttpRequest) -> JsonResponse:
-    """``/ops/intake/caller?phone=&lon=&lat=``: the caller's earlier reports (by
-    phone, filed or followed) and the open reports near the place (any category).
-    Operations centre only: it answers with callers' reports."""
+    """``POST /ops/intake/caller``: the caller's earlier reports (by phone, filed or
+    followed) and the open reports near the place (any category). Operations
+    centre only: it answers with callers' reports."""
+    return _no_store(_caller(request))
+
+
+def _caller(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _json_error(
             Forbidden(
@@ -96,11 +128,12 @@ def caller_view(request: HttpRequest) -> JsonResponse:
             ),
             403,
         )
+    body = _body(request)
     try:
-        phone = phone_normalise(request.GET.get("phone", "")[:40])
+        phone = phone_normalise(body.get("phone", ""))
     except BilingualError as error:
         return _json_error(error, 400)
-    lon, lat = _coordinate(request, "lon"), _coordinate(request, "lat")
+    lon, lat = _coordinate(body, "lon"), _coordinate(body, "lat")
     nearby = (
         [
             report_row(n.report, distance_m=n.distance_m)

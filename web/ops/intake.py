@@ -18,7 +18,8 @@ One POST, three outcomes, chosen by the ``action`` button:
   (``routing.intake.desk.caller_follow``).
 
 The result panel reads back the tracking code and the receipt secret for the caller
-(the secret is derived again on a replay, never stored). ``/ops/intake/caller``
+(the secret is derived again on a replay, never stored); every answer is
+``no-store``. ``POST /ops/intake/caller``
 (``web.ops.caller``) answers the page's script with the caller's earlier reports and
 the open reports near the place chosen.
 
@@ -55,6 +56,7 @@ from routing.intake.desk import (
     caller_follow,
 )
 from routing.intake.duplicates import duplicates_near
+from routing.intake.errors import IdempotencyKeyReused
 from routing.intake.idempotency import ClientKey, client_scope, report_by_key
 from routing.intake.inputs import MAX_DESCRIPTION, MAX_NAME, phone_normalise
 from routing.intake.submission import Submission, submission_parse
@@ -120,6 +122,17 @@ STATUS = (
 )
 
 
+# The desk's own words for a form that already filed a report and came back changed.
+FORM_REUSED = Conflict(
+    "form_already_filed",
+    "Biểu mẫu này đã được dùng để gửi một phản ánh khác. Đây là biểu mẫu mới với "
+    "thông tin vừa nhập: hãy kiểm tra lại rồi bấm Gửi phản ánh nếu đây là phản ánh mới.",
+    "This form already filed another report. This is a new form with what you "
+    "entered: check it, then press File the report if this is a new report.",
+    None,
+)
+
+
 def _status(error: BilingualError) -> int:
     for kind, code in STATUS:
         if isinstance(error, kind):
@@ -153,7 +166,10 @@ def _point(values: dict[str, str]) -> tuple[float, float]:
 
 
 def _category(values: dict[str, str]) -> Category:
-    category = Category.objects.filter(code=values["category"][:20]).first()
+    code = values["category"][:20]
+    # A NUL cannot be sent to PostgreSQL (a 500 here, where no handler turns the
+    # database's error into a form error): refused as no category.
+    category = None if "\x00" in code else Category.objects.filter(code=code).first()
     if category is None:
         raise _error(
             "category_required",
@@ -188,10 +204,7 @@ def _call_time(values: dict[str, str]) -> dt.datetime | None:
     return moment
 
 
-def _submission(values: dict[str, str]) -> Submission:
-    """The form as a checked ``Submission``, in the intake's order of checks."""
-    lon, lat = _point(values)
-    category = _category(values)
+def _channel(values: dict[str, str]) -> str:
     channel = values["channel"] or Report.Channel.HOTLINE
     if channel not in Report.DESK_CHANNELS:
         raise _error(
@@ -200,6 +213,14 @@ def _submission(values: dict[str, str]) -> Submission:
             "The channel must be a hotline call, an e-mail or a walk-in.",
             "channel",
         )
+    return channel
+
+
+def _submission(values: dict[str, str]) -> Submission:
+    """The form as a checked ``Submission``, in the intake's order of checks."""
+    lon, lat = _point(values)
+    category = _category(values)
+    channel = _channel(values)
     return submission_parse(
         lon=lon,
         lat=lat,
@@ -257,7 +278,10 @@ class IntakeView(View):
                 },
             },
         }
-        return render(request, self.template_name, context, status=status)
+        response = render(request, self.template_name, context, status=status)
+        # The page holds the caller's details and, once filed, the receipt secret.
+        response["Cache-Control"] = "no-store"
+        return response
 
     def get(self, request: HttpRequest) -> HttpResponse:
         values = dict.fromkeys(FIELDS, "")
@@ -278,6 +302,11 @@ class IntakeView(View):
             if action == "follow":
                 return self._follow(request, values)
             return self._file(request, values, check=action != "file_anyway")
+        except IdempotencyKeyReused:
+            # This form already filed a report and was then changed (Back, edit,
+            # send): a new key, so the operator is not stuck on the old one.
+            values["key"] = uuid.uuid4().hex
+            return self._render(request, values, status=409, error=FORM_REUSED)
         except BilingualError as error:
             return self._render(request, values, status=_status(error), error=error)
 
@@ -328,8 +357,14 @@ class IntakeView(View):
 
     def _follow(self, request: HttpRequest, values: dict[str, str]) -> HttpResponse:
         code = request.POST.get("follow", "")[:40]
-        report = Report.objects.filter(tracking_code=code).first()
+        channel = _channel(values)
+        report = (
+            None
+            if "\x00" in code
+            else Report.objects.filter(tracking_code=code).first()
+        )
         if report is None:
+            code = code.replace("\x00", "")
             raise NotFound(
                 "report_not_found",
                 f"Không có phản ánh {code}.",
@@ -341,7 +376,7 @@ class IntakeView(View):
             report=report,
             phone=phone,
             operator=request.user,
-            channel=values["channel"] or Report.Channel.HOTLINE,
+            channel=channel,
         )
         return self._render(
             request,

@@ -54,11 +54,23 @@
     item.dataset.code = row.code;
     const parts = [row.status_label, row.category, row.unit, row.reported_at_shown];
     if (extra) parts.unshift(extra);
-    item.innerHTML =
-      '<a class="ops-code" target="_blank" rel="noopener" href="' + HT.escape(row.url) + '">' +
-      HT.escape(row.code) + "</a> " +
-      '<span class="muted">' + HT.escape(parts.filter(Boolean).join(" · ")) + "</span>" +
-      (row.description ? '<span class="desk-snippet">' + HT.escape(row.description) + "</span>" : "");
+    // Built with the DOM: the values are the server's data, never HTML.
+    const link = document.createElement("a");
+    link.className = "ops-code";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.href = row.url;
+    link.textContent = row.code;
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = parts.filter(Boolean).join(" · ");
+    item.append(link, " ", meta);
+    if (row.description) {
+      const snippet = document.createElement("span");
+      snippet.className = "desk-snippet";
+      snippet.textContent = row.description;
+      item.appendChild(snippet);
+    }
     return item;
   }
 
@@ -104,7 +116,7 @@
       }
       if (!query.phone && !query.lon) return;
       try {
-        const answer = await HT.api(config.urls.caller, { query: query });
+        const answer = await HT.api(config.urls.caller, { method: "POST", json: query });
         if (seq !== lookupSeq) return;
         const body = answer.body;
         if (query.phone) {
@@ -239,6 +251,12 @@
       }
       submitted = true;
       form.setAttribute("aria-busy", "true");
+    });
+    // Back to this page from the browser's cache: the form may be sent again (the
+    // server answers a repeat with the same report).
+    window.addEventListener("pageshow", function () {
+      submitted = false;
+      form.removeAttribute("aria-busy");
     });
 
     // The form came back (an error, or reports nearby to add the caller to).

@@ -99,7 +99,10 @@
     let chosen = input.value.trim() !== ""; // the box shows a choice
 
     function kindLabel(kind) {
-      return words[kind] || kind || words.place;
+      // kind comes from imported data: "constructor" or "toString" must not reach
+      // the object's prototype.
+      if (kind && Object.prototype.hasOwnProperty.call(words, kind)) return words[kind];
+      return kind ? String(kind) : words.place;
     }
 
     function open() {
