@@ -128,11 +128,18 @@ class CitizenBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-un
     """The bearer token in the OpenAPI schema."""
 
     target_class = CitizenBearerAuthentication
-    match_subclasses = True
     name = "citizenBearer"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+class CitizenBearerOptionalScheme(CitizenBearerScheme):  # type: ignore[no-untyped-call]
+    """The same token where it is optional (a stale one is ignored): a component
+    of its own, since the schema keys a security scheme by its class."""
+
+    target_class = CitizenBearerOptionalAuthentication
+    name = "citizenBearerOptional"
 
 
 class CitizenSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
