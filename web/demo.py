@@ -4,11 +4,10 @@ Only in demo mode (``DEMO_MODE``, ``HT_DEMO=1``): the route always exists and th
 view answers 404 otherwise, exactly as for a URL that does not exist, so a real
 deployment never shows anyone's messages. In the demo nothing reaches a phone; the
 log backend keeps the last messages in Redis (``routing.notifications.demo_sms``)
-and this page lists
-those to the one full number a visitor types (normalised as for a one-time code,
-``routing.citizens.otp.phone_mobile``), newest first; without a number it lists
-nothing, so no one browses the others' numbers and codes. Receipt secrets are
-masked (``routing.notifications.demo_sms``).
+and this page lists those to the one full number a visitor types (normalised as
+for a one-time code, ``routing.citizens.otp.phone_mobile``), newest first; without
+a number it lists nothing, so no one browses the others' numbers and codes. Receipt
+secrets are masked (``routing.notifications.demo_sms``).
 """
 
 from __future__ import annotations
