@@ -28,8 +28,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models.functions import Length
 from django.db import connection
 
+from boundaries.models import Place
 from boundaries.search import PlaceMatch, places_search, search_text
 
 ACCEPT = 0.8
@@ -52,9 +54,16 @@ def house_number_strip(text: str) -> str:
     return rest if rest.strip() else text
 
 
-def _length(match: PlaceMatch) -> float:
-    geom = match.place.geom
-    return float(geom.length) if geom is not None else 0.0
+def _lengths_m(places: list[Place]) -> dict[int, float]:
+    """Each place's length in metres on the spheroid (0 for a point), in one
+    statement."""
+    lengths = Place.objects.filter(pk__in=[p.pk for p in places]).annotate(
+        metres=Length("geom")
+    )
+    return {
+        pk: metres.m if metres else 0.0
+        for pk, metres in lengths.values_list("pk", "metres")
+    }
 
 
 def _one_per_name(found: list[PlaceMatch]) -> list[PlaceMatch]:
@@ -68,9 +77,11 @@ def _one_per_name(found: list[PlaceMatch]) -> list[PlaceMatch]:
             match.today.id if match.today else None,
         )
         groups.setdefault(key, []).append(match)
+    several = [m.place for group in groups.values() if len(group) > 1 for m in group]
+    lengths = _lengths_m(several) if several else {}
     kept = []
     for group in groups.values():  # in the order of each group's best
-        longest = max(group, key=_length)
+        longest = max(group, key=lambda m: lengths.get(m.place.pk, 0.0))
         kept.append(PlaceMatch(longest.place, group[0].score, longest.today))
     return kept
 

@@ -303,8 +303,8 @@ class Place(models.Model):
     (``osm`` and ``node/123``), so a re-import updates a place instead of adding it
     twice. ``geom`` is the place as mapped (a Point, or a LineString or
     MultiLineString for a street), EPSG:4326, validated and repaired on import;
-    ``anchor`` is a point on it (the point itself, or a vertex of the line near its
-    middle) where a report filed "at" the place is pinned and whose unit is the
+    ``anchor`` is a point on it (the point itself, or the middle of its longest
+    line) where a report filed "at" the place is pinned and whose unit is the
     place's unit. ``name_ascii`` is the name folded to ASCII; ``search_ascii`` holds
     every name (``name``, ``name_vi``, ``name_en``) folded and in lower case, the
     trigram-indexed text place search compares (``boundaries.search``). A place is not

@@ -20,16 +20,16 @@ DEFAULT_RADIUS_M = 300.0
 MAX_RADIUS_M = 2000.0
 STREET = "street"
 
-# Metres per degree of latitude; a degree of longitude is this times cos(latitude).
+# The nearest street and the nearest other place, one row each at most: the box
+# (``&&``, the GiST index) narrows, geodesic metres decide.
 _NEAREST = """
-    SELECT id, ST_Distance(geom::geography, pt::geography) AS distance_m
+    SELECT DISTINCT ON (kind = %(street)s)
+           id, ST_Distance(geom::geography, pt::geography) AS distance_m
     FROM boundaries_place,
          (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
     WHERE geom && ST_Expand(pt, %(dlon)s, %(dlat)s)
-      AND (%(kind)s::text IS NULL OR kind = %(kind)s::text)
       AND ST_DWithin(geom::geography, pt::geography, %(radius)s)
-    ORDER BY distance_m, id
-    LIMIT 1
+    ORDER BY kind = %(street)s, distance_m, id
 """
 
 
@@ -39,26 +39,31 @@ class Nearby:
     distance_m: float
 
 
-def nearest_place(
-    *, lon: float, lat: float, radius_m: float, kind: str | None = None
-) -> Nearby | None:
-    """The place (of ``kind`` when given) nearest the point within ``radius_m``."""
-    dlon, dlat = degree_margin(lat, radius_m)  # the index's box; metres decide
-    params = {
+def nearest_places(
+    *, lon: float, lat: float, radius_m: float
+) -> tuple[Nearby | None, Nearby | None]:
+    """Within ``radius_m`` of the point: the nearest place of any kind and the
+    nearest street (the same one when a street is the nearest), each None when
+    there is none; two statements in all."""
+    dlon, dlat = degree_margin(lat, radius_m)
+    params: dict[str, float | str] = {
         "lon": lon,
         "lat": lat,
         "dlon": dlon,
         "dlat": dlat,
         "radius": radius_m,
-        "kind": kind,
+        "street": STREET,
     }
     with connection.cursor() as cursor:
         cursor.execute(_NEAREST, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    place = Place.objects.defer("geom", "properties").get(pk=row[0])
-    return Nearby(place, round(float(row[1]), 1))
+        rows = cursor.fetchall()
+    if not rows:
+        return None, None
+    places = Place.objects.defer("geom", "properties").in_bulk([pk for pk, _ in rows])
+    found = {pk: Nearby(places[pk], round(float(d), 1)) for pk, d in rows}
+    nearest = found[min(rows, key=lambda row: (row[1], row[0]))[0]]
+    street = next((n for n in found.values() if n.place.kind == STREET), None)
+    return nearest, street
 
 
 def near_phrase(nearby: Nearby) -> dict[str, str]:

@@ -110,7 +110,7 @@ def units_search(query: str, *, limit: int, day: dt.date) -> list[UnitMatch]:
             today,
             successors.get(unit.pk, ()),
         )
-        for unit, today in zip(units, _today(units, day), strict=True)
+        for unit, today in zip(units, _today(units, sets), strict=True)
     ]
 
 
@@ -197,11 +197,11 @@ def _successors_computed(
     return {o: tuple(refs) for o, refs in found.items()}
 
 
-def _today(units: list[AdminUnit], day: dt.date) -> list[UnitRef | None]:
-    """For each unit: itself when its set is in force on ``day``, else the deepest
-    unit of that day's sets covering its point on surface (None outside them all);
-    three statements for the whole list (``boundaries.bulk.coordinates_assign``)."""
-    sets = valid_set_ids(day)
+def _today(units: list[AdminUnit], sets: list[int]) -> list[UnitRef | None]:
+    """For each unit: itself when its set is one of ``sets`` (those in force on
+    the day asked about), else the deepest unit of ``sets`` covering its point on
+    surface (None outside them all); three statements for the whole list
+    (``boundaries.bulk.coordinates_assign``)."""
     covering = coordinates_assign(
         lons=[u.inside.x for u in units],  # type: ignore[attr-defined]
         lats=[u.inside.y for u in units],  # type: ignore[attr-defined]

@@ -33,6 +33,12 @@ class BBox:
     def as_tuple(self) -> tuple[float, float, float, float]:
         return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
 
+    def covers(self, lon: float, lat: float) -> bool:
+        """Whether (lon, lat) lies in the box, its edges included."""
+        return (
+            self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
+        )
+
 
 def parse_number(raw: str | None, field: str) -> float:
     """Turn query text into a finite float, or raise a GeoInputError naming the field."""

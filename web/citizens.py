@@ -31,8 +31,8 @@ from routing.citizens.follow import report_follow, report_unfollow
 from routing.citizens.identity import (
     PHONE_KEY,
     Citizen,
+    citizen_code_sign_in,
     citizen_of,
-    citizen_sign_in,
     citizen_sign_out,
 )
 from routing.citizens.mine import reports_of_citizen
@@ -40,10 +40,8 @@ from routing.citizens.otp import (
     DIGITS,
     code_minutes,
     otp_send,
-    otp_verify,
     phone_mobile,
 )
-from routing.citizens.sessions import citizen_session_open
 from routing.models import Report
 from routing.notifications.sms import mask_number
 from routing.reports.selectors import report_public_get
@@ -83,14 +81,12 @@ class MineView(View):
                 request.session[PHONE_KEY] = phone
                 return after_response(sends, self._page(request, None, sent=True))
             if action == "verify":
-                phone = phone_mobile(request.session.get(PHONE_KEY, ""))
-                otp_verify(
-                    phone=phone,
+                citizen_code_sign_in(
+                    request,
+                    phone=phone_mobile(request.session.get(PHONE_KEY, "")),
                     code=request.POST.get("code", ""),
                     client_ip=client_ip(request),
                 )
-                session, _token = citizen_session_open(phone=phone)
-                citizen_sign_in(request, session_id=session.pk)
                 request.session.pop(PHONE_KEY, None)
                 return HttpResponseRedirect(_mine_url())
             if action == "signout":
@@ -174,10 +170,10 @@ class MineView(View):
                     "reports": [
                         {
                             "report": r,
-                            "own": r.reporter_phone == citizen.phone,
+                            "own": r.filed_by(citizen.phone),
                             "status_label": labels.status_label(r.status),
                             "reported_at": timezone.localtime(r.reported_at),
-                            "can_rate": r.reporter_phone == citizen.phone
+                            "can_rate": r.filed_by(citizen.phone)
                             and r.status == Report.Status.RESOLVED,
                         }
                         for r in items[:PAGE_SIZE]

@@ -76,7 +76,7 @@ def _follow_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     if citizen is None:
         return {"can_follow": False, "citizen_signed_out": True}
     return {
-        "can_follow": report.is_open and report.reporter_phone != citizen.phone,
+        "can_follow": report.is_open and not report.filed_by(citizen.phone),
         "following": follows(report, citizen.phone),
         "citizen_signed_out": False,
     }

@@ -33,10 +33,9 @@ from boundaries.models import Place
 from boundaries.reverse import (
     DEFAULT_RADIUS_M,
     MAX_RADIUS_M,
-    STREET,
     Nearby,
     near_phrase,
-    nearest_place,
+    nearest_places,
 )
 from boundaries.search import (
     MAX_QUERY,
@@ -55,30 +54,29 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 
 
-class PlaceSearchThrottle(BaseThrottle):
-    """Place search's own per-address bucket (``PLACE_SEARCH_RATE_PER_IP_MINUTE``)."""
+class MinuteBucketThrottle(BaseThrottle):
+    """A per-address bucket of its own, counted per minute: ``bucket`` names it,
+    ``rate_setting`` its limit."""
+
+    bucket = ""
+    rate_setting = ""
 
     def allow_request(self, request: Request, view: object) -> bool:
         minute_throttle(
-            "place-search",
-            settings.PLACE_SEARCH_RATE_PER_IP_MINUTE,
+            self.bucket,
+            getattr(settings, self.rate_setting),
             user=request.user,
             client_ip=client_ip(request),
         )
         return True
 
 
-class PlaceReverseThrottle(BaseThrottle):
-    """Reverse's own per-address bucket (``PLACE_REVERSE_RATE_PER_IP_MINUTE``)."""
+class PlaceSearchThrottle(MinuteBucketThrottle):
+    bucket, rate_setting = "place-search", "PLACE_SEARCH_RATE_PER_IP_MINUTE"
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        minute_throttle(
-            "place-reverse",
-            settings.PLACE_REVERSE_RATE_PER_IP_MINUTE,
-            user=request.user,
-            client_ip=client_ip(request),
-        )
-        return True
+
+class PlaceReverseThrottle(MinuteBucketThrottle):
+    bucket, rate_setting = "place-reverse", "PLACE_REVERSE_RATE_PER_IP_MINUTE"
 
 
 def _today_json(today: UnitRef | None) -> dict | None:
@@ -279,10 +277,7 @@ def _nearby_feature(nearby: Nearby | None) -> dict | None:
 
 def _in_extent(point: LonLat) -> None:
     extent = jurisdiction_extent()
-    if extent is None or not (
-        extent.min_lon <= point.lon <= extent.max_lon
-        and extent.min_lat <= point.lat <= extent.max_lat
-    ):
+    if extent is None or not extent.covers(point.lon, point.lat):
         raise ApiError(
             "outside_extent",
             f"Điểm ({point.lon}, {point.lat}) nằm ngoài địa bàn của hệ thống.",
@@ -324,14 +319,7 @@ class PlaceReverseApi(APIView):
             default=DEFAULT_RADIUS_M,
         )
         _in_extent(point)
-        place = nearest_place(lon=point.lon, lat=point.lat, radius_m=radius)
-        street = (
-            place
-            if place is not None and place.place.kind == STREET
-            else nearest_place(
-                lon=point.lon, lat=point.lat, radius_m=radius, kind=STREET
-            )
-        )
+        place, street = nearest_places(lon=point.lon, lat=point.lat, radius_m=radius)
         described = street or place
         day = timezone.localdate()
         try:

@@ -38,10 +38,9 @@ from api.routing.serializers import input_valid, request_object
 from config.after_response import after_response
 from config.client_ip import client_ip
 from routing.citizens.follow import report_follow, report_unfollow, supporters
-from routing.citizens.identity import citizen_sign_in, citizen_sign_out
+from routing.citizens.identity import citizen_code_sign_in, citizen_sign_out
 from routing.citizens.mine import reports_of_citizen
-from routing.citizens.otp import otp_send, otp_verify, phone_mobile
-from routing.citizens.sessions import citizen_session_open
+from routing.citizens.otp import otp_send, phone_mobile
 from routing.models import Report
 from routing.notifications.sms import mask_number
 from routing.reports.public import local_iso
@@ -115,9 +114,12 @@ class OtpVerifyApi(APIView):
     def post(self, request: Request) -> Response:
         data = input_valid(self.VerifyInput, request_object(request))
         phone = phone_mobile(data["phone"])
-        otp_verify(phone=phone, code=data["code"], client_ip=client_ip(request))
-        session, token = citizen_session_open(phone=phone)
-        citizen_sign_in(request._request, session_id=session.pk)
+        session, token = citizen_code_sign_in(
+            request._request,
+            phone=phone,
+            code=data["code"],
+            client_ip=client_ip(request),
+        )
         return Response(
             {
                 "token": token,
@@ -214,9 +216,7 @@ class MyReportsApi(APIView):
                 "count": count,
                 "page": number,
                 "page_size": size,
-                "results": [
-                    mine_json(r, own=r.reporter_phone == citizen.phone) for r in items
-                ],
+                "results": [mine_json(r, own=r.filed_by(citizen.phone)) for r in items],
             }
         )
 

@@ -56,11 +56,7 @@ def report_for_citizen(code: str, secret: str, verified_phone: str = "") -> Repo
         .filter(tracking_code=tracking_code_normalise(code or ""))
         .first()
     )
-    if (
-        verified_phone
-        and report is not None
-        and report.reporter_phone == verified_phone
-    ):
+    if report is not None and report.filed_by(verified_phone):
         return report  # the verified citizen whose phone the report gives
     if report is None or not receipt_matches(report, secret):
         receipt_check(code=code, report=report, secret=secret)  # refuses, counted

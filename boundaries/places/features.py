@@ -237,10 +237,7 @@ def feature_row(
         report.skipped.append((label, str(reason)))
         return None
     anchor = anchor_of(geom)
-    if not (
-        extent.min_lon <= anchor.x <= extent.max_lon
-        and extent.min_lat <= anchor.y <= extent.max_lat
-    ):
+    if not extent.covers(anchor.x, anchor.y):
         report.skipped.append((label, "outside the jurisdiction's extent"))
         return None
     for repair in repairs:

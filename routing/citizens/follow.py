@@ -20,7 +20,7 @@ Source = ReportFollower.Source
 
 def report_follow(*, report: Report, phone: str) -> ReportFollower:
     """``phone`` (proven) follows ``report``; idempotent."""
-    if report.reporter_phone == phone:
+    if report.filed_by(phone):
         raise Conflict(
             "own_report",
             "Đây là phản ánh của chính bạn: bạn đã nhận được cập nhật của nó.",

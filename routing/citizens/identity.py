@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
 
+from routing.citizens.otp import otp_verify
 from routing.citizens.sessions import (
     citizen_session_by_id,
     citizen_session_by_token,
+    citizen_session_open,
     citizen_session_revoke,
 )
 from routing.models import CitizenToken
@@ -73,6 +75,18 @@ def citizen_sign_in(request: HttpRequest, *, session_id: int) -> None:
     request.session.cycle_key()
     rotate_token(request)
     request.session[SESSION_KEY] = session_id
+
+
+def citizen_code_sign_in(
+    request: HttpRequest, *, phone: str, code: object, client_ip: str | None
+) -> tuple[CitizenToken, str]:
+    """Check ``phone``'s one-time code (``routing.citizens.otp.otp_verify``: refuses
+    with a 400 or 429), then open a session for it and sign the page session in:
+    the session row and the app's bearer token."""
+    otp_verify(phone=phone, code=code, client_ip=client_ip)
+    session, token = citizen_session_open(phone=phone)
+    citizen_sign_in(request, session_id=session.pk)
+    return session, token
 
 
 def citizen_sign_out(request: HttpRequest, citizen: Citizen | None) -> None:

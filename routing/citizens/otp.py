@@ -131,24 +131,29 @@ class _NoSend(Exception):
         self.reason = reason
 
 
+# One more in a day's counter, unless it reached the cap (NULL: no cap); no row
+# comes back when the cap held.
 _COUNT_SQL = """
     INSERT INTO routing_otpdailycount (day, scope, key, count, alerted)
-    VALUES (%s, %s, %s, 1, false)
+    VALUES (%(day)s, %(scope)s, %(key)s, 1, false)
     ON CONFLICT (day, scope, key) DO UPDATE
         SET count = routing_otpdailycount.count + 1
-        WHERE routing_otpdailycount.count < %s
+        WHERE %(cap)s::integer IS NULL OR routing_otpdailycount.count < %(cap)s
     RETURNING count
 """
 
 
+def _counted(day: dt.date, scope: str, key: str, cap: int | None) -> bool:
+    """Count one in ``scope`` today; False (nothing counted) at ``cap``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, {"day": day, "scope": scope, "key": key, "cap": cap})
+        return cursor.fetchone() is not None
+
+
 def _count(day: dt.date, scope: str, key: str, limit: int) -> None:
     """Count one send in ``scope`` today; refuse (no count) at ``limit``."""
-    if limit <= 0:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNT_SQL, [day, scope, key, limit])
-        if cursor.fetchone() is None:
-            raise _NoSend(scope)
+    if limit > 0 and not _counted(day, scope, key, limit):
+        raise _NoSend(scope)
 
 
 @dataclass(frozen=True)
@@ -298,19 +303,6 @@ def _verifies_refused_today(day: dt.date, key: str) -> int:
     return 0 if row is None else row.count
 
 
-def _verify_refused_count(day: dt.date, key: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO routing_otpdailycount (day, scope, key, count, alerted)
-            VALUES (%s, %s, %s, 1, false)
-            ON CONFLICT (day, scope, key) DO UPDATE
-                SET count = routing_otpdailycount.count + 1
-            """,
-            [day, Scope.VERIFY, key],
-        )
-
-
 def otp_verify(*, phone: str, code: object, client_ip: str | None) -> None:
     """Consume ``phone``'s code if ``code`` is it; refuse otherwise (400, the same
     whether no code was sent, it expired or it is wrong; 429 once the code's tries
@@ -357,5 +349,5 @@ def otp_verify(*, phone: str, code: object, client_ip: str | None) -> None:
             f"More than {limit} wrong tries: this code is void. Ask for a new code.",
             "code",
         )
-    _verify_refused_count(day, address)
+    _counted(day, Scope.VERIFY, address, cap=None)
     raise code_refused("code_refused", _REFUSED_VI, _REFUSED_EN)

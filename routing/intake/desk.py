@@ -134,7 +134,7 @@ def caller_follow(*, report: Report, phone: str, operator: Any, channel: str) ->
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if not locked.is_open:
         raise errors.follow_report_closed(locked.tracking_code)
-    if locked.reporter_phone == phone:
+    if locked.filed_by(phone):
         return IS_REPORTER
     follower, created = ReportFollower.objects.get_or_create(
         report=locked,

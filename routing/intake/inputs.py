@@ -120,14 +120,25 @@ def accuracy_check(accuracy_m: float | None) -> float | None:
     return value
 
 
+def _within(
+    reported_at: dt.datetime, now: dt.datetime, max_age: dt.timedelta
+) -> dt.datetime | None:
+    """``reported_at`` made aware (naive times are local) when it lies between
+    ``max_age`` back and a clock's skew ahead of ``now``; None otherwise."""
+    if timezone.is_naive(reported_at):
+        reported_at = timezone.make_aware(reported_at)
+    if reported_at > now + CLOCK_SKEW or reported_at < now - max_age:
+        return None
+    return reported_at
+
+
 def moment_check(reported_at: dt.datetime, now: dt.datetime) -> dt.datetime:
     """When the citizen says it happened: naive times are local; not in the future
     beyond a phone's clock skew, not more than 30 days back."""
-    if timezone.is_naive(reported_at):
-        reported_at = timezone.make_aware(reported_at)
-    if reported_at > now + CLOCK_SKEW or reported_at < now - MAX_BACKDATE:
+    moment = _within(reported_at, now, MAX_BACKDATE)
+    if moment is None:
         raise errors.bad_reported_at()
-    return reported_at
+    return moment
 
 
 def call_time_check(
@@ -136,8 +147,7 @@ def call_time_check(
     """When a call, letter or visit reached the operations centre's desk: its
     deadline runs from then, so not in the future (beyond a clock's skew, and then
     taken as now) and not more than ``max_age`` back. Naive times are local."""
-    if timezone.is_naive(reported_at):
-        reported_at = timezone.make_aware(reported_at)
-    if reported_at > now + CLOCK_SKEW or reported_at < now - max_age:
+    moment = _within(reported_at, now, max_age)
+    if moment is None:
         raise errors.bad_call_time(int(max_age.total_seconds() // 3600))
-    return min(reported_at, now)
+    return min(moment, now)

@@ -177,11 +177,10 @@ def submission_parse(
 
 
 def submission_as_citizen(submission: Submission, *, phone: str) -> Submission:
-    """``submission`` sent by a citizen who proved ``phone``: with no phone given
-    (and not anonymous) it is filled in; when the report's phone is that one it is
-    ``contact_verified``. Another phone stays unverified."""
-    if not submission.reporter_phone and not submission.anonymous:
-        submission = replace(submission, reporter_phone=phone)
-    if submission.reporter_phone == phone:
+    """``submission`` sent by a citizen who proved ``phone``: ``contact_verified``
+    when the report gives that phone (the edge fills it in, before the parse's
+    contact rule, when a named report gives none); another phone stays
+    unverified."""
+    if phone and submission.reporter_phone == phone:
         return replace(submission, contact_verified=True)
     return submission

@@ -214,6 +214,12 @@ class Report(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def filed_by(self, phone: str) -> bool:
+        """Whether ``phone`` (E.164; a verified citizen's, or a caller's) is the
+        one this report gives: its reporter, who needs no receipt secret once the
+        phone is proven and does not "follow" their own report."""
+        return bool(phone) and self.reporter_phone == phone
+
 
 class Assignment(models.Model):
     """One routing decision for a report, and why it was made.

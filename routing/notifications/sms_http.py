@@ -4,7 +4,7 @@ Vietnamese Brandname providers (VNPT, Viettel, VMG, eSMS, SpeedSMS, …) all tak
 with the number, the text and the registered brandname, authenticated by a header or
 by account fields in the body, and answer JSON with a status and a message id. Their
 field names differ, so everything that differs is a setting (``SMS_HTTP_*`` in
-config/settings/base.py; docs/operations.md has an example):
+config/settings/sms.py; docs/operations.md has an example):
 
 - the body: ``SMS_HTTP_TEMPLATE``, a JSON object whose string values may hold
   ``{to}``, ``{text}`` and ``{brandname}``, sent as JSON or form-encoded

@@ -20,8 +20,6 @@ the outbox, a row deleted).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from routing.models import Notification
+from routing.notifications.signing import verify_signature
 from routing.notifications.sms_http import dotted
 
 FINAL = (
@@ -48,10 +47,6 @@ class ReceiptRefused(Exception):
     def __init__(self, code: str, vi: str, en: str) -> None:
         super().__init__(en)
         self.code, self.vi, self.en = code, vi, en
-
-
-def _digest(secret: str, message: bytes) -> str:
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def receipt_verify(
@@ -85,13 +80,14 @@ def receipt_verify(
                 "The timestamp is invalid or too old (replay protection).",
             )
         message = timestamp.encode() + b"." + body
-    given = [
-        entry.strip().lower().removeprefix("sha256=").encode()
+    # The webhooks' own check (``routing.notifications.signing``), a bare hex
+    # digest taken as "sha256=<hex>"; every secret is tried (no early exit), so
+    # timing does not tell which matched.
+    header = ",".join(
+        "sha256=" + entry.strip().lower().removeprefix("sha256=")
         for entry in signature.split(",")
-    ]
-    expected = [_digest(secret, message).encode() for secret in secrets]
-    # Every pair is compared (no early exit): timing does not tell which matched.
-    matches = [hmac.compare_digest(e, g) for e in expected for g in given]
+    )
+    matches = [verify_signature(message, header, secret) for secret in secrets]
     if not any(matches):
         raise ReceiptRefused(
             "signature_invalid",

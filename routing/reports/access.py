@@ -13,7 +13,8 @@ answers to 401/403 responses or a sign-in redirect; the workflow's status steps 
   report unless its citizen chose to stay anonymous; nobody else;
 - the officers' queue: the roles that see reports; the intake desk (filing calls,
   letters and visits for citizens, and reading a caller's earlier reports): the
-  operations centre and admins; zone editing: routing officers and admins; analytics: planners, the operations centre and admins;
+  operations centre and admins; zone editing: routing officers and admins;
+  analytics: planners, the operations centre and admins;
 - publication (``routing.reports.publication``): the operations centre and admins
   approve or withhold what the public reads of a report.
 - personal data (reporter name, phone, e-mail, photo GPS tags, and the fingerprints

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from django.utils import timezone
 
+from routing.citizens.follow import supporters
 from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.models import Report, ReportPhoto
 from routing.reports.photo_urls import media_path
@@ -91,7 +92,7 @@ def report_public_json(
         },
         "urgent": report.urgent,
         # "Me too": citizens who follow it (routing.citizens.follow), as support.
-        "supporters": report.followers.count(),
+        "supporters": supporters(report),
         "description": description_public(report),
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),

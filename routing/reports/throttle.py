@@ -72,16 +72,12 @@ def citizen_throttle(*, user: Any, client_ip: str | None) -> None:
     may sit behind one address), nor a request without an address."""
     if not client_ip or acts_as_staff(user):
         return
-    now = time.time()
-    per_minute = settings.CITIZEN_RATE_PER_IP_MINUTE
-    try:
-        rate_hit(
-            f"citizen-ip-m{int(now // 60)}", client_ip, per_minute, LABEL_VI, LABEL_EN
-        )
-    except RateLimited:
-        raise citizen_rate_limited(
-            per_minute, max(1, 60 - int(now % 60)), per_minute=True
-        ) from None
+    minute_throttle(
+        "citizen-ip",
+        settings.CITIZEN_RATE_PER_IP_MINUTE,
+        user=user,
+        client_ip=client_ip,
+    )
     per_hour = settings.CITIZEN_RATE_PER_IP_HOUR
     try:
         rate_hit("citizen-ip", client_ip, per_hour, LABEL_VI, LABEL_EN)

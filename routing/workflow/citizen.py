@@ -110,12 +110,7 @@ def reporter_check(
     """``report`` if the caller is its reporter: a verified citizen whose proven
     phone (``verified_phone``, from ``routing.citizens``) is the report's, or else
     the holder of its receipt secret (:func:`receipt_check`, counted)."""
-    if (
-        verified_phone
-        and report is not None
-        and report.reporter_phone
-        and report.reporter_phone == verified_phone
-    ):
+    if report is not None and report.filed_by(verified_phone):
         return report
     return receipt_check(code=code, report=report, secret=receipt)
 

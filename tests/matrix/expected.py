@@ -103,11 +103,17 @@ class Url:
     get: Rule | None = None
     post: Rule | None = None
     patch: Rule | None = None
+    delete: Rule | None = None
     form: bool = False
 
     def calls(self) -> list[tuple[str, str, Rule]]:
         paths = (self.paths,) if isinstance(self.paths, str) else self.paths
-        methods = {"GET": self.get, "POST": self.post, "PATCH": self.patch}
+        methods = {
+            "GET": self.get,
+            "POST": self.post,
+            "PATCH": self.patch,
+            "DELETE": self.delete,
+        }
         return [
             (method, path, expected)
             for path in paths
@@ -168,9 +174,9 @@ MATRIX: dict[str, Url] = {
     # bearer token (the citizen role holds a session; staff accounts are not one).
     "api/v1/otp/": Url("/api/v1/otp/", post=anyone(INVALID)),
     "api/v1/otp/verify": Url("/api/v1/otp/verify", post=anyone(INVALID)),
-    "api/v1/otp/session": Url("/api/v1/otp/session", get=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/otp/session": Url("/api/v1/otp/session", get=rule(REFUSED, **{CITIZEN: OK}), delete=rule(REFUSED, **{CITIZEN: OK})),
     "api/v1/me/reports": Url("/api/v1/me/reports", get=rule(REFUSED, **{CITIZEN: OK})),
-    "api/v1/reports/<str:code>/follow": Url("/api/v1/reports/{anonymous}/follow", post=rule(REFUSED, **{CITIZEN: OK})),
+    "api/v1/reports/<str:code>/follow": Url("/api/v1/reports/{anonymous}/follow", post=rule(REFUSED, **{CITIZEN: OK}), delete=rule(REFUSED, **{CITIZEN: OK})),
     # Analytics and tiles: planners, the operations centre and admins.
     "api/v1/analytics/clusters": Url("/api/v1/analytics/clusters?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
     "api/v1/analytics/heatmap": Url("/api/v1/analytics/heatmap?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from geo.errors import BilingualError, Forbidden
+from geo.coords import LonLat, parse_lon_lat
+from geo.errors import BilingualError, Forbidden, GeoInputError
 from routing.intake.desk import caller_reports, open_reports_near
 from routing.intake.inputs import phone_normalise
 from routing.models import Report
@@ -86,13 +87,12 @@ def _body(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _coordinate(body: dict[str, str], name: str) -> float | None:
+def _place(body: dict[str, str]) -> LonLat | None:
+    """The place chosen, when the body has a valid one (it may have none yet)."""
     try:
-        value = float(body.get(name, ""))
-    except ValueError:
+        return parse_lon_lat(body.get("lon"), body.get("lat"))
+    except GeoInputError:
         return None
-    limit = 180 if name == "lon" else 90
-    return value if -limit <= value <= limit else None
 
 
 def _no_store(response: JsonResponse) -> JsonResponse:
@@ -133,13 +133,13 @@ def _caller(request: HttpRequest) -> JsonResponse:
         phone = phone_normalise(body.get("phone", ""))
     except BilingualError as error:
         return _json_error(error, 400)
-    lon, lat = _coordinate(body, "lon"), _coordinate(body, "lat")
+    place = _place(body)
     nearby = (
         [
             report_row(n.report, distance_m=n.distance_m)
-            for n in open_reports_near(lon=lon, lat=lat)
+            for n in open_reports_near(lon=place.lon, lat=place.lat)
         ]
-        if lon is not None and lat is not None
+        if place is not None
         else []
     )
     return JsonResponse(
