@@ -301,6 +301,9 @@ RECEIPT_SECRET_KEY = os.environ.get("RECEIPT_SECRET_KEY") or SECRET_KEY
 RECEIPT_SECRET_KEY_FALLBACKS = env_list("RECEIPT_SECRET_KEY_FALLBACKS", "")
 # The public address of the site, for links in notifications (the receipt link).
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
+# How long the public portal's pages and JSON are kept in the cache and by browsers
+# and proxies (config.public_cache); 0 turns the shared cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # An Idempotency-Key answers with its report for this long, then may be used again.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 # The operations centre's desk files a call, a letter or a visit at the time it came

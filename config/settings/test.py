@@ -50,3 +50,6 @@ SMS_RECEIPT_SECRETS = ["test-only-sms-receipt-secret"]
 # One-time codes: the in-memory SMS backend would be set by the tests that read it;
 # the alert address is the tests' own.
 OPS_ALERT_EMAIL = "ioc-alerts@hientruong.test"
+# The public portal's shared cache off: a test sees the database as it just wrote
+# it (tests of the cache itself turn it on).
+PUBLIC_CACHE_SECONDS = 0

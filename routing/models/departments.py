@@ -107,6 +107,11 @@ class Category(models.Model):
         help_text="Không bao giờ công khai (an ninh trật tự…) "
         "(never shown publicly: public security…).",
     )
+    requires_after_photo = models.BooleanField(
+        default=False,
+        help_text="Phải có ảnh sau khi xử lý để được đánh dấu đã xử lý "
+        "(resolving needs an “after” photo).",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -174,6 +174,12 @@ class Report(models.Model):
     rejection_reason = models.CharField(
         max_length=20, choices=RejectionReason.choices, blank=True
     )
+    # What was done, in words for the public: required to resolve (a proof of
+    # resolution, shown on the portal), written by staff, never the citizen's words.
+    result_note = models.TextField(max_length=2000, blank=True)
+    # How many times the citizen reopened it (the portal's and evaluation's reopen
+    # rate; kept by routing.workflow.status, backfilled from the events).
+    reopen_count = models.PositiveSmallIntegerField(default=0)
     rating = models.CharField(max_length=12, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(

@@ -179,6 +179,7 @@ def _step_apply(
         report.closed_at = now
     elif to_status == S.REOPENED:
         # A new handling round: a new deadline from now, which may escalate again.
+        report.reopen_count += 1
         report.resolved_at = report.closed_at = report.escalated_at = None
         report.due_at = due_at(
             category=report.category, start=now, urgent=report.urgent
