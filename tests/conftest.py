@@ -6,6 +6,8 @@ loaded sets are seen by every test and changed by none. Avoid ``transactional_db
 it empties the tables.
 """
 
+import os
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -22,6 +24,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: their live server needs ``transactional_db``, which
     empties the tables the session loaded (see tests/browser/conftest.py)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# CI sets this: a test skipped for a missing program (Chromium, nginx, pgbouncer,
+# moto_server, initdb) or for not running as root fails instead, so a green CI run
+# means every test ran on real processes. Only a skip whose reason starts with
+# "chance:" (a coincidence the test cannot use) stays a skip.
+STRICT = os.environ.get("HT_TESTS_STRICT") == "1"
+CHANCE = "chance:"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    outcome = yield
+    report = outcome.get_result()
+    if not (STRICT and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else "")
+    if reason.removeprefix("Skipped: ").startswith(CHANCE):
+        return
+    report.outcome = "failed"
+    report.longrepr = f"skipped under HT_TESTS_STRICT=1 (CI runs everything): {reason}"
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,7 @@ SESSION_COOKIE_AGE               28800 (8 h, a working day): staff sign in again
 SECRET_KEY_FALLBACKS             previous keys while rotating (docs/operations.md)
 STATIC_ROOT                      where collectstatic writes (default .data/static)
 LOG_FORMAT                       json (default) or plain
+MEDIA_ACCEL_REDIRECT             /protected-media/ (default): nginx sends photo files
 """
 
 from __future__ import annotations
@@ -107,6 +108,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = False
+# Photos on the filesystem: Django checks who may see one, then hands the bytes to
+# nginx's internal location (deploy/nginx/hientruong.conf), so media is never
+# streamed by a Python worker. Set it empty only when no nginx stands in front.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "/protected-media/")
 WHITENOISE_AUTOREFRESH = False
 # Rotating SECRET_KEY (docs/operations.md): the previous keys, comma-separated, still
 # verify sessions and signed values until they are removed.

@@ -82,7 +82,7 @@ def test_a_new_send_voids_the_old_code(client, sms, settings):
     send(client, typed)
     new = last_code(sms, phone)
     if old == new:  # one chance in a million
-        pytest.skip("the same code twice")
+        pytest.skip("chance: the same code twice")
     assert post(client, VERIFY, {"phone": typed, "code": old}).status_code == 400
     assert post(client, VERIFY, {"phone": typed, "code": new}).status_code == 200
 

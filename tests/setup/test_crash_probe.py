@@ -41,7 +41,7 @@ from bench.intake_proof import categories, points_sample
 from bench.intake_server import BUILD, celery_broker
 
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = 6
+CLIENTS = 8
 LOAD_S = 24.0
 KILLS_AT_S = (6.0, 14.0)
 DOWN_S = 2.0

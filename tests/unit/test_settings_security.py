@@ -116,3 +116,19 @@ def test_the_production_settings_read_the_proxy_header_and_hsts(monkeypatch):
     assert result.stdout.strip().splitlines()[-1] == (
         "('HTTP_X_FORWARDED_PROTO', 'https') 600 False True 28800"
     )
+
+
+def test_production_hands_photo_files_to_nginx():
+    """No Python worker streams a photo in production: the media view answers with
+    X-Accel-Redirect to nginx's internal location unless told otherwise."""
+    code = "from django.conf import settings as s; print(s.MEDIA_ACCEL_REDIRECT)"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        settings="config.settings.production",
+        SECRET_KEY=get_random_string(60),
+        ALLOWED_HOSTS="phananh.quangtri.gov.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "/protected-media/"
