@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import shlex
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import translation
@@ -71,3 +73,38 @@ def test_the_admin_password_form_applies_the_validators(admin_client):
     assert "too short" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(STRONG)
+
+
+def demo_accounts() -> list[list[str]]:
+    """The ``staff_create`` arguments of the Makefile's ``demo-users`` target, as
+    ``make demo`` runs them (the README lists these accounts)."""
+    makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ndemo-users:", 1)[1].split("\n\n", 1)[0]
+    return [
+        shlex.split(line.split("manage.py", 1)[1].split(">", 1)[0])
+        for line in recipe.splitlines()
+        if "staff_create" in line
+    ]
+
+
+def test_the_demo_accounts_sign_in_and_land_on_their_pages(client, settings):
+    """Each demo account of the Makefile is created as ``make demo`` does and signs
+    in at /ops/login with the password ``demo``, landing on a staff page of its own."""
+    settings.DEMO_MODE = True
+    accounts = demo_accounts()
+    assert [args[1] for args in accounts] == [
+        "ioc", "moitruong", "phuongdonghoi", "dieuphoi", "quyhoach"
+    ]  # fmt: skip
+    for command, *args in accounts:
+        call_command(command, *args, stdout=StringIO(), stderr=StringIO())
+        username = args[0]
+        response = client.post(
+            "/ops/login",
+            {"username": username, "password": "demo", "next": "/ops/home"},
+        )
+        assert response.status_code == 302, username
+        home = client.get("/ops/home")
+        assert home.status_code == 302, username
+        assert home["Location"] != "/", username
+        assert client.get(home["Location"]).status_code == 200, username
+        client.logout()
