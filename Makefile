@@ -152,8 +152,10 @@ beat: venv db
 
 # The production profile on this machine (docs/operations.md): hashed, compressed
 # static files, JSON logs, HTTPS-only cookies (put nginx in front, deploy/nginx).
-# Needs SECRET_KEY and ALLOWED_HOSTS in the environment.
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment. It runs from the serving
+# virtualenv (runtime dependencies only, from requirements/lock.txt), as a server does.
 serve: export DJANGO_SETTINGS_MODULE := config.settings.production
-serve: migrate
-	@$(PY) manage.py collectstatic --noinput -v 0
-	@$(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+serve: install-serving db
+	@$(SERVE_VENV)/bin/python manage.py migrate --noinput -v 0
+	@$(SERVE_VENV)/bin/python manage.py collectstatic --noinput -v 0
+	@$(SERVE_VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
