@@ -52,8 +52,19 @@ class DepartmentAdmin(WebhookSecretAdminMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "group", "sla_value", "sla_unit", "active"]
-    list_filter = ["group", "active"]
+    list_display = [
+        "code",
+        "name_vi",
+        "group",
+        "sla_value",
+        "sla_unit",
+        "requires_after_photo",
+        "active",
+    ]
+    list_filter = ["group", "active", "requires_after_photo"]
+    # Resolving a report of a category with requires_after_photo needs a photo of
+    # the fix (routing.workflow.resolution).
+    list_editable = ["requires_after_photo"]
     search_fields = ["code", "name_vi", "name_en"]
 
 

@@ -2,7 +2,7 @@
 
 The pages ask the policy the same questions as the API they call
 (``routing.reports.access``): the queue and report pages need a role that sees
-reports, the intake desk the operations centre, the zone editor a routing officer,
+reports, the moderation queue and the intake desk the operations centre, the zone editor a routing officer,
 the planners' map an analytics reader.
 Anonymous visitors go to the sign-in page; signed-in users without the role get a
 403 page that says why, in their language.
@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from routing.reports.access import (
     may_edit_zones,
     may_read_analytics,
+    may_review_publication,
     may_take_calls,
     may_work_queue,
 )
+from routing.reports.moderation import moderation_count
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -61,6 +63,14 @@ def staff_links(user: Any) -> list[dict[str, str]]:
     links = []
     if may_work_queue(user):
         links.append({"name": _("Queue"), "url": reverse("web:ops-queue")})
+    if may_review_publication(user):
+        # With the number of reports waiting (routing.reports.moderation).
+        links.append(
+            {
+                "name": _("Moderation (%(count)s)") % {"count": moderation_count(user)},
+                "url": reverse("web:ops-moderation"),
+            }
+        )
     if may_take_calls(user):
         links.append({"name": _("Intake desk"), "url": reverse("web:ops-intake")})
     if may_edit_zones(user):

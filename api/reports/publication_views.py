@@ -81,7 +81,11 @@ class ReportPublicationApi(APIView):
             help_text="Ids of the citizen's photos to show (approve). Default: all.",
         )
         note = serializers.CharField(
-            required=False, allow_blank=True, default="", max_length=4000
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=4000,
+            help_text="Why (internal). Required to withhold.",
         )
 
     @extend_schema(
@@ -99,7 +103,8 @@ class ReportPublicationApi(APIView):
         request=DecisionInput,
         responses={200: OpenApiTypes.OBJECT},
         description="Approve (with an optional edited public text and photo ids) or "
-        "withhold publication; may be decided again. 409 when the citizen did not "
+        "withhold publication (the reason in 'note'); may be decided again. 409 "
+        "when the citizen did not "
         "ask for publication or (approving) the category is sensitive.",
     )
     def post(self, request: Request, code: str) -> Response:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -29,6 +30,7 @@ from api.routing.serializers import (
 )
 from geo.coords import parse_lon_lat
 from routing import workflow
+from routing.intake.photos import photos_check
 from routing.models import Assignment, Department, Report, ReportEvent
 from routing.reports import lifecycle
 from routing.reports.access import (
@@ -91,6 +93,9 @@ class ReportStateOutput(serializers.Serializer):
     )
     rejection_reason = serializers.CharField()
     rating = serializers.CharField()
+    result_note = serializers.CharField(
+        help_text="The public result of a resolved report (masked)."
+    )
     overdue = serializers.SerializerMethodField()
     due_soon = serializers.SerializerMethodField()
     next = serializers.SerializerMethodField()
@@ -211,8 +216,13 @@ def _routed(request: Request, assignment: Assignment) -> Response:
     return Response(ReportRoutedOutput(report, context=context).data)
 
 
+AFTER_PHOTO_FIELDS = ("photos", "photo")
+
+
 class ReportTransitionApi(APIView):
-    """Move a report to another status, as the workflow table allows your role."""
+    """Move a report to another status, as the workflow table allows your role.
+    Resolving needs a public result note (``note``); a multipart form may add
+    photos of the fix (``photos``), which some categories require."""
 
     permission_classes = [StaffOnly]
 
@@ -227,10 +237,26 @@ class ReportTransitionApi(APIView):
             max_length=20, allow_blank=True, default=""
         )
 
-    @extend_schema(request=TransitionInput, responses={200: ReportStateOutput})
+    @extend_schema(
+        request={
+            "application/json": TransitionInput,
+            "multipart/form-data": TransitionInput,
+        },
+        responses={200: ReportStateOutput},
+        description="Resolving ('to': 'resolved') needs 'note', the public result "
+        "(at most 2000 characters; phone numbers, e-mail addresses and ID numbers "
+        "are masked). A multipart form may add up to 5 photos of the fix in "
+        "'photos' (JPEG, PNG or WebP, 10 MB each); categories that require one "
+        "refuse to resolve without it.",
+    )
     def post(self, request: Request, code: str) -> Response:
         report = report_visible(request, code)
         data = input_valid(self.TransitionInput, request_object(request))
+        uploads = [
+            f for name in AFTER_PHOTO_FIELDS for f in request.FILES.getlist(name)
+        ]
+        # Bounded before any is decoded; the workflow says why a count is refused.
+        photos = photos_check(uploads[: settings.REPORT_MAX_PHOTOS + 1])
         duplicate_of = None
         if data["duplicate_of"]:
             duplicate_of = report_visible(
@@ -244,6 +270,7 @@ class ReportTransitionApi(APIView):
             public=data["public"],
             reason=data["reason"],
             duplicate_of=duplicate_of,
+            photos=photos,
         )
         return _state(request, report)
 

@@ -11,7 +11,7 @@ citizens' ``HT-`` codes.
 
 from __future__ import annotations
 
-from demo.synthetic import texts
+from demo.synthetic import results, texts
 from demo.synthetic.routing import ROUTED
 from routing.reports.tracking import ALPHABET
 
@@ -105,6 +105,8 @@ def report_columns() -> dict[str, str]:
         "+ g.u_close * interval '5 days' END",
         "status": "g.status",
         "description": description,
+        "result_note": f"CASE WHEN {finished} THEN "
+        f"{results.result_note_sql('g.id', 'c.code')} ELSE '' END",
         "publication": publication,
         "public_description": f"CASE WHEN {approved} THEN {description} ELSE '' END",
         "publication_decided_at": f"CASE WHEN {approved} THEN g.would_resolve END",
@@ -137,12 +139,14 @@ ASSIGNMENT_COLUMNS = {
 
 # The timeline of each generated report, as (kind, from, to, role, at, public note)
 # rows over gen_route g: submitted; assigned by the system; for finished reports,
-# resolved by the department with a public note; closed when it was. Rejected and
+# resolved by the department with its public result note (the report's
+# ``result_note``); closed when it was. Rejected and
 # duplicate reports end with that step. Written only when asked (``events``): the
 # benchmark's millions of reports need no timelines, a demo's do.
-EVENT_ROWS = """
+EVENT_ROWS = f"""
     SELECT g.id, e.kind, e.from_status, e.to_status, e.role, e.at, e.note
     FROM gen_route g
+    JOIN routing_category c ON c.id = g.category_id
     CROSS JOIN LATERAL (VALUES
         ('submitted', '', 'received', 'citizen', g.reported_at, '', true),
         ('status', 'received', 'assigned', 'system', g.reported_at, '',
@@ -152,7 +156,7 @@ EVENT_ROWS = """
                g.reported_at + (g.would_resolve - g.reported_at) / 2), '',
          g.status IN ('in_progress', 'resolved', 'closed', 'reopened')),
         ('status', 'in_progress', 'resolved', 'department_officer', g.would_resolve,
-         'Đã kiểm tra và xử lý xong. (Inspected and fixed.)',
+         {results.result_note_sql("g.id", "c.code")},
          g.status IN ('resolved', 'closed', 'reopened')),
         ('status', 'resolved', 'closed', 'system',
          g.would_resolve + g.u_close * interval '5 days', '', g.status = 'closed'),

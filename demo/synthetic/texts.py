@@ -115,7 +115,7 @@ APPROVED_SHARE = 0.25
 PENDING_SHARE = 0.3
 
 
-def _pick(id_sql: str, n: int, salt: int) -> str:
+def pick_sql(id_sql: str, n: int, salt: int) -> str:
     """A repeatable index in 1..n from the report id (a multiplicative hash)."""
     return f"(mod(({id_sql}) * {salt}, {n}) + 1)"
 
@@ -124,11 +124,11 @@ def description_sql(id_sql: str, category_sql: str) -> str:
     """An SQL expression: the description of the report with id ``id_sql`` and
     category code ``category_sql``."""
     arms = [
-        f"WHEN '{code}' THEN (ARRAY[{', '.join(_quote(t) for t in texts)}])"
-        f"[{_pick(id_sql, len(texts), 2654435)}]"
+        f"WHEN '{code}' THEN (ARRAY[{', '.join(quote_sql(t) for t in texts)}])"
+        f"[{pick_sql(id_sql, len(texts), 2654435)}]"
         for code, texts in DESCRIPTIONS.items()
     ]
-    return f"CASE {category_sql} {' '.join(arms)} ELSE {_quote(FALLBACK[0])} END"
+    return f"CASE {category_sql} {' '.join(arms)} ELSE {quote_sql(FALLBACK[0])} END"
 
 
 def publication_sql(*, id_sql: str, status_sql: str, sensitive_sql: str) -> str:
@@ -144,5 +144,5 @@ def publication_sql(*, id_sql: str, status_sql: str, sensitive_sql: str) -> str:
     )
 
 
-def _quote(text: str) -> str:
+def quote_sql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"

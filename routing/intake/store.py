@@ -12,21 +12,18 @@ deletes them when the transaction fails: no row and no file on failure.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.core.files.base import ContentFile
 
 from routing.citizens.email_links import email_verify_request
 from routing.engine.decision import Decision
 from routing.engine.record import assignment_first_record
 from routing.intake.duplicates import DuplicateSuggestion
-from routing.intake.photos import CheckedPhoto
+from routing.intake.photo_files import PhotoFiles, photo_store
 from routing.intake.submission import Submission
 from routing.metrics import report_submitted_count
-from routing.models import Report, ReportEvent, ReportPhoto
+from routing.models import Report, ReportEvent
 from routing.notifications.outbox import notify_assignment
 from routing.reports import roles
 from routing.reports.events import event_record
@@ -36,50 +33,7 @@ from routing.reports.roles import acting_user, role_of
 from routing.reports.tracking import tracking_code_new
 from routing.workflow.deadlines import due_at
 
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class PhotoFiles:
-    """The files written for one attempt, to delete if its transaction fails."""
-
-    saved: list[tuple[Any, str]] = field(default_factory=list)
-
-    def delete(self) -> None:
-        """Delete every file written; a file that cannot be deleted is logged, not
-        raised, so the submission's own error still reaches the citizen. Any
-        storage's failure counts (OSError from the filesystem, botocore's errors
-        from object storage)."""
-        for storage, name in self.saved:
-            try:
-                storage.delete(name)
-            except Exception as exc:
-                log.warning(
-                    "could not delete photo %s after a failed submit: %s", name, exc
-                )
-        self.saved.clear()
-
-
-def _photo_store(
-    report: Report, index: int, photo: CheckedPhoto, files: PhotoFiles
-) -> ReportPhoto:
-    stem = f"{index + 1}-{photo.sha256[:12]}"
-    row = ReportPhoto(
-        report=report,
-        content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
-        size_bytes=photo.size_bytes,
-        sha256=photo.sha256,
-        gps_lon=photo.gps[0] if photo.gps else None,
-        gps_lat=photo.gps[1] if photo.gps else None,
-    )
-    row.image.save(f"{stem}.{photo.extension}", ContentFile(photo.image), save=False)
-    files.saved.append((row.image.storage, row.image.name))
-    row.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
-    files.saved.append((row.thumbnail.storage, row.thumbnail.name))
-    row.save()
-    return row
+__all__ = ["PhotoFiles", "report_store"]
 
 
 def _report_insert(
@@ -163,7 +117,7 @@ def report_store(
         },
     )
     for index, photo in enumerate(submission.photos):
-        _photo_store(report, index, photo, files)
+        photo_store(report, index, photo, files)
     notify_assignment(report=report, assignment=assignment)
     email_verify_request(report)
     report_submitted_count(channel=report.channel)

@@ -207,13 +207,42 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
     return _queue(rows)
 
 
+def _resolved_texts(report: Report, event: ReportEvent) -> tuple[str, str, str]:
+    """The reporter's subject, e-mail body and SMS for a resolved report: the
+    result note in the e-mail, and in both the call to rate the result through
+    the receipt link that delivery adds (the SMS stays one GSM-7 segment)."""
+    code = report.tracking_code
+    subject = f"[{code}] Đã xử lý xong, mời đánh giá (resolved, please rate)"
+    body = (
+        f"Phản ánh {code} ({report.category.name_vi}) đã được xử lý xong.\n"
+        f"Kết quả xử lý: {event.note}\n"
+        "Mời bạn đánh giá kết quả qua đường dẫn bên dưới; nếu chưa được khắc "
+        "phục, bạn có thể yêu cầu xử lý lại.\n---\n"
+        f"Report {code} ({report.category.name_en}) was resolved.\n"
+        f"Result (in Vietnamese): {event.note}\n"
+        "Please rate the result through the link below; if it is not fixed, you "
+        "can ask for the report to be reopened."
+    )
+    sms = f"[{code}] Đã xử lý xong, mời đánh giá (resolved, rate it)"
+    return subject, body, sms
+
+
 def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notification]:
-    """Tell the citizen (and the department) about a public status change."""
+    """Tell the citizen (and the department) about a public status change; a
+    resolution asks the reporter to rate it (``_resolved_texts``)."""
     status_vi = Report.Status(report.status).label
     subject = f"[{report.tracking_code}] {status_vi}"
     body = f"{status_vi}\n{event.note}".strip()
     payload = _payload(report, "status", note=event.note, event_id=event.pk)
-    rows = _citizen_rows(report, subject, body, payload)
+    resolved = (
+        event.to_status == Report.Status.RESOLVED
+        and event.kind == ReportEvent.Kind.STATUS
+    )
+    if resolved:
+        mine, mine_body, sms = _resolved_texts(report, event)
+        rows = _citizen_rows(report, mine, mine_body, payload, sms)
+    else:
+        rows = _citizen_rows(report, subject, body, payload)
     rows += _follower_rows(report, subject, payload)
     rows += _department_rows(report, subject, body, payload)
     return _queue(rows)

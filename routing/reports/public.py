@@ -27,6 +27,7 @@ from routing.reports.publication import (
     event_note_public,
     photos_public,
 )
+from routing.reports.redaction import text_mask
 
 if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
@@ -56,6 +57,19 @@ def photo_public_json(photo: ReportPhoto, *, absolute: UrlBuilder = _as_is) -> d
         "height": photo.height,
         "of_resolution": photo.of_resolution,
     }
+
+
+RESULT_SHOWN = frozenset({Report.Status.RESOLVED, Report.Status.CLOSED})
+
+
+def result_note_public(report: Report) -> str:
+    """The staff's result note of a resolved or closed report ("" otherwise): their
+    words, public whatever the citizen chose for their own. Stored masked
+    (``routing.workflow.resolution``); masked again here for notes written before
+    that rule (backfilled from old events)."""
+    if report.status not in RESULT_SHOWN:
+        return ""
+    return text_mask(report.result_note)
 
 
 def report_category_json(report: Report) -> dict[str, str]:
@@ -94,6 +108,7 @@ def report_public_json(
         # "Me too": citizens who follow it (routing.citizens.follow), as support.
         "supporters": supporters(report),
         "description": description_public(report),
+        "result_note": result_note_public(report),
         "reported_at": local_iso(report.reported_at),
         "due_at": local_iso(report.due_at),
         "resolved_at": local_iso(report.resolved_at),

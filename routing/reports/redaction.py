@@ -128,9 +128,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
-def _mask_numbers(text: str) -> str:
+def _number_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where the phone and ID numbers of ``text`` are: (start, end, placeholder)."""
     protected = _protected(text)
-    out: list[str] = []
+    spans: list[tuple[int, int, str]] = []
     position = 0
     while (match := _RUN.search(text, position)) is not None:
         run = _run_at(text, match)
@@ -145,23 +146,54 @@ def _mask_numbers(text: str) -> str:
                 break
         if found is None:
             # No shape from here: move past the first group and look again.
-            first = run.ends[0]
-            out.append(text[position:first])
-            position = first
+            position = run.ends[0]
             continue
         end, kind = found
-        out.append(text[position : run.start])
-        out.append(kind)
+        spans.append((run.start, end, kind))
         position = end
+    return spans
+
+
+def _emails_masked(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` with its e-mail addresses replaced, and where the placeholders are."""
+    if "@" not in text:
+        return text, []
+    out: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    position = length = 0
+    for match in _EMAIL.finditer(text):
+        before = text[position : match.start()]
+        out += [before, EMAIL]
+        length += len(before)
+        spans.append((length, length + len(EMAIL), EMAIL))
+        length += len(EMAIL)
+        position = match.end()
     out.append(text[position:])
-    return "".join(out)
+    return "".join(out), spans
+
+
+def text_mask_segments(text: str) -> list[tuple[str, bool]]:
+    """The masked text as segments ``(text, masked)``: ``masked`` segments are the
+    placeholders put in place of a phone number, e-mail address or ID number, so a
+    reviewer's page can highlight exactly what was masked. Joined, the segments
+    are :func:`text_mask`'s result."""
+    if not text:
+        return []
+    text, emails = _emails_masked(text)
+    spans = sorted(emails + _number_spans(text))
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for start, end, kind in spans:
+        if start > position:
+            segments.append((text[position:start], False))
+        segments.append((kind, True))
+        position = end
+    if position < len(text):
+        segments.append((text[position:], False))
+    return segments
 
 
 def text_mask(text: str) -> str:
     """``text`` with e-mail addresses, phone numbers and ID-card numbers replaced
     by a bracketed Vietnamese placeholder (see the module docstring)."""
-    if not text:
-        return ""
-    if "@" in text:
-        text = _EMAIL.sub(EMAIL, text)
-    return _mask_numbers(text)
+    return "".join(segment for segment, _ in text_mask_segments(text))

@@ -1,8 +1,9 @@
 """The operations centre decides what the public reads of a report.
 
 ``report_publication_decide`` approves (a public text and the photos to show) or
-withholds a report the citizen asked to publish; the rule it serves is
-``routing.reports.publication``. One transaction: the report row locked, the
+withholds a report the citizen asked to publish (withholding needs a reason, kept
+in the internal event: the citizen and the public never read it); the rule it
+serves is ``routing.reports.publication``. One transaction: the report row locked, the
 decision and who made it stored on the report and on its photos, and an internal
 timeline event naming the decider. A decision can be taken again (an approval
 withdrawn, a withheld report approved, a public text corrected).
@@ -89,10 +90,18 @@ def report_publication_decide(
     ``photo_ids``: the citizen's photos to show, default all) or withhold the
     report's publication. Refusals: 403 for a role that may not decide, 409 for
     a report the citizen did not ask to publish or (approving) of a sensitive
-    category, 400 for a text too long or photos not the citizen's."""
+    category, 400 for a text too long, photos not the citizen's or a withholding
+    without a reason (``note``)."""
     (report,) = lock(report)
     role = _checked(report, actor, approve)
     note = (note or "").strip()[:MAX_DESCRIPTION]
+    if not approve and not note:
+        raise WorkflowError(
+            "publication_reason_required",
+            "Cần ghi lý do không công khai phản ánh (chỉ cán bộ đọc được).",
+            "Give the reason for not publishing the report (staff only).",
+            field="note",
+        )
     before = report.publication
     if approve:
         words = (
@@ -136,6 +145,7 @@ def report_publication_decide(
             "before": before,
             "photos": sorted(shown),
             "public_description": words,
+            **({} if approve else {"reason": note}),
         },
     )
     return report

@@ -6,11 +6,14 @@ applied (``_step_apply``: timestamps, events, notifications)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from routing.intake.photo_files import PhotoFiles
+from routing.intake.photos import CheckedPhoto
 from routing.models import Report, ReportEvent
 from routing.notifications.outbox import notify_assignment, notify_public_event
 from routing.reports import lifecycle, roles
@@ -32,6 +35,11 @@ from routing.workflow.guards import (
     require_role,
     status_label,
 )
+from routing.workflow.resolution import (
+    after_photos_check,
+    after_photos_store,
+    result_note_check,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class _CheckedStep:
     data: dict
     into: Report | None  # the report a duplicate is merged into
     reason: str | None  # the rejection reason, for a step that needs one
+    photos: Sequence[CheckedPhoto] = ()  # photos of the fix, resolving
 
 
 def _status_change(
@@ -58,8 +67,11 @@ def _status_change(
     into: Report | None = None,
     kind: str = ReportEvent.Kind.STATUS,
     data: dict | None = None,
+    photos: Sequence[CheckedPhoto] = (),
+    files: PhotoFiles | None = None,
 ) -> ReportEvent:
-    """Check and apply one step of the table to a locked report."""
+    """Check and apply one step of the table to a locked report (``photos``: of
+    the fix, resolving; their files are remembered in ``files``)."""
     checked = _step_check(
         report=report,
         to_status=to_status,
@@ -71,9 +83,15 @@ def _status_change(
         into=into,
         kind=kind,
         data=data,
+        photos=photos,
     )
     return _step_apply(
-        report=report, checked=checked, actor=actor, role=role, public=public
+        report=report,
+        checked=checked,
+        actor=actor,
+        role=role,
+        public=public,
+        files=files or PhotoFiles(),
     )
 
 
@@ -116,12 +134,17 @@ def _step_check(
     into: Report | None,
     kind: str,
     data: dict | None,
+    photos: Sequence[CheckedPhoto] = (),
 ) -> _CheckedStep:
-    """The checks of a step (role, table, own department, note, rejection reason,
-    duplicate target); nothing is written."""
+    """The checks of a step (role, table, own department, note, the result note
+    and photos of the fix for ``resolved``, rejection reason, duplicate target);
+    nothing is written."""
     step = _step_allowed(report.status, to_status, role)
     require_own_department(report, actor, role)
     note = (note or "").strip()
+    if to_status == S.RESOLVED:
+        note = result_note_check(note)  # stored masked, on the report and the event
+    after_photos_check(report, to_status, photos)
     if step.needs_note:
         note = require_note(note)
         if not public:
@@ -158,14 +181,22 @@ def _step_check(
         data=data,
         into=into,
         reason=reason if step.needs_reason else None,
+        photos=photos,
     )
 
 
 def _step_apply(
-    *, report: Report, checked: _CheckedStep, actor: Actor, role: str, public: bool
+    *,
+    report: Report,
+    checked: _CheckedStep,
+    actor: Actor,
+    role: str,
+    public: bool,
+    files: PhotoFiles,
 ) -> ReportEvent:
     """Apply a checked step: the report's status and timestamps (a new deadline
-    for a new round), its events and the notifications."""
+    for a new round), the result note and photos of the fix, its events and the
+    notifications."""
     current, to_status, into = report.status, checked.to_status, checked.into
     if into is not None:
         report.duplicate_of = into
@@ -175,6 +206,7 @@ def _step_apply(
     report.status = to_status
     if to_status == S.RESOLVED:
         report.resolved_at = now
+        report.result_note = checked.note
     elif to_status in {S.CLOSED, S.REJECTED, S.DUPLICATE}:
         report.closed_at = now
     elif to_status == S.REOPENED:
@@ -185,6 +217,10 @@ def _step_apply(
             category=report.category, start=now, urgent=report.urgent
         )
     report.save()
+    data = checked.data
+    if checked.photos:
+        stored = after_photos_store(report, checked.photos, files)
+        data = {**data, "after_photos": [photo.pk for photo in stored]}
     event = event_record(
         report=report,
         kind=checked.kind,
@@ -194,7 +230,7 @@ def _step_apply(
         to_status=to_status,
         public=public,
         note=checked.note,
-        data=checked.data,
+        data=data,
     )
     if into is not None:
         event_record(
@@ -214,7 +250,6 @@ def _step_apply(
     return event
 
 
-@transaction.atomic
 def report_transition(
     *,
     report: Report,
@@ -224,9 +259,44 @@ def report_transition(
     public: bool = True,
     reason: str = "",
     duplicate_of: Report | None = None,
+    photos: Sequence[CheckedPhoto] = (),
 ) -> Report:
     """Move ``report`` to ``to_status`` as ``actor`` (None: the system), if the
-    workflow lets the actor's role take that step. Returns the updated report."""
+    workflow lets the actor's role take that step. Resolving needs a result note
+    (``note``) and, for some categories, a photo of the fix (``photos``, checked by
+    ``routing.intake.photos``; ``routing.workflow.resolution``). Returns the
+    updated report. Photo files written for a step that fails are deleted."""
+    files = PhotoFiles()
+    try:
+        return _transition(
+            report=report,
+            to_status=to_status,
+            actor=actor,
+            note=note,
+            public=public,
+            reason=reason,
+            duplicate_of=duplicate_of,
+            photos=photos,
+            files=files,
+        )
+    except BaseException:
+        files.delete()
+        raise
+
+
+@transaction.atomic
+def _transition(
+    *,
+    report: Report,
+    to_status: str,
+    actor: Actor,
+    note: str,
+    public: bool,
+    reason: str,
+    duplicate_of: Report | None,
+    photos: Sequence[CheckedPhoto],
+    files: PhotoFiles,
+) -> Report:
     role = acting_role(actor)
     if duplicate_of is not None:
         report, duplicate_of = lock(report, duplicate_of)
@@ -241,6 +311,8 @@ def report_transition(
         public=public,
         reason=reason,
         into=duplicate_of,
+        photos=photos,
+        files=files,
     )
     return report
 

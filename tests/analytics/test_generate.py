@@ -78,6 +78,19 @@ def test_outcomes_are_plausible(synthetic):
     )
     assert rows[:3] == (0, 0, 0)
     assert rows[3] > synthetic / 3
+    # Every resolved or closed report says what was done (its public result
+    # note), in Vietnamese, as the workflow requires; open ones say nothing yet.
+    notes = one(
+        """
+        SELECT count(*) FILTER (WHERE status IN ('resolved', 'closed')
+                                  AND result_note NOT LIKE 'Đã %'
+                                  AND result_note NOT LIKE '% đã %'),
+               count(*) FILTER (WHERE status IN ('received', 'assigned', 'in_progress')
+                                  AND result_note <> '')
+        FROM routing_report
+        """
+    )
+    assert notes == (0, 0)
 
 
 def test_command_is_reproducible_by_seed():

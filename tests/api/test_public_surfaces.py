@@ -113,7 +113,12 @@ def test_hidden_words_and_photos_appear_on_no_public_surface(client):
             reporter_phone="0912345670",
         ),
     }
-    report_publication_decide(report=hidden["withheld"], actor=reviewer, approve=False)
+    report_publication_decide(
+        report=hidden["withheld"],
+        actor=reviewer,
+        approve=False,
+        note="Ảnh có mặt người.",
+    )
     # Approved, then moved to a sensitive category: hidden again at once.
     moved = submit(client, "BÍ-MẬT-ĐỔI-LĨNH-VỰC", 5, reporter_phone="0912345671")
     report_publish(moved)

@@ -209,7 +209,11 @@ def test_withholding_then_approving_again(client):
     code = submit(client)["tracking_code"]
     client.force_login(staff("admin"))
     assert post(client, code, decision="approve").status_code == 200
-    withheld = post(client, code, decision="withhold")
+    refused = post(client, code, decision="withhold")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "publication_reason_required"
+    assert refused.json()["field"] == "note"
+    withheld = post(client, code, decision="withhold", note="Ảnh chụp rõ biển số xe.")
     assert withheld.status_code == 200
     assert withheld.json()["publication"] == "withheld"
     assert withheld.json()["public_description"] == ""

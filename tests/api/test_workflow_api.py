@@ -106,7 +106,10 @@ def test_transition_errors_are_bilingual(api, ioc):
     in_progress = report_make(status="in_progress")
     url = f"{BASE}/{in_progress.tracking_code}/transitions"
     missing = post(api, url, {"to": "resolved"})
-    assert (missing.status_code, missing.json()["code"]) == (400, "note_required")
+    assert (missing.status_code, missing.json()["code"]) == (
+        400,
+        "result_note_required",
+    )
     assert missing.json()["field"] == "note"
     assert set(missing.json()["messages"]) == {"vi", "en"}
     impossible = post(api, url, {"to": "received"})

@@ -4,11 +4,13 @@ the workflow API, moving the pin on the map, and what a department officer may n
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
-from routing.models import Department, Report
+from routing.models import Category, Department, Report
 from routing.workflow import report_transition
 from tests.browser.conftest import screenshot_of
 from tests.browser.maps import map_click
@@ -242,3 +244,34 @@ def test_operator_rejects_and_merges(staff_page, media):
     assert page.locator(f"a[href='/ops/r/{first.tracking_code}']").count() >= 1
     again.refresh_from_db()
     assert again.duplicate_of_id == first.pk
+
+
+def test_resolving_a_category_that_needs_a_photo_of_the_fix(staff_page, media):
+    """A category with ``requires_after_photo``: the page asks for the photo, then
+    sends note and photo as one multipart form; the tracking page shows the masked
+    result note and the photo of the fix."""
+    Category.objects.filter(code="VSMT").update(requires_after_photo=True)
+    report = submit(DONG_PHU, "VSMT", "Rác tồn đọng ở chợ.", dt.timedelta(days=3))
+    report_force(report, status="in_progress")
+    page = staff_page("ioc_operator")
+    open_report(page, report.tracking_code)
+    page.locator("button[data-to='resolved']").click()
+    assert page.locator("#field-after-photos").is_visible()
+    page.locator("#transition-note").fill("Đã thu gom rác, gọi tổ 0912 345 678.")
+    page.locator("#transition-submit").click()
+    assert page.locator("#err-transition-photos").inner_text() == (
+        "Hãy thêm ảnh sau khi khắc phục."
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (120, 90), (20, 150, 70)).save(out, "JPEG")
+    page.locator("#transition-photos").set_input_files(
+        files=[{"name": "sau.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}]
+    )
+    assert act(page, "#transition-submit") == "Đã chuyển trạng thái: Đã xử lý."
+    report.refresh_from_db()
+    assert report.status == "resolved"
+    assert report.result_note == "Đã thu gom rác, gọi tổ [SĐT đã ẩn]."
+    assert report.photos.filter(of_resolution=True).count() == 1
+    page.goto(f"/r/{report.tracking_code}")
+    assert page.locator("#result-note").inner_text().count("[SĐT đã ẩn]") == 1
+    assert page.locator(".photo-grid img").count() == 1

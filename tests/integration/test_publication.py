@@ -160,7 +160,9 @@ def test_withholding_and_deciding_again():
     report = named(photos=photos(1))
     operator = user(Role.IOC_OPERATOR)
     report_publication_decide(report=report, actor=operator, approve=True)
-    report = report_publication_decide(report=report, actor=operator, approve=False)
+    report = report_publication_decide(
+        report=report, actor=operator, approve=False, note="Có thông tin cá nhân."
+    )
     assert report.publication == P.WITHHELD
     assert report.public_description == ""
     assert publication.description_public(report) == ""
@@ -224,7 +226,9 @@ def test_a_sensitive_report_is_never_approved_and_stops_being_public():
     with pytest.raises(WorkflowConflict) as refused:
         report_publication_decide(report=report, actor=operator, approve=True)
     assert refused.value.code == "publication_sensitive"
-    report = report_publication_decide(report=report, actor=operator, approve=False)
+    report = report_publication_decide(
+        report=report, actor=operator, approve=False, note="Có thông tin cá nhân."
+    )
     assert report.publication == P.WITHHELD
 
 
@@ -289,7 +293,9 @@ def test_the_queryset_rule_matches_the_python_rule():
     named(photos=photos(1))  # pending
     anonymous(photos=photos(1))  # private
     withheld = named(photos=photos(1))
-    report_publication_decide(report=withheld, actor=operator, approve=False)
+    report_publication_decide(
+        report=withheld, actor=operator, approve=False, note="Có thông tin cá nhân."
+    )
     by_rule = {p.pk for p in ReportPhoto.objects.all() if publication.photo_public(p)}
     by_query = set(
         ReportPhoto.objects.filter(publication.photo_public_q()).values_list(

@@ -207,7 +207,9 @@ def test_note_required_and_public(current, target):
     ioc = staff(roles.IOC_OPERATOR)
     report = report_make(status=current)
     reason = Report.RejectionReason.INSUFFICIENT
-    for note, public, code in [("  ", True, "note_required"), (NOTE, False, "")]:
+    # Resolving needs the result note (routing.workflow.resolution) first.
+    blank = "result_note_required" if target == "resolved" else "note_required"
+    for note, public, code in [("  ", True, blank), (NOTE, False, "")]:
         with pytest.raises(WorkflowError) as refused:
             workflow.report_transition(
                 report=report,

@@ -88,6 +88,7 @@ QUEUE = (IOC, OFFICER, OFFICER_OUT, UNIT, ADMIN)
 ZONE_EDITORS = (ROUTING, ADMIN)
 ANALYTICS = (PLANNER, IOC, ADMIN)
 DESK = (IOC, ADMIN)  # the operations centre's intake desk
+REVIEWERS = (IOC, ADMIN)  # who decide publication (the moderation queue)
 SIGNED_IN = rule(REDIRECT, **dict.fromkeys(PUBLIC, OK))
 
 # The report pages: every report, for a page that shows one.
@@ -222,6 +223,7 @@ MATRIX: dict[str, Url] = {
     "ops/": Url("/ops/", get=only(QUEUE, OK, public=SIGN_IN)),
     "ops/intake": Url("/ops/intake", get=only(DESK, OK, public=SIGN_IN), post=only(DESK, INVALID, public=SIGN_IN)),
     "ops/intake/caller": Url("/ops/intake/caller", get=anyone(NO_METHOD), post=only(DESK, OK)),
+    "ops/moderation": Url("/ops/moderation", get=only(REVIEWERS, OK, public=SIGN_IN), post=only(REVIEWERS, INVALID, public=SIGN_IN)),
     "ops/r/<str:code>": Url(tuple(f"/ops/r/{c}" for c in REPORT), get=only(QUEUE, OK, public=SIGN_IN) | {OFFICER_OUT: NOT_FOUND}),
     "plan/": Url("/plan/", get=only(ANALYTICS, OK, public=SIGN_IN)),
 }

@@ -214,6 +214,11 @@ def _transitions(report: Report, role: str) -> list[dict[str, Any]]:
                 "needs_note": step.needs_note,
                 "needs_reason": step.needs_reason,
                 "needs_duplicate_of": step.needs_duplicate_of,
+                # Resolving a category that requires it needs a photo of the fix
+                # (uploaded before, or with the step).
+                "needs_photo": target == Report.Status.RESOLVED
+                and report.category.requires_after_photo
+                and not report.photos.filter(of_resolution=True).exists(),
             }
         )
     return steps

@@ -40,13 +40,15 @@
     return HT.lang === "en" ? body.department_name_en : body.department_name_vi;
   }
 
-  /** Post `json` to `url` with `button` disabled meanwhile; errors go to `errors`. */
+  /** Post `json` (or a FormData) to `url` with `button` disabled meanwhile; errors go
+   * to `errors`. */
   async function send(url, json, button, errors, onDone) {
     if (button.disabled) return;
     errors.clear();
     button.disabled = true;
     try {
-      const result = await HT.api(url, { method: "POST", json: json });
+      const body = json instanceof FormData ? { form: json } : { json: json };
+      const result = await HT.api(url, Object.assign({ method: "POST" }, body));
       onDone(result.body);
     } catch (error) {
       button.disabled = false;
@@ -195,6 +197,7 @@
       public: { error: "err-transition-note", control: "transition-note" },
       reason: { error: "err-reason", control: "transition-reason" },
       duplicate_of: { error: "err-duplicate", control: "transition-duplicate" },
+      photos: { error: "err-transition-photos", control: "transition-photos" },
     });
     let chosen = null;
 
@@ -209,7 +212,11 @@
         });
         $("field-reason").hidden = !chosen.needsReason;
         $("field-duplicate").hidden = !chosen.needsDuplicate;
-        $("transition-note-help").textContent = chosen.needsNote
+        const resolving = chosen.to === "resolved";
+        $("field-after-photos").hidden = !resolving;
+        $("transition-note-help").textContent = resolving
+          ? gettext("Required: the result of the handling, what was done. It is public on the tracking page.")
+          : chosen.needsNote
           ? gettext("Required: the citizen reads this note with the new status.")
           : gettext("Optional: the citizen reads it with the new status.");
         $("transition-submit").disabled = false;
@@ -243,9 +250,25 @@
         errors.showApiError({ field: "note", message: gettext("Write a note for the citizen.") });
         return;
       }
-      const body = { to: chosen.to, note: note, public: true };
+      let body = { to: chosen.to, note: note, public: true };
       if (chosen.needsReason) body.reason = reason;
       if (chosen.needsDuplicate) body.duplicate_of = duplicate;
+      const files = chosen.to === "resolved" ? $("transition-photos").files : [];
+      if (chosen.needsPhoto && !files.length) {
+        errors.showApiError({ field: "photos", message: gettext("Add a photo of the fix.") });
+        return;
+      }
+      if (files.length) {
+        // Photos of the fix go as a multipart form (the API checks each one).
+        const form = new FormData();
+        Object.keys(body).forEach(function (key) {
+          form.append(key, body[key]);
+        });
+        Array.from(files).forEach(function (file) {
+          form.append("photos", file);
+        });
+        body = form;
+      }
       send(config.urls.transitions, body, $("transition-submit"), errors, function (state) {
         flashThenReload(
           HT.format(gettext("Status changed: %(status)s."), { status: config.statuses[state.status] || state.status })
@@ -283,6 +306,7 @@
     const errors = new HT.FormErrors($("publication-error"), {
       public_description: { error: "err-publication-text", control: "publication-text" },
       photos: { error: "err-publication-photos" },
+      note: { error: "err-publication-note", control: "publication-note" },
     });
     const decide = function (decision, button) {
       const body = { decision: decision, note: $("publication-note").value.trim() };
