@@ -56,9 +56,13 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]]
 
-    def display(self) -> list[list[str]]:
+    def display(self) -> list[list[tuple[str, str]]]:
+        """Each row's cells as (text, kind): the page aligns text left."""
         return [
-            [cell_text(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+            [
+                (cell_text(v, c.kind), c.kind)
+                for v, c in zip(row, self.columns, strict=True)
+            ]
             for row in self.rows
         ]
 

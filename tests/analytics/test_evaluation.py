@@ -166,9 +166,7 @@ def test_periods_parse():
     )
     now, before = periods_parse({"from": "01/01/2026", "to": "31/03/2026"})
     assert now == Q1
-    assert before == Period(
-        dt.date(2025, 10, 3), dt.date(2025, 12, 31)
-    )
+    assert before == Period(dt.date(2025, 10, 3), dt.date(2025, 12, 31))
     _, before = periods_parse(
         {"from": "01/01/2026", "to": "31/03/2026", "compare_from": "01/10/2025"}
     )

@@ -224,6 +224,9 @@ MATRIX: dict[str, Url] = {
     "ops/intake/caller": Url("/ops/intake/caller", get=anyone(NO_METHOD), post=only(DESK, OK)),
     "ops/r/<str:code>": Url(tuple(f"/ops/r/{c}" for c in REPORT), get=only(QUEUE, OK, public=SIGN_IN) | {OFFICER_OUT: NOT_FOUND}),
     "plan/": Url("/plan/", get=only(ANALYTICS, OK, public=SIGN_IN)),
+    # The pilot evaluation report: planners (and leaders, who get planner accounts),
+    # the operations centre and admins; a bad period is a 400 for them.
+    "plan/evaluation/": Url(("/plan/evaluation/", "/plan/evaluation/?format=xlsx"), get=only(ANALYTICS, OK, public=SIGN_IN)),
 }
 # fmt: on
 
