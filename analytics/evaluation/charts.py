@@ -68,4 +68,4 @@ def bar_chart(
 
 
 def _value(value: float, percent: bool) -> str:
-    return f"{vn_number(value * 100, 1)} %" if percent else vn_number(value)
+    return f"{vn_number(value * 100, 1)}\u00a0%" if percent else vn_number(value)

@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from analytics.grid import local_midnight
 from routing.models import Report, ReportEvent
+from routing.reads import lag_ok_connection
 
 CHANNELS = tuple(Report.Channel.values)
 TOUCH_KINDS = (
@@ -286,7 +286,7 @@ def period_figures(period: Period) -> PeriodFigures:
     )
     params.update({f"channel_{i}": ch for i, ch in enumerate(CHANNELS)})
     result = PeriodFigures(period, Figures(), {}, {}, dict.fromkeys(CAUSES, 0), [])
-    with connection.cursor() as cursor:
+    with lag_ok_connection().cursor() as cursor:
         cursor.execute(_GROUPS.format(channels=channels), params)
         for level, unit_id, department_id, _n, *rest in cursor.fetchall():
             figures = _figures(tuple(rest))

@@ -33,7 +33,7 @@ def cell_text(value: Any, kind: str) -> str:
     if value is None:
         return "—"
     if kind == PCT:
-        return f"{vn_number(value * 100, 1)} %"
+        return f"{vn_number(value * 100, 1)}\u00a0%"
     if kind in (HOURS, NUM):
         return vn_number(value, 1)
     if kind == INT:
@@ -135,13 +135,21 @@ def _channels(ev: Evaluation) -> Table:
 
 def _staff_time(ev: Evaluation) -> Table:
     rows = [
-        [label, f.touches, f.touches_per_report, f.staff_hours, f.staff_hours_per_100]
+        [
+            label,
+            f.touches,
+            f.touches_per_report,
+            f.staff_hours * 60,
+            f.staff_hours,
+            f.staff_hours_per_100,
+        ]
         for label, f in (("Kỳ này", ev.now.total), ("Kỳ trước", ev.before.total))
     ]
     columns = [
         PERIOD,
         Column("Thao tác của TTĐH", "IOC actions", INT),
         Column("Thao tác/phản ánh", "Actions per report", NUM),
+        Column("Phút công", "Staff minutes", NUM),
         Column("Giờ công", "Staff hours", HOURS),
         Column("Giờ công/100 phản ánh", "Hours per 100 reports", HOURS),
     ]

@@ -75,7 +75,7 @@ def test_page_shows_the_figures(db):
     assert "03/10/2025 – 31/12/2025" in html
     assert "<svg" in html
     assert "<script" not in html
-    assert "50,0 %" in html  # the on-time rate, written the Vietnamese way
+    assert "50,0\u00a0%" in html  # the on-time rate, written the Vietnamese way
     assert "25,0" in html  # the median hours
     assert "@media print" in html
     assert "size: A4" in html
@@ -98,6 +98,10 @@ def test_pdf_renders_with_a_first_page_png(db):
     ARTIFACTS.mkdir(exist_ok=True)
     image = page.render(scale=1.5).to_pil()
     image.save(ARTIFACTS / "evaluation-page1.png")
+    for i in range(1, len(pdf)):  # the other pages, for a reader's eye
+        pdf[i].render(scale=1.5).to_pil().save(
+            ARTIFACTS / f"evaluation-page{i + 1}.png"
+        )
     assert image.width > 800
 
 
@@ -126,6 +130,8 @@ def test_workbook_cells_equal_the_figures(db):
     assert row[1:4] == [t.reports, t.resolved, t.on_time_rate]
     assert row[4] == pytest.approx(25.0)
     assert row[8] == pytest.approx(5 / 7)
+    staff = [c.value for c in book["staff_time"][2]]
+    assert staff[1:] == [5, pytest.approx(5 / 7), 15, 0.25, pytest.approx(25 / 7)]
     assert totals["D2"].number_format == "0.0%"
     channels = {
         r[0].value.split(" (")[0]: r[1].value
