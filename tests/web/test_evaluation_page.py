@@ -145,3 +145,9 @@ def test_workbook_cells_equal_the_figures(db):
         "Near an edge": 1,
         "Out of area": 0,
     }
+
+
+def test_the_planning_map_links_to_it(db):
+    html = staff_client("planner").get("/plan/").content.decode()
+    assert f'href="{URL}"' in html
+    assert "Báo cáo đánh giá thí điểm" in html
