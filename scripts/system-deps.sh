@@ -3,10 +3,13 @@
 # PostGIS 3 for PostgreSQL 15 brings the GDAL, GEOS and PROJ runtime libraries
 # that GeoDjango loads; Chromium is for the browser tests, pgbouncer for the
 # connection-pooling test (tests/scaleout; `make test` asks for both). PostgreSQL's own
-# tools (pg_basebackup, pg_ctl) serve scripts/backup.sh and restore.sh.
+# tools (pg_basebackup, pg_ctl) serve scripts/backup.sh and restore.sh. WeasyPrint
+# (the evaluation report's PDF) needs pango, fontconfig and a font with Vietnamese
+# glyphs (DejaVu Sans, embedded by analytics/evaluation/pdf.py).
 set -euo pipefail
 
-want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server)
+want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server
+      libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core)
 if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
   want+=(chromium chromium-driver fonts-noto-core)
   # The test suite's other tools: nginx checks and serves deploy/nginx

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.logs import logging_config
 from config.settings.env import env_bool, env_list
@@ -403,7 +404,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routing.tasks.citizens_purge",
         "schedule": 3600.0,
     },
+    # The first of each month at 07:00 (CELERY_TIMEZONE is Asia/Ho_Chi_Minh).
+    "evaluation-monthly-send": {
+        "task": "analytics.tasks.evaluation_monthly_send",
+        "schedule": crontab(minute="0", hour="7", day_of_month="1"),
+    },
 }
+
+# --- The pilot evaluation report (/plan/evaluation/, analytics.evaluation) ------------
+# Staff minutes one operations-centre action is taken to cost (the report's staff time).
+EVALUATION_MINUTES_PER_ACTION = float(
+    os.environ.get("EVALUATION_MINUTES_PER_ACTION", "3")
+)
+# Who gets last month's report as a PDF on the first of the month (comma-separated;
+# nobody when empty).
+EVALUATION_RECIPIENTS = [a for a in env_list("EVALUATION_RECIPIENTS", "") if a]
 
 # --- Scale-out: photos in object storage, pgbouncer, a read replica --------------------
 # Each is off unless its variables are set; config/settings/scaleout.py lists them and

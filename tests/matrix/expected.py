@@ -226,6 +226,9 @@ MATRIX: dict[str, Url] = {
     "ops/moderation": Url("/ops/moderation", get=only(REVIEWERS, OK, public=SIGN_IN), post=only(REVIEWERS, INVALID, public=SIGN_IN)),
     "ops/r/<str:code>": Url(tuple(f"/ops/r/{c}" for c in REPORT), get=only(QUEUE, OK, public=SIGN_IN) | {OFFICER_OUT: NOT_FOUND}),
     "plan/": Url("/plan/", get=only(ANALYTICS, OK, public=SIGN_IN)),
+    # The pilot evaluation report: planners (and leaders, who get planner accounts),
+    # the operations centre and admins; a bad period is a 400 for them.
+    "plan/evaluation/": Url(("/plan/evaluation/", "/plan/evaluation/?format=xlsx"), get=only(ANALYTICS, OK, public=SIGN_IN)),
 }
 # fmt: on
 
