@@ -87,7 +87,10 @@ def check_file(
         if geometry is not None:
             kept.append((unit, geometry))
     if options.expected is not None:
-        _check_extent(kept, report, options.expected)
+        # Features far away are left out of the checks that measure in metres: the
+        # UTM zone is that of the data's centre, and they would move it.
+        outside = _check_extent(kept, report, options.expected)
+        kept = [(u, g) for u, g in kept if u.row not in outside]
     checked = Checked()
     for unit, geometry in _check_duplicates(kept, report, options.on_duplicate):
         checked.units.append(unit)
@@ -155,14 +158,14 @@ def _check_extent(
     kept: list[tuple[SourceUnit, MultiPolygon]],
     report: ImportReport,
     expected: tuple[BBox, str],
-) -> None:
+) -> set[int]:
     """One finding for all the features outside the expected box (a wrong CRS, or
-    longitude and latitude swapped, moves them all)."""
+    longitude and latitude swapped, moves them all); returns their rows."""
     box, whose = expected
     frame = shapely.box(*box.as_tuple())
     outside = [(u, g) for u, g in kept if not frame.covers(g)]
     if not outside:
-        return
+        return set()
     bounds = shapely.bounds(shapely.union_all([g for _, g in kept]))
     report.add(
         Finding(
@@ -179,6 +182,7 @@ def _check_extent(
             **point_of(outside[0][1]),
         )
     )
+    return {u.row for u, _ in outside}
 
 
 def _check_duplicates(
