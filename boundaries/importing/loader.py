@@ -106,7 +106,6 @@ def import_boundaries(
         source_name=source_name,
         options=options or Options(),
     )
-    units, geometries = checked.units, checked.geometries
     with transaction.atomic():
         boundary_set = _target_set(target, report)
         existing = {
@@ -114,8 +113,8 @@ def import_boundaries(
         }
         _set_check(
             boundary_set,
-            units,
-            geometries,
+            checked.units,
+            checked.geometries,
             existing,
             report,
             derive_parent=derive_parent,
@@ -123,24 +122,9 @@ def import_boundaries(
             allow_overlaps=expect.options.allow_overlaps,
         )
         assert boundary_set is not None  # _set_check refused the import otherwise
-        touched: list[int] = []
-        if derive_parent:
-            touched += _write_derived_parent(
-                boundary_set, derive_parent, units, geometries, existing, report
-            )
-        ordered = sorted(units, key=_depth)
-        for unit in tqdm(
-            ordered, desc=f"{report.source}", unit="unit", disable=not progress
-        ):
-            touched += _write_unit(
-                boundary_set, unit, geometries[unit.code], existing, report
-            )
-        _delete_units(report, existing)
-        if touched or report.deleted:
-            # Pieces of a parent depend on its children (added, moved or deleted):
-            # rebuild the whole set, one statement, rather than chase every parent.
-            unit_parts_rebuild(boundary_set=boundary_set)
-
+        _write_all(
+            boundary_set, checked, existing, report, derive_parent, bool(progress)
+        )
         if commit:
             teach(expect, boundary_set, report)
             BoundaryImport.objects.create(
@@ -153,6 +137,35 @@ def import_boundaries(
         else:
             transaction.set_rollback(True)
     return report
+
+
+def _write_all(
+    boundary_set: BoundarySet,
+    checked: checks.Checked,
+    existing: dict[str, AdminUnit],
+    report: ImportReport,
+    derive_parent: ParentSpec | None,
+    progress: bool,
+) -> None:
+    """Create, update and delete the units, then rebuild the set's lookup pieces."""
+    units, geometries = checked.units, checked.geometries
+    touched: list[int] = []
+    if derive_parent:
+        touched += _write_derived_parent(
+            boundary_set, derive_parent, units, geometries, existing, report
+        )
+    ordered = sorted(units, key=_depth)
+    for unit in tqdm(
+        ordered, desc=f"{report.source}", unit="unit", disable=not progress
+    ):
+        touched += _write_unit(
+            boundary_set, unit, geometries[unit.code], existing, report
+        )
+    _delete_units(report, existing)
+    if touched or report.deleted:
+        # Pieces of a parent depend on its children (added, moved or deleted):
+        # rebuild the whole set, one statement, rather than chase every parent.
+        unit_parts_rebuild(boundary_set=boundary_set)
 
 
 def _source_read(

@@ -454,3 +454,34 @@ def test_no_triage_desk_names_the_jurisdiction(tmp_path):
             at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
         )
     assert "Toronto (tor)" in info.value.vi
+
+
+def test_admin_upload_offers_the_same_ways_forward(admin_client, tmp_path):
+    """The admin upload lists the overlap and imports once overlaps are allowed."""
+    create_tor()
+    path = write(tmp_path, [feature("1", cell(0)), feature("2", cell(0.5, 0.5))])
+    data = {
+        "new_slug": SLUG,
+        "new_name": "Toronto councils",
+        "new_jurisdiction_code": TOR,
+        "new_valid_from": "2020-01-01",
+        "code_field": "code",
+        "name_field": "name",
+        "name_ascii_field": "name_ascii",
+        "level_field": "level",
+        "parent_field": "parent_code",
+        "commit": "on",
+    }
+    with path.open("rb") as handle:
+        refused = admin_client.post(
+            "/admin/boundaries/boundaryset/import/", {**data, "file": handle}
+        )
+    assert "ERROR overlap (1)" in refused.content.decode()
+    assert not BoundarySet.objects.filter(slug=SLUG).exists()
+    with path.open("rb") as handle:
+        done = admin_client.post(
+            "/admin/boundaries/boundaryset/import/",
+            {**data, "file": handle, "allow_overlaps": "on"},
+        )
+    assert "COMMITTED" in done.content.decode()
+    assert AdminUnit.objects.filter(boundary_set__slug=SLUG).count() == 2
