@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from boundaries.levels import Level
+from boundaries.levels import LABEL_MAX_LENGTH, Level
 from geo.coords import VIETNAM_LAT, VIETNAM_LON, BBox
 from geo.errors import Conflict, InvalidInput
 
@@ -212,6 +212,15 @@ def jurisdiction_create(
         )
     if level_labels is None:
         level_labels = list(VIETNAM_LEVELS) if country == VIETNAM else []
+    too_long = [label for label in level_labels if len(label) > LABEL_MAX_LENGTH]
+    if too_long:
+        raise _invalid(
+            "bad_levels",
+            f"Nhãn cấp quá {LABEL_MAX_LENGTH} ký tự: {', '.join(too_long)}.",
+            f"Level labels longer than {LABEL_MAX_LENGTH} characters: "
+            f"{', '.join(too_long)}.",
+            "levels",
+        )
     return Jurisdiction.objects.create(
         code=code,
         name=name,

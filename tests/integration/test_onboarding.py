@@ -353,6 +353,7 @@ def test_migration_registered_the_pilot_jurisdiction():
             ["--extent", "-79,43,-80"], "must be minx,miny,maxx,maxy", id="extent-3"
         ),
         pytest.param(["--code", "x" * 11], "1 to 10 characters", id="code"),
+        pytest.param(["--levels", "a" * 21], "longer than 20 characters", id="levels"),
         pytest.param(["--code", "44"], "exists already: Tỉnh Quảng Bình", id="exists"),
     ],
 )
