@@ -238,6 +238,7 @@ class BoundarySetAdmin(admin.ModelAdmin):
                     layer=data["layer"] or None,
                     user=request.user,
                     source_name=upload.name,
+                    options=form.options(),
                 )
             except ImportRefused as exc:
                 self.message_user(request, bilingual(exc), messages.ERROR)

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import connection
 
 from geo.coords import BBox
-from geo.projections import UTM_48N
 
 CACHE_S = 300
 
@@ -39,14 +38,13 @@ def _signature() -> tuple[int, int]:
     return int(count), int(highest)
 
 
-# The units' box widened by the tolerance in metres, in UTM 48N (the province's
-# projection), then taken back to degrees as the box around the widened one.
-_EXTENT = f"""
+# The units' box widened by the tolerance in metres, measured on the spheroid
+# (geography) wherever the units lie, then the box around the widened one.
+_EXTENT = """
     SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
-    FROM (SELECT ST_Transform(
-              ST_Expand(ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 4326),
-                                     {UTM_48N}), %(metres)s),
-              4326) AS b
+    FROM (SELECT ST_Envelope(ST_Buffer(
+              ST_SetSRID(ST_Extent(geom)::geometry, 4326)::geography, %(metres)s
+          )::geometry) AS b
           FROM boundaries_adminunit) s
 """
 

@@ -14,6 +14,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from boundaries.geometry import to_shapely
 from boundaries.importing import FieldMap, ParentSpec, SetSpec
+from boundaries.importing.checks import Options
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import BilingualError, GeoInputError
@@ -151,6 +152,27 @@ class BoundaryImportForm(forms.Form):
         help_text="Cho phép xóa hay đổi hình hơn nửa số đơn vị của bộ đang dùng / "
         "Allow deleting or re-shaping over half the units of an active set.",
     )
+    on_duplicate = forms.ChoiceField(
+        choices=[
+            ("fail", "Từ chối / Refuse"),
+            ("suffix", "Đổi mã thành MÃ-2, MÃ-3 / Recode as CODE-2, CODE-3"),
+        ],
+        initial="fail",
+        required=False,
+        label="Mã trùng, hình khác / Shared code, different units",
+        help_text="Bản trùng y hệt luôn được gộp / Exact duplicates are always merged.",
+    )
+    skip_invalid = forms.BooleanField(
+        required=False,
+        label="Bỏ qua dòng lỗi / Skip invalid rows",
+        help_text="Dòng thiếu mã, tên hoặc hình học dùng được / Rows with no code, "
+        "name or usable geometry.",
+    )
+    allow_overlaps = forms.BooleanField(
+        required=False,
+        label="Chấp nhận chồng lấn / Allow overlaps",
+        help_text="Các đơn vị cùng cấp chồng lên nhau / Overlapping sibling units.",
+    )
     commit = forms.BooleanField(
         required=False,
         label="Ghi vào cơ sở dữ liệu / Commit",
@@ -235,6 +257,14 @@ class BoundaryImportForm(forms.Form):
             parent=data["parent_field"],
             fixed_level=data.get("fixed_level") or None,
             fixed_parent=data.get("fixed_parent") or None,
+        )
+
+    def options(self) -> Options:
+        data = self.cleaned_data
+        return Options(
+            on_duplicate=data.get("on_duplicate") or "fail",
+            skip_invalid=bool(data.get("skip_invalid")),
+            allow_overlaps=bool(data.get("allow_overlaps")),
         )
 
     def derive_parent(self) -> ParentSpec | None:

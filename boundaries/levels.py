@@ -41,3 +41,21 @@ ALIASES = {
     "special_zone": Level.SPECIAL_ZONE,
     "dac khu": Level.SPECIAL_ZONE,
 }
+
+# A level label of a jurisdiction's own (a council district, a neighbourhood) that is
+# not one of Vietnam's sits at the depth of a commune: a point lookup answers it, and
+# the lookup pieces are built for it. Nested labels of one's own are the next step.
+OWN_LABEL_DEPTH = 3
+# Longest label a unit's ``level`` column holds.
+LABEL_MAX_LENGTH = 20
+
+
+def level_depth(label: str) -> int:
+    """How deep a unit of ``label`` sits: Vietnam's levels by DEPTH, others at 3."""
+    return DEPTH.get(label, OWN_LABEL_DEPTH)  # type: ignore[call-overload]
+
+
+def depth_sql(column: str) -> str:
+    """SQL giving ``level_depth`` of a level column (a CASE over DEPTH)."""
+    whens = " ".join(f"WHEN '{level.value}' THEN {d}" for level, d in DEPTH.items())
+    return f"CASE {column} {whens} ELSE {OWN_LABEL_DEPTH} END"

@@ -13,7 +13,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
 
 from boundaries.geometry import bbox_polygon
-from boundaries.levels import DEPTH, Level
+from boundaries.levels import Level, level_depth
 from geo.coords import BBox
 
 
@@ -137,7 +137,7 @@ class AdminUnit(models.Model):
     5 for a commune-level unit). A code is unique within a set but not across sets:
     18880 was Phường Đức Ninh Đông until 30/06/2025 and is Phường Đồng Hới since.
     Geometry is EPSG:4326, validated and repaired on import; ``area_m2`` is measured
-    in UTM 48N.
+    in the UTM zone of the unit's centre (``geo.projections.utm_for``).
     """
 
     boundary_set = models.ForeignKey(
@@ -179,7 +179,7 @@ class AdminUnit(models.Model):
 
     @property
     def depth(self) -> int:
-        return DEPTH[Level(self.level)]
+        return level_depth(self.level)
 
 
 class AdminUnitPart(models.Model):
@@ -359,3 +359,7 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+# Defined in its own module; imported here so that Django registers it.
+from boundaries.jurisdictions import Jurisdiction as Jurisdiction  # noqa: E402

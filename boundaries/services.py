@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.geometry import to_geos_multipolygon, to_shapely
-from boundaries.levels import DEPTH
+from boundaries.levels import depth_sql
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import Conflict
 from geo.repair import repair_polygonal
@@ -21,11 +22,7 @@ SUBDIVIDE_MAX_VERTICES = 64
 # Vertices per boundary-line piece (AdminUnitEdge), for distances to the edge.
 EDGE_MAX_VERTICES = 32
 
-_DEPTH_SQL = (
-    "CASE u.level "
-    + " ".join(f"WHEN '{level.value}' THEN {depth}" for level, depth in DEPTH.items())
-    + " END"
-)
+_DEPTH_SQL = depth_sql("u.level")
 
 
 class BoundarySetError(Conflict):
@@ -166,3 +163,63 @@ def unit_geometry_update(
     unit.save()
     unit_parts_rebuild(boundary_set=unit.boundary_set, unit_ids=[unit.pk])
     return repaired.repairs
+
+
+# The set's own rows, deleted with it; any other row pointing at the set or at one
+# of its units keeps it.
+_OWN_MODELS = {"boundaries.AdminUnit", "boundaries.AdminUnitPart"} | {
+    "boundaries.AdminUnitEdge",
+    "boundaries.BoundaryImport",
+}
+
+
+def boundary_set_referrers(*, boundary_set: BoundarySet) -> dict[str, int]:
+    """Rows outside the set that point at it or at its units, counted by
+    'app.Model.field' (reports and their assignments, successions, default
+    departments, …): found by introspection, since boundaries know nothing of the
+    apps built on them."""
+    units = AdminUnit.objects.filter(boundary_set=boundary_set).values("pk")
+    found: dict[str, int] = {}
+    for model in apps.get_models():
+        if model._meta.label in _OWN_MODELS:
+            continue
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation else None
+            if target is BoundarySet:
+                rows = model._default_manager.filter(**{field.name: boundary_set})
+            elif target is AdminUnit:
+                rows = model._default_manager.filter(**{f"{field.name}__in": units})
+            else:
+                continue
+            if count := rows.count():
+                found[f"{model._meta.label}.{field.name}"] = count
+    return found
+
+
+@transaction.atomic
+def boundary_set_delete(*, boundary_set: BoundarySet) -> int:
+    """Delete a set that nothing uses, with its units, pieces and import records;
+    returns the number of units deleted. An active set must be retired first, and a
+    set that reports, successions or anything else refer to is kept (say which)."""
+    boundary_set = BoundarySet.objects.select_for_update().get(pk=boundary_set.pk)
+    slug = boundary_set.slug
+    if boundary_set.status == BoundarySet.Status.ACTIVE:
+        raise BoundarySetError(
+            "set_active",
+            f"Bộ '{slug}' đang được dùng: hãy cho ngừng dùng (retire) trước khi xoá.",
+            f"Set '{slug}' is active: retire it before deleting it.",
+        )
+    referrers = boundary_set_referrers(boundary_set=boundary_set)
+    if referrers:
+        listed = ", ".join(f"{n} {label}" for label, n in sorted(referrers.items()))
+        raise BoundarySetError(
+            "set_referred",
+            f"Không xoá được bộ '{slug}': còn dữ liệu trỏ tới nó ({listed}).",
+            f"Set '{slug}' cannot be deleted: rows still refer to it ({listed}).",
+            extra={"referrers": referrers},
+        )
+    units = boundary_set.units.count()
+    # Children first: a unit's parent is protected while a child points at it.
+    AdminUnit.objects.filter(boundary_set=boundary_set).update(parent=None)
+    boundary_set.delete()
+    return units

@@ -40,3 +40,15 @@ def degree_margin(lat: float, metres: float) -> tuple[float, float]:
     dlat = metres / 110_574.0
     dlon = metres / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
     return dlon * 1.01, dlat * 1.01
+
+
+def utm_for(lon: float, lat: float) -> int:
+    """The EPSG code of the WGS 84 UTM zone that holds (lon, lat): 326zz north of
+    the equator, 327zz south. Areas and distances of data anywhere on Earth are
+    measured in the zone of the data's own centroid, never a fixed one (UTM 48N,
+    Vietnam's, makes areas near Toronto about 1.5 times too large). Norway's and
+    Svalbard's irregular zones are ignored: the regular zone is as accurate there."""
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise ValueError(f"({lon}, {lat}) is not a WGS 84 longitude and latitude")
+    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
+    return (32600 if lat >= 0 else 32700) + zone

@@ -15,6 +15,8 @@ from tqdm import tqdm
 
 from boundaries.geometry import to_geos_multipolygon, to_shapely
 from boundaries.importing import checks
+from boundaries.importing.checks import Options
+from boundaries.importing.expect import Expectation, expectation, teach
 from boundaries.importing.fields import (
     FieldMap,
     SourceUnit,
@@ -23,7 +25,7 @@ from boundaries.importing.fields import (
 )
 from boundaries.importing.report import ImportReport
 from boundaries.importing.sources import read_frame, sha256_of
-from boundaries.levels import DEPTH, Level
+from boundaries.levels import level_depth
 from boundaries.models import AdminUnit, BoundaryImport, BoundarySet
 from boundaries.services import unit_parts_rebuild
 from geo.errors import GeoInputError, InvalidInput
@@ -79,24 +81,30 @@ def import_boundaries(
     user: Any = None,
     progress: bool | None = None,
     source_name: str | None = None,
+    options: Options | None = None,
 ) -> ImportReport:
     """Import the units in ``path`` into the set ``target.slug``.
 
-    Validates and repairs each geometry, checks codes, names, levels and parents,
-    measures overlaps and gaps between siblings, then creates, updates and deletes
-    units (only at the levels the file holds) and rebuilds their lookup pieces, all
-    in one transaction. With ``commit=False`` the transaction is rolled back and the
-    report says what would have happened. Raises :class:`ImportRefused` (nothing
-    written) on blocking errors, and GeoInputError on an unreadable file.
+    Validates and repairs each geometry, checks codes, names, levels, the
+    jurisdiction's extent, duplicates and parents, measures overlaps and gaps
+    between siblings — every problem in one pass, as findings of the report — then
+    creates, updates and deletes units (only at the levels the file holds) and
+    rebuilds their lookup pieces, all in one transaction. ``options`` are the ways
+    forward past some problems (``checks.Options``). With ``commit=False`` the
+    transaction is rolled back and the report says what would have happened. Raises
+    :class:`ImportRefused` (nothing written) on blocking errors, with every finding
+    in its report, and GeoInputError on an unreadable file.
     """
-    report, units, geometries = _source_read(
+    fields = fields or FieldMap()
+    report, expect, checked = _source_read(
         path,
-        fields=fields or FieldMap(),
+        fields=fields,
         target=target,
         commit=commit,
         layer=layer,
         source_crs=source_crs,
         source_name=source_name,
+        options=options or Options(),
     )
     with transaction.atomic():
         boundary_set = _target_set(target, report)
@@ -105,32 +113,20 @@ def import_boundaries(
         }
         _set_check(
             boundary_set,
-            units,
-            geometries,
+            checked.units,
+            checked.geometries,
             existing,
             report,
             derive_parent=derive_parent,
             allow_mass_change=allow_mass_change,
+            allow_overlaps=expect.options.allow_overlaps,
         )
-        touched: list[int] = []
-        if derive_parent:
-            touched += _write_derived_parent(
-                boundary_set, derive_parent, units, geometries, existing, report
-            )
-        ordered = sorted(units, key=_depth)
-        for unit in tqdm(
-            ordered, desc=f"{report.source}", unit="unit", disable=not progress
-        ):
-            touched += _write_unit(
-                boundary_set, unit, geometries[unit.code], existing, report
-            )
-        _delete_units(report, existing)
-        if touched or report.deleted:
-            # Pieces of a parent depend on its children (added, moved or deleted):
-            # rebuild the whole set, one statement, rather than chase every parent.
-            unit_parts_rebuild(boundary_set=boundary_set)
-
+        assert boundary_set is not None  # _set_check refused the import otherwise
+        _write_all(
+            boundary_set, checked, existing, report, derive_parent, bool(progress)
+        )
         if commit:
+            teach(expect, boundary_set, report)
             BoundaryImport.objects.create(
                 boundary_set=boundary_set,
                 source_name=report.source,
@@ -143,6 +139,35 @@ def import_boundaries(
     return report
 
 
+def _write_all(
+    boundary_set: BoundarySet,
+    checked: checks.Checked,
+    existing: dict[str, AdminUnit],
+    report: ImportReport,
+    derive_parent: ParentSpec | None,
+    progress: bool,
+) -> None:
+    """Create, update and delete the units, then rebuild the set's lookup pieces."""
+    units, geometries = checked.units, checked.geometries
+    touched: list[int] = []
+    if derive_parent:
+        touched += _write_derived_parent(
+            boundary_set, derive_parent, units, geometries, existing, report
+        )
+    ordered = sorted(units, key=_depth)
+    for unit in tqdm(
+        ordered, desc=f"{report.source}", unit="unit", disable=not progress
+    ):
+        touched += _write_unit(
+            boundary_set, unit, geometries[unit.code], existing, report
+        )
+    _delete_units(report, existing)
+    if touched or report.deleted:
+        # Pieces of a parent depend on its children (added, moved or deleted):
+        # rebuild the whole set, one statement, rather than chase every parent.
+        unit_parts_rebuild(boundary_set=boundary_set)
+
+
 def _source_read(
     path: Path,
     *,
@@ -152,9 +177,17 @@ def _source_read(
     layer: str | None,
     source_crs: str | None,
     source_name: str | None,
-) -> tuple[ImportReport, list[SourceUnit], dict[str, MultiPolygon]]:
-    """The file's units and their checked (repaired) geometries, with the report
-    begun; refused on errors in the file alone, before the database is read."""
+    options: Options,
+) -> tuple[ImportReport, Expectation, checks.Checked]:
+    """The file's units, checked against what their jurisdiction expects, with the
+    report begun; the errors are raised after the checks against the set."""
+    if options.on_duplicate not in checks.ON_DUPLICATE:
+        raise InvalidInput(
+            "bad_on_duplicate",
+            f"on_duplicate phải là {' hoặc '.join(checks.ON_DUPLICATE)}.",
+            f"on_duplicate must be {' or '.join(checks.ON_DUPLICATE)}.",
+            "on_duplicate",
+        )
     # Read first: a missing or unreadable file is a GeoInputError, not an OSError.
     frame, crs_name = read_frame(path, layer=layer, source_crs=source_crs)
     report = ImportReport(
@@ -174,15 +207,19 @@ def _source_read(
             f"{', '.join(map(str, frame.columns))}.",
             "file",
         )
+    expect = expectation(
+        slug=target.slug,
+        new_set_code=target.jurisdiction_code,
+        fixed_level=fields.fixed_level,
+        options=options,
+        report=report,
+    )
     units = source_units(frame, fields)
-    geometries = checks.check_units(units, report)
-    if report.errors:
-        raise _refused(report)
-    return report, units, geometries
+    return report, expect, checks.check_file(units, report, expect.options)
 
 
 def _set_check(
-    boundary_set: BoundarySet,
+    boundary_set: BoundarySet | None,
     units: list[SourceUnit],
     geometries: dict[str, MultiPolygon],
     existing: dict[str, AdminUnit],
@@ -190,15 +227,17 @@ def _set_check(
     *,
     derive_parent: ParentSpec | None,
     allow_mass_change: bool,
+    allow_overlaps: bool,
 ) -> None:
     """The checks against the set: parents, topology, and how much of an active
-    set the import would delete or re-shape (``report.deleted`` is filled)."""
+    set the import would delete or re-shape (``report.deleted`` is filled). Refuses
+    the import with every finding so far, the file's and these."""
     known = set(existing) | {u.code for u in units}
     if derive_parent:
         known.add(derive_parent.code)
-    checks.check_parents(units, known, report)
-    checks.check_topology(units, geometries, report)
-    if report.errors:
+    checks.check_parents(units, geometries, known, report)
+    checks.check_topology(units, geometries, report, allow_overlaps)
+    if report.errors or boundary_set is None:
         raise _refused(report)
 
     levels = {u.level for u in units}
@@ -213,26 +252,34 @@ def _set_check(
     _guard_mass_change(boundary_set, in_scope, report, reshaped, allow_mass_change)
 
 
+# Errors named in the refusal's message; the report lists them all.
+REFUSAL_ERRORS_NAMED = 5
+
+
 def _refused(report: ImportReport) -> ImportRefused:
     n = len(report.errors)
+    named = "; ".join(report.errors[:REFUSAL_ERRORS_NAMED])
+    more = f"; … (+{n - REFUSAL_ERRORS_NAMED})" if n > REFUSAL_ERRORS_NAMED else ""
     return ImportRefused(
         report,
-        f"Nhập dữ liệu bị từ chối ({n} lỗi); không có gì được ghi: {report.errors[0]}",
-        f"Import refused ({n} errors); nothing was written: {report.errors[0]}",
+        f"Nhập dữ liệu bị từ chối ({n} lỗi); không có gì được ghi: {named}{more}",
+        f"Import refused ({n} errors); nothing was written: {named}{more}",
     )
 
 
-def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet:
+def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet | None:
+    """The set (locked), or a new draft; None with an error when it cannot be made."""
     boundary_set = (
         BoundarySet.objects.select_for_update().filter(slug=target.slug).first()
     )
     if boundary_set is not None:
         return boundary_set
     if not (target.name and target.jurisdiction_code and target.valid_from):
-        report.errors.append(
-            f"no set '{target.slug}' yet: give its name, jurisdiction code and valid_from"
+        report.error(
+            "no_set",
+            f"no set '{target.slug}' yet: give its name, jurisdiction code and valid_from",
         )
-        raise _refused(report)
+        return None
     return BoundarySet.objects.create(
         slug=target.slug,
         name=target.name,
@@ -245,9 +292,9 @@ def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet:
 
 
 def _depth(unit: SourceUnit) -> int:
-    # check_units has refused any unit whose level is unknown.
+    # check_file has refused any unit whose level is unknown.
     assert unit.level is not None
-    return DEPTH[Level(unit.level)]
+    return level_depth(unit.level)
 
 
 def _same_shape(unit: AdminUnit, geometry: MultiPolygon) -> bool:
@@ -265,10 +312,11 @@ def _guard_mass_change(
         return
     changed = len(report.deleted) + len(reshaped)
     if changed / len(in_scope) > MASS_CHANGE_SHARE:
-        report.errors.append(
+        report.error(
+            "mass_change",
             f"this would delete {len(report.deleted)} and re-shape {len(reshaped)} of the "
             f"{len(in_scope)} units of active set '{boundary_set.slug}'; pass "
-            "allow_mass_change (--allow-mass-change) if that is intended"
+            "allow_mass_change (--allow-mass-change) if that is intended",
         )
         raise _refused(report)
 
@@ -347,15 +395,16 @@ def _write_unit(
 
 def _delete_units(report: ImportReport, existing: dict[str, AdminUnit]) -> None:
     # Deepest first, so that no unit is deleted while a child still points at it.
-    for code in sorted(report.deleted, key=lambda c: -DEPTH[Level(existing[c].level)]):
+    for code in sorted(report.deleted, key=lambda c: -level_depth(existing[c].level)):
         try:
             existing.pop(code).delete()
         except ProtectedError as exc:
             # Units the file does not replace (children at other levels) or
             # reports still point at it: refuse rather than fail half-way.
             held_by = sorted(str(o) for o in exc.protected_objects)
-            report.errors.append(
+            report.error(
+                "unit_referred",
                 f"unit {code} cannot be deleted: {len(held_by)} rows still point at "
-                f"it ({', '.join(held_by[:5])})"
+                f"it ({', '.join(held_by[:5])})",
             )
             raise _refused(report) from exc

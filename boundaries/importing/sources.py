@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -12,7 +11,6 @@ import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geo.coords import VIETNAM_LAT, VIETNAM_LON
 from geo.errors import GeoInputError
 from geo.projections import WGS84
 
@@ -135,8 +133,8 @@ def read_frame(
             )
     crs_name = frame.crs.to_string()
     _check_geographic_range(frame)
+    # Where the data should lie is the jurisdiction's business: importing.checks.
     frame = frame.to_crs(WGS84)
-    _check_in_vietnam(frame, crs_name)
     return frame, crs_name
 
 
@@ -151,26 +149,4 @@ def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
             "VN-2000 TM-3 (EPSG:9211/9212) mà không khai báo.",
             f"Coordinates (e.g. x={max_x:.0f}) are metres, not degrees: the file is "
             "probably in VN-2000 TM-3 (EPSG:9211/9212) without saying so.",
-        )
-
-
-def _check_in_vietnam(frame: gpd.GeoDataFrame, crs_name: str) -> None:
-    min_x, min_y, max_x, max_y = frame.total_bounds
-    if math.isnan(min_x):
-        return  # no geometry at all: each row is refused as empty by the checks
-    inside = (
-        min_x >= VIETNAM_LON[0] - 1
-        and max_x <= VIETNAM_LON[1] + 1
-        and min_y >= VIETNAM_LAT[0] - 1
-        and max_y <= VIETNAM_LAT[1] + 1
-    )
-    if not inside:
-        raise _error(
-            "outside_vietnam",
-            f"Dữ liệu nằm ngoài Việt Nam sau khi chuyển từ {crs_name} (phạm vi "
-            f"{min_x:.3f},{min_y:.3f} – {max_x:.3f},{max_y:.3f}): sai hệ tọa độ hoặc "
-            "đảo kinh độ/vĩ độ?",
-            f"The data lies outside Vietnam once read as {crs_name} (extent "
-            f"{min_x:.3f},{min_y:.3f} – {max_x:.3f},{max_y:.3f}): wrong CRS, or "
-            "longitude and latitude swapped?",
         )

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from boundaries import sql as bsql
+from boundaries.jurisdictions import jurisdiction_label
 from boundaries.lookup import Lookup, point_lookup
 from geo.errors import Misconfigured
 from geo.projections import degree_margin
@@ -78,21 +79,19 @@ def unit_candidate(
         nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
         with_edge=True,
     )
+    code = jurisdiction or found.boundary_set.jurisdiction_code
     with connection.cursor() as cursor:
-        cursor.execute(
-            _DEPARTMENTS,
-            {
-                "unit_id": found.unit.id,
-                "jurisdiction": jurisdiction or found.boundary_set.jurisdiction_code,
-            },
-        )
+        cursor.execute(_DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code})
         departments = cursor.fetchone()
     default = DepartmentRef(*departments[:4]) if departments[0] else None
     if departments[4] is None:
+        named = jurisdiction_label(code)
         raise NoTriageDesk(
             "no_triage_desk",
-            "Chưa cấu hình bộ phận tiếp nhận (triage) của trung tâm điều hành.",
-            "No operations-centre triage desk is configured.",
+            "Chưa cấu hình bộ phận tiếp nhận (triage) của trung tâm điều hành "
+            f"cho {named}.",
+            f"No operations-centre triage desk is configured for {named}.",
+            extra={"jurisdiction": code},
         )
     triage = DepartmentRef(*departments[4:])
     assert found.edge_m is not None  # asked for with_edge

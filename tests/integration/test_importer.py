@@ -30,6 +30,7 @@ from boundaries.importing import (
     SetSpec,
     import_boundaries,
 )
+from boundaries.importing.checks import Options
 from boundaries.importing.sources import read_frame
 from boundaries.lookup import point_lookup
 from boundaries.models import AdminUnit, AdminUnitPart, BoundaryImport, BoundarySet
@@ -498,17 +499,20 @@ def test_metres_declared_as_degrees_are_refused(tmp_path, name):
 
 
 def test_swapped_lon_lat_is_refused(tmp_path):
-    """A GeoJSON with latitude first lies outside Vietnam and is refused."""
+    """A GeoJSON with latitude first lies outside Vietnam: one finding, the import is
+    refused (the jurisdiction "99" is unregistered, so taken as Vietnamese)."""
     swapped = [
         unit(f["code"], shapely.transform(f["geometry"], lambda xy: xy[:, ::-1]))
         for f in grid()
     ]
     before = counts()
 
-    with pytest.raises(GeoInputError, match="longitude and latitude swapped") as info:
+    with pytest.raises(ImportRefused, match="longitude and latitude swapped") as info:
         import_boundaries(path=write(tmp_path, swapped), target=SET, commit=True)
 
-    assert info.value.code == "outside_vietnam"
+    [outside] = info.value.report.of_kind("outside_extent")
+    assert outside["rows"] == [1, 2, 3, 4]
+    assert "outside Vietnam" in outside["message"]
     assert counts() == before
 
 
@@ -627,19 +631,25 @@ def test_point_lookup_finds_a_new_unit_once_active(tmp_path):
 
 
 def test_raw_dong_hoi_2022_overlaps_and_gaps_are_measured():
-    """The raw 2022 Đồng Hới file has 18 overlapping pairs (~0.67 km²) and 23 gaps (~0.66 km²)."""
-    report = import_boundaries(
-        path=DATA / "dong_hoi_communes_2022.geojson",
-        target=SetSpec(
+    """The raw 2022 Đồng Hới file has 18 overlapping pairs (~0.67 km²) and 23 gaps
+    (~0.66 km²); the overlaps refuse it unless allowed."""
+    kwargs: dict[str, Any] = {
+        "path": DATA / "dong_hoi_communes_2022.geojson",
+        "target": SetSpec(
             slug="test-dong-hoi-2022-raw",
             name="Đồng Hới 2022 (raw)",
             jurisdiction_code="99",
             valid_from=dt.date(2020, 3, 1),
         ),
-        derive_parent=ParentSpec(
+        "derive_parent": ParentSpec(
             code="450", level="district", name="Thành phố Đồng Hới"
         ),
-    )
+    }
+    with pytest.raises(ImportRefused, match=r"Import refused \(18 errors\)") as info:
+        import_boundaries(**kwargs)
+    assert len(info.value.report.of_kind("overlap")) == 18
+
+    report = import_boundaries(**kwargs, options=Options(allow_overlaps=True))
 
     assert len(report.created) == 16  # 15 communes and wards, and the city
     assert len(report.overlaps) == 18

@@ -15,6 +15,7 @@ from boundaries.importing import (
     SetSpec,
     import_boundaries,
 )
+from boundaries.importing.checks import ON_DUPLICATE, Options
 from boundaries.services import boundary_set_activate
 from geo.errors import BilingualError
 
@@ -54,13 +55,42 @@ class Command(BaseCommand):
         parser.add_argument("--name-ascii-field", default="name_ascii")
         parser.add_argument("--level-field", default="level")
         parser.add_argument("--parent-field", default="parent_code")
-        parser.add_argument("--level", help="One level for every feature of the file.")
+        parser.add_argument(
+            "--level",
+            help="One level for every feature of the file: one of Vietnam's, or a "
+            "label of the jurisdiction's own (a new one is added to it on commit).",
+        )
         parser.add_argument("--parent", help="One parent code for every feature.")
         parser.add_argument(
             "--derive-parent",
             metavar="CODE:LEVEL:NAME",
             help="Build this parent as the union of the file's units, e.g. "
             "'44:province:Tỉnh Quảng Bình'.",
+        )
+
+        parser.add_argument(
+            "--on-duplicate",
+            choices=ON_DUPLICATE,
+            default="fail",
+            help="Different units sharing a code: refuse (fail), or recode the later "
+            "ones CODE-2, CODE-3 (suffix). Exact duplicates are always merged.",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Skip rows with no code, no name or no usable geometry (listed).",
+        )
+        parser.add_argument(
+            "--allow-overlaps",
+            action="store_true",
+            help="Accept overlapping siblings (listed as warnings).",
+        )
+        parser.add_argument(
+            "--report",
+            dest="report_path",
+            type=Path,
+            metavar="FILE.json",
+            help="Write every finding, and what was done, as JSON.",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -100,13 +130,22 @@ class Command(BaseCommand):
                 source_crs=opts["source_crs"],
                 layer=opts["layer"],
                 progress=opts["verbosity"] >= 1,
+                options=Options(
+                    on_duplicate=opts["on_duplicate"],
+                    skip_invalid=opts["skip_invalid"],
+                    allow_overlaps=opts["allow_overlaps"],
+                ),
             )
         except ImportRefused as exc:
             self.stderr.write(exc.report.as_text())
+            if opts["report_path"]:
+                exc.report.write_json(opts["report_path"])
             raise CommandError(exc.en) from exc
         except BilingualError as exc:
             raise CommandError(exc.en) from exc
         self.stdout.write(report.as_text())
+        if opts["report_path"]:
+            report.write_json(opts["report_path"])
         if opts["activate"] and opts["commit"]:
             from boundaries.models import BoundarySet
 
