@@ -104,6 +104,7 @@ def report_columns() -> dict[str, str]:
         "rated_at": f"CASE WHEN {rated} THEN g.would_resolve "
         "+ g.u_close * interval '5 days' END",
         "status": "g.status",
+        "reopen_count": "CASE WHEN g.status = 'reopened' THEN 1 ELSE 0 END",
         "description": description,
         "publication": publication,
         "public_description": f"CASE WHEN {approved} THEN {description} ELSE '' END",
