@@ -139,6 +139,7 @@ MATRIX: dict[str, Url] = {
     "api/v1/boundaries/units": Url("/api/v1/boundaries/units?level=commune", get=anyone(OK)),
     "api/v1/boundaries/units/<str:code>": Url("/api/v1/boundaries/units/{unit}", get=anyone(OK)),
     "api/v1/places/search": Url("/api/v1/places/search?q=dong%20hai", get=anyone(OK)),
+    "api/v1/public/scorecards": Url("/api/v1/public/scorecards?from=2025-01&to=2025-12", get=anyone(OK), post=anyone(NO_METHOD)),
     "api/v1/places/reverse": Url(f"/api/v1/places/reverse?{POINT}", get=anyone(OK)),
     "api/v1/routing/explain": Url(f"/api/v1/routing/explain?{POINT}&category=VSMT", get=anyone(OK)),
     # Zones: anyone reads, routing officers and admins write.
