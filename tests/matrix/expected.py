@@ -210,6 +210,7 @@ MATRIX: dict[str, Url] = {
     # Pages.
     "": Url("/", get=anyone(OK)),
     "r/": Url("/r/", get=anyone(OK)),
+    "ket-qua/xep-hang": Url("/ket-qua/xep-hang?from=2025-01&to=2025-12", get=anyone(OK), post=anyone(NO_METHOD)),
     "r/mine": Url("/r/mine", get=anyone(OK), post=anyone(INVALID)),
     "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID), post=anyone(INVALID)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),
