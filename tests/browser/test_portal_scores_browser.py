@@ -44,6 +44,12 @@ def test_ranking_and_choropleth(page, live_server):
                  .map(p => p.getAttribute('fill'))"""
     )
     assert "#fc8d59" in fills  # 66.7 %: the 50–70 % class
+    # The tooltip of the coloured unit gives its figures.
+    page.locator('#scores-map path[fill="#fc8d59"]').first.hover()
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert "66,7 %" in tip.inner_text()
+    assert "2 trễ hạn / 6" in tip.inner_text()
     screenshot_of(page, "portal-scorecards")
     # English through the switch (the cached page carries no CSRF token).
     page.locator(".lang-switch button[value=en]").click()

@@ -95,12 +95,15 @@
 
   function mapSetUp(element, config) {
     const map = HT.map.create(element, config.map);
+    // Above the map's own unit outlines (their fill would hide the colours).
+    map.createPane("scores-choropleth").style.zIndex = 420;
     const byCode = {};
     config.rows.forEach(function (row) { if (row.current) byCode[row.code] = row; });
     HT.api(config.units_url, {
       query: { level: config.map.unit_levels.join(","), date: config.map.date, simplify: 12 },
     }).then(function (response) {
       const layer = L.geoJSON(response.body, {
+        pane: "scores-choropleth",
         style: function (feature) {
           const row = byCode[feature.properties.code];
           const rate = row ? row.on_time.rate : null;
