@@ -254,7 +254,7 @@ def _names(level: str, keys: list[int]) -> dict[int, dict[str, Any]]:
         u.pk: {
             "code": u.code,
             "name": u.name,
-            "name_en": u.name_ascii or u.name,
+            "name_en": u.name,  # a place keeps its Vietnamese name in English
             "level": u.level,
             "current": u.boundary_set in current,
         }
