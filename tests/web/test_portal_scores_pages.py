@@ -90,3 +90,14 @@ def test_cached_per_language(settings):
     assert response["X-Cache"] == "miss"
     assert '<html lang="en">' in response.content.decode()
     assert Client().post(URL, query).status_code == 405
+
+
+def test_throttled_per_address(settings):
+    """A computed page counts in the scorecards' bucket; beyond it, a bilingual 429."""
+    settings.SCORECARD_RATE_PER_IP_MINUTE = 1
+    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+    client = Client(REMOTE_ADDR=address)
+    first = client.get(URL, {"nonce": uuid.uuid4().hex})
+    second = client.get(URL, {"nonce": uuid.uuid4().hex})
+    assert (first.status_code, second.status_code) == (200, 429)
+    assert second["Retry-After"]

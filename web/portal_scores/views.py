@@ -7,7 +7,9 @@ boundaries API).
 The page is the same for every visitor in a language, so it is rendered as for an
 anonymous visitor (no staff name or link) and kept in the shared public cache
 (``config.public_cache``) per language: the language is chosen first
-(``vietnamese_first``), then the cache is asked. Figures: ``analytics.scorecards``.
+(``vietnamese_first``), then the cache is asked. A computed page (a miss) counts
+in the scorecards' per-address bucket, as the JSON does
+(``SCORECARD_RATE_PER_IP_MINUTE``). Figures: ``analytics.scorecards``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -30,8 +34,10 @@ from analytics.scorecards import (
     period_parse,
     scorecards,
 )
+from config.client_ip import client_ip
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
+from routing.reports.throttle import CitizenRateLimited, minute_throttle
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 
@@ -121,9 +127,31 @@ def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]
     }
 
 
+def _too_many(request: HttpRequest, limited: CitizenRateLimited) -> HttpResponse:
+    page = render_to_string(
+        "web/too_many.html",
+        {**SHARED, "vi": limited.vi, "en": limited.en, "path": request.path},
+        request=request,
+    )
+    response = HttpResponse(page, status=429)
+    response["Retry-After"] = str(limited.extra.get("retry_after", 60))
+    return response
+
+
 def _page(request: HttpRequest) -> HttpResponse:
+    """The page computed (a cache miss): counted in the scorecards' bucket per
+    address, as the JSON is."""
     # The page is shared by every visitor: nobody's name or staff links on it.
     request.user = AnonymousUser()
+    try:
+        minute_throttle(
+            "public-scorecards",
+            settings.SCORECARD_RATE_PER_IP_MINUTE,
+            user=request.user,
+            client_ip=client_ip(request),
+        )
+    except CitizenRateLimited as limited:
+        return _too_many(request, limited)
     query = request.GET
     try:
         period = period_parse(query.get("from"), query.get("to"))
