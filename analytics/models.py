@@ -99,7 +99,8 @@ class OutcomeMonth(models.Model):
     four buckets per doubling, so a percentile read at a bucket's geometric middle
     is within a factor 2^(1/8) (≤ 9.05 %) of the exact one. The counts are reports
     (``n``), those resolved after their deadline (``late``), those with both a
-    resolution and a deadline (``with_due``) and the three ratings. No spatial key:
+    resolution and a deadline (``with_due``), the three ratings and those reopened
+    at least once (``reopened``, migration 0007). No spatial key:
     a selection with a box reads these from the reports (``analytics.stats``).
     Kept by the same statement triggers as ``CellDay`` (migration 0005)."""
 
@@ -118,6 +119,8 @@ class OutcomeMonth(models.Model):
     satisfied = models.IntegerField()
     acceptable = models.IntegerField()
     dissatisfied = models.IntegerField()
+    # Reports reopened at least once (``reopen_count > 0``; migration 0007).
+    reopened = models.IntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} bucket {self.bucket}: {self.n}"

@@ -39,12 +39,13 @@ _OUTCOMES = """
                               AND r.due_at IS NOT NULL)::integer AS with_due,
            count(*) FILTER (WHERE r.rating = 'satisfied')::integer AS satisfied,
            count(*) FILTER (WHERE r.rating = 'acceptable')::integer AS acceptable,
-           count(*) FILTER (WHERE r.rating = 'dissatisfied')::integer AS dissatisfied
+           count(*) FILTER (WHERE r.rating = 'dissatisfied')::integer AS dissatisfied,
+           count(*) FILTER (WHERE r.reopen_count > 0)::integer AS reopened
     FROM routing_report r GROUP BY 1, 2, 3, 4, 5, 6
 """
 _OKEYS = (
     "month, category_id, status, unit_id, department_id, bucket, n, late, with_due, "
-    "satisfied, acceptable, dissatisfied"
+    "satisfied, acceptable, dissatisfied, reopened"
 )
 
 _KEYS = "cell_x, cell_y, day, category_id, status, unit_id, department_id"

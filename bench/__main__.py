@@ -48,12 +48,13 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import analytics, boundaries, intake, places, routing, web
+    from bench import analytics, boundaries, intake, places, portal, routing, web
     from bench.report import Section, render, write_json
 
     only = tuple(s.strip() for s in args.only.split(",") if s.strip())
     unknown = set(only) - set(boundaries.SUITES) - set(routing.SUITES)
     unknown -= {"analytics", *intake.SUITES, *web.SUITES, *places.SUITES}
+    unknown -= set(portal.SUITES)
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
     folder = args.out or Path(settings.BASE_DIR) / ".data" / "bench"
@@ -90,6 +91,7 @@ def main() -> None:
     benchmarks.append(intake.benchmark(args.quick))  # opt-in: --only intake
     benchmarks.append(web.benchmark(args.quick))  # opt-in: --only web
     benchmarks.append(places.benchmark(args.quick))  # opt-in: --only places
+    benchmarks.append(portal.benchmark(args.quick))  # opt-in: --only portal
     start_all = time.perf_counter()
     for name, title, suites, run, sections in benchmarks:
         if not set(suites) & set(only):

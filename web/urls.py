@@ -13,6 +13,8 @@ app_name = "web"
 urlpatterns = [
     path("", views.ReportFormView.as_view(), name="report"),
     path("r/", views.TrackLookupView.as_view(), name="track-lookup"),
+    # Before any "ket-qua/" include: a "ket-qua/<code>" pattern would take it.
+    path("ket-qua/xep-hang", include("web.portal_scores.urls")),
     path("r/mine", citizens.MineView.as_view(), name="mine"),
     path(
         "r/email/<str:token>", citizens.EmailVerifyView.as_view(), name="email-verify"

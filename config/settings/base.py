@@ -285,6 +285,9 @@ PLACE_SEARCH_RATE_PER_IP_MINUTE = int(
 PLACE_REVERSE_RATE_PER_IP_MINUTE = int(
     os.environ.get("PLACE_REVERSE_RATE_PER_IP_MINUTE", "60")
 )
+# The public scorecards' JSON (api.public.scorecards) per client address per minute,
+# counted when the answer is not in the public cache; 0 or less turns it off.
+SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))
 # The today's units holding an earlier unit's area (boundaries.search) are cached this
 # long, per unit and today's boundary sets (a new set makes new keys).
 PLACE_SUCCESSORS_CACHE_SECONDS = int(

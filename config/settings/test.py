@@ -53,3 +53,5 @@ OPS_ALERT_EMAIL = "ioc-alerts@hientruong.test"
 # The public portal's shared cache off: a test sees the database as it just wrote
 # it (tests of the cache itself turn it on).
 PUBLIC_CACHE_SECONDS = 0
+# The public scorecards' throttle off (a test of it turns it on).
+SCORECARD_RATE_PER_IP_MINUTE = 0

@@ -84,7 +84,8 @@ AGGREGATE = """
     DO UPDATE SET n = m.n + EXCLUDED.n, sx = m.sx + EXCLUDED.sx, sy = m.sy + EXCLUDED.sy;
     DROP TABLE gen_cells;
     INSERT INTO analytics_outcomemonth AS o (month, category_id, status, unit_id,
-        department_id, bucket, n, late, with_due, satisfied, acceptable, dissatisfied)
+        department_id, bucket, n, late, with_due, satisfied, acceptable, dissatisfied,
+        reopened)
     SELECT date_trunc('month', analytics_day(r.reported_at))::date, r.category_id,
            r.status, r.unit_id, r.department_id,
            analytics_hours_bucket(r.reported_at, r.resolved_at), count(*),
@@ -92,7 +93,8 @@ AGGREGATE = """
            count(*) FILTER (WHERE r.resolved_at IS NOT NULL AND r.due_at IS NOT NULL),
            count(*) FILTER (WHERE r.rating = 'satisfied'),
            count(*) FILTER (WHERE r.rating = 'acceptable'),
-           count(*) FILTER (WHERE r.rating = 'dissatisfied')
+           count(*) FILTER (WHERE r.rating = 'dissatisfied'),
+           count(*) FILTER (WHERE r.reopen_count > 0)
     FROM routing_report r JOIN gen_route g ON g.id = r.id
     GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (month, category_id, status, unit_id, department_id, bucket)
@@ -100,7 +102,8 @@ AGGREGATE = """
         with_due = o.with_due + EXCLUDED.with_due,
         satisfied = o.satisfied + EXCLUDED.satisfied,
         acceptable = o.acceptable + EXCLUDED.acceptable,
-        dissatisfied = o.dissatisfied + EXCLUDED.dissatisfied
+        dissatisfied = o.dissatisfied + EXCLUDED.dissatisfied,
+        reopened = o.reopened + EXCLUDED.reopened
 """
 
 # Secondary indexes of the tables a bulk load fills (``reindex``): every index that

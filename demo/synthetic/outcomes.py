@@ -104,6 +104,7 @@ def report_columns() -> dict[str, str]:
         "rated_at": f"CASE WHEN {rated} THEN g.would_resolve "
         "+ g.u_close * interval '5 days' END",
         "status": "g.status",
+        "reopen_count": "CASE WHEN g.status = 'reopened' THEN 1 ELSE 0 END",
         "description": description,
         "result_note": f"CASE WHEN {finished} THEN "
         f"{results.result_note_sql('g.id', 'c.code')} ELSE '' END",

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from analytics import grid
@@ -177,3 +178,64 @@ def test_overdue_uses_the_partial_index(synthetic):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "analytics_report_open_due" in plan
+
+
+def _reopened_kept_and_counted() -> tuple[list[tuple], list[tuple]]:
+    """``reopened`` per month × unit × department × status as the triggers keep it,
+    and as counted from routing_report here (written independently)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT month, unit_id, department_id, status, sum(reopened) "
+            "FROM analytics_outcomemonth GROUP BY 1, 2, 3, 4 "
+            "HAVING sum(reopened) > 0 ORDER BY 1, 2, 3, 4"
+        )
+        kept = cursor.fetchall()
+        cursor.execute(
+            "SELECT date_trunc('month', r.reported_at AT TIME ZONE "
+            "'Asia/Ho_Chi_Minh')::date, r.unit_id, r.department_id, r.status, "
+            "count(*) FROM routing_report r WHERE r.reopen_count >= 1 "
+            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        )
+        counted = cursor.fetchall()
+    return kept, counted
+
+
+def test_reopened_follows_reopen_resolve_delete_and_reroute(synthetic):
+    """The ``reopened`` count (migration 0007) equals the reports with a reopen
+    count, through a reopening, a resolution after it, a second reopening, a
+    re-route and a delete; and the rebuild agrees."""
+    ids = list(
+        Report.objects.filter(status__in=("resolved", "closed"))
+        .order_by("id")
+        .values_list("id", flat=True)[:120]
+    )
+    assert len(ids) == 120
+    kept, counted = _reopened_kept_and_counted()
+    assert kept == counted
+    before = sum(row[4] for row in counted)
+    # Reopen 60: resolved_at cleared, count up (as routing.workflow.status does).
+    Report.objects.filter(pk__in=ids[:60]).update(
+        status="reopened", resolved_at=None, reopen_count=F("reopen_count") + 1
+    )
+    kept, counted = _reopened_kept_and_counted()
+    assert kept == counted
+    assert sum(row[4] for row in kept) >= before + 1
+    # Resolve 30 of them again: still reopened once; reopen 10 a second time.
+    Report.objects.filter(pk__in=ids[:30]).update(
+        status="resolved", resolved_at=timezone.now()
+    )
+    Report.objects.filter(pk__in=ids[:10]).update(
+        status="reopened", resolved_at=None, reopen_count=F("reopen_count") + 1
+    )
+    kept, counted = _reopened_kept_and_counted()
+    assert kept == counted
+    # Re-route 20 to the triage department, delete 15.
+    Report.objects.filter(pk__in=ids[20:40]).update(
+        department=Department.objects.get(kind="triage")
+    )
+    Report.objects.filter(pk__in=ids[40:55]).delete()
+    kept, counted = _reopened_kept_and_counted()
+    assert kept == counted
+    assert cellday_check().ok
+    cellday_rebuild()
+    assert _reopened_kept_and_counted()[0] == counted

@@ -140,6 +140,7 @@ MATRIX: dict[str, Url] = {
     "api/v1/boundaries/units": Url("/api/v1/boundaries/units?level=commune", get=anyone(OK)),
     "api/v1/boundaries/units/<str:code>": Url("/api/v1/boundaries/units/{unit}", get=anyone(OK)),
     "api/v1/places/search": Url("/api/v1/places/search?q=dong%20hai", get=anyone(OK)),
+    "api/v1/public/scorecards": Url("/api/v1/public/scorecards?from=2025-01&to=2025-12", get=anyone(OK), post=anyone(NO_METHOD)),
     "api/v1/places/reverse": Url(f"/api/v1/places/reverse?{POINT}", get=anyone(OK)),
     "api/v1/routing/explain": Url(f"/api/v1/routing/explain?{POINT}&category=VSMT", get=anyone(OK)),
     # Zones: anyone reads, routing officers and admins write.
@@ -210,6 +211,7 @@ MATRIX: dict[str, Url] = {
     # Pages.
     "": Url("/", get=anyone(OK)),
     "r/": Url("/r/", get=anyone(OK)),
+    "ket-qua/xep-hang": Url("/ket-qua/xep-hang?from=2025-01&to=2025-12", get=anyone(OK), post=anyone(NO_METHOD)),
     "r/mine": Url("/r/mine", get=anyone(OK), post=anyone(INVALID)),
     "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID), post=anyone(INVALID)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),

@@ -1,0 +1,1 @@
+"""The public portal's JSON: no sign-in, no personal data, cached."""

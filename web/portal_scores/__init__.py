@@ -1,0 +1,1 @@
+"""The public scorecards page, /ket-qua/xep-hang (ranking and choropleth)."""
