@@ -285,9 +285,6 @@ PLACE_SEARCH_RATE_PER_IP_MINUTE = int(
 PLACE_REVERSE_RATE_PER_IP_MINUTE = int(
     os.environ.get("PLACE_REVERSE_RATE_PER_IP_MINUTE", "60")
 )
-# The public scorecards' JSON (api.public.scorecards) per client address per minute,
-# counted when the answer is not in the public cache; 0 or less turns it off.
-SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))
 # The today's units holding an earlier unit's area (boundaries.search) are cached this
 # long, per unit and today's boundary sets (a new set makes new keys).
 PLACE_SUCCESSORS_CACHE_SECONDS = int(
@@ -305,9 +302,6 @@ RECEIPT_SECRET_KEY = os.environ.get("RECEIPT_SECRET_KEY") or SECRET_KEY
 RECEIPT_SECRET_KEY_FALLBACKS = env_list("RECEIPT_SECRET_KEY_FALLBACKS", "")
 # The public address of the site, for links in notifications (the receipt link).
 PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
-# How long the public portal's pages and JSON are kept in the cache and by browsers
-# and proxies (config.public_cache); 0 turns the shared cache off.
-PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 # An Idempotency-Key answers with its report for this long, then may be used again.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 # The operations centre's desk files a call, a letter or a visit at the time it came
@@ -414,19 +408,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- The pilot evaluation report (/plan/evaluation/, analytics.evaluation) ------------
-# Staff minutes one operations-centre action is taken to cost (the report's staff time).
-EVALUATION_MINUTES_PER_ACTION = float(
-    os.environ.get("EVALUATION_MINUTES_PER_ACTION", "3")
-)
-# Who gets last month's report as a PDF on the first of the month (comma-separated;
-# nobody when empty).
-EVALUATION_RECIPIENTS = [a for a in env_list("EVALUATION_RECIPIENTS", "") if a]
-
+# The public results portal and the evaluation report: config/settings/portal.py.
 # --- Scale-out: photos in object storage, pgbouncer, a read replica --------------------
 # Each is off unless its variables are set; config/settings/scaleout.py lists them and
 # docs/scaling.md says when to use them.
 from config.settings import scaleout  # noqa: E402
+from config.settings.portal import *  # noqa: E402, F403
 
 STORAGES = scaleout.storages()
 MEDIA_S3_URL_SECONDS = int(os.environ.get("MEDIA_S3_URL_SECONDS", "300"))

@@ -1,0 +1,22 @@
+"""Settings of the public results portal (/ket-qua/) and the pilot evaluation report
+(/plan/evaluation/), from the environment (imported by config/settings/base.py)."""
+
+import os
+
+from config.settings.env import env_list
+
+# How long the public portal's pages and JSON are kept in the cache and by browsers
+# and proxies (config.public_cache); 0 turns the shared cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# The public scorecards (api.public.scorecards, /ket-qua/xep-hang) per client address
+# per minute, counted when the answer is not in the public cache; 0 or less: off.
+SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))
+
+# --- The pilot evaluation report (/plan/evaluation/, analytics.evaluation) ------------
+# Staff minutes one operations-centre action is taken to cost (the report's staff time).
+EVALUATION_MINUTES_PER_ACTION = float(
+    os.environ.get("EVALUATION_MINUTES_PER_ACTION", "3")
+)
+# Who gets last month's report as a PDF on the first of the month (comma-separated;
+# nobody when empty).
+EVALUATION_RECIPIENTS = [a for a in env_list("EVALUATION_RECIPIENTS", "") if a]
