@@ -304,6 +304,9 @@ PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
 # How long the public portal's pages and JSON are kept in the cache and by browsers
 # and proxies (config.public_cache); 0 turns the shared cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# The public portal's JSON (api.public) per client address per minute, a bucket of its
+# own (a map pans and zooms: several requests a second); 0 or less turns it off.
+PUBLIC_RATE_PER_IP_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_IP_MINUTE", "240"))
 # An Idempotency-Key answers with its report for this long, then may be used again.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 # The operations centre's desk files a call, a letter or a visit at the time it came

@@ -153,3 +153,19 @@ def publication_state_json(
             for photo in photos
         ],
     }
+
+
+def report_publicly_listed(report: Report) -> bool:
+    """``Report.objects.publicly_listed()`` for one report: whether the public
+    portal shows it at all (else its page is a 404, like an unknown code)."""
+    return report.status in Report.PUBLIC_STATUSES and not report.category.sensitive
+
+
+def result_note_public(report: Report) -> str:
+    """What was done, as the public reads it once the report is resolved or
+    closed: the staff's result note (never the citizen's words), masked like any
+    public staff note; nothing before, nor for a report the portal does not list."""
+    done = report.status in (Report.Status.RESOLVED, Report.Status.CLOSED)
+    if not done or not report_publicly_listed(report):
+        return ""
+    return note_public(report.result_note)
