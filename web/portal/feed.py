@@ -34,7 +34,9 @@ class ResolvedFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> PublicFilter:
+    def get_object(
+        self, request: HttpRequest, *args: object, **kwargs: object
+    ) -> PublicFilter:
         return PublicFilter(
             unit_code=public_unit_code(request.GET.get("unit")),
             category=public_category(request.GET.get("category")),

@@ -244,4 +244,3 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     token, which a page shared through the cache cannot carry (choosing the
     language of somebody else's pages is no harm an attacker could want)."""
     return set_language(request)
-
