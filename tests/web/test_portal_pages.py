@@ -168,6 +168,7 @@ def test_timeline_names_roles_never_users(client, world):
     html = page(client, f"/ket-qua/{world.published.tracking_code}")
     assert "Đã chuyển đội duy tu" in html
     assert "can-bo-bi-an" not in html
+    assert "Người dân" in html  # the submission: the citizen's act, not staff's
     assert 'class="muted actor"' in html
 
 

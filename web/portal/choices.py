@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from analytics.choices import unit_choices
 from routing.models import Category
@@ -20,10 +21,11 @@ GROUP_COLOURS = {"open": "#d97706", "resolved": "#15803d", "closed": "#475569"}
 
 
 def group_labels() -> dict[str, str]:
+    """The status groups' names in the page's language."""
     return {
         "open": _("Being handled"),
-        "resolved": _("Resolved"),
-        "closed": _("Closed"),
+        "resolved": pgettext("report status", "Resolved"),
+        "closed": pgettext("report status", "Closed"),
     }
 
 

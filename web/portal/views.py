@@ -111,7 +111,15 @@ def landing(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "web/portal/landing.html",
-        {"counts": headline_counts(), "latest": latest, "page_config": config},
+        {
+            "counts": headline_counts(),
+            "latest": latest,
+            "legend": [
+                {"label": label, "colour": GROUP_COLOURS[group]}
+                for group, label in group_labels().items()
+            ],
+            "page_config": config,
+        },
     )
 
 
