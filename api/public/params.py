@@ -8,17 +8,15 @@ from collections.abc import Mapping
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from analytics.selection import ReportFilter
 from api.errors import ApiError
 from boundaries.extent import bbox_clamp, jurisdiction_extent
-from boundaries.models import AdminUnit
 from geo.coords import BBox, parse_bbox
-from routing.models import Category
-from routing.reports.listing import PublicFilter
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-MAX_PAGE = 10_000
+# Rows a client may page back through: a deeper page is an offset the database
+# walks row by row; the filters (period, unit, category) narrow instead.
+MAX_ROWS = 10_000
 
 FILTERS = [
     OpenApiParameter("unit", OpenApiTypes.STR, description="GSO code, e.g. 19525"),
@@ -28,7 +26,9 @@ FILTERS = [
     OpenApiParameter("to", OpenApiTypes.STR, description="dd/mm/yyyy, inclusive"),
 ]
 PAGING = [
-    OpenApiParameter("page", OpenApiTypes.INT, description="1, 2, …"),
+    OpenApiParameter(
+        "page", OpenApiTypes.INT, description="1, 2, … (up to 10,000 rows back)"
+    ),
     OpenApiParameter(
         "page_size", OpenApiTypes.INT, description=f"1–{MAX_PAGE_SIZE}; default 20"
     ),
@@ -87,33 +87,3 @@ def public_bbox(raw: str | None) -> BBox:
             field="bbox",
         )
     return bbox_clamp(box)
-
-
-def public_selection(selection: PublicFilter, box: BBox) -> ReportFilter:
-    """The analytics selection of what the portal lists in ``box``: the listed
-    statuses of the chosen group, non-sensitive categories (or the chosen one),
-    the unit's versions in every boundary set, the period."""
-    categories: tuple[int, ...]
-    if selection.category is not None:
-        categories = (selection.category.pk,)
-    else:
-        categories = tuple(
-            Category.objects.filter(sensitive=False)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    units = None
-    if selection.unit_code:
-        units = tuple(
-            AdminUnit.objects.filter(code=selection.unit_code)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    return ReportFilter(
-        bbox=box.as_tuple(),
-        day_from=selection.day_from,
-        day_to=selection.day_to,
-        category_ids=categories,
-        statuses=tuple(selection.statuses),
-        unit_ids=units,
-    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -19,22 +18,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.clusters import clusters_select
+from analytics.public import public_page, public_report_filter
 from api.boundaries.places import MinuteBucketThrottle
 from api.params import parse_bounded
 from api.public.params import (
     DEFAULT_PAGE_SIZE,
     FILTERS,
     MAP,
-    MAX_PAGE,
     MAX_PAGE_SIZE,
+    MAX_ROWS,
     PAGING,
     positive_int,
     public_bbox,
-    public_selection,
 )
 from config.public_cache import public_cached
 from routing.intake.duplicates import PUBLIC_DECIMALS
-from routing.reports.listing import public_filter_parse, public_reports_select
+from routing.reports.listing import public_filter_parse
 from routing.reports.public import report_listed_json
 
 
@@ -63,15 +62,14 @@ class PublicReportListApi(_PublicApi):
         page_size = positive_int(
             query, "page_size", high=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
         )
-        number = positive_int(query, "page", high=MAX_PAGE, default=1)
-        paginator = Paginator(public_reports_select(selection), page_size)
-        page = paginator.get_page(number)
+        number = positive_int(query, "page", high=MAX_ROWS // page_size, default=1)
+        page = public_page(selection, number, page_size)
         return Response(
             {
-                "count": paginator.count,
+                "count": page.paginator.count,
                 "page": page.number,
                 "page_size": page_size,
-                "pages": paginator.num_pages,
+                "pages": page.paginator.num_pages,
                 "results": [report_listed_json(report) for report in page],
             }
         )
@@ -104,7 +102,7 @@ class PublicClusterListApi(_PublicApi):
         query = request.query_params
         box = public_bbox(query.get("bbox"))
         zoom = parse_bounded(query.get("zoom"), "zoom", low=0, high=22, default=13)
-        selection = public_selection(public_filter_parse(query), box)
+        selection = public_report_filter(public_filter_parse(query), box)
         return Response(_rounded(clusters_select(selection=selection, zoom=zoom)))
 
 

@@ -175,14 +175,3 @@ def resolved_select(selection: PublicFilter | None = None) -> ReportQuerySet:
     return reports.filter(
         status__in=(S.RESOLVED, S.CLOSED), resolved_at__isnull=False
     ).order_by("-resolved_at", "-id")
-
-
-def headline_counts(*, days: int = RECENT_DAYS) -> dict[str, int]:
-    """Listed reports received, and resolved, in the last ``days`` days."""
-    since = timezone.now() - dt.timedelta(days=days)
-    listed = Report.objects.publicly_listed()
-    return {
-        "days": days,
-        "received": listed.filter(reported_at__gte=since).count(),
-        "resolved": listed.filter(resolved_at__gte=since).count(),
-    }

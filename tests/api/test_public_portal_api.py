@@ -100,6 +100,7 @@ def test_paging(client, world):
         ("category=ANTT", "category"),  # sensitive: unknown here, as everywhere public
         ("status=rejected", "status"),
         ("page=0", "page"),
+        ("page=101&page_size=100", "page"),  # beyond 10,000 rows: filter instead
         ("page=99999999999", "page"),
         ("page=abc", "page"),
         ("page_size=101", "page_size"),

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from analytics.public import headline_counts, public_count
 from geo.errors import InvalidInput
 from routing.models import Category, Report
 from routing.reports.listing import (
     PublicFilter,
-    headline_counts,
     public_filter_parse,
     public_reports_select,
     resolved_select,
@@ -94,6 +94,26 @@ def test_filters_parse_and_select():
     assert list(resolved_select()) == [new]
     counts = headline_counts()
     assert counts == {"days": 30, "received": 2, "resolved": 1}
+
+
+def test_the_aggregate_count_is_the_raw_count(every_kind):
+    """The list's count comes from the aggregates: the same as the rows' count
+    under each filter."""
+    now = timezone.now()
+    report_create(category="CTN", reported_at=now - dt.timedelta(days=70))
+    unit = every_kind[0].unit.code
+    for query in (
+        {},
+        {"status": "open"},
+        {"status": "resolved"},
+        {"category": "CTN"},
+        {"unit": unit, "category": "VSMT"},
+        {"from": (now - dt.timedelta(days=100)).strftime("%d/%m/%Y")},
+        {"to": (now - dt.timedelta(days=60)).strftime("%d/%m/%Y")},
+    ):
+        selection = public_filter_parse(query)
+        assert public_count(selection) == public_reports_select(selection).count()
+    assert public_count(PublicFilter()) == Report.objects.publicly_listed().count()
 
 
 @pytest.mark.parametrize(

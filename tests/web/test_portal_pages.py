@@ -121,6 +121,7 @@ def test_list_pages_of_twenty_newest_first(client, world):
         "category=ANTT",
         "status=rejected",
         "page=0",
+        "page=501",
         "page=999999999999",
         "page=x",
     ],

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -24,15 +23,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from analytics.public import headline_counts, public_page
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
 from routing.reports.actors import role_names
-from routing.reports.listing import (
-    headline_counts,
-    public_filter_parse,
-    public_reports_select,
-    resolved_select,
-)
+from routing.reports.listing import public_filter_parse, resolved_select
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
     event_note_public,
@@ -56,7 +51,9 @@ if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
 
 PAGE_SIZE = 20
-MAX_PAGE = 10_000
+# Pages one may go back through (10,000 reports): a deeper page is an offset the
+# database walks row by row; the filters narrow instead.
+MAX_PAGE = 500
 LATEST = 6
 # The whole city, as the planners' map opens.
 PORTAL_ZOOM = 13
@@ -130,8 +127,10 @@ def _page_number(request: HttpRequest) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         raise InvalidInput(
             "bad_page",
-            f"Số trang ('page') phải là số nguyên từ 1 đến {MAX_PAGE}.",
-            f"The page number ('page') must be a whole number from 1 to {MAX_PAGE}.",
+            f"Số trang ('page') phải là số nguyên từ 1 đến {MAX_PAGE}; để xem "
+            "phản ánh cũ hơn, hãy lọc theo thời gian.",
+            f"The page number ('page') must be a whole number from 1 to {MAX_PAGE}; "
+            "for older reports, filter by period.",
             field="page",
         )
     return int(raw)
@@ -154,8 +153,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         number = _page_number(request)
     except InvalidInput as error:
         return _bad_request(request, error)
-    paginator = Paginator(public_reports_select(selection), PAGE_SIZE)
-    page = paginator.get_page(number)
+    page = public_page(selection, number, PAGE_SIZE)
     values = _filter_values(request)
     kept = {key: value for key, value in values.items() if value}
     return TemplateResponse(
@@ -164,7 +162,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": [_row(r) for r in page],
             "page": page,
-            "count": paginator.count,
+            "count": page.paginator.count,
             "values": values,
             "units": today_units(),
             "categories": public_categories(),
