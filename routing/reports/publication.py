@@ -20,6 +20,14 @@ home:
 
 Everything else is public anyway: category, status, unit, department, dates and
 the place rounded to about ten metres (``routing.reports.public``).
+
+The public results portal (``/ket-qua/``) lists ``Report.objects.publicly_listed()``
+(``report_publicly_listed`` for one report) and shows these words and photos: the
+citizen's "before" photos only when publishable, the staff's "after" photos of the
+fix whenever the report is listed (staff's pictures of public works, as Open311 and
+the tracking page already show them), and the staff's result note once the report
+is resolved or closed (``result_note_public``), even when the citizen's words stay
+private.
 """
 
 from __future__ import annotations
