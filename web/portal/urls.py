@@ -9,5 +9,8 @@ urlpatterns = [
     path("danh-sach", views.report_list, name="portal-list"),
     path("feed.atom", feed.portal_feed, name="portal-feed"),
     path("ngon-ngu", views.language_switch, name="portal-language"),
+    # Last: any other name under /ket-qua/ is read as a tracking code (a 404 when
+    # unknown). Other portal pages (the scorecards' xep-hang) go above this line,
+    # or above the include in web/urls.py.
     path("<str:code>", views.report_page, name="portal-report"),
 ]
