@@ -277,3 +277,9 @@ def test_language_switch_without_a_token(client):
     html = csrf_client.get(LIST).content.decode()
     assert "Public reports" in html
     assert csrf_client.get("/ket-qua/ngon-ngu").status_code == 405
+
+
+@pytest.mark.parametrize("url", [PORTAL, LIST, FEED])
+def test_head_is_answered_like_get(client, url):
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405

@@ -13,7 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
@@ -85,7 +85,7 @@ class ResolvedFeed(Feed):
 _feed = ResolvedFeed()
 
 
-@require_GET
+@require_safe
 @public_cached
 def portal_feed(request: HttpRequest) -> HttpResponse:
     """The feed, or a 400 in both languages for an unknown unit or category."""

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from analytics.public import headline_counts, public_page
@@ -60,11 +60,11 @@ PORTAL_ZOOM = 13
 
 
 def _bad_request(request: HttpRequest, error: InvalidInput) -> HttpResponse:
-    english = page_in_english()
+    """The filters' refusal, in both languages."""
     return render(
         request,
         "web/portal/bad_request.html",
-        {"message": error.en if english else error.vi, "error": error},
+        {"error": error},
         status=400,
     )
 
@@ -87,7 +87,7 @@ def _row(report: Any) -> dict[str, Any]:
     return row
 
 
-@require_GET
+@require_safe
 @vietnamese_first
 @public_cached
 def landing(request: HttpRequest) -> HttpResponse:
@@ -143,7 +143,7 @@ def _filter_values(request: HttpRequest) -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 @vietnamese_first
 @public_cached
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -197,7 +197,7 @@ def _timeline(report: PublicReport) -> list[dict[str, Any]]:
     return shown
 
 
-@require_GET
+@require_safe
 @vietnamese_first
 @public_cached
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
