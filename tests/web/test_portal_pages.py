@@ -6,6 +6,7 @@ token) and the token-free language switch."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -143,6 +144,15 @@ def test_report_page_of_a_resolved_private_report(client, world):
     assert 'id="result-note"' in html
     assert 'id="photos-after"' in html  # the fix, taken by staff
     assert 'id="photos-before"' not in html  # the citizen's photo is not published
+    after = re.search(
+        r'id="photos-after">\s*<li><a href="([^"]+)"><img src="([^"]+)"', html
+    )
+    assert after is not None
+    for address in after.groups():
+        assert address.startswith("/")  # no host in a page the cache shares
+        assert client.get(address).status_code == 200  # anyone may open the fix
+    private = report.photos.get(of_resolution=False)
+    assert private.image.name not in html
     assert 'id="public-description"' not in html
     assert f'href="/r/{report.tracking_code}"' in html
     assert 'data-rating=""' in html

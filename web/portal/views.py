@@ -211,7 +211,9 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
             reverse("web:portal-report", kwargs={"code": report.tracking_code})
         )
     english = page_in_english()
-    track = report_public_json(report, absolute=request.build_absolute_uri)
+    # Photo addresses as the storage gives them (no host: the page is shared
+    # through the cache whatever Host the first visitor sent).
+    track = report_public_json(report)
     before, after = _photos(track)
     return TemplateResponse(
         request,
