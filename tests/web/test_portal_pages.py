@@ -296,3 +296,15 @@ def test_language_switch_without_a_token(client):
 def test_head_is_answered_like_get(client, url):
     assert client.head(url).status_code == 200
     assert client.post(url).status_code == 405
+
+
+def test_an_empty_portal_still_answers(client):
+    """Before any report: zero counts, no latest result, an empty list and feed."""
+    html = page(client, PORTAL)
+    assert 'id="count-received" data-count="0"' in html
+    assert 'id="count-resolved" data-count="0"' in html
+    assert 'data-count="0"' in page(client, LIST)
+    assert entries(page(client, FEED)) == []
+    clusters = client.get("/api/v1/public/clusters?bbox=106.55,17.40,106.70,17.55")
+    assert clusters.status_code == 200
+    assert clusters.json()["total"] == 0
