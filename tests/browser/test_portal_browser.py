@@ -84,6 +84,7 @@ def test_public_portal(page, monkeypatch):
     assert 0 < resolved < everything
     row = page.locator(f"tr[data-code='{world.resolved.tracking_code}']")
     assert row.count() == 1
+    screenshot_of(page, "portal-list", full_page=False)
 
     # The report page: what was done, the photo of the fix, no citizen's words.
     row.locator("a").click()
