@@ -106,6 +106,7 @@ demo: fixtures demo-users demo-history
 	@echo "  boundary lookup  http://$(HOST):$(PORT)/api/v1/boundaries/lookup?lon=106.6155&lat=17.4689"
 	@echo "  units (GeoJSON)  http://$(HOST):$(PORT)/api/v1/boundaries/units?level=ward"
 	@echo "  boundary sets    http://$(HOST):$(PORT)/api/v1/boundaries/sets"
+	@echo "  public results   http://$(HOST):$(PORT)/ket-qua/  (map, list, feed.atom; JSON /api/v1/public/reports)"
 	@echo "  health           http://$(HOST):$(PORT)/healthz"
 	@echo "  admin            http://$(HOST):$(PORT)/admin/  (make superuser: .venv/bin/python manage.py createsuperuser)"
 	@echo "  staff pages      http://$(HOST):$(PORT)/ops/ (queue), /ops/zones/ (zone editor), /plan/ (planners' map)"

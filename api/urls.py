@@ -53,6 +53,7 @@ urlpatterns = [
     path("reports/", include("api.reports.urls")),
     path("analytics/", include("api.analytics.urls")),
     path("public/scorecards", include("api.public.scorecard_urls")),
+    path("public/", include("api.public.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"

@@ -1,6 +1,7 @@
 """Pages: the citizen's report form and tracking page; staff sign-in; the officers'
 queue and report page (``web.ops``), the zone editor (``web.zones``) and the
-planners' map (``web.plan``); the JavaScript catalog."""
+planners' map (``web.plan``); the public results portal
+(``web.portal``); the JavaScript catalog."""
 
 from django.urls import include, path
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("ops/zones/", include("web.zones.urls")),
     path("ops/", include("web.ops.urls")),
     path("plan/", include("web.plan.urls")),
+    path("ket-qua/", include("web.portal.urls")),
     path("jsi18n/", PageCatalogView.as_view(), name="jsi18n"),
     # Demo mode only (404 otherwise): the messages the demo "sent" (web.demo).
     path("demo/sms/", DemoSmsView.as_view(), name="demo-sms"),

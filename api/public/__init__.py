@@ -1,1 +1,2 @@
-"""The public portal's JSON: no sign-in, no personal data, cached."""
+"""The public portal's JSON (listed reports, map clusters, scorecards): anonymous,
+no personal data, cached."""

@@ -8,6 +8,9 @@ from config.settings.env import env_list
 # How long the public portal's pages and JSON are kept in the cache and by browsers
 # and proxies (config.public_cache); 0 turns the shared cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# The public portal's JSON (api.public) per client address per minute, a bucket of its
+# own (a map pans and zooms: several requests a second); 0 or less turns it off.
+PUBLIC_RATE_PER_IP_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_IP_MINUTE", "240"))
 # The public scorecards (api.public.scorecards, /ket-qua/xep-hang) per client address
 # per minute, counted when the answer is not in the public cache; 0 or less: off.
 SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))

@@ -50,6 +50,13 @@ class ReportQuerySet(models.QuerySet["Report"]):
         """Reported before ``end`` (exclusive)."""
         return self.filter(reported_at__lt=end)
 
+    def publicly_listed(self) -> ReportQuerySet:
+        """The reports anyone may see listed (the public portal's map, list, feed
+        and JSON): not rejected (abuse, or a complaint the law keeps confidential),
+        not a duplicate (its original is listed), not of a sensitive category.
+        Their words and photos still follow ``routing.reports.publication``."""
+        return self.filter(status__in=Report.PUBLIC_STATUSES, category__sensitive=False)
+
 
 class Report(models.Model):
     """A citizen's field report: a point, a category and a time, routed to a unit and a
@@ -107,6 +114,8 @@ class Report(models.Model):
         WITHHELD = "withheld", "Không duyệt công khai (withheld)"
 
     OPEN_STATUSES = ("received", "assigned", "in_progress", "reopened")
+    # The statuses the public portal lists (``ReportQuerySet.publicly_listed``).
+    PUBLIC_STATUSES = (*OPEN_STATUSES, "resolved", "closed")
 
     tracking_code = models.CharField(max_length=16, unique=True)
     location = models.PointField(srid=4326)

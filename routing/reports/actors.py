@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.reports.roles import ADMIN, SYSTEM, Role, role_of
+from routing.reports.roles import ADMIN, CITIZEN, SYSTEM, Role, role_of
 
 SYSTEM_LABEL = "Hệ thống (system)"
 STAFF_LABEL = "Cán bộ (staff)"
+CITIZEN_LABEL = "Người dân (citizen)"
 
 
 def may_see_usernames(viewer: Any) -> bool:
@@ -27,6 +28,8 @@ def role_label(role: str | None) -> str:
     """A stored role as both languages say it; the system when there is none."""
     if not role or role == SYSTEM:
         return SYSTEM_LABEL
+    if role == CITIZEN:  # the reporter's own acts: submitting, rating, reopening
+        return CITIZEN_LABEL
     if role in Role.values:
         return str(Role(role).label)
     return STAFF_LABEL

@@ -26,6 +26,7 @@ from routing.reports.publication import (
     description_public,
     event_note_public,
     photos_public,
+    result_note_public,
 )
 from routing.reports.redaction import text_mask
 
@@ -126,4 +127,29 @@ def report_public_json(
             photo_public_json(photo, absolute=absolute)
             for photo in photos_public(report)
         ],
+    }
+
+
+def report_listed_json(report: Report) -> dict[str, Any]:
+    """A report as a row of the public portal's list and JSON (one of
+    ``Report.objects.publicly_listed()``, names selected): no events, no photos,
+    no supporters count (a query each), the rest as ``report_public_json``; the
+    result note once it is resolved or closed."""
+    department = report.department
+    return {
+        "tracking_code": report.tracking_code,
+        "status": {"code": report.status, "name": Report.Status(report.status).label},
+        "category": report_category_json(report),
+        "unit": report_unit_json(report),
+        "department": {"name_vi": department.name_vi, "name_en": department.name_en},
+        "location": {
+            "lon": round(report.location.x, PUBLIC_DECIMALS),
+            "lat": round(report.location.y, PUBLIC_DECIMALS),
+        },
+        "description": description_public(report),
+        "result_note": result_note_public(report),
+        "rating": report.rating or None,
+        "reported_at": local_iso(report.reported_at),
+        "resolved_at": local_iso(report.resolved_at),
+        "closed_at": local_iso(report.closed_at),
     }

@@ -20,6 +20,14 @@ home:
 
 Everything else is public anyway: category, status, unit, department, dates and
 the place rounded to about ten metres (``routing.reports.public``).
+
+The public results portal (``/ket-qua/``) lists ``Report.objects.publicly_listed()``
+(``report_publicly_listed`` for one report) and shows these words and photos: the
+citizen's "before" photos only when publishable, the staff's "after" photos of the
+fix whenever the report is listed (staff's pictures of public works, as Open311 and
+the tracking page already show them), and the staff's result note once the report
+is resolved or closed (``result_note_public``), even when the citizen's words stay
+private.
 """
 
 from __future__ import annotations
@@ -153,3 +161,19 @@ def publication_state_json(
             for photo in photos
         ],
     }
+
+
+def report_publicly_listed(report: Report) -> bool:
+    """``Report.objects.publicly_listed()`` for one report: whether the public
+    portal shows it at all (else its page is a 404, like an unknown code)."""
+    return report.status in Report.PUBLIC_STATUSES and not report.category.sensitive
+
+
+def result_note_public(report: Report) -> str:
+    """What was done, as the public reads it once the report is resolved or
+    closed: the staff's result note (never the citizen's words), masked like any
+    public staff note; nothing before, nor for a report the portal does not list."""
+    done = report.status in (Report.Status.RESOLVED, Report.Status.CLOSED)
+    if not done or not report_publicly_listed(report):
+        return ""
+    return note_public(report.result_note)

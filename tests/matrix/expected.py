@@ -180,6 +180,8 @@ MATRIX: dict[str, Url] = {
     "api/v1/me/reports": Url("/api/v1/me/reports", get=rule(REFUSED, **{CITIZEN: OK})),
     "api/v1/reports/<str:code>/follow": Url("/api/v1/reports/{anonymous}/follow", post=rule(REFUSED, **{CITIZEN: OK}), delete=rule(REFUSED, **{CITIZEN: OK})),
     # Analytics and tiles: planners, the operations centre and admins.
+    "api/v1/public/reports": Url(("/api/v1/public/reports", "/api/v1/public/reports?status=open&page_size=100"), get=anyone(OK)),
+    "api/v1/public/clusters": Url("/api/v1/public/clusters?bbox=106.55,17.40,106.70,17.55&zoom=12", get=anyone(OK)),
     "api/v1/analytics/clusters": Url("/api/v1/analytics/clusters?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
     "api/v1/analytics/heatmap": Url("/api/v1/analytics/heatmap?bbox=106.55,17.40,106.70,17.55&zoom=12", get=only(ANALYTICS, OK)),
     "api/v1/analytics/hotspots": Url("/api/v1/analytics/hotspots", get=only(ANALYTICS, OK)),
@@ -215,6 +217,12 @@ MATRIX: dict[str, Url] = {
     "r/mine": Url("/r/mine", get=anyone(OK), post=anyone(INVALID)),
     "r/email/<str:token>": Url("/r/email/not-a-signed-token", get=anyone(INVALID), post=anyone(INVALID)),
     "r/<str:code>": Url(tuple(f"/r/{c}" for c in REPORT), get=anyone(OK)),
+    # The public results portal (web.portal): anyone, the same page for all.
+    "ket-qua/": Url("/ket-qua/", get=anyone(OK)),
+    "ket-qua/danh-sach": Url(("/ket-qua/danh-sach", "/ket-qua/danh-sach?status=open&category=VSMT"), get=anyone(OK)),
+    "ket-qua/feed.atom": Url(("/ket-qua/feed.atom", "/ket-qua/feed.atom?category=VSMT"), get=anyone(OK)),
+    "ket-qua/ngon-ngu": Url("/ket-qua/ngon-ngu", get=anyone(NO_METHOD), post=anyone(REDIRECT)),
+    "ket-qua/<str:code>": Url(tuple(f"/ket-qua/{c}" for c in REPORT), get=anyone(OK)),
     "jsi18n/": Url("/jsi18n/", get=anyone(OK)),
     # The demo's SMS inbox exists only in demo mode (tests/web/test_demo_sms.py).
     "demo/sms/": Url("/demo/sms/", get=anyone(NOT_FOUND)),

@@ -1,0 +1,310 @@
+"""The public portal's pages and feed (``/ket-qua/``): what each shows, the
+filters and paging, the 404 that does not tell hidden from unknown, bilingual 400s,
+nothing personal anywhere, pages the shared cache may keep (no session, no CSRF
+token) and the token-free language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from routing.models import Report, ReportEvent, StaffProfile
+from routing.reports.roles import Role
+from routing.workflow import report_comment
+from tests.factories import report_force
+from tests.portal_world import (
+    PUBLIC_WORDS,
+    RESULT,
+    assert_nothing_personal,
+    reported,
+    world_build,
+)
+
+pytestmark = pytest.mark.django_db
+
+PORTAL = "/ket-qua/"
+LIST = "/ket-qua/danh-sach"
+FEED = "/ket-qua/feed.atom"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world():
+    return world_build()
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response.content.decode()
+
+
+def test_landing_counts_latest_results_and_links(client, world):
+    html = page(client, PORTAL)
+    assert_nothing_personal(html, world)
+    # Received in the last 30 days: the published and the resolved report (the
+    # closed one is 40 days old; hidden ones never count).
+    assert 'id="count-received" data-count="2"' in html
+    assert 'id="count-resolved" data-count="1"' in html
+    assert world.resolved.tracking_code in html  # a latest result
+    assert RESULT in html
+    assert 'href="/ket-qua/xep-hang"' in html
+    assert 'href="/ket-qua/danh-sach"' in html
+    assert "/api/v1/public/clusters" in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_list_shows_listed_reports_with_public_words_only(client, world):
+    html = page(client, LIST)
+    assert_nothing_personal(html, world)
+    for report in world.listed:
+        assert f'data-code="{report.tracking_code}"' in html
+        assert f"/ket-qua/{report.tracking_code}" in html
+    assert PUBLIC_WORDS in html
+    assert 'data-count="3"' in html
+
+
+def test_list_filters(client, world):
+    def codes(query: str) -> set[str]:
+        html = page(client, f"{LIST}?{query}")
+        return {
+            r.tracking_code
+            for r in world.listed
+            if f'data-code="{r.tracking_code}"' in html
+        }
+
+    assert codes("category=HTGT") == {world.published.tracking_code}
+    assert codes("status=resolved") == {world.resolved.tracking_code}
+    assert codes("status=closed") == {world.closed.tracking_code}
+    day = timezone.localtime(world.closed.reported_at).date().strftime("%d/%m/%Y")
+    assert codes(f"from={day}&to={day}") == {world.closed.tracking_code}
+    unit = world.published.unit.code
+    assert world.published.tracking_code in codes(f"unit={unit}&category=HTGT")
+
+
+def test_list_pages_of_twenty_newest_first(client, world):
+    now = timezone.now()
+    made = []
+    for i in range(22):
+        report, _ = reported(
+            category="CTN", reported_at=now - dt.timedelta(hours=i + 1)
+        )
+        made.append(report.tracking_code)
+    first = page(client, f"{LIST}?category=CTN")
+    second = page(client, f"{LIST}?category=CTN&page=2")
+    assert first.count('<tr data-code="') == 20
+    assert second.count('<tr data-code="') == 2
+    assert first.index(made[0]) < first.index(made[19])
+    assert made[21] in second
+    assert 'href="?category=CTN&amp;page=2"' in first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=32/01/2025",
+        "from=2025/01/01",
+        "to=01/01/1999",
+        "from=01/01/9999",
+        "from=02/01/2025&to=01/01/2025",
+        "unit=00000",
+        "category=NOPE",
+        "category=ANTT",
+        "status=rejected",
+        "page=0",
+        "page=501",
+        "page=999999999999",
+        "page=x",
+    ],
+)
+def test_list_bad_input_is_a_bilingual_400(client, query):
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="portal-error"' in html
+    assert "Yêu cầu không hợp lệ" in html
+    assert "Bad request" in html
+
+
+def test_report_page_of_a_resolved_private_report(client, world):
+    report = world.resolved
+    html = page(client, f"/ket-qua/{report.tracking_code}")
+    assert_nothing_personal(html, world)
+    assert RESULT in html
+    assert 'id="result-note"' in html
+    assert 'id="photos-after"' in html  # the fix, taken by staff
+    assert 'id="photos-before"' not in html  # the citizen's photo is not published
+    after = re.search(
+        r'id="photos-after">\s*<li><a href="([^"]+)"><img src="([^"]+)"', html
+    )
+    assert after is not None
+    for address in after.groups():
+        assert address.startswith("/")  # no host in a page the cache shares
+        assert client.get(address).status_code == 200  # anyone may open the fix
+    private = report.photos.get(of_resolution=False)
+    assert private.image.name not in html
+    assert 'id="public-description"' not in html
+    assert f'href="/r/{report.tracking_code}"' in html
+    assert 'data-rating=""' in html
+
+
+def test_report_page_of_a_published_report(client, world):
+    report = world.published
+    html = page(client, f"/ket-qua/{report.tracking_code}")
+    assert_nothing_personal(html, world)
+    assert PUBLIC_WORDS in html
+    assert 'id="photos-before"' in html
+    assert 'id="result-note"' not in html  # not resolved yet
+    closed = page(client, f"/ket-qua/{world.closed.tracking_code}")
+    assert 'data-rating="satisfied"' in closed
+
+
+def test_timeline_names_roles_never_users(client, world):
+    officer = get_user_model().objects.create_user(username="can-bo-bi-an")
+    StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
+    report_comment(
+        report=world.published, actor=officer, note="Đã chuyển đội duy tu", public=True
+    )
+    assert ReportEvent.objects.filter(report=world.published, actor=officer).exists()
+    html = page(client, f"/ket-qua/{world.published.tracking_code}")
+    assert "Đã chuyển đội duy tu" in html
+    assert "can-bo-bi-an" not in html
+    assert "Người dân" in html  # the submission: the citizen's act, not staff's
+    assert 'class="muted actor"' in html
+
+
+def test_hidden_and_unknown_reports_are_the_same_404(client, world):
+    """Only the address (in the language switch's ``next``) differs."""
+    bodies = set()
+    codes = [r.tracking_code for r in world.hidden] + ["HT-0000-XXXX"]
+    for code in codes:
+        bodies.add(page(client, f"/ket-qua/{code}", 404).replace(code, "CODE"))
+    assert len(bodies) == 1
+
+
+def test_a_code_in_another_shape_redirects_only_when_listed(client, world):
+    code = world.published.tracking_code
+    response = client.get(f"/ket-qua/{code.lower()}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/ket-qua/{code}"
+    assert (
+        client.get(f"/ket-qua/{world.rejected.tracking_code.lower()}").status_code
+        == 404
+    )
+
+
+def entries(xml: str) -> list[ET.Element]:
+    return ET.fromstring(xml).findall(f"{ATOM}entry")
+
+
+def test_feed_of_resolutions(client, world):
+    response = client.get(FEED)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    xml = response.content.decode()
+    assert_nothing_personal(xml, world)
+    found = entries(xml)
+    links = [e.find(f"{ATOM}link").get("href") for e in found]
+    assert links == [
+        f"http://testserver/ket-qua/{world.resolved.tracking_code}",
+        f"http://testserver/ket-qua/{world.closed.tracking_code}",
+    ]
+    assert found[0].find(f"{ATOM}summary").text == RESULT
+    updated = dt.datetime.fromisoformat(found[0].find(f"{ATOM}updated").text)
+    assert abs(updated - world.resolved.resolved_at) < dt.timedelta(seconds=1)
+
+
+def test_feed_per_unit_and_category(client, world):
+    unit = world.resolved.unit.code
+    assert len(entries(page(client, f"{FEED}?unit={unit}&category=VSMT"))) == 2
+    assert entries(page(client, f"{FEED}?category=HTGT")) == []
+    for query in ("unit=00000", "category=NOPE", "category=ANTT"):
+        response = client.get(f"{FEED}?{query}")
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert "Không có" in text
+        assert "There is no" in text
+
+
+def test_feed_keeps_the_latest_fifty(client, world):
+    now = timezone.now()
+    for i in range(52):
+        report, _ = reported(category="CXCV", reported_at=now - dt.timedelta(days=2))
+        report_force(
+            report,
+            status=Report.Status.RESOLVED,
+            resolved_at=now - dt.timedelta(minutes=i),
+            result_note=f"Đã cắt tỉa cây {i}",
+        )
+    found = entries(page(client, f"{FEED}?category=CXCV"))
+    assert len(found) == 50
+    assert found[0].find(f"{ATOM}summary").text == "Đã cắt tỉa cây 0"
+
+
+@pytest.mark.parametrize("url", [PORTAL, LIST, "/ket-qua/{code}"])
+def test_pages_are_shared_through_the_cache(
+    client, world, settings, url, django_assert_num_queries
+):
+    settings.PUBLIC_CACHE_SECONDS = 30
+    url = url.format(code=world.resolved.tracking_code)
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):  # a spike reaches Redis, not the database
+        second = client.get(url)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert not first.cookies
+    assert b"csrfmiddlewaretoken" not in first.content
+    english = client.get(url, HTTP_COOKIE="django_language=en")
+    assert english["X-Cache"] == "miss"  # another language, another entry
+
+
+def test_a_signed_in_officer_gets_the_same_shared_page(client, world, settings):
+    """The page holds nothing of who asks: no user name, no sign-out form."""
+    officer = get_user_model().objects.create_user(username="bi-mat-ops")
+    StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
+    client.force_login(officer)
+    html = page(client, PORTAL)
+    assert "bi-mat-ops" not in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_language_switch_without_a_token(client):
+    csrf_client = client.__class__(enforce_csrf_checks=True)
+    response = csrf_client.post(
+        "/ket-qua/ngon-ngu", {"language": "en", "next": "/ket-qua/danh-sach"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/ket-qua/danh-sach"
+    html = csrf_client.get(LIST).content.decode()
+    assert "Public reports" in html
+    assert csrf_client.get("/ket-qua/ngon-ngu").status_code == 405
+
+
+@pytest.mark.parametrize("url", [PORTAL, LIST, FEED])
+def test_head_is_answered_like_get(client, url):
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
+def test_an_empty_portal_still_answers(client):
+    """Before any report: zero counts, no latest result, an empty list and feed."""
+    html = page(client, PORTAL)
+    assert 'id="count-received" data-count="0"' in html
+    assert 'id="count-resolved" data-count="0"' in html
+    assert 'data-count="0"' in page(client, LIST)
+    assert entries(page(client, FEED)) == []
+    clusters = client.get("/api/v1/public/clusters?bbox=106.55,17.40,106.70,17.55")
+    assert clusters.status_code == 200
+    assert clusters.json()["total"] == 0

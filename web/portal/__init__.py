@@ -1,0 +1,1 @@
+"""``/ket-qua/``: the public results portal (map, list, report pages, Atom feed)."""
