@@ -28,7 +28,6 @@ from routing.reports.publication import (
     photos_public,
     result_note_public,
 )
-from routing.reports.redaction import text_mask
 
 if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
@@ -58,19 +57,6 @@ def photo_public_json(photo: ReportPhoto, *, absolute: UrlBuilder = _as_is) -> d
         "height": photo.height,
         "of_resolution": photo.of_resolution,
     }
-
-
-RESULT_SHOWN = frozenset({Report.Status.RESOLVED, Report.Status.CLOSED})
-
-
-def result_note_public(report: Report) -> str:
-    """The staff's result note of a resolved or closed report ("" otherwise): their
-    words, public whatever the citizen chose for their own. Stored masked
-    (``routing.workflow.resolution``); masked again here for notes written before
-    that rule (backfilled from old events)."""
-    if report.status not in RESULT_SHOWN:
-        return ""
-    return text_mask(report.result_note)
 
 
 def report_category_json(report: Report) -> dict[str, str]:
