@@ -17,7 +17,7 @@ def font_fetcher(folder: Path) -> Any:
     """A WeasyPrint URL fetcher that refuses every URL but the files of ``folder``."""
     from weasyprint.urls import URLFetcher  # here: see evaluation_pdf
 
-    class FontFetcher(URLFetcher):  # type: ignore[misc]
+    class FontFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not font_allowed(url, folder):
                 raise ValueError(f"refused to fetch {url[:80]}")

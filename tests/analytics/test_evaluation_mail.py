@@ -107,7 +107,6 @@ def test_retries_are_bounded_with_backoff():
     assert task.retry_backoff_max == 30 * 60
 
 
-
 def test_sends_once_per_month(settings, monkeypatch):
     world_make()
     settings.EVALUATION_RECIPIENTS = TO

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import get_template
 from openpyxl import load_workbook
 
-from analytics.evaluation.document import FONT_DIR, font_allowed, font_dir
+from analytics.evaluation.document import FONT_DIR, TEMPLATE, font_allowed, font_dir
 from analytics.evaluation.figures import Period
 from analytics.evaluation.pdf import evaluation_pdf, font_fetcher
 from analytics.evaluation.report import evaluation_make
@@ -132,3 +133,18 @@ def test_minutes_per_action_refused_unless_a_sane_number():
     for raw in ("nan", "NaN", "-1", "inf", "-inf", "1e9", "", "ba"):
         with pytest.raises(ImproperlyConfigured, match="EVALUATION_MINUTES_PER_ACTION"):
             minutes_per_action_parse(raw)
+
+
+def test_the_document_template_is_analytics_own():
+    """The monthly task renders it without the web app (analytics → web is not
+    allowed: the template lives in analytics/templates)."""
+    origin = Path(get_template(TEMPLATE).origin.name)
+    assert origin.is_relative_to(Path(settings.BASE_DIR) / "analytics" / "templates")
+    assert not (
+        Path(settings.BASE_DIR)
+        / "web"
+        / "templates"
+        / "web"
+        / "plan"
+        / "evaluation.html"
+    ).exists()
