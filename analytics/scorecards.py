@@ -3,36 +3,18 @@ reports of a period, read from the monthly outcomes alone (``analytics_outcomemo
 never ``routing_report``), so that the public portal's busiest page costs one grouped
 scan of a small table.
 
-Definitions (the planners' evaluation, ``analytics.evaluation``, counts the same from
-the reports themselves):
+The definitions (received, resolved, on-time rate, satisfaction, reopen rate, today's
+unit) are those of ``analytics.definitions``, shared with the planners' evaluation
+(``analytics.evaluation``, which counts the same from the reports themselves). Here:
 
 - Period: whole local months (Asia/Ho_Chi_Minh) of ``reported_at``, ``from``–``to``
-  inclusive, by default the last 12 whole months. A report belongs to the month it
-  was reported in, whenever it was resolved (a cohort).
-- received: the reports of the period, except ``duplicate`` (merged into another
-  report, counted there) and ``rejected`` (spam, out of scope, another procedure:
-  not a matter the unit could resolve).
-- resolved: of those, status ``resolved`` or ``closed`` with a resolution time
-  (``resolved_at`` not null).
-- on-time rate: 1 − late / with deadline, over the resolved ones that had a
-  deadline (late: ``resolved_at > due_at``).
+  inclusive, by default the last 12 whole months.
 - median time to resolve (hours): of the resolved ones, read from the outcome
   time buckets (four per doubling, ``analytics.stats.percentile``): within
   ``max_relative_error`` (2^(1/8) − 1 ≈ 9.05 %) of the exact median.
-- satisfaction: satisfied / (satisfied + acceptable + dissatisfied), rated reports
-  only; also the acceptable and dissatisfied shares and the count rated. Reports
-  closed without a rating (auto-closed) are not rated, never satisfied.
-- reopen rate: reports reopened at least once (``reopen_count > 0``) / reports
-  resolved at least once (``resolved_at`` not null, or reopened: a report reopened
-  and not yet resolved again has no ``resolved_at``).
 - A rate whose denominator is below ``MIN_COUNT`` (5) is given as null, with its
   counts, so a small unit is not over-read.
-
-Units: a report keeps the unit of its time. A unit of a former boundary set with a
-single successor in the crosswalk (merged whole, renamed, unchanged: the 2025
-reform) is counted as that successor; a former unit that was split keeps its own
-row (``current: false``), since its reports cannot be shared out without their
-places.
+- Each row also gives ``rejected``: the received reports that were rejected.
 """
 
 from __future__ import annotations
@@ -45,9 +27,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from analytics import definitions as d
 from analytics.grid import BUCKET_ERROR, LOCAL
 from analytics.stats import percentile
-from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import InvalidInput
 from routing.models import Department
 
@@ -56,17 +38,11 @@ DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
 LEVELS = ("unit", "department")
 
-# Former units with exactly one successor: counted as that successor.
-_SUCCESSOR = """
-    SELECT from_unit_id, min(to_unit_id) AS to_unit_id
-    FROM boundaries_unitsuccession WHERE from_unit_id IS NOT NULL
-    GROUP BY from_unit_id HAVING count(DISTINCT to_unit_id) = 1
-"""
 _KEY = {
-    "unit": "coalesce(s.to_unit_id, o.unit_id)",
+    "unit": d.today_unit_sql("o.unit_id", "s"),
     "department": "o.department_id",
 }
-_RESOLVED = "o.status IN ('resolved', 'closed') AND o.bucket >= 0"
+_RESOLVED = f"{d.resolved_status_sql('o')} AND o.bucket >= 0"
 _SCORES = f"""
     SELECT {{key}} AS key, o.bucket,
            sum(o.n)::bigint,
@@ -76,11 +52,12 @@ _SCORES = f"""
            sum(o.satisfied)::bigint, sum(o.acceptable)::bigint,
            sum(o.dissatisfied)::bigint, sum(o.reopened)::bigint,
            (coalesce(sum(o.n) FILTER (WHERE o.bucket >= 0), 0)
-            + coalesce(sum(o.reopened) FILTER (WHERE o.bucket < 0), 0))::bigint
+            + coalesce(sum(o.reopened) FILTER (WHERE o.bucket < 0), 0))::bigint,
+           coalesce(sum(o.n) FILTER (WHERE o.status = '{d.REJECTED}'), 0)::bigint
     FROM analytics_outcomemonth o
-    LEFT JOIN ({_SUCCESSOR}) s ON s.from_unit_id = o.unit_id
+    LEFT JOIN ({d.SUCCESSOR_SQL}) s ON s.from_unit_id = o.unit_id
     WHERE o.month >= %(first)s AND o.month < %(after)s
-      AND o.status NOT IN ('duplicate', 'rejected')
+      AND {d.received_sql("o")}
     GROUP BY 1, 2
 """
 _FIELDS = (
@@ -93,6 +70,7 @@ _FIELDS = (
     "dissatisfied",
     "reopened",
     "resolved_once",
+    "rejected",
 )
 
 
@@ -193,8 +171,12 @@ def level_parse(value: str | None) -> str:
     return level
 
 
+def _round(rate: float | None) -> float | None:
+    return None if rate is None else round(rate, 4)
+
+
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole >= MIN_COUNT else None
+    return _round(d.share(part, whole, MIN_COUNT))
 
 
 def _card(counts: dict[str, int], histogram: list[tuple[int, int]]) -> dict[str, Any]:
@@ -205,10 +187,13 @@ def _card(counts: dict[str, int], histogram: list[tuple[int, int]]) -> dict[str,
     on_time = counts["with_due"] - counts["late"]
     return {
         "received": counts["received"],
+        "rejected": counts["rejected"],
         "resolved": counts["resolved"],
         "resolved_share": _rate(counts["resolved"], counts["received"]),
         "on_time": {
-            "rate": _rate(on_time, counts["with_due"]),
+            "rate": _round(
+                d.on_time_rate(counts["late"], counts["with_due"], MIN_COUNT)
+            ),
             "on_time": on_time,
             "late": counts["late"],
             "with_deadline": counts["with_due"],
@@ -216,12 +201,14 @@ def _card(counts: dict[str, int], histogram: list[tuple[int, int]]) -> dict[str,
         "median_hours": None if median is None else round(median, 2),
         "satisfaction": {
             "rated": rated,
-            "satisfied": _rate(counts["satisfied"], rated),
+            "satisfied": _round(d.satisfaction(counts["satisfied"], rated, MIN_COUNT)),
             "acceptable": _rate(counts["acceptable"], rated),
             "dissatisfied": _rate(counts["dissatisfied"], rated),
         },
         "reopen": {
-            "rate": _rate(counts["reopened"], counts["resolved_once"]),
+            "rate": _round(
+                d.reopen_rate(counts["reopened"], counts["resolved_once"], MIN_COUNT)
+            ),
             "reopened": counts["reopened"],
             "resolved_once": counts["resolved_once"],
         },
@@ -249,18 +236,15 @@ def _names(level: str, keys: list[int]) -> dict[int, dict[str, Any]]:
             d.pk: {"code": d.code, "name": d.name_vi, "name_en": d.name_en}
             for d in Department.objects.filter(pk__in=keys)
         }
-    current = set(BoundarySet.objects.active().valid_on(timezone.localdate()))
     return {
-        u.pk: {
-            "code": u.code,
-            "name": u.name,
-            "name_en": u.name,  # a place keeps its Vietnamese name in English
-            "level": u.level,
-            "current": u.boundary_set in current,
+        pk: {
+            "code": code,
+            "name": name,
+            "name_en": name,  # a place keeps its Vietnamese name in English
+            "level": level,
+            "current": current,
         }
-        for u in AdminUnit.objects.filter(pk__in=keys)
-        .without_geometry()
-        .select_related("boundary_set")
+        for pk, (code, name, level, current) in d.units_current(keys).items()
     }
 
 

@@ -5,11 +5,12 @@
 # connection-pooling test (tests/scaleout; `make test` asks for both). PostgreSQL's own
 # tools (pg_basebackup, pg_ctl) serve scripts/backup.sh and restore.sh. WeasyPrint
 # (the evaluation report's PDF) needs pango, fontconfig and a font with Vietnamese
-# glyphs (DejaVu Sans, embedded by analytics/evaluation/pdf.py).
+# glyphs (DejaVu Sans, embedded by analytics/evaluation/pdf.py); WeasyPrint 70 also
+# loads HarfBuzz's subsetter (libharfbuzz-subset0) to embed only the glyphs used.
 set -euo pipefail
 
 want=(postgresql-15 postgresql-15-postgis-3 libgdal32 libgeos-c1v5 libproj25 gettext redis-server
-      libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core)
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
 if [[ "${WITH_BROWSER:-0}" == 1 ]]; then
   want+=(chromium chromium-driver fonts-noto-core)
   # The test suite's other tools: nginx checks and serves deploy/nginx

@@ -140,7 +140,7 @@ _EXPECTED = """
         FROM routing_report x
         WHERE (x.reported_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= %(first)s
           AND (x.reported_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < %(after)s
-          AND x.status <> 'duplicate' AND x.status <> 'rejected'
+          AND x.status <> 'duplicate'
     )
     SELECT {key}, count(*), count(*) FILTER (WHERE done),
            count(*) FILTER (WHERE done AND resolved_at > due_at),
@@ -150,7 +150,8 @@ _EXPECTED = """
            count(*) FILTER (WHERE rating = 'acceptable'),
            count(*) FILTER (WHERE rating = 'dissatisfied'),
            count(*) FILTER (WHERE reopen_count >= 1),
-           count(*) FILTER (WHERE resolved_at IS NOT NULL OR reopen_count >= 1)
+           count(*) FILTER (WHERE resolved_at IS NOT NULL OR reopen_count >= 1),
+           count(*) FILTER (WHERE status = 'rejected')
     FROM r GROUP BY 1
 """
 EXPECTED_FIELDS = (
@@ -164,6 +165,7 @@ EXPECTED_FIELDS = (
     "dissatisfied",
     "reopened",
     "resolved_once",
+    "rejected",
 )
 
 

@@ -2,28 +2,25 @@
 from ``routing_report`` with SQL aggregates (exact percentiles over the raw rows:
 the page is for planners only, so it is not exposed to public traffic spikes).
 
-Definitions (the scorecards helper, ``analytics.scorecards``, applies the same ones
-over ``analytics_outcomemonth``):
+Definitions: received (every report of the cohort but ``duplicate``; ``rejected``
+ones are received and also counted apart), resolved, on-time rate, satisfaction,
+reopen rate and today's unit (a former unit with a single successor counts as
+it; a split one keeps its row, marked not current) are those of
+``analytics.definitions``, shared with the public scorecards. Here also:
 
 - cohort: the reports whose ``reported_at`` falls in the period (local
-  Asia/Ho_Chi_Minh days, both ends included), except those with status
-  ``duplicate``; a report counts under its current unit and department;
-- resolved: status ``resolved`` or ``closed`` with ``resolved_at`` set; time to
-  resolve is ``resolved_at − reported_at`` of those, its median and 90th
-  percentile by ``percentile_cont``;
-- on-time rate: 1 − late / with_due, where with_due are the resolved reports with a
-  ``due_at`` and late those resolved after it (``resolved_at > due_at``);
-- satisfaction: satisfied / rated, rated = satisfied + acceptable + dissatisfied (a
-  resolved report nobody rated, auto-closed, is "not rated" and left out);
-- reopen rate: reports with ``reopen_count > 0`` / reports resolved at least once
-  (``resolved_at`` set or ``reopen_count > 0``);
+  Asia/Ho_Chi_Minh days, both ends included); a report counts under its current
+  department and its current unit's today's unit;
+- time to resolve: ``resolved_at − reported_at`` of the resolved reports, its
+  median and 90th percentile by ``percentile_cont`` (exact);
 - automation rate: automated / routed. A report is routed when it has an
   assignment; it is automated when no later assignment (in ``decided_at, id``
   order) is a staff correction. A staff correction is an assignment made by a
   person (``decided_by`` set: a manual reassignment, a moved pin, a changed
-  category) whose unit or department differs from the assignment before it;
-  re-routes by the system (``decided_by`` empty: after a zone publish) and a
-  person's re-route that kept the same unit and department do not count;
+  category) that replaced an automatic one (the assignment before it has
+  ``decided_by`` empty) with another unit or department; re-routes by the system
+  (after a zone publish), a person's re-route that kept the same unit and
+  department, and a person's change of another person's assignment do not count;
 - corrections by cause, read from the assignment that was corrected (the one
   before), first match wins: ``near_edge`` if it lay near a zone or unit edge;
   ``out_of_area`` if the point lay outside every unit (``outside_unit_m > 0``) or
@@ -45,6 +42,7 @@ from typing import Any
 
 from django.conf import settings
 
+from analytics import definitions as d
 from analytics.grid import local_midnight
 from routing.models import Report, ReportEvent
 from routing.reads import lag_ok_connection
@@ -62,18 +60,21 @@ TOUCH_KINDS = (
 CAUSES = ("wrong_zone", "wrong_unit", "near_edge", "out_of_area")
 TOP = 10
 
-_STEPS = """
+_STEPS = f"""
     WITH cohort AS (
-        SELECT r.id, r.unit_id, r.department_id, r.channel, r.reported_at,
-               r.resolved_at, r.due_at, r.rating, r.reopen_count,
-               (r.status IN ('resolved', 'closed') AND r.resolved_at IS NOT NULL)
-                   AS resolved
+        SELECT r.id, {d.today_unit_sql("r.unit_id", "s")} AS unit_id,
+               r.department_id, r.channel, r.reported_at, r.resolved_at,
+               r.due_at, r.rating, r.reopen_count,
+               r.status = '{d.REJECTED}' AS rejected,
+               ({d.resolved_status_sql("r")} AND r.resolved_at IS NOT NULL) AS resolved
         FROM routing_report r
+        LEFT JOIN ({d.SUCCESSOR_SQL}) s ON s.from_unit_id = r.unit_id
         WHERE r.reported_at >= %(since)s AND r.reported_at < %(until)s
-          AND r.status <> 'duplicate'
+          AND {d.received_sql("r")}
     ),
     steps AS (
         SELECT a.report_id, a.decided_by_id, a.unit_id, a.department_id,
+               lag(a.decided_by_id) OVER w AS prev_decided_by,
                lag(a.unit_id) OVER w AS prev_unit,
                lag(a.department_id) OVER w AS prev_department,
                lag(a.near_edge) OVER w AS prev_near_edge,
@@ -92,7 +93,8 @@ _STEPS = """
                 WHEN s.unit_id <> s.prev_unit THEN 'wrong_unit'
                 ELSE 'wrong_zone' END AS cause
         FROM steps s
-        WHERE s.decided_by_id IS NOT NULL AND s.prev_unit IS NOT NULL
+        WHERE s.decided_by_id IS NOT NULL AND s.prev_decided_by IS NULL
+          AND s.prev_unit IS NOT NULL
           AND (s.unit_id <> s.prev_unit OR s.department_id <> s.prev_department)
     )
 """
@@ -113,8 +115,7 @@ _GROUPS = (
         GROUP BY e.report_id
     )
     SELECT GROUPING(c.unit_id, c.department_id) AS level, c.unit_id,
-           c.department_id, count(*),
-           {channels},
+           c.department_id, {channels},
            count(*) FILTER (WHERE c.resolved),
            count(*) FILTER (WHERE c.resolved AND c.due_at IS NOT NULL),
            count(*) FILTER (WHERE c.resolved AND c.resolved_at > c.due_at),
@@ -131,7 +132,8 @@ _GROUPS = (
            count(*) FILTER (WHERE c.resolved_at IS NOT NULL OR c.reopen_count > 0),
            count(rt.report_id),
            count(*) FILTER (WHERE rt.corrections = 0),
-           coalesce(sum(t.n), 0)
+           coalesce(sum(t.n), 0),
+           count(*) FILTER (WHERE c.rejected)
     FROM cohort c
     LEFT JOIN routed rt ON rt.report_id = c.id
     LEFT JOIN touches t ON t.report_id = c.id
@@ -157,11 +159,12 @@ _ZONES = (
 
 
 def minutes_per_action() -> float:
+    """Staff minutes per operations-centre action (checked at settings load)."""
     return float(getattr(settings, "EVALUATION_MINUTES_PER_ACTION", 3))
 
 
 def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+    return d.share(part, whole)
 
 
 @dataclass
@@ -182,18 +185,20 @@ class Figures:
     routed: int = 0
     automated: int = 0
     touches: int = 0
+    rejected: int = 0
+    minutes_per_action: float = 0.0
 
     @property
     def on_time_rate(self) -> float | None:
-        return 1 - self.late / self.with_due if self.with_due else None
+        return d.on_time_rate(self.late, self.with_due)
 
     @property
     def satisfaction(self) -> float | None:
-        return _share(self.satisfied, self.rated)
+        return d.satisfaction(self.satisfied, self.rated)
 
     @property
     def reopen_rate(self) -> float | None:
-        return _share(self.reopened, self.resolved_once)
+        return d.reopen_rate(self.reopened, self.resolved_once)
 
     @property
     def automation_rate(self) -> float | None:
@@ -205,7 +210,7 @@ class Figures:
 
     @property
     def staff_hours(self) -> float:
-        return self.touches * minutes_per_action() / 60
+        return self.touches * self.minutes_per_action / 60
 
     @property
     def staff_hours_per_100(self) -> float | None:
@@ -252,13 +257,13 @@ class PeriodFigures:
         return sum(self.causes.values())
 
 
-def _figures(row: tuple[Any, ...]) -> Figures:
+def _figures(row: tuple[Any, ...], minutes: float) -> Figures:
     n = len(CHANNELS)
     channels = dict(zip(CHANNELS, (int(v) for v in row[:n]), strict=True))
     (resolved, with_due, late, median, p90, satisfied, rated, reopened, once) = row[
         n : n + 9
     ]
-    routed, automated, touches = row[n + 9 :]
+    routed, automated, touches, rejected = row[n + 9 :]
     return Figures(
         reports=sum(channels.values()),
         channels=channels,
@@ -274,22 +279,33 @@ def _figures(row: tuple[Any, ...]) -> Figures:
         routed=routed,
         automated=automated,
         touches=int(touches),
+        rejected=rejected,
+        minutes_per_action=minutes,
     )
 
 
-def period_figures(period: Period) -> PeriodFigures:
-    """All figures of ``period`` in three statements."""
+def period_figures(period: Period, minutes: float | None = None) -> PeriodFigures:
+    """All figures of ``period`` in three statements; staff time at ``minutes`` per
+    action (by default the setting)."""
     params = {**period.params(), "kinds": list(TOUCH_KINDS), "top": TOP}
     channels = ", ".join(
         f"count(*) FILTER (WHERE c.channel = %(channel_{i})s)"
         for i in range(len(CHANNELS))
     )
     params.update({f"channel_{i}": ch for i, ch in enumerate(CHANNELS)})
-    result = PeriodFigures(period, Figures(), {}, {}, dict.fromkeys(CAUSES, 0), [])
+    minutes = minutes_per_action() if minutes is None else minutes
+    result = PeriodFigures(
+        period,
+        Figures(minutes_per_action=minutes),
+        {},
+        {},
+        dict.fromkeys(CAUSES, 0),
+        [],
+    )
     with lag_ok_connection().cursor() as cursor:
         cursor.execute(_GROUPS.format(channels=channels), params)
-        for level, unit_id, department_id, _n, *rest in cursor.fetchall():
-            figures = _figures(tuple(rest))
+        for level, unit_id, department_id, *rest in cursor.fetchall():
+            figures = _figures(tuple(rest), minutes)
             if level == 3:
                 result.total = figures
             elif level == 1:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import h3
 from django.utils import timezone
 
+from analytics import definitions as d
 from analytics.evaluation.figures import (
     TOP,
     Figures,
@@ -25,12 +26,16 @@ from analytics.selection import ReportFilter
 from boundaries.bulk import coordinates_assign, valid_set_ids
 from boundaries.models import AdminUnit
 from geo.hotspots import HOT
-from routing.models import Department, Report
+from routing.models import Department
 
 DATE_FORMAT = "%d/%m/%Y"
 DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 MAX_DAYS = 3 * 366
-COUNTED = tuple(s for s in Report.Status.values if s != Report.Status.DUPLICATE)
+# The years a date may name: nothing this service holds is older than 2000 (as the
+# API's ``api.params.EARLIEST``), and a year 0001 or 9999 would overflow the date
+# arithmetic (the period before, local midnights).
+FIRST_YEAR = 2000
+FORMER = " (đơn vị cũ / former unit)"
 
 
 class EvaluationInputError(ValueError):
@@ -54,12 +59,19 @@ def _day(text: str, name: str) -> dt.date:
         if match is None:
             raise ValueError(text)
         day, month, year = (int(part) for part in match.groups())
-        return dt.date(year, month, day)
+        parsed = dt.date(year, month, day)
     except ValueError:
         raise EvaluationInputError(
             f"Ngày «{name}» không hợp lệ: cần dạng dd/mm/yyyy.",
             f"The date '{name}' is not valid: use dd/mm/yyyy.",
         ) from None
+    last_year = timezone.localdate().year + 1
+    if not FIRST_YEAR <= parsed.year <= last_year:
+        raise EvaluationInputError(
+            f"Ngày «{name}» phải trong các năm {FIRST_YEAR}–{last_year}.",
+            f"The date '{name}' must be in the years {FIRST_YEAR}–{last_year}.",
+        )
+    return parsed
 
 
 def _period(first: dt.date, last: dt.date, label: str) -> Period:
@@ -78,12 +90,30 @@ def _period(first: dt.date, last: dt.date, label: str) -> Period:
 
 def periods_parse(query: Mapping[str, str]) -> tuple[Period, Period]:
     """The period (``from``/``to``) and the one it is compared with
-    (``compare_from``/``compare_to``; by default the same length just before)."""
-    default = last_quarter(timezone.localdate())
+    (``compare_from``/``compare_to``; by default the same length just before).
+    Only ``from``: it runs the default length from there, at most until today; only
+    ``to``: the default length up to it."""
+    try:
+        return _periods(query)
+    except OverflowError:
+        raise EvaluationInputError(
+            "Ngày nằm ngoài khoảng cho phép.", "A date is outside the accepted range."
+        ) from None
+
+
+def _periods(query: Mapping[str, str]) -> tuple[Period, Period]:
+    today = timezone.localdate()
+    default = last_quarter(today)
+    length = dt.timedelta(days=default.days - 1)
     first = _day(query["from"], "from") if query.get("from") else default.first
-    last = _day(query["to"], "to") if query.get("to") else default.last
+    if query.get("to"):
+        last = _day(query["to"], "to")
+    elif query.get("from"):
+        last = min(first + length, today)
+    else:
+        last = default.last
     if not query.get("from") and query.get("to"):
-        first = last - dt.timedelta(days=default.days - 1)
+        first = last - length
     period = _period(first, last, "Kỳ đánh giá / period")
     before = period.before()
     c_first = query.get("compare_from")
@@ -110,12 +140,22 @@ def hot_cells(period: Period) -> tuple[list[HotCell], str]:
     """The period's significant hot hexagons, strongest first (at most ``TOP``),
     each with the unit covering its centre; and a note when none could be tested."""
     selection = ReportFilter(
-        day_from=period.first, day_to=period.last, statuses=COUNTED
+        day_from=period.first, day_to=period.last, statuses=d.RECEIVED_STATUSES
     )
+    day = period.last.strftime(DATE_FORMAT)
+    if not valid_set_ids(period.last):
+        return [], (
+            f"Không có bộ ranh giới nào có hiệu lực ngày {day}: không kiểm định được "
+            f"điểm nóng. No boundary set is in force on {day}: hot spots could not "
+            f"be tested."
+        )
     try:
         result = hotspots_compute(selection=selection)
     except HotspotError as error:
-        return [], str(error)
+        return (
+            [],
+            f"Không kiểm định được điểm nóng. Hot spots could not be tested: {error}",
+        )
     hot = [f["properties"] for f in result["features"]]
     hot = sorted((p for p in hot if p["class"] == HOT), key=lambda p: -p["z"])[:TOP]
     centres = [h3.cell_to_latlng(p["h3"]) for p in hot]
@@ -162,16 +202,19 @@ class Evaluation:
 
 
 def evaluation_make(period: Period, before: Period) -> Evaluation:
-    now, earlier = period_figures(period), period_figures(before)
+    """Both periods' figures, names and hot spots (the setting read once)."""
+    minutes = minutes_per_action()
+    now, earlier = period_figures(period, minutes), period_figures(before, minutes)
     unit_ids = set(now.units) | set(earlier.units)
     department_ids = set(now.departments) | set(earlier.departments)
     hot, note = hot_cells(period)
     return Evaluation(
         now=now,
         before=earlier,
-        unit_names=dict(
-            AdminUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name")
-        ),
+        unit_names={
+            pk: name if current else name + FORMER
+            for pk, (_, name, _, current) in d.units_current(unit_ids).items()
+        },
         department_names=dict(
             Department.objects.filter(pk__in=department_ids).values_list(
                 "pk", "name_vi"
@@ -179,5 +222,5 @@ def evaluation_make(period: Period, before: Period) -> Evaluation:
         ),
         hot=hot,
         hot_note=note,
-        minutes_per_action=minutes_per_action(),
+        minutes_per_action=minutes,
     )

@@ -30,6 +30,8 @@ def vn_number(value: float | int | None, decimals: int = 0) -> str:
 
 
 def cell_text(value: Any, kind: str) -> str:
+    """One cell as the page writes it: a dash when missing, rates as ``12,5 %``,
+    hours and ratios with one decimal, counts grouped, text as it is."""
     if value is None:
         return "—"
     if kind == PCT:
@@ -78,10 +80,12 @@ METRICS = [
     Column("Mở lại", "Reopen rate", PCT),
     Column("Tự động", "Automation rate", PCT),
     Column("Thao tác TTĐH/PA", "IOC actions per report", NUM),
+    Column("Bị từ chối", "Rejected", INT),
 ]
 
 
 def metric_values(f: Figures) -> list[Any]:
+    """The raw values of ``METRICS`` for one group's figures, in that order."""
     return [
         f.reports,
         f.resolved,
@@ -92,6 +96,7 @@ def metric_values(f: Figures) -> list[Any]:
         f.reopen_rate,
         f.automation_rate,
         f.touches_per_report,
+        f.rejected,
     ]
 
 

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.evaluation.report import DATE_FORMAT, Evaluation
 from analytics.evaluation.tables import HOURS, INT, NUM, PCT, evaluation_tables
@@ -15,7 +16,19 @@ from analytics.evaluation.tables import HOURS, INT, NUM, PCT, evaluation_tables
 FORMATS = {INT: "#,##0", PCT: "0.0%", HOURS: "0.0", NUM: "0.00"}
 
 
+def _literal(sheet: Worksheet) -> None:
+    """Every text cell of ``sheet`` stored as a literal string: openpyxl would store
+    a string starting with ``=`` as a formula, and names typed by staff (zones)
+    reach the sheets (no formula injection into a planner's spreadsheet)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def evaluation_xlsx(ev: Evaluation) -> bytes:
+    """The workbook's bytes: an ``about`` sheet (the periods, the minutes per
+    action), then one sheet per table of ``evaluation_tables``."""
     book = Workbook()
     about = book.active
     assert about is not None
@@ -44,6 +57,8 @@ def evaluation_xlsx(ev: Evaluation) -> bytes:
             if column.kind in FORMATS:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = FORMATS[column.kind]
+    for sheet in book.worksheets:
+        _literal(sheet)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,7 +1,10 @@
 """Settings of the public results portal (/ket-qua/) and the pilot evaluation report
 (/plan/evaluation/), from the environment (imported by config/settings/base.py)."""
 
+import math
 import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.env import env_list
 
@@ -16,8 +19,25 @@ PUBLIC_RATE_PER_IP_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_IP_MINUTE", "240
 SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))
 
 # --- The pilot evaluation report (/plan/evaluation/, analytics.evaluation) ------------
-# Staff minutes one operations-centre action is taken to cost (the report's staff time).
-EVALUATION_MINUTES_PER_ACTION = float(
+# Staff minutes one operations-centre action is taken to cost (the report's staff time):
+# a finite number from 0 to 1440, anything else refused when the settings load.
+
+
+def minutes_per_action_parse(raw: str) -> float:
+    """``EVALUATION_MINUTES_PER_ACTION`` as a number, or ImproperlyConfigured."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 1440):
+        raise ImproperlyConfigured(
+            f"EVALUATION_MINUTES_PER_ACTION must be a number of minutes from 0 to "
+            f"1440, not {raw!r}."
+        )
+    return value
+
+
+EVALUATION_MINUTES_PER_ACTION = minutes_per_action_parse(
     os.environ.get("EVALUATION_MINUTES_PER_ACTION", "3")
 )
 # Who gets last month's report as a PDF on the first of the month (comma-separated;

@@ -29,7 +29,12 @@ def staff_client(role: str | None, *, superuser: bool = False) -> Client:
             if role == "department_officer"
             else None
         )
-        StaffProfile.objects.create(user=user, role=role, department=department)
+        StaffProfile.objects.create(
+            user=user,
+            role=role,
+            department=department,
+            unit_code="18880" if role == "unit_officer" else "",  # Phường Đồng Hới
+        )
     client = Client()
     client.force_login(user)
     return client

@@ -10,8 +10,9 @@ import h3
 import pytest
 from django.db import connection
 
+from analytics.definitions import RECEIVED_STATUSES as COUNTED
 from analytics.evaluation.figures import Period
-from analytics.evaluation.report import COUNTED, hot_cells
+from analytics.evaluation.report import hot_cells
 from analytics.hotspots import hotspots_compute
 from analytics.selection import ReportFilter
 

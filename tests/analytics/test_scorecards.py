@@ -33,6 +33,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 def _check(row: dict, want: dict) -> None:
     assert row["received"] == want["received"]
+    assert row["rejected"] == want["rejected"]
     assert row["resolved"] == want["resolved"]
     assert row["on_time"]["late"] == want["late"]
     assert row["on_time"]["with_deadline"] == want["with_due"]
@@ -76,11 +77,11 @@ def test_known_answers():
     world = world_make()
     got = {row["id"]: row for row in scorecards(period=Q1, level="unit")["rows"]}
     a, b = got[world.unit_a], got[world.unit_b]
-    # A: 10 reports, less a rejection and a duplicate; 6 resolved, 2 of them late;
+    # A: 10 reports, less a duplicate (a rejection is received); 6 resolved, 2 late;
     # rated 3 satisfied, 1 acceptable, 1 dissatisfied (the auto-closed one is not
     # rated);
     # 2 reopened (one resolved again, one open) of 7 resolved at least once.
-    assert (a["received"], a["resolved"]) == (8, 6)
+    assert (a["received"], a["rejected"], a["resolved"]) == (9, 1, 6)
     assert a["on_time"] == {"rate": 0.6667, "on_time": 4, "late": 2, "with_deadline": 6}
     assert a["satisfaction"] == {
         "rated": 5,
@@ -94,7 +95,7 @@ def test_known_answers():
     assert a["current"] is True
     assert a["rank"] == 1
     # B: 3 resolved: counts shown, rates not.
-    assert (b["received"], b["resolved"]) == (4, 3)
+    assert (b["received"], b["rejected"], b["resolved"]) == (4, 0, 3)
     assert b["on_time"]["rate"] is None
     assert b["on_time"]["late"] == 1
     assert b["median_hours"] is None
@@ -103,7 +104,7 @@ def test_known_answers():
     by_dept = scorecards(period=Q1, level="department")["rows"]
     assert {row["id"]: row["received"] for row in by_dept} == {
         world.dept_1: 7,
-        world.dept_2: 5,
+        world.dept_2: 6,
     }
 
 

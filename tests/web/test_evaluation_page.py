@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import io
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pypdfium2
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from analytics.evaluation.figures import period_figures
@@ -29,11 +32,16 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
     ("role", "superuser", "status"),
     [
         ("planner", False, 200),
+        ("ioc_operator", False, 200),
         ("admin", False, 200),
         ("department_officer", False, 403),
+        ("unit_officer", False, 403),
+        ("routing_officer", False, 403),
     ],
 )
 def test_access(db, role, superuser, status):
+    """Every staff role (the matrix, tests/matrix/expected.py, covers the page and
+    its workbook for every role too)."""
     response = staff_client(role, superuser=superuser).get(URL)
     assert response.status_code == status
 
@@ -44,43 +52,73 @@ def test_anonymous_goes_to_sign_in(db):
     assert "/ops/login" in response["Location"]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"from": "2026-01-01"},
-        {"from": "32/01/2026"},
+NEXT = timezone.localdate().year + 1
+BAD = [
+    ({"from": "2026-01-01"}, "Ngày «from» không hợp lệ", "'from' is not valid"),
+    ({"from": "32/01/2026"}, "Ngày «from» không hợp lệ", "'from' is not valid"),
+    (
         {"from": "01/04/2026", "to": "01/03/2026"},
+        "ngày kết thúc trước ngày bắt đầu",
+        "the end comes before the start",
+    ),
+    (
         {"from": "01/01/2022", "to": "31/03/2026"},
-        {"compare_to": "abc"},
-        {"format": "docx"},
-    ],
-)
-def test_bad_input_is_400(db, query):
+        "kỳ dài hơn 3 năm",
+        "the period is over 3 years",
+    ),
+    ({"compare_to": "abc"}, "«compare_to» không hợp lệ", "'compare_to' is not valid"),
+    ({"format": "docx"}, "phải là html, pdf hoặc xlsx", "must be html, pdf or xlsx"),
+    (
+        {"from": "01/01/0001"},
+        f"«from» phải trong các năm 2000–{NEXT}",
+        f"'from' must be in the years 2000–{NEXT}",
+    ),
+    (
+        {"to": "01/01/0001"},
+        f"«to» phải trong các năm 2000–{NEXT}",
+        f"'to' must be in the years 2000–{NEXT}",
+    ),
+    (
+        {"to": "31/12/9999"},
+        f"«to» phải trong các năm 2000–{NEXT}",
+        f"'to' must be in the years 2000–{NEXT}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "vi", "en"), BAD)
+def test_bad_input_is_400(db, query, vi, en):
     response = staff_client("planner").get(URL, query)
     assert response.status_code == 400
-    text = response.content.decode()
-    assert "không" in text.lower() or "phải" in text  # Vietnamese
-    assert any(
-        w in text for w in ("not valid", "before the start", "over 3 years", "must be")
-    )
+    text = html.unescape(response.content.decode())
+    assert vi in text
+    assert en in text
+
+
+def test_from_alone_after_the_last_quarter_is_shown(db):
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=5)
+    response = staff_client("planner").get(URL, {"from": f"{first:%d/%m/%Y}"})
+    assert response.status_code == 200
+    assert f"{first:%d/%m/%Y} – {today:%d/%m/%Y}" in response.content.decode()
 
 
 def test_page_shows_the_figures(db):
     world_make()
     response = staff_client("planner").get(URL, Q1_QUERY)
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "Báo cáo đánh giá thí điểm" in html
-    assert "01/01/2026 – 31/03/2026" in html
-    assert "03/10/2025 – 31/12/2025" in html
-    assert "<svg" in html
-    assert "<script" not in html
-    assert "50,0\u00a0%" in html  # the on-time rate, written the Vietnamese way
-    assert "25,0" in html  # the median hours
-    assert "@media print" in html
-    assert "size: A4" in html
+    page = response.content.decode()
+    assert "Báo cáo đánh giá thí điểm" in page
+    assert "01/01/2026 – 31/03/2026" in page
+    assert "03/10/2025 – 31/12/2025" in page
+    assert "<svg" in page
+    assert "<script" not in page
+    assert "50,0\u00a0%" in page  # the on-time rate, written the Vietnamese way
+    assert "25,0" in page  # the median hours
+    assert "@media print" in page
+    assert "size: A4" in page
     # No personal data nor staff user names.
-    assert "ioc_operator-" not in html
+    assert "ioc_operator-" not in page
 
 
 def test_pdf_renders_with_a_first_page_png(db):

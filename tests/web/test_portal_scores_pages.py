@@ -32,6 +32,9 @@ def test_ranking_in_vietnamese():
     assert 'id="scores-map"' in html
     assert "—" in html  # unit B: too few to rate
     assert 'data-sort="on_time"' in html
+    # Unit A's rejection is received (analytics.definitions) and shown apart.
+    assert "1 bị từ chối" in html
+    assert "phản ánh bị từ chối vẫn được tính là đã tiếp nhận" in html
 
 
 def test_english_by_the_language_cookie():
@@ -43,6 +46,7 @@ def test_english_by_the_language_cookie():
     assert response["Content-Language"] == "en"
     assert "66.7 %" in html
     assert "Scorecards by unit and department" in html
+    assert "1 rejected" in html
 
 
 def test_departments_without_map():

@@ -115,6 +115,7 @@ def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]
                     "current": c.get("current", False),
                     "name": c["name"],
                     "received": c["received"],
+                    "rejected": c["rejected"],
                     "resolved": c["resolved"],
                     "on_time": c["on_time"],
                     "median_hours": c["median_hours"],
