@@ -20,18 +20,21 @@ stored: these definitions are applied when they are read.
   no ``resolved_at``).
 - unit: a report keeps the unit of its time; a unit of a former boundary set with a
   single successor in the crosswalk (merged whole, renamed, unchanged: the 2025
-  reform) is counted as that successor, today's unit; a former unit that was split
+  reform) is counted as that successor, followed through later reforms to a unit of
+  a set in force today (a draft set's crosswalk moves nothing); a unit that was split
   keeps its own row, marked not current (``units_current``), since its reports
   cannot be shared out without their places.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
 
 from boundaries.models import AdminUnit, BoundarySet
+from boundaries.sql import param, set_in_force
 from routing.models import Report
 
 DUPLICATE: str = Report.Status.DUPLICATE.value
@@ -44,12 +47,34 @@ RATINGS = ("satisfied", "acceptable", "dissatisfied")
 # The statuses of the reports received (every one but duplicate).
 RECEIVED_STATUSES = tuple(str(s) for s in Report.Status.values if s != DUPLICATE)
 
-# Former units with exactly one successor (columns from_unit_id, to_unit_id).
-SUCCESSOR_SQL = """
-    SELECT from_unit_id, min(to_unit_id) AS to_unit_id
-    FROM boundaries_unitsuccession WHERE from_unit_id IS NOT NULL
-    GROUP BY from_unit_id HAVING count(DISTINCT to_unit_id) = 1
+# How many reforms in a row a former unit is followed through.
+MAX_REFORMS = 8
+# Former units with exactly one successor at each step, followed to a unit of a set
+# in force on ``%(today)s`` (columns from_unit_id, to_unit_id; the last such unit).
+SUCCESSOR_SQL = f"""
+    WITH RECURSIVE single AS (
+        SELECT from_unit_id, min(to_unit_id) AS to_unit_id
+        FROM boundaries_unitsuccession WHERE from_unit_id IS NOT NULL
+        GROUP BY from_unit_id HAVING count(DISTINCT to_unit_id) = 1
+    ), chain AS (
+        SELECT from_unit_id AS origin, to_unit_id AS unit_id, 1 AS depth FROM single
+        UNION ALL
+        SELECT c.origin, s.to_unit_id, c.depth + 1
+        FROM chain c JOIN single s ON s.from_unit_id = c.unit_id
+        WHERE c.depth < {MAX_REFORMS}
+    )
+    SELECT DISTINCT ON (c.origin) c.origin AS from_unit_id, c.unit_id AS to_unit_id
+    FROM chain c
+    JOIN boundaries_adminunit u ON u.id = c.unit_id
+    JOIN boundaries_boundaryset b ON b.id = u.boundary_set_id
+    WHERE {set_in_force("b", param("today"))}
+    ORDER BY c.origin, c.depth DESC
 """
+
+
+def today() -> dt.date:
+    """The local day ``SUCCESSOR_SQL``'s ``%(today)s`` is asked for."""
+    return timezone.localdate()
 
 
 def received_sql(alias: str) -> str:

@@ -120,11 +120,12 @@ def _month_parse(value: str, name: str) -> dt.date:
             f"'{name}' must be a month as YYYY-MM (for example 2026-01).",
             name,
         ) from None
-    if parsed.year < 2000:
+    latest = timezone.localdate().year + 1
+    if not 2000 <= parsed.year <= latest:
         raise InvalidInput(
             "invalid_month",
-            f"'{name}' phải từ năm 2000 trở đi.",
-            f"'{name}' must be in 2000 or later.",
+            f"'{name}' phải trong khoảng năm 2000 đến {latest}.",
+            f"'{name}' must be between 2000 and {latest}.",
             name,
         )
     return parsed
@@ -255,7 +256,7 @@ def scorecards(*, period: Period, level: str) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             _SCORES.format(key=_KEY[level]),
-            {"first": period.first, "after": period.after},
+            {"first": period.first, "after": period.after, "today": d.today()},
         )
         rows = cursor.fetchall()
     counts, histograms = _fold(rows)

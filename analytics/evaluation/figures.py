@@ -237,6 +237,7 @@ class Period:
         return {
             "since": local_midnight(self.first),
             "until": local_midnight(self.last + dt.timedelta(days=1)),
+            "today": d.today(),
         }
 
 

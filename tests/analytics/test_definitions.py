@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from analytics import grid
 from analytics.evaluation import figures as ev_figures
 from analytics.evaluation.report import FORMER, evaluation_make
-from analytics.scorecards import MIN_COUNT, Period, scorecards
-from boundaries.models import UnitSuccession
+from analytics.scorecards import MIN_COUNT, Period, period_parse, scorecards
+from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
+from geo.errors import InvalidInput
 from tests.scorecard_world import world_make
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,74 @@ def test_a_split_unit_keeps_its_row_marked_former():
     assert cards[world.old_unit]["current"] is False
     _same(cards[world.old_unit], ev.now.units[world.old_unit])
     _same(cards[world.unit_a], ev.now.units[world.unit_a])
+
+
+def _later_set(world, *, status: str, since: dt.date) -> int:
+    """A boundary set of a later reform holding a copy of today's ``unit_a``, its
+    single successor in the crosswalk; returns the copy's id."""
+    current = AdminUnit.objects.get(pk=world.unit_a)
+    later = BoundarySet.objects.create(
+        slug=f"later-{status}",
+        name="A later reform",
+        jurisdiction_code=current.boundary_set.jurisdiction_code,
+        valid_from=since,
+        status=status,
+    )
+    copy = AdminUnit.objects.create(
+        boundary_set=later,
+        code="L-" + current.code,
+        name=current.name + " (later)",
+        level=current.level,
+        geom=current.geom,
+        area_m2=current.area_m2,
+    )
+    UnitSuccession.objects.create(
+        from_set=current.boundary_set,
+        from_code=current.code,
+        from_name=current.name,
+        from_unit_id=current.pk,
+        to_unit_id=copy.pk,
+        kind=UnitSuccession.Kind.RENAMED,
+    )
+    return copy.pk
+
+
+def test_a_draft_sets_crosswalk_moves_nothing():
+    """A crosswalk loaded for a draft set (not in force) leaves today's figures on
+    today's units: the former unit still counts as unit_a, not as the draft's."""
+    world = world_make()
+    draft = _later_set(
+        world, status=BoundarySet.Status.DRAFT, since=dt.date(2027, 1, 1)
+    )
+    period = PERIODS[1]
+    cards = {c["id"]: c for c in scorecards(period=period, level="unit")["rows"]}
+    assert draft not in cards
+    ev = evaluation_make(_days(period), _days(PERIODS[0]))
+    assert draft not in ev.now.units
+    _same(cards[world.unit_a], ev.now.units[world.unit_a])
+
+
+def test_a_chain_of_reforms_is_followed_to_the_unit_in_force_today():
+    """After a second reform in force today, the former unit's and unit_a's reports
+    both count as the later unit's, in both surfaces."""
+    world = world_make()
+    before = {c["id"]: c for c in scorecards(period=PERIODS[1], level="unit")["rows"]}
+    today = timezone.localdate()
+    BoundarySet.objects.filter(
+        units__pk=world.unit_a
+    ).update(valid_to=today - dt.timedelta(days=1))  # fmt: skip
+    later = _later_set(world, status=BoundarySet.Status.ACTIVE, since=today)
+    cards = {c["id"]: c for c in scorecards(period=PERIODS[1], level="unit")["rows"]}
+    assert world.unit_a not in cards
+    assert world.old_unit not in cards
+    assert cards[later]["received"] == before[world.unit_a]["received"]
+    ev = evaluation_make(_days(PERIODS[1]), _days(PERIODS[0]))
+    _same(cards[later], ev.now.units[later])
+
+
+def test_a_month_past_next_year_is_refused():
+    """``to=9999-12`` is a bilingual refusal, not an overflow."""
+    with pytest.raises(InvalidInput):
+        period_parse("2026-01", "9999-12")
+    with pytest.raises(InvalidInput):
+        period_parse("1999-12", None)
