@@ -216,12 +216,31 @@ def test_feed_of_resolutions(client, world):
     found = entries(xml)
     links = [e.find(f"{ATOM}link").get("href") for e in found]
     assert links == [
-        f"http://testserver/ket-qua/{world.resolved.tracking_code}",
-        f"http://testserver/ket-qua/{world.closed.tracking_code}",
+        f"https://hientruong.test/ket-qua/{world.resolved.tracking_code}",
+        f"https://hientruong.test/ket-qua/{world.closed.tracking_code}",
     ]
     assert found[0].find(f"{ATOM}summary").text == RESULT
     updated = dt.datetime.fromisoformat(found[0].find(f"{ATOM}updated").text)
     assert abs(updated - world.resolved.resolved_at) < dt.timedelta(seconds=1)
+
+
+def test_feed_links_ignore_the_host_and_escape_the_note(client, world, settings):
+    """A forged Host must not reach the shared cached copy; the summary is
+    ``type="html"``, so the staff's note is escaped once more."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    settings.ALLOWED_HOSTS = ["*"]
+    report_force(world.resolved, result_note="Đã vá <b>ổ gà</b> & dọn")
+    forged = client.get(FEED, HTTP_HOST="evil.example", secure=True)
+    assert forged.status_code == 200
+    xml = forged.content.decode()
+    assert "evil.example" not in xml
+    root = ET.fromstring(xml)
+    hrefs = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    assert hrefs
+    assert all(h.startswith("https://hientruong.test/") for h in hrefs)
+    summary = entries(xml)[0].find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "Đã vá &lt;b&gt;ổ gà&lt;/b&gt; &amp; dọn"
 
 
 def test_feed_per_unit_and_category(client, world):
