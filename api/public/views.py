@@ -19,15 +19,16 @@ from rest_framework.views import APIView
 
 from analytics.clusters import clusters_select
 from analytics.public import public_page, public_report_filter
-from api.boundaries.places import MinuteBucketThrottle
-from api.params import parse_bounded
 from api.public.params import (
     DEFAULT_PAGE_SIZE,
     FILTERS,
+    LIST_PARAMS,
     MAP,
     MAX_PAGE_SIZE,
     MAX_ROWS,
     PAGING,
+    clusters_key,
+    map_zoom,
     positive_int,
     public_bbox,
 )
@@ -36,16 +37,16 @@ from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.reports.listing import public_filter_parse
 from routing.reports.public import report_listed_json
 
-
-class PublicThrottle(MinuteBucketThrottle):
-    bucket, rate_setting = "public-portal", "PUBLIC_RATE_PER_IP_MINUTE"
+# Computed answers (cache misses) per client address (config.public_cache).
+THROTTLE = ("public-portal", "PUBLIC_RATE_PER_IP_MINUTE")
 
 
 class _PublicApi(APIView):
     # No session read: the answer is the same for everybody, and cached as such.
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicThrottle]
+    # Counted in config.public_cache, on misses only (THROTTLE).
+    throttle_classes: list[Any] = []
 
 
 class PublicReportListApi(_PublicApi):
@@ -100,11 +101,15 @@ class PublicClusterListApi(_PublicApi):
     )
     def get(self, request: Request) -> Response:
         query = request.query_params
-        box = public_bbox(query.get("bbox"))
-        zoom = parse_bounded(query.get("zoom"), "zoom", low=0, high=22, default=13)
+        zoom = map_zoom(query.get("zoom"))
+        box = public_bbox(query.get("bbox"), zoom)
         selection = public_report_filter(public_filter_parse(query), box)
         return Response(_rounded(clusters_select(selection=selection, zoom=zoom)))
 
 
-public_reports_api = public_cached(PublicReportListApi.as_view())
-public_clusters_api = public_cached(PublicClusterListApi.as_view())
+public_reports_api = public_cached(params=LIST_PARAMS, throttle=THROTTLE)(
+    PublicReportListApi.as_view()
+)
+public_clusters_api = public_cached(key=clusters_key, throttle=THROTTLE)(
+    PublicClusterListApi.as_view()
+)

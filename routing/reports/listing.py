@@ -35,6 +35,8 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 EARLIEST = dt.date(2000, 1, 1)
 AHEAD = dt.timedelta(days=366)
 RECENT_DAYS = 30
+# The query parameters of the filters (what the public caches key on).
+FILTER_PARAMS = ("unit", "category", "status", "from", "to")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from routing.reports.listing import (
     resolved_select,
 )
 from routing.reports.publication import result_note_public
+from web.i18n import vietnamese_first
 
 LATEST = 50
 
@@ -127,7 +128,11 @@ _feed = ResolvedFeed()
 
 
 @require_safe
-@public_cached
+@vietnamese_first
+@public_cached(
+    params=("unit", "category"),
+    throttle=("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE"),
+)
 def portal_feed(request: HttpRequest) -> HttpResponse:
     """The feed, or a 400 in both languages for an unknown unit or category."""
     try:

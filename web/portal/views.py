@@ -27,7 +27,11 @@ from analytics.public import headline_counts, public_page
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
 from routing.reports.actors import role_names
-from routing.reports.listing import public_filter_parse, resolved_select
+from routing.reports.listing import (
+    FILTER_PARAMS,
+    public_filter_parse,
+    resolved_select,
+)
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
     event_note_public,
@@ -57,6 +61,8 @@ MAX_PAGE = 500
 LATEST = 6
 # The whole city, as the planners' map opens.
 PORTAL_ZOOM = 13
+# Computed pages (cache misses) per client address (config.public_cache).
+THROTTLE = ("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE")
 
 
 def _bad_request(request: HttpRequest, error: InvalidInput) -> HttpResponse:
@@ -89,7 +95,7 @@ def _row(report: Any) -> dict[str, Any]:
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(throttle=THROTTLE, page=True)
 def landing(request: HttpRequest) -> HttpResponse:
     """``/ket-qua/``: the map, the headline counts and the latest results."""
     latest = [_row(r) for r in resolved_select()[:LATEST]]
@@ -137,15 +143,12 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _filter_values(request: HttpRequest) -> dict[str, str]:
-    return {
-        key: request.GET.get(key, "").strip()[:40]
-        for key in ("unit", "category", "status", "from", "to")
-    }
+    return {key: request.GET.get(key, "").strip()[:40] for key in FILTER_PARAMS}
 
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(params=(*FILTER_PARAMS, "page"), throttle=THROTTLE, page=True)
 def report_list(request: HttpRequest) -> HttpResponse:
     """``/ket-qua/danh-sach``: the listed reports, filtered, 20 a page."""
     try:
@@ -199,7 +202,7 @@ def _timeline(report: PublicReport) -> list[dict[str, Any]]:
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(throttle=THROTTLE, page=True)
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
     """``/ket-qua/<code>``: what was reported, what was done, the photos before
     and after; a 404 for an unknown code and for a report not listed alike."""

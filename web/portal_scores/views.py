@@ -9,7 +9,7 @@ anonymous visitor (no staff name or link) and kept in the shared public cache
 (``config.public_cache``) per language: the language is chosen first
 (``vietnamese_first``), then the cache is asked. A computed page (a miss) counts
 in the scorecards' per-address bucket, as the JSON does
-(``SCORECARD_RATE_PER_IP_MINUTE``). Figures: ``analytics.scorecards``.
+(``SCORECARD_RATE_PER_IP_MINUTE``, through ``public_cached``). Figures: ``analytics.scorecards``.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -34,10 +31,8 @@ from analytics.scorecards import (
     period_parse,
     scorecards,
 )
-from config.client_ip import client_ip
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
-from routing.reports.throttle import CitizenRateLimited, minute_throttle
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 
@@ -127,31 +122,19 @@ def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]
     }
 
 
-def _too_many(request: HttpRequest, limited: CitizenRateLimited) -> HttpResponse:
-    page = render_to_string(
-        "web/too_many.html",
-        {**SHARED, "vi": limited.vi, "en": limited.en, "path": request.path},
-        request=request,
-    )
-    response = HttpResponse(page, status=429)
-    response["Retry-After"] = str(limited.extra.get("retry_after", 60))
-    return response
-
-
-def _page(request: HttpRequest) -> HttpResponse:
-    """The page computed (a cache miss): counted in the scorecards' bucket per
-    address, as the JSON is."""
+@require_safe
+@vietnamese_first
+@public_cached(
+    params=("from", "to", "level"),
+    throttle=("public-scorecards", "SCORECARD_RATE_PER_IP_MINUTE"),
+    page=True,
+)
+def scorecards_page(request: HttpRequest) -> HttpResponse:
+    """The page in the visitor's language (by the language cookie), from the shared
+    cache when it holds it; a computed page counts in the scorecards' bucket per
+    address, as the JSON does."""
     # The page is shared by every visitor: nobody's name or staff links on it.
     request.user = AnonymousUser()
-    try:
-        minute_throttle(
-            "public-scorecards",
-            settings.SCORECARD_RATE_PER_IP_MINUTE,
-            user=request.user,
-            client_ip=client_ip(request),
-        )
-    except CitizenRateLimited as limited:
-        return _too_many(request, limited)
     query = request.GET
     try:
         period = period_parse(query.get("from"), query.get("to"))
@@ -165,16 +148,3 @@ def _page(request: HttpRequest) -> HttpResponse:
         }
         return TemplateResponse(request, TEMPLATE, context, status=400)
     return TemplateResponse(request, TEMPLATE, _context(request, period, level))
-
-
-_cached = public_cached(_page)
-
-
-@require_safe
-@vietnamese_first
-def scorecards_page(request: HttpRequest) -> HttpResponse:
-    """The page in the visitor's language (by the language cookie), from the shared
-    cache when it holds it."""
-    response = _cached(request)
-    patch_vary_headers(response, ("Cookie",))
-    return response
