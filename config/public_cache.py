@@ -53,7 +53,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
@@ -62,7 +62,8 @@ log = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 KeyFunction = Callable[[HttpRequest], str]
-# The attribute marking an answer as kept for everybody (PublicCookieGuard).
+# The attribute marking an answer as kept for everybody ("page" or "json"), read by
+# PublicCookieGuard.
 PUBLIC_MARK = "public_shared"
 
 
@@ -70,6 +71,18 @@ def query_key(request: HttpRequest, params: Sequence[str]) -> str:
     """The known parameters, in the order given, as the view reads them (the last
     value of each); unknown ones left out."""
     return "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+
+
+def known_only(request: HttpRequest, params: Sequence[str]) -> None:
+    """Leave the view only the known parameters (the last value of each), in the
+    query string too: a page that writes its own address (the language switch's
+    ``next``) must not keep one visitor's extra parameters for everybody."""
+    kept = QueryDict(mutable=True)
+    for name in params:
+        if name in request.GET:
+            kept.setlist(name, [request.GET.get(name, "")])
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def _key(request: HttpRequest, query: str) -> str:
@@ -110,10 +123,10 @@ def _finish(
     response["Cache-Control"] = f"{shared}, max-age={seconds}"
     response["X-Cache"] = state
     patch_vary_headers(response, ("Cookie",) if page else ("Accept-Language",))
-    setattr(response, PUBLIC_MARK, True)
+    setattr(response, PUBLIC_MARK, "page" if page else "json")
     conditional = get_conditional_response(request, etag=etag, response=response)
     if conditional is not None:
-        setattr(conditional, PUBLIC_MARK, True)
+        setattr(conditional, PUBLIC_MARK, "page" if page else "json")
         return conditional
     return response
 
@@ -193,6 +206,8 @@ def public_cached(
             refused = _throttled(request, throttle, page)
             if refused is not None:
                 return refused
+            if key is None:
+                known_only(request, params)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
@@ -223,7 +238,13 @@ class PublicCookieGuard:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(response, PUBLIC_MARK, False) and response.cookies:
+        mark = getattr(response, PUBLIC_MARK, "")
+        if mark == "page" and response.has_header("Vary"):
+            # A page's language is the cookie's, not the browser's (LocaleMiddleware
+            # adds Accept-Language to every answer).
+            kept = [v.strip() for v in response["Vary"].split(",")]
+            response["Vary"] = ", ".join(v for v in kept if v != "Accept-Language")
+        if mark and response.cookies:
             names = sorted(response.cookies)
             if getattr(settings, "PUBLIC_COOKIES_RAISE", False):
                 raise ImproperlyConfigured(

@@ -148,7 +148,7 @@ def test_a_page_varies_by_cookie_and_is_private(settings, path):
     assert first["Cache-Control"] == "private, max-age=30"
     assert "Cookie" in first["Vary"]
     assert "Accept-Language" not in first["Vary"]
-    assert getattr(first, PUBLIC_MARK)
+    assert getattr(first, PUBLIC_MARK) == "page"
     json_answer = view(factory.get(path + "j"))
     assert json_answer["Cache-Control"] == "public, max-age=30"
     assert "Accept-Language" in json_answer["Vary"]
@@ -179,7 +179,7 @@ def test_misses_count_in_the_bucket_hits_do_not(settings, path):
 def _marked(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("shared")
     response.set_cookie("csrftoken", "t")
-    setattr(response, PUBLIC_MARK, True)
+    setattr(response, PUBLIC_MARK, "page")
     return response
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from routing.models import Report, ReportEvent, StaffProfile
@@ -36,6 +38,14 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A cache of this test's own: an entry another test left is not a hit here.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"portal-{uuid.uuid4().hex}",
+        },
+    }
 
 
 @pytest.fixture
@@ -294,9 +304,47 @@ def test_a_signed_in_officer_gets_the_same_shared_page(client, world, settings):
     officer = get_user_model().objects.create_user(username="bi-mat-ops")
     StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
     client.force_login(officer)
-    html = page(client, PORTAL)
-    assert "bi-mat-ops" not in html
-    assert "csrfmiddlewaretoken" not in html
+    settings.PUBLIC_CACHE_SECONDS = 30
+    for url in (PORTAL, LIST, f"/ket-qua/{world.resolved.tracking_code}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Cache"] == "miss"  # computed for the officer, then shared
+        html = response.content.decode()
+        assert "bi-mat-ops" not in html
+        assert "csrfmiddlewaretoken" not in html
+        assert not response.cookies
+        anonymous = client.__class__().get(url)
+        assert anonymous["X-Cache"] == "hit"
+        assert anonymous.content == response.content
+
+
+def test_switching_language_shows_the_other_language_at_once(client, world, settings):
+    """The language comes from the cookie: each language is its own server-side
+    entry, and browsers keep their copy privately (Vary: Cookie), so the switch
+    shows at once."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    first = client.get(LIST)
+    assert '<html lang="vi"' in first.content.decode()
+    assert first["Cache-Control"] == "private, max-age=30"
+    assert "Cookie" in first["Vary"]
+    assert "Accept-Language" not in first["Vary"]
+    switched = client.post("/ket-qua/ngon-ngu", {"language": "en", "next": LIST})
+    assert switched.status_code == 302
+    english = client.get(LIST)
+    assert english["X-Cache"] == "miss"
+    assert '<html lang="en"' in english.content.decode()
+    assert english["ETag"] != first["ETag"]
+    client.post("/ket-qua/ngon-ngu", {"language": "vi", "next": LIST})
+    again = client.get(LIST)
+    assert again["X-Cache"] == "hit"
+    assert again.content == first.content
+
+
+def test_extra_parameters_are_not_kept_in_the_shared_page(client, world, settings):
+    settings.PUBLIC_CACHE_SECONDS = 30
+    first = client.get(f"{LIST}?status=resolved&utm=campaign-xyz")
+    assert "campaign-xyz" not in first.content.decode()
+    assert client.get(f"{LIST}?status=resolved")["X-Cache"] == "hit"
 
 
 def test_language_switch_without_a_token(client):
@@ -327,3 +375,25 @@ def test_an_empty_portal_still_answers(client):
     clusters = client.get("/api/v1/public/clusters?bbox=106.55,17.40,106.70,17.55")
     assert clusters.status_code == 200
     assert clusters.json()["total"] == 0
+
+
+@pytest.mark.urls("tests.web.public_cookie_urls")
+def test_a_cookie_on_a_public_page_fails_loudly_or_is_dropped(client, settings):
+    """A page kept for everybody that calls get_token (the CSRF middleware then
+    sets its cookie): an error in the tests, a dropped cookie in production."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    officer = get_user_model().objects.create_user(username="bi-mat-ops")
+    StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
+    client.force_login(officer)
+    with pytest.raises(ImproperlyConfigured, match="sets cookies"):
+        client.get("/token-page?a=1")
+    settings.PUBLIC_COOKIES_RAISE = False
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex},
+    }
+    response = client.get("/token-page")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "miss"
+    assert not response.cookies
+    assert "Set-Cookie" not in response.serialize().decode()
