@@ -81,8 +81,9 @@ def known_only(request: HttpRequest, params: Sequence[str]) -> None:
     for name in params:
         if name in request.GET:
             kept.setlist(name, [request.GET.get(name, "")])
-    request.GET = kept
-    request.META["QUERY_STRING"] = kept.urlencode()
+    query = kept.urlencode()
+    request.GET = QueryDict(query)  # type: ignore[assignment]
+    request.META["QUERY_STRING"] = query
 
 
 def _key(request: HttpRequest, query: str) -> str:
