@@ -82,7 +82,7 @@ def known_only(request: HttpRequest, params: Sequence[str]) -> None:
         if name in request.GET:
             kept.setlist(name, [request.GET.get(name, "")])
     query = kept.urlencode()
-    request.GET = QueryDict(query)  # type: ignore[assignment]
+    request.GET = QueryDict(query)
     request.META["QUERY_STRING"] = query
 
 
