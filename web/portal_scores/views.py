@@ -4,8 +4,9 @@ as "—" under ``MIN_COUNT`` resolved or rated reports) and a choropleth of toda
 units by on-time rate (``static/web/js/portal-scores.js``, outlines from the
 boundaries API).
 
-The page is the same for every visitor in a language, so it is rendered as for an
-anonymous visitor (no staff name or link) and kept in the shared public cache
+The page is the same for every visitor in a language: it extends the portal's base
+template (no user name, no CSRF token; the language switch posts to the portal's
+token-free ``/ket-qua/ngon-ngu``), and is kept in the shared public cache
 (``config.public_cache``) per language: the language is chosen first
 (``vietnamese_first``), then the cache is asked. A computed page (a miss) counts
 in the scorecards' per-address bucket, as the JSON does
@@ -17,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,9 +37,6 @@ from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 
 TEMPLATE = "web/portal_scores/scores.html"
-# No CSRF token in a page kept for everyone (nor the cookie that would come with
-# it): the language switch sets its cookie in the browser (portal-scores.js).
-SHARED = {"csrf_token": ""}
 # The whole province on one screen.
 ZOOM = 10
 
@@ -89,7 +86,6 @@ def _last_day(month: dt.date) -> dt.date:
 def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]:
     data = scorecards(period=period, level=level)
     return {
-        **SHARED,
         "data": data,
         "rows": [_row(card) for card in data["rows"]],
         "total": _row({**data["total"], "name": _("All"), "name_en": _("All")}),
@@ -133,15 +129,12 @@ def scorecards_page(request: HttpRequest) -> HttpResponse:
     """The page in the visitor's language (by the language cookie), from the shared
     cache when it holds it; a computed page counts in the scorecards' bucket per
     address, as the JSON does."""
-    # The page is shared by every visitor: nobody's name or staff links on it.
-    request.user = AnonymousUser()
     query = request.GET
     try:
         period = period_parse(query.get("from"), query.get("to"))
         level = level_parse(query.get("level"))
     except InvalidInput as error:
         context = {
-            **SHARED,
             "error": error,
             "english": page_in_english(),
             "level": "unit",
