@@ -14,13 +14,10 @@ from api.errors import ApiError
 from api.params import parse_bounded
 from boundaries.extent import bbox_clamp, jurisdiction_extent
 from geo.coords import BBox, parse_bbox
-from routing.reports.listing import FILTER_PARAMS
+from routing.reports.listing import FILTER_PARAMS, MAX_ROWS, whole_number
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-# Rows a client may page back through: a deeper page is an offset the database
-# walks row by row; the filters (period, unit, category) narrow instead.
-MAX_ROWS = 10_000
 # The parameters each public view reads: the cache keys on these only
 # (config.public_cache), so an unknown parameter is not a new entry.
 LIST_PARAMS = (*FILTER_PARAMS, "page", "page_size")
@@ -37,7 +34,7 @@ FILTERS = [
 ]
 PAGING = [
     OpenApiParameter(
-        "page", OpenApiTypes.INT, description="1, 2, … (up to 10,000 rows back)"
+        "page", OpenApiTypes.INT, description=f"1, 2, … (up to {MAX_ROWS:,} rows back)"
     ),
     OpenApiParameter(
         "page_size", OpenApiTypes.INT, description=f"1–{MAX_PAGE_SIZE}; default 20"
@@ -57,18 +54,9 @@ MAP = [
 def positive_int(
     query: Mapping[str, str], field: str, *, high: int, default: int
 ) -> int:
-    """A whole number from 1 to ``high``; ``default`` when absent."""
-    raw = (query.get(field) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise ApiError(
-            "out_of_range",
-            f"'{field}' phải là số nguyên từ 1 đến {high}.",
-            f"'{field}' must be a whole number from 1 to {high}.",
-            field=field,
-        )
-    return int(raw)
+    """A whole number from 1 to ``high``; ``default`` when absent
+    (``routing.reports.listing.whole_number``)."""
+    return whole_number(query.get(field), field, high=high, default=default)
 
 
 def grid_step(zoom: int) -> float:

@@ -25,7 +25,6 @@ from api.public.params import (
     LIST_PARAMS,
     MAP,
     MAX_PAGE_SIZE,
-    MAX_ROWS,
     PAGING,
     clusters_key,
     map_zoom,
@@ -34,7 +33,7 @@ from api.public.params import (
 )
 from config.public_cache import public_cached
 from routing.intake.duplicates import PUBLIC_DECIMALS
-from routing.reports.listing import public_filter_parse
+from routing.reports.listing import MAX_ROWS, public_filter_parse
 from routing.reports.public import report_listed_json
 
 # Computed answers (cache misses) per client address (config.public_cache).

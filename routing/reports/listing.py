@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from boundaries.models import AdminUnit
 from geo.errors import InvalidInput
+from geo.text import controls_strip
 from routing.models import Category, Report
 from routing.models.reports import ReportQuerySet
 
@@ -37,6 +38,11 @@ AHEAD = dt.timedelta(days=366)
 RECENT_DAYS = 30
 # The query parameters of the filters (what the public caches key on).
 FILTER_PARAMS = ("unit", "category", "status", "from", "to")
+# Rows a visitor may page back through (the list page and the public JSON): a
+# deeper page is an offset the database walks row by row; the filters (period,
+# unit, category) narrow instead. A page number has at most MAX_DIGITS digits.
+MAX_ROWS = 10_000
+MAX_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,35 @@ def _bad(code: str, field: str, vi: str, en: str) -> InvalidInput:
     return InvalidInput(code, vi, en, field=field)
 
 
+def public_text(raw: str | None) -> str:
+    """A query value as the filters read it: trimmed, without control characters
+    (a NUL cannot even be sent to the database)."""
+    return controls_strip(raw or "").strip()
+
+
+def whole_number(raw: str | None, field: str, *, high: int, default: int) -> int:
+    """A whole number from 1 to ``high`` written in ASCII digits (``²`` is a digit
+    to ``str.isdigit``, not to ``int``); ``default`` when absent."""
+    text = public_text(raw)
+    if not text:
+        return default
+    if not (len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()) or not (
+        1 <= int(text) <= high
+    ):
+        raise _bad(
+            "out_of_range",
+            field,
+            f"'{field}' phải là số nguyên từ 1 đến {high}; để xem phản ánh cũ hơn, "
+            "hãy lọc theo thời gian.",
+            f"'{field}' must be a whole number from 1 to {high}; for older reports, "
+            "filter by period.",
+        )
+    return int(text)
+
+
 def public_day(raw: str | None, field: str) -> dt.date | None:
     """A local day written dd/mm/yyyy (or yyyy-mm-dd), within the accepted range."""
-    text = (raw or "").strip()
+    text = public_text(raw)
     if not text:
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
@@ -90,7 +122,7 @@ def public_day(raw: str | None, field: str) -> dt.date | None:
 def public_category(raw: str | None, field: str = "category") -> Category | None:
     """The category with this code, or None when absent; a sensitive category is
     unknown here, as it is nowhere public."""
-    code = (raw or "").strip()
+    code = public_text(raw)
     if not code:
         return None
     found = Category.objects.filter(code=code, sensitive=False).first()
@@ -106,7 +138,7 @@ def public_category(raw: str | None, field: str = "category") -> Category | None
 
 def public_unit_code(raw: str | None, field: str = "unit") -> str:
     """A unit's GSO code known in some boundary set, or "" when absent."""
-    code = (raw or "").strip()
+    code = public_text(raw)
     if code and not AdminUnit.objects.filter(code=code).exists():
         raise _bad(
             "unknown_unit",
@@ -120,7 +152,7 @@ def public_unit_code(raw: str | None, field: str = "unit") -> str:
 def public_filter_parse(query: Mapping[str, str]) -> PublicFilter:
     """The filters of a query string (``unit``, ``category``, ``status``, ``from``,
     ``to``); an absent or empty parameter is no filter."""
-    group = (query.get("status") or "").strip()
+    group = public_text(query.get("status"))
     if group and group not in STATUS_GROUPS:
         raise _bad(
             "unknown_status",

@@ -103,6 +103,8 @@ def test_paging(client, world):
         ("page=101&page_size=100", "page"),  # beyond 10,000 rows: filter instead
         ("page=99999999999", "page"),
         ("page=abc", "page"),
+        ("page=%C2%B2", "page"),  # '²': a digit to str.isdigit, not to int
+        ("page_size=%C2%B9", "page_size"),
         ("page_size=101", "page_size"),
         ("page_size=0", "page_size"),
     ],
@@ -237,3 +239,9 @@ def test_misses_are_throttled_per_address(client, world, settings):
     assert refused.status_code == 429
     assert refused["Retry-After"]
     assert set(refused.json()["messages"]) == {"vi", "en"}
+
+
+@pytest.mark.parametrize("query", ["unit=%00", "category=%00", "status=%00", "to=%00"])
+def test_control_characters_are_cleaned_not_a_500(client, world, query):
+    assert client.get(f"{REPORTS}?{query}").status_code == 200
+    assert client.get(f"{CLUSTERS}?{CITY}&{query}").status_code == 200

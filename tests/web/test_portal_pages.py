@@ -135,6 +135,8 @@ def test_list_pages_of_twenty_newest_first(client, world):
         "page=501",
         "page=999999999999",
         "page=x",
+        "page=%C2%B2",  # '²': a digit to str.isdigit, not to int
+        "page=%EF%BC%91",  # a full-width 1
     ],
 )
 def test_list_bad_input_is_a_bilingual_400(client, query):
@@ -397,3 +399,34 @@ def test_a_cookie_on_a_public_page_fails_loudly_or_is_dropped(client, settings):
     assert response["X-Cache"] == "miss"
     assert not response.cookies
     assert "Set-Cookie" not in response.serialize().decode()
+
+
+@pytest.mark.parametrize("url", [LIST, FEED])
+@pytest.mark.parametrize(
+    "query", ["unit=%00", "category=%00", "status=%00", "from=%00", "unit=%01%7F"]
+)
+def test_control_characters_are_cleaned_not_a_500(client, world, url, query):
+    assert client.get(f"{url}?{query}").status_code == 200
+
+
+def test_list_page_parameters_never_500(world):
+    """Any text in any of the list page's parameters: a page or a 400."""
+    from django.test import Client
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    client = Client()
+    names = st.sampled_from(["unit", "category", "status", "from", "to", "page"])
+
+    @hsettings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(st.dictionaries(names, st.text(max_size=12), max_size=4))
+    def check(query: dict[str, str]) -> None:
+        response = client.get(LIST, query)
+        assert response.status_code in (200, 400), (query, response.status_code)
+
+    check()

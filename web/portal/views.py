@@ -29,8 +29,10 @@ from geo.errors import InvalidInput
 from routing.reports.actors import role_names
 from routing.reports.listing import (
     FILTER_PARAMS,
+    MAX_ROWS,
     public_filter_parse,
     resolved_select,
+    whole_number,
 )
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
@@ -55,9 +57,8 @@ if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
 
 PAGE_SIZE = 20
-# Pages one may go back through (10,000 reports): a deeper page is an offset the
-# database walks row by row; the filters narrow instead.
-MAX_PAGE = 500
+# Pages one may go back through (listing.MAX_ROWS).
+MAX_PAGE = MAX_ROWS // PAGE_SIZE
 LATEST = 6
 # The whole city, as the planners' map opens.
 PORTAL_ZOOM = 13
@@ -127,19 +128,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "").strip()
-    if not raw:
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise InvalidInput(
-            "bad_page",
-            f"Số trang ('page') phải là số nguyên từ 1 đến {MAX_PAGE}; để xem "
-            "phản ánh cũ hơn, hãy lọc theo thời gian.",
-            f"The page number ('page') must be a whole number from 1 to {MAX_PAGE}; "
-            "for older reports, filter by period.",
-            field="page",
-        )
-    return int(raw)
+    return whole_number(request.GET.get("page"), "page", high=MAX_PAGE, default=1)
 
 
 def _filter_values(request: HttpRequest) -> dict[str, str]:
