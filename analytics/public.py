@@ -101,7 +101,7 @@ def public_page(selection: PublicFilter, number: int, size: int) -> Page:
 def headline_counts(*, days: int = RECENT_DAYS) -> dict[str, int]:
     """Listed reports received in the last ``days`` local days (today included),
     from the aggregates, and resolved in the last ``days`` × 24 hours (the
-    resolution-time index of analytics/0008)."""
+    resolution-time index, routing/0018)."""
     today = timezone.localdate()
     received = public_count(PublicFilter(day_from=today - dt.timedelta(days=days - 1)))
     since = timezone.now() - dt.timedelta(days=days)

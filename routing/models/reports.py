@@ -220,6 +220,14 @@ class Report(models.Model):
             # with both in one GiST index (btree_gist) a piece probes only the
             # reports of its zone's categories.
             GistIndex(fields=["category", "location"], name="report_category_location"),
+            # The latest resolutions (the public portal's latest results, its Atom
+            # feed, the count resolved in the last 30 days) read the newest entries
+            # instead of sorting every report.
+            models.Index(
+                fields=["-resolved_at", "-id"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="report_resolved_at",
+            ),
         ]
 
     def __str__(self) -> str:
