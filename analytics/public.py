@@ -19,7 +19,8 @@ from django.utils import timezone
 from analytics.selection import ReportFilter
 from boundaries.models import AdminUnit
 from geo.coords import BBox
-from routing.models import Category, Report
+from routing.models import Report
+from routing.models.reports import public_category_ids
 from routing.reads import lag_ok_connection, lag_ok_db
 from routing.reports.listing import (
     RECENT_DAYS,
@@ -39,12 +40,7 @@ def public_report_filter(
     if selection.category is not None:
         categories = (selection.category.pk,)
     else:
-        categories = tuple(
-            Category.objects.using(db)
-            .filter(sensitive=False)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        categories = public_category_ids(db)
     units = None
     if selection.unit_code:
         units = tuple(

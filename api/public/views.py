@@ -32,9 +32,8 @@ from api.public.params import (
     public_bbox,
 )
 from config.public_cache import public_cached
-from routing.intake.duplicates import PUBLIC_DECIMALS
 from routing.reports.listing import MAX_ROWS, public_filter_parse
-from routing.reports.public import report_listed_json
+from routing.reports.public import public_point, report_listed_json
 
 # Computed answers (cache misses) per client address (config.public_cache).
 THROTTLE = ("public-portal", "PUBLIC_RATE_PER_IP_MINUTE")
@@ -81,10 +80,7 @@ def _rounded(collection: dict[str, Any]) -> dict[str, Any]:
         return collection
     for feature in collection["features"]:
         lon, lat = feature["geometry"]["coordinates"]
-        feature["geometry"]["coordinates"] = [
-            round(lon, PUBLIC_DECIMALS),
-            round(lat, PUBLIC_DECIMALS),
-        ]
+        feature["geometry"]["coordinates"] = list(public_point(lon, lat))
         feature["properties"].pop("id", None)
     return collection
 

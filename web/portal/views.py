@@ -26,6 +26,7 @@ from django.views.i18n import set_language
 from analytics.public import headline_counts, public_page
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
+from routing.models.reports import report_publicly_listed
 from routing.reports.actors import role_names
 from routing.reports.listing import (
     FILTER_PARAMS,
@@ -37,7 +38,6 @@ from routing.reports.listing import (
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
     event_note_public,
-    report_publicly_listed,
     result_note_public,
 )
 from routing.reports.selectors import report_public_get
