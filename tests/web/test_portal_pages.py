@@ -220,8 +220,9 @@ def entries(xml: str) -> list[ET.Element]:
 
 
 def test_feed_of_resolutions(client, world):
-    response = client.get(FEED)
+    response = client.get(FEED, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+    assert response["Content-Language"] == "vi"  # vietnamese_first, like the pages
     assert response["Content-Type"].startswith("application/atom+xml")
     xml = response.content.decode()
     assert_nothing_personal(xml, world)
@@ -430,3 +431,23 @@ def test_list_page_parameters_never_500(world):
         assert response.status_code in (200, 400), (query, response.status_code)
 
     check()
+
+
+def test_resolved_in_30_days_counts_local_days_like_received(world):
+    """Both headline counts start at the local midnight 29 days before today, not
+    720 hours back."""
+    from analytics.public import headline_counts
+    from geo.days import local_midnight
+
+    before = headline_counts()
+    first = timezone.localdate() - dt.timedelta(days=29)
+    for minutes in (-1, 1):
+        report, _ = reported(category="CXCV", reported_at=local_midnight(first))
+        report_force(
+            report,
+            status=Report.Status.RESOLVED,
+            resolved_at=local_midnight(first) + dt.timedelta(minutes=minutes),
+        )
+    after = headline_counts()
+    assert after["resolved"] == before["resolved"] + 1
+    assert after["received"] == before["received"] + 2
