@@ -7,18 +7,13 @@ that both agree. They define the aggregate table, so they are constants, not set
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
+# The grid's calendar is the service's local days (geo.days).
+from geo.days import LOCAL as LOCAL
+from geo.days import TIME_ZONE as TIME_ZONE
+from geo.days import local_midnight as local_midnight
 
 CELL_M = 200
 SRID = 32648  # UTM zone 48N
-TIME_ZONE = "Asia/Ho_Chi_Minh"
-LOCAL = ZoneInfo(TIME_ZONE)
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The first moment of ``day`` in the grid's time zone."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL)
 
 
 # The roll-up (``analytics_cellmonth``) counts blocks of BLOCK × BLOCK cells (1.6 km)

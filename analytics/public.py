@@ -19,7 +19,9 @@ from django.utils import timezone
 from analytics.selection import ReportFilter
 from boundaries.models import AdminUnit
 from geo.coords import BBox
-from routing.models import Category, Report
+from geo.days import local_midnight
+from routing.models import Report
+from routing.models.reports import public_category_ids
 from routing.reads import lag_ok_connection, lag_ok_db
 from routing.reports.listing import (
     RECENT_DAYS,
@@ -39,12 +41,7 @@ def public_report_filter(
     if selection.category is not None:
         categories = (selection.category.pk,)
     else:
-        categories = tuple(
-            Category.objects.using(db)
-            .filter(sensitive=False)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        categories = public_category_ids(db)
     units = None
     if selection.unit_code:
         units = tuple(
@@ -99,16 +96,15 @@ def public_page(selection: PublicFilter, number: int, size: int) -> Page:
 
 
 def headline_counts(*, days: int = RECENT_DAYS) -> dict[str, int]:
-    """Listed reports received in the last ``days`` local days (today included),
-    from the aggregates, and resolved in the last ``days`` × 24 hours (the
-    resolution-time index of analytics/0008)."""
-    today = timezone.localdate()
-    received = public_count(PublicFilter(day_from=today - dt.timedelta(days=days - 1)))
-    since = timezone.now() - dt.timedelta(days=days)
+    """Listed reports received, and listed reports resolved, in the last ``days``
+    local days (today included, from local midnight): received from the
+    aggregates, resolved through the resolution-time index (routing/0018)."""
+    first = timezone.localdate() - dt.timedelta(days=days - 1)
+    received = public_count(PublicFilter(day_from=first))
     resolved = (
         Report.objects.using(lag_ok_db())
         .publicly_listed()
-        .filter(resolved_at__gte=since)
+        .filter(resolved_at__gte=local_midnight(first))
         .count()
     )
     return {"days": days, "received": received, "resolved": resolved}

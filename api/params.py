@@ -1,9 +1,9 @@
 """Parse query parameters into typed values, with bilingual errors.
 
-Dates and moments are accepted from ``EARLIEST`` to a year from today
-(``date_in_range``): nothing this service holds lies outside, and a year 9999 or 0001
-would overflow the date arithmetic a filter does (a range's exclusive end, local
-midnights) before any query runs.
+Dates and moments are accepted within ``geo.days.date_range`` (``date_in_range``):
+nothing this service holds lies outside, and a year 9999 or 0001 would overflow the
+date arithmetic a filter does (a range's exclusive end, local midnights) before any
+query runs.
 """
 
 from __future__ import annotations
@@ -16,14 +16,7 @@ from django.utils import dateparse, timezone
 
 from api.errors import ApiError
 from geo.coords import parse_number
-
-EARLIEST = dt.date(2000, 1, 1)
-AHEAD = dt.timedelta(days=366)
-
-
-def date_range() -> tuple[dt.date, dt.date]:
-    """The first and last day a date parameter may name (local days)."""
-    return EARLIEST, timezone.localdate() + AHEAD
+from geo.days import date_range as date_range
 
 
 def date_in_range(day: dt.date, field: str) -> dt.date:

@@ -22,11 +22,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.params import parse_bounded
+
+# Re-exported for api.public.scorecards until it imports api.throttles.
+from api.throttles import MinuteBucketThrottle as MinuteBucketThrottle
 from boundaries.extent import jurisdiction_extent
 from boundaries.lookup import UnitRef, point_lookup
 from boundaries.models import Place
@@ -45,30 +47,11 @@ from boundaries.search import (
     search_all,
     search_text,
 )
-from config.client_ip import client_ip
 from geo.coords import LonLat, check_lon_lat, parse_lon_lat, parse_number
 from geo.errors import GeoInputError, NotFound
-from routing.reports.throttle import minute_throttle
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
-
-
-class MinuteBucketThrottle(BaseThrottle):
-    """A per-address bucket of its own, counted per minute: ``bucket`` names it,
-    ``rate_setting`` its limit."""
-
-    bucket = ""
-    rate_setting = ""
-
-    def allow_request(self, request: Request, view: object) -> bool:
-        minute_throttle(
-            self.bucket,
-            getattr(settings, self.rate_setting),
-            user=request.user,
-            client_ip=client_ip(request),
-        )
-        return True
 
 
 class PlaceSearchThrottle(MinuteBucketThrottle):

@@ -3,20 +3,27 @@ paging, and the map's box and zoom, as the analytics selection they stand for.""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
+from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from api.errors import ApiError
+from api.params import parse_bounded
 from boundaries.extent import bbox_clamp, jurisdiction_extent
 from geo.coords import BBox, parse_bbox
+from routing.reports.listing import FILTER_PARAMS, MAX_ROWS, whole_number
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-# Rows a client may page back through: a deeper page is an offset the database
-# walks row by row; the filters (period, unit, category) narrow instead.
-MAX_ROWS = 10_000
+# The parameters each public view reads: the cache keys on these only
+# (config.public_cache), so an unknown parameter is not a new entry.
+LIST_PARAMS = (*FILTER_PARAMS, "page", "page_size")
+# The map's zoom: whole levels only (the map asks with whole levels too).
+MAX_ZOOM = 22
+DEFAULT_ZOOM = 13
 
 FILTERS = [
     OpenApiParameter("unit", OpenApiTypes.STR, description="GSO code, e.g. 19525"),
@@ -27,7 +34,7 @@ FILTERS = [
 ]
 PAGING = [
     OpenApiParameter(
-        "page", OpenApiTypes.INT, description="1, 2, … (up to 10,000 rows back)"
+        "page", OpenApiTypes.INT, description=f"1, 2, … (up to {MAX_ROWS:,} rows back)"
     ),
     OpenApiParameter(
         "page_size", OpenApiTypes.INT, description=f"1–{MAX_PAGE_SIZE}; default 20"
@@ -47,22 +54,63 @@ MAP = [
 def positive_int(
     query: Mapping[str, str], field: str, *, high: int, default: int
 ) -> int:
-    """A whole number from 1 to ``high``; ``default`` when absent."""
-    raw = (query.get(field) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise ApiError(
-            "out_of_range",
-            f"'{field}' phải là số nguyên từ 1 đến {high}.",
-            f"'{field}' must be a whole number from 1 to {high}.",
-            field=field,
-        )
-    return int(raw)
+    """A whole number from 1 to ``high``; ``default`` when absent
+    (``routing.reports.listing.whole_number``)."""
+    return whole_number(query.get(field), field, high=high, default=default)
 
 
-def public_bbox(raw: str | None) -> BBox:
-    """The map's box, which must meet the province (clamped to it)."""
+def grid_step(zoom: int) -> float:
+    """The grid the map's box snaps to at ``zoom``: a quarter of a map tile's
+    width in degrees (``portal-map.js`` snaps to the same grid)."""
+    return 360 / 2 ** (zoom + 2)
+
+
+def bbox_snap(box: BBox, zoom: int) -> BBox:
+    """``box`` grown outward to the zoom's grid, so that a panned map asks for
+    one of few boxes (and the cache holds few entries)."""
+    step = grid_step(zoom)
+
+    def down(value: float) -> float:
+        return round(math.floor(value / step + 1e-9) * step, 6)
+
+    def up(value: float) -> float:
+        return round(math.ceil(value / step - 1e-9) * step, 6)
+
+    return BBox(
+        max(down(box.min_lon), -180.0),
+        max(down(box.min_lat), -90.0),
+        min(up(box.max_lon), 180.0),
+        min(up(box.max_lat), 90.0),
+    )
+
+
+def map_zoom(raw: str | None) -> int:
+    """The map's zoom as a whole level (a fractional zoom rounds)."""
+    value = parse_bounded(raw, "zoom", low=0, high=MAX_ZOOM, default=DEFAULT_ZOOM)
+    return round(value)
+
+
+def clusters_key(request: HttpRequest) -> str:
+    """The clusters' cache key: the snapped box, the whole zoom and the filters
+    (the box and zoom as sent when they do not parse: that answer is a 400)."""
+    query = request.GET
+    try:
+        zoom = map_zoom(query.get("zoom"))
+        box = parse_bbox(query.get("bbox"))
+    except Exception:
+        return f"raw:{query.get('bbox', '')}|{query.get('zoom', '')}"
+    place = (
+        ""
+        if box is None
+        else ",".join(f"{v:.6f}" for v in bbox_snap(box, zoom).as_tuple())
+    )
+    filters = "&".join(f"{name}={query.get(name, '')}" for name in FILTER_PARAMS)
+    return f"bbox={place}&zoom={zoom}&{filters}"
+
+
+def public_bbox(raw: str | None, zoom: int = DEFAULT_ZOOM) -> BBox:
+    """The map's box snapped to the zoom's grid, which must meet the province
+    (clamped to it)."""
     box = parse_bbox(raw)
     if box is None:
         raise ApiError(
@@ -72,6 +120,7 @@ def public_bbox(raw: str | None) -> BBox:
             "bbox=minLon,minLat,maxLon,maxLat is required.",
             field="bbox",
         )
+    box = bbox_snap(box, zoom)
     extent = jurisdiction_extent()
     outside = extent is None or (
         box.max_lon < extent.min_lon

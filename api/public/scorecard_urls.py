@@ -6,5 +6,9 @@ from api.public.scorecards import ScorecardsApi
 from config.public_cache import public_cached
 
 urlpatterns = [
-    path("", public_cached(ScorecardsApi.as_view()), name="public-scorecards"),
+    path(
+        "",
+        public_cached(params=("from", "to", "level"))(ScorecardsApi.as_view()),
+        name="public-scorecards",
+    ),
 ]

@@ -19,33 +19,32 @@ from rest_framework.views import APIView
 
 from analytics.clusters import clusters_select
 from analytics.public import public_page, public_report_filter
-from api.boundaries.places import MinuteBucketThrottle
-from api.params import parse_bounded
 from api.public.params import (
     DEFAULT_PAGE_SIZE,
     FILTERS,
+    LIST_PARAMS,
     MAP,
     MAX_PAGE_SIZE,
-    MAX_ROWS,
     PAGING,
+    clusters_key,
+    map_zoom,
     positive_int,
     public_bbox,
 )
 from config.public_cache import public_cached
-from routing.intake.duplicates import PUBLIC_DECIMALS
-from routing.reports.listing import public_filter_parse
-from routing.reports.public import report_listed_json
+from routing.reports.listing import MAX_ROWS, public_filter_parse
+from routing.reports.public import public_point, report_listed_json
 
-
-class PublicThrottle(MinuteBucketThrottle):
-    bucket, rate_setting = "public-portal", "PUBLIC_RATE_PER_IP_MINUTE"
+# Computed answers (cache misses) per client address (config.public_cache).
+THROTTLE = ("public-portal", "PUBLIC_RATE_PER_IP_MINUTE")
 
 
 class _PublicApi(APIView):
     # No session read: the answer is the same for everybody, and cached as such.
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicThrottle]
+    # Counted in config.public_cache, on misses only (THROTTLE).
+    throttle_classes: list[Any] = []
 
 
 class PublicReportListApi(_PublicApi):
@@ -81,10 +80,7 @@ def _rounded(collection: dict[str, Any]) -> dict[str, Any]:
         return collection
     for feature in collection["features"]:
         lon, lat = feature["geometry"]["coordinates"]
-        feature["geometry"]["coordinates"] = [
-            round(lon, PUBLIC_DECIMALS),
-            round(lat, PUBLIC_DECIMALS),
-        ]
+        feature["geometry"]["coordinates"] = list(public_point(lon, lat))
         feature["properties"].pop("id", None)
     return collection
 
@@ -100,11 +96,15 @@ class PublicClusterListApi(_PublicApi):
     )
     def get(self, request: Request) -> Response:
         query = request.query_params
-        box = public_bbox(query.get("bbox"))
-        zoom = parse_bounded(query.get("zoom"), "zoom", low=0, high=22, default=13)
+        zoom = map_zoom(query.get("zoom"))
+        box = public_bbox(query.get("bbox"), zoom)
         selection = public_report_filter(public_filter_parse(query), box)
         return Response(_rounded(clusters_select(selection=selection, zoom=zoom)))
 
 
-public_reports_api = public_cached(PublicReportListApi.as_view())
-public_clusters_api = public_cached(PublicClusterListApi.as_view())
+public_reports_api = public_cached(params=LIST_PARAMS, throttle=THROTTLE)(
+    PublicReportListApi.as_view()
+)
+public_clusters_api = public_cached(key=clusters_key, throttle=THROTTLE)(
+    PublicClusterListApi.as_view()
+)

@@ -17,6 +17,14 @@ PUBLIC_RATE_PER_IP_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_IP_MINUTE", "240
 # The public scorecards (api.public.scorecards, /ket-qua/xep-hang) per client address
 # per minute, counted when the answer is not in the public cache; 0 or less: off.
 SCORECARD_RATE_PER_IP_MINUTE = int(os.environ.get("SCORECARD_RATE_PER_IP_MINUTE", "60"))
+# The portal's pages and feed (/ket-qua/), counted per client address per minute when
+# computed (a cache miss: an unknown code or query too); 0 or less: off.
+PUBLIC_PAGE_RATE_PER_IP_MINUTE = int(
+    os.environ.get("PUBLIC_PAGE_RATE_PER_IP_MINUTE", "120")
+)
+# A cookie on an answer kept for everybody: an error (True, the tests) or dropped
+# with a warning (False, production).
+PUBLIC_COOKIES_RAISE = os.environ.get("PUBLIC_COOKIES_RAISE", "") == "1"
 
 # --- The pilot evaluation report (/plan/evaluation/, analytics.evaluation) ------------
 # Staff minutes one operations-centre action is taken to cost (the report's staff time):

@@ -15,6 +15,39 @@ from geo.coords import BBox
 from routing.models.departments import Category, Department
 from routing.models.zones import ResponsibilityZone
 
+# --- The public listing rule, in one place -------------------------------------
+# Which reports anyone may see listed (the portal's map, list, feed and JSON, and
+# the public scorecards): not rejected, not a duplicate (Report.PUBLIC_STATUSES),
+# not of a sensitive category. Their words and photos follow
+# routing.reports.publication.
+
+
+def public_category_q(prefix: str = "") -> models.Q:
+    """The categories the public may see (``prefix``: the path to the category,
+    e.g. ``"category__"`` from a report)."""
+    return models.Q(**{f"{prefix}sensitive": False})
+
+
+def publicly_listed_q() -> models.Q:
+    """The listing rule as a filter on reports."""
+    return models.Q(status__in=Report.PUBLIC_STATUSES) & public_category_q("category__")
+
+
+def public_category_ids(using: str | None = None) -> tuple[int, ...]:
+    """The ids of the public categories, in order: the analytics' selections (the
+    portal's counts, the public scorecards) filter the aggregates by them."""
+    return tuple(
+        Category.objects.using(using)
+        .filter(public_category_q())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def report_publicly_listed(report: Report) -> bool:
+    """:func:`publicly_listed_q` for one report in hand."""
+    return report.status in Report.PUBLIC_STATUSES and not report.category.sensitive
+
 
 class ReportQuerySet(models.QuerySet["Report"]):
     """The words report lists are filtered with: the staff list API's FilterSet and
@@ -55,7 +88,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
         and JSON): not rejected (abuse, or a complaint the law keeps confidential),
         not a duplicate (its original is listed), not of a sensitive category.
         Their words and photos still follow ``routing.reports.publication``."""
-        return self.filter(status__in=Report.PUBLIC_STATUSES, category__sensitive=False)
+        return self.filter(publicly_listed_q())
 
 
 class Report(models.Model):
@@ -220,6 +253,14 @@ class Report(models.Model):
             # with both in one GiST index (btree_gist) a piece probes only the
             # reports of its zone's categories.
             GistIndex(fields=["category", "location"], name="report_category_location"),
+            # The latest resolutions (the public portal's latest results, its Atom
+            # feed, the count resolved in the last 30 days) read the newest entries
+            # instead of sorting every report.
+            models.Index(
+                fields=["-resolved_at", "-id"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="report_resolved_at",
+            ),
         ]
 
     def __str__(self) -> str:

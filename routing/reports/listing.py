@@ -16,12 +16,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from boundaries.models import AdminUnit
+from geo.days import date_range, local_midnight
 from geo.errors import InvalidInput
+from geo.text import controls_strip
 from routing.models import Category, Report
-from routing.models.reports import ReportQuerySet
+from routing.models.reports import ReportQuerySet, public_category_q
 
 S = Report.Status
 # Status groups the public filters by, and the colours the map gives them.
@@ -30,11 +30,14 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "resolved": (S.RESOLVED,),
     "closed": (S.CLOSED,),
 }
-# Dates a filter may name: nothing this service holds is older, and a year 9999
-# would overflow the day arithmetic (the same bounds as ``api.params``).
-EARLIEST = dt.date(2000, 1, 1)
-AHEAD = dt.timedelta(days=366)
 RECENT_DAYS = 30
+# The query parameters of the filters (what the public caches key on).
+FILTER_PARAMS = ("unit", "category", "status", "from", "to")
+# Rows a visitor may page back through (the list page and the public JSON): a
+# deeper page is an offset the database walks row by row; the filters (period,
+# unit, category) narrow instead. A page number has at most MAX_DIGITS digits.
+MAX_ROWS = 10_000
+MAX_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,35 @@ def _bad(code: str, field: str, vi: str, en: str) -> InvalidInput:
     return InvalidInput(code, vi, en, field=field)
 
 
+def public_text(raw: str | None) -> str:
+    """A query value as the filters read it: trimmed, without control characters
+    (a NUL cannot even be sent to the database)."""
+    return controls_strip(raw or "").strip()
+
+
+def whole_number(raw: str | None, field: str, *, high: int, default: int) -> int:
+    """A whole number from 1 to ``high`` written in ASCII digits (``²`` is a digit
+    to ``str.isdigit``, not to ``int``); ``default`` when absent."""
+    text = public_text(raw)
+    if not text:
+        return default
+    if not (len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()) or not (
+        1 <= int(text) <= high
+    ):
+        raise _bad(
+            "out_of_range",
+            field,
+            f"'{field}' phải là số nguyên từ 1 đến {high}; để xem phản ánh cũ hơn, "
+            "hãy lọc theo thời gian.",
+            f"'{field}' must be a whole number from 1 to {high}; for older reports, "
+            "filter by period.",
+        )
+    return int(text)
+
+
 def public_day(raw: str | None, field: str) -> dt.date | None:
     """A local day written dd/mm/yyyy (or yyyy-mm-dd), within the accepted range."""
-    text = (raw or "").strip()
+    text = public_text(raw)
     if not text:
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
@@ -66,15 +95,16 @@ def public_day(raw: str | None, field: str) -> dt.date | None:
             day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
         except ValueError:
             continue
-        last = timezone.localdate() + AHEAD
-        if not EARLIEST <= day <= last:
+        # Dates a filter may name (geo.days: the same bounds as api.params).
+        first, last = date_range()
+        if not first <= day <= last:
             raise _bad(
                 "date_out_of_range",
                 field,
                 f"Ngày {day:%d/%m/%Y} ở '{field}' nằm ngoài khoảng cho phép, từ "
-                f"{EARLIEST:%d/%m/%Y} đến {last:%d/%m/%Y}.",
+                f"{first:%d/%m/%Y} đến {last:%d/%m/%Y}.",
                 f"The date {day:%d/%m/%Y} in '{field}' is outside the accepted "
-                f"range, {EARLIEST:%d/%m/%Y} to {last:%d/%m/%Y}.",
+                f"range, {first:%d/%m/%Y} to {last:%d/%m/%Y}.",
             )
         return day
     raise _bad(
@@ -88,10 +118,10 @@ def public_day(raw: str | None, field: str) -> dt.date | None:
 def public_category(raw: str | None, field: str = "category") -> Category | None:
     """The category with this code, or None when absent; a sensitive category is
     unknown here, as it is nowhere public."""
-    code = (raw or "").strip()
+    code = public_text(raw)
     if not code:
         return None
-    found = Category.objects.filter(code=code, sensitive=False).first()
+    found = Category.objects.filter(public_category_q(), code=code).first()
     if found is None:
         raise _bad(
             "unknown_category",
@@ -104,7 +134,7 @@ def public_category(raw: str | None, field: str = "category") -> Category | None
 
 def public_unit_code(raw: str | None, field: str = "unit") -> str:
     """A unit's GSO code known in some boundary set, or "" when absent."""
-    code = (raw or "").strip()
+    code = public_text(raw)
     if code and not AdminUnit.objects.filter(code=code).exists():
         raise _bad(
             "unknown_unit",
@@ -118,7 +148,7 @@ def public_unit_code(raw: str | None, field: str = "unit") -> str:
 def public_filter_parse(query: Mapping[str, str]) -> PublicFilter:
     """The filters of a query string (``unit``, ``category``, ``status``, ``from``,
     ``to``); an absent or empty parameter is no filter."""
-    group = (query.get("status") or "").strip()
+    group = public_text(query.get("status"))
     if group and group not in STATUS_GROUPS:
         raise _bad(
             "unknown_status",
@@ -145,10 +175,6 @@ def public_filter_parse(query: Mapping[str, str]) -> PublicFilter:
     )
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
-
-
 def public_reports_select(selection: PublicFilter) -> ReportQuerySet:
     """The listed reports the filters select, newest first, with their names."""
     reports = Report.objects.publicly_listed().with_statuses(selection.statuses)
@@ -157,10 +183,10 @@ def public_reports_select(selection: PublicFilter) -> ReportQuerySet:
     if selection.category is not None:
         reports = reports.with_categories([selection.category.pk])
     if selection.day_from is not None:
-        reports = reports.reported_from(_local_midnight(selection.day_from))
+        reports = reports.reported_from(local_midnight(selection.day_from))
     if selection.day_to is not None:
         end = selection.day_to + dt.timedelta(days=1)
-        reports = reports.reported_before(_local_midnight(end))
+        reports = reports.reported_before(local_midnight(end))
     return (
         reports.select_related("category", "unit", "department")
         .defer("unit__geom")

@@ -35,6 +35,18 @@ if TYPE_CHECKING:
 UrlBuilder = Callable[[str], str]
 
 
+def public_point(lon: float, lat: float) -> tuple[float, float]:
+    """A place as the public sees it: rounded to ``PUBLIC_DECIMALS`` (about ten
+    metres), on every public surface (a report's page and JSON, the portal's list,
+    the map's single reports)."""
+    return round(lon, PUBLIC_DECIMALS), round(lat, PUBLIC_DECIMALS)
+
+
+def _location(report: Report) -> dict[str, float]:
+    lon, lat = public_point(report.location.x, report.location.y)
+    return {"lon": lon, "lat": lat}
+
+
 def _as_is(path: str) -> str:
     return path
 
@@ -87,10 +99,7 @@ def report_public_json(
         "category": report_category_json(report),
         "unit": report_unit_json(report),
         "department": {"name_vi": department.name_vi, "name_en": department.name_en},
-        "location": {
-            "lon": round(report.location.x, PUBLIC_DECIMALS),
-            "lat": round(report.location.y, PUBLIC_DECIMALS),
-        },
+        "location": _location(report),
         "urgent": report.urgent,
         # "Me too": citizens who follow it (routing.citizens.follow), as support.
         "supporters": supporters(report),
@@ -128,10 +137,7 @@ def report_listed_json(report: Report) -> dict[str, Any]:
         "category": report_category_json(report),
         "unit": report_unit_json(report),
         "department": {"name_vi": department.name_vi, "name_en": department.name_en},
-        "location": {
-            "lon": round(report.location.x, PUBLIC_DECIMALS),
-            "lat": round(report.location.y, PUBLIC_DECIMALS),
-        },
+        "location": _location(report),
         "description": description_public(report),
         "result_note": result_note_public(report),
         "rating": report.rating or None,

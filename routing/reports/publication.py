@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from routing.models import Category, Report, ReportEvent, ReportPhoto
+from routing.models.reports import report_publicly_listed
 from routing.reports.actors import actor_label
 from routing.reports.photo_urls import media_path
 from routing.reports.redaction import text_mask
@@ -161,12 +162,6 @@ def publication_state_json(
             for photo in photos
         ],
     }
-
-
-def report_publicly_listed(report: Report) -> bool:
-    """``Report.objects.publicly_listed()`` for one report: whether the public
-    portal shows it at all (else its page is a 404, like an unknown code)."""
-    return report.status in Report.PUBLIC_STATUSES and not report.category.sensitive
 
 
 def result_note_public(report: Report) -> str:

@@ -103,6 +103,8 @@ def test_paging(client, world):
         ("page=101&page_size=100", "page"),  # beyond 10,000 rows: filter instead
         ("page=99999999999", "page"),
         ("page=abc", "page"),
+        ("page=%C2%B2", "page"),  # '²': a digit to str.isdigit, not to int
+        ("page_size=%C2%B9", "page_size"),
         ("page_size=101", "page_size"),
         ("page_size=0", "page_size"),
     ],
@@ -204,3 +206,42 @@ def test_in_the_openapi_schema(client):
     ).content.decode()
     assert "/api/v1/public/reports" in schema
     assert "/api/v1/public/clusters" in schema
+
+
+def test_a_panned_map_and_noise_hit_the_same_entry(client, world, settings):
+    """The box snaps outward to the zoom's grid and the zoom to a whole level, on
+    the server as in the map; an unknown parameter is not a new entry."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    filters = "&status=resolved"
+    first = client.get(
+        f"{CLUSTERS}?bbox=106.5512,17.4011,106.6987,17.5488&zoom=13{filters}"
+    )
+    assert first["X-Cache"] == "miss"
+    for query in (
+        "bbox=106.5533,17.4023,106.6979,17.5471&zoom=13",
+        "bbox=106.5512,17.4011,106.6987,17.5488&zoom=12.8",
+        "bbox=106.5512,17.4011,106.6987,17.5488&zoom=13&x=nonce",
+    ):
+        again = client.get(f"{CLUSTERS}?{query}{filters}")
+        assert again["X-Cache"] == "hit", query
+        assert again.content == first.content
+    assert client.get(f"{CLUSTERS}?{CITY}&zoom=11{filters}")["X-Cache"] == "miss"
+
+
+def test_misses_are_throttled_per_address(client, world, settings):
+    settings.PUBLIC_CACHE_SECONDS = 30
+    settings.PUBLIC_RATE_PER_IP_MINUTE = 2
+    address = {"REMOTE_ADDR": "10.77.1.9"}
+    assert client.get(f"{REPORTS}?page=1", **address).status_code == 200
+    assert client.get(f"{REPORTS}?page=1", **address)["X-Cache"] == "hit"
+    assert client.get(f"{REPORTS}?page=2", **address).status_code in (200, 404)
+    refused = client.get(f"{REPORTS}?page=3", **address)
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert set(refused.json()["messages"]) == {"vi", "en"}
+
+
+@pytest.mark.parametrize("query", ["unit=%00", "category=%00", "status=%00", "to=%00"])
+def test_control_characters_are_cleaned_not_a_500(client, world, query):
+    assert client.get(f"{REPORTS}?{query}").status_code == 200
+    assert client.get(f"{CLUSTERS}?{CITY}&{query}").status_code == 200

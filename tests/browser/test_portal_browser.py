@@ -43,6 +43,9 @@ def test_public_portal(page, monkeypatch):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/ket-qua/")
     assert page.locator("html").get_attribute("lang") == "vi"
+    # HT.escape is used inside attributes (the points' data-code): quotes too.
+    escaped = page.evaluate("""() => HT.escape(`"<a href='x'>&`)""")
+    assert escaped == "&quot;&lt;a href=&#39;x&#39;&gt;&amp;"
     page.wait_for_selector("#map[data-ready='1']")
     page.wait_for_function(
         "['clusters', 'points'].includes(document.getElementById('map').dataset.clusters)"

@@ -11,13 +11,14 @@ from django.utils import timezone
 from analytics.public import headline_counts, public_count
 from geo.errors import InvalidInput
 from routing.models import Category, Report
+from routing.models.reports import report_publicly_listed
 from routing.reports.listing import (
     PublicFilter,
     public_filter_parse,
     public_reports_select,
     resolved_select,
 )
-from routing.reports.publication import report_publicly_listed, result_note_public
+from routing.reports.publication import result_note_public
 from tests.factories import report_create, report_force
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from routing.models import Report, ReportEvent, StaffProfile
@@ -36,6 +38,14 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A cache of this test's own: an entry another test left is not a hit here.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"portal-{uuid.uuid4().hex}",
+        },
+    }
 
 
 @pytest.fixture
@@ -125,6 +135,8 @@ def test_list_pages_of_twenty_newest_first(client, world):
         "page=501",
         "page=999999999999",
         "page=x",
+        "page=%C2%B2",  # '²': a digit to str.isdigit, not to int
+        "page=%EF%BC%91",  # a full-width 1
     ],
 )
 def test_list_bad_input_is_a_bilingual_400(client, query):
@@ -208,20 +220,40 @@ def entries(xml: str) -> list[ET.Element]:
 
 
 def test_feed_of_resolutions(client, world):
-    response = client.get(FEED)
+    response = client.get(FEED, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+    assert response["Content-Language"] == "vi"  # vietnamese_first, like the pages
     assert response["Content-Type"].startswith("application/atom+xml")
     xml = response.content.decode()
     assert_nothing_personal(xml, world)
     found = entries(xml)
     links = [e.find(f"{ATOM}link").get("href") for e in found]
     assert links == [
-        f"http://testserver/ket-qua/{world.resolved.tracking_code}",
-        f"http://testserver/ket-qua/{world.closed.tracking_code}",
+        f"https://hientruong.test/ket-qua/{world.resolved.tracking_code}",
+        f"https://hientruong.test/ket-qua/{world.closed.tracking_code}",
     ]
     assert found[0].find(f"{ATOM}summary").text == RESULT
     updated = dt.datetime.fromisoformat(found[0].find(f"{ATOM}updated").text)
     assert abs(updated - world.resolved.resolved_at) < dt.timedelta(seconds=1)
+
+
+def test_feed_links_ignore_the_host_and_escape_the_note(client, world, settings):
+    """A forged Host must not reach the shared cached copy; the summary is
+    ``type="html"``, so the staff's note is escaped once more."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    settings.ALLOWED_HOSTS = ["*"]
+    report_force(world.resolved, result_note="Đã vá <b>ổ gà</b> & dọn")
+    forged = client.get(FEED, HTTP_HOST="evil.example", secure=True)
+    assert forged.status_code == 200
+    xml = forged.content.decode()
+    assert "evil.example" not in xml
+    root = ET.fromstring(xml)
+    hrefs = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    assert hrefs
+    assert all(h.startswith("https://hientruong.test/") for h in hrefs)
+    summary = entries(xml)[0].find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "Đã vá &lt;b&gt;ổ gà&lt;/b&gt; &amp; dọn"
 
 
 def test_feed_per_unit_and_category(client, world):
@@ -275,9 +307,47 @@ def test_a_signed_in_officer_gets_the_same_shared_page(client, world, settings):
     officer = get_user_model().objects.create_user(username="bi-mat-ops")
     StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
     client.force_login(officer)
-    html = page(client, PORTAL)
-    assert "bi-mat-ops" not in html
-    assert "csrfmiddlewaretoken" not in html
+    settings.PUBLIC_CACHE_SECONDS = 30
+    for url in (PORTAL, LIST, f"/ket-qua/{world.resolved.tracking_code}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Cache"] == "miss"  # computed for the officer, then shared
+        html = response.content.decode()
+        assert "bi-mat-ops" not in html
+        assert "csrfmiddlewaretoken" not in html
+        assert not response.cookies
+        anonymous = client.__class__().get(url)
+        assert anonymous["X-Cache"] == "hit"
+        assert anonymous.content == response.content
+
+
+def test_switching_language_shows_the_other_language_at_once(client, world, settings):
+    """The language comes from the cookie: each language is its own server-side
+    entry, and browsers keep their copy privately (Vary: Cookie), so the switch
+    shows at once."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    first = client.get(LIST)
+    assert '<html lang="vi"' in first.content.decode()
+    assert first["Cache-Control"] == "private, max-age=30"
+    assert "Cookie" in first["Vary"]
+    assert "Accept-Language" not in first["Vary"]
+    switched = client.post("/ket-qua/ngon-ngu", {"language": "en", "next": LIST})
+    assert switched.status_code == 302
+    english = client.get(LIST)
+    assert english["X-Cache"] == "miss"
+    assert '<html lang="en"' in english.content.decode()
+    assert english["ETag"] != first["ETag"]
+    client.post("/ket-qua/ngon-ngu", {"language": "vi", "next": LIST})
+    again = client.get(LIST)
+    assert again["X-Cache"] == "hit"
+    assert again.content == first.content
+
+
+def test_extra_parameters_are_not_kept_in_the_shared_page(client, world, settings):
+    settings.PUBLIC_CACHE_SECONDS = 30
+    first = client.get(f"{LIST}?status=resolved&utm=campaign-xyz")
+    assert "campaign-xyz" not in first.content.decode()
+    assert client.get(f"{LIST}?status=resolved")["X-Cache"] == "hit"
 
 
 def test_language_switch_without_a_token(client):
@@ -308,3 +378,76 @@ def test_an_empty_portal_still_answers(client):
     clusters = client.get("/api/v1/public/clusters?bbox=106.55,17.40,106.70,17.55")
     assert clusters.status_code == 200
     assert clusters.json()["total"] == 0
+
+
+@pytest.mark.urls("tests.web.public_cookie_urls")
+def test_a_cookie_on_a_public_page_fails_loudly_or_is_dropped(client, settings):
+    """A page kept for everybody that calls get_token (the CSRF middleware then
+    sets its cookie): an error in the tests, a dropped cookie in production."""
+    settings.PUBLIC_CACHE_SECONDS = 30
+    officer = get_user_model().objects.create_user(username="bi-mat-ops")
+    StaffProfile.objects.create(user=officer, role=Role.IOC_OPERATOR)
+    client.force_login(officer)
+    with pytest.raises(ImproperlyConfigured, match="sets cookies"):
+        client.get("/token-page?a=1")
+    settings.PUBLIC_COOKIES_RAISE = False
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex},
+    }
+    response = client.get("/token-page")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "miss"
+    assert not response.cookies
+    assert "Set-Cookie" not in response.serialize().decode()
+
+
+@pytest.mark.parametrize("url", [LIST, FEED])
+@pytest.mark.parametrize(
+    "query", ["unit=%00", "category=%00", "status=%00", "from=%00", "unit=%01%7F"]
+)
+def test_control_characters_are_cleaned_not_a_500(client, world, url, query):
+    assert client.get(f"{url}?{query}").status_code == 200
+
+
+def test_list_page_parameters_never_500(world):
+    """Any text in any of the list page's parameters: a page or a 400."""
+    from django.test import Client
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    client = Client()
+    names = st.sampled_from(["unit", "category", "status", "from", "to", "page"])
+
+    @hsettings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(st.dictionaries(names, st.text(max_size=12), max_size=4))
+    def check(query: dict[str, str]) -> None:
+        response = client.get(LIST, query)
+        assert response.status_code in (200, 400), (query, response.status_code)
+
+    check()
+
+
+def test_resolved_in_30_days_counts_local_days_like_received(world):
+    """Both headline counts start at the local midnight 29 days before today, not
+    720 hours back."""
+    from analytics.public import headline_counts
+    from geo.days import local_midnight
+
+    before = headline_counts()
+    first = timezone.localdate() - dt.timedelta(days=29)
+    for minutes in (-1, 1):
+        report, _ = reported(category="CXCV", reported_at=local_midnight(first))
+        report_force(
+            report,
+            status=Report.Status.RESOLVED,
+            resolved_at=local_midnight(first) + dt.timedelta(minutes=minutes),
+        )
+    after = headline_counts()
+    assert after["resolved"] == before["resolved"] + 1
+    assert after["received"] == before["received"] + 2

@@ -11,12 +11,27 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from routing.models import StaffProfile
+from routing.reports.roles import Role
 from tests.scorecard_world import world_make
 
 pytestmark = pytest.mark.django_db
 
 URL = "/ket-qua/xep-hang"
 Q1 = {"from": "2026-01", "to": "2026-03"}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """A cache of this test's own (an unknown parameter is no longer a new entry,
+    so a nonce does not make a miss)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"scores-{uuid.uuid4().hex}",
+        },
+    }
 
 
 def test_ranking_in_vietnamese():
@@ -68,17 +83,32 @@ def test_bad_input_is_a_bilingual_400(query):
 
 
 def test_staff_see_the_shared_page(settings):
-    """Signed in, a planner still gets the anonymous page: no name, no staff links,
-    no cookie set, so the cached copy is the same for everyone."""
+    """Signed in, an officer still gets the shared page (the portal's base: no
+    name, no staff links, no CSRF token, no cookie set), computed with the cache
+    on and served to everyone; the language switch works without JavaScript (a
+    plain POST to the portal's token-free switch)."""
+    settings.PUBLIC_CACHE_SECONDS = 60
     user = User.objects.create_user(username=f"planner-{uuid.uuid4().hex[:6]}")
-    client = Client()
+    StaffProfile.objects.create(user=user, role=Role.IOC_OPERATOR)
+    client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    response = client.get(URL, {**Q1, "nonce": uuid.uuid4().hex})
+    response = client.get(URL, Q1)
+    assert response["X-Cache"] == "miss"
     html = response.content.decode()
     assert user.username not in html
     assert "sign-out" not in html
-    assert "csrftoken" not in response.cookies
+    assert not response.cookies
     assert "csrfmiddlewaretoken" not in html
+    assert 'action="/ket-qua/ngon-ngu"' in html
+    assert Client().get(URL, Q1).content == response.content
+    switched = client.post(
+        "/ket-qua/ngon-ngu",
+        {"language": "en", "next": f"{URL}?from=2026-01&to=2026-03"},
+    )
+    assert switched.status_code == 302
+    english = client.get(URL, Q1)
+    assert '<html lang="en">' in english.content.decode()
+    assert user.username not in english.content.decode()
 
 
 def test_cached_per_language(settings):

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from analytics.choices import unit_choices
 from routing.models import Category
+from routing.models.reports import public_category_q
 from routing.reports.listing import STATUS_GROUPS
 from web.i18n import page_in_english
 from web.views import category_choices
@@ -55,5 +56,5 @@ def category_names() -> dict[str, str]:
     english = page_in_english()
     return {
         c.code: c.name_en if english else c.name_vi
-        for c in Category.objects.filter(sensitive=False)
+        for c in Category.objects.filter(public_category_q())
     }

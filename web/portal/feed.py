@@ -3,16 +3,24 @@ whole province or one unit (``unit``, its GSO code) and one category
 (``category``, its code). Each entry is a report of
 ``Report.objects.publicly_listed()``: its title the category and the unit, its
 link the report's portal page, updated when it was resolved, its summary the
-result note (staff's words, masked as any public note). Nothing of the citizen."""
+result note (staff's words, masked as any public note), HTML-escaped since Atom's
+``summary type="html"`` is read as markup. Nothing of the citizen.
+
+Every link is absolute on ``PUBLIC_SITE_URL``, never on the request's Host or
+scheme: the answer is kept in the shared cache (``config.public_cache``), and a
+request with a forged Host must not write its host into everybody's copy."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from config.public_cache import public_cached
@@ -25,8 +33,14 @@ from routing.reports.listing import (
     resolved_select,
 )
 from routing.reports.publication import result_note_public
+from web.i18n import vietnamese_first
 
 LATEST = 50
+
+
+def site_url(path: str) -> str:
+    """``path`` on the site's public address (``PUBLIC_SITE_URL``)."""
+    return settings.PUBLIC_SITE_URL.rstrip("/") + path
 
 
 class ResolvedFeed(Feed):
@@ -37,12 +51,15 @@ class ResolvedFeed(Feed):
     def get_object(
         self, request: HttpRequest, *args: object, **kwargs: object
     ) -> PublicFilter:
+        """The filters of the query (``unit``, ``category``); InvalidInput when
+        unknown."""
         return PublicFilter(
             unit_code=public_unit_code(request.GET.get("unit")),
             category=public_category(request.GET.get("category")),
         )
 
     def title(self, obj: PublicFilter) -> str:
+        """Both languages, then the category and the unit filtered by."""
         parts = ["Hiện Trường: phản ánh đã xử lý / resolved reports"]
         if obj.category is not None:
             parts.append(f"{obj.category.name_vi} / {obj.category.name_en}")
@@ -51,34 +68,59 @@ class ResolvedFeed(Feed):
         return " · ".join(parts)
 
     def link(self, obj: PublicFilter) -> str:
-        return reverse("web:portal")
+        """The portal's landing page, absolute on the public address."""
+        return site_url(reverse("web:portal"))
+
+    def feed_url(self, obj: PublicFilter) -> str:
+        """The feed's own address (its filters kept), on the public address."""
+        query = urlencode(
+            {
+                name: value
+                for name, value in (
+                    ("unit", obj.unit_code),
+                    ("category", obj.category.code if obj.category else ""),
+                )
+                if value
+            }
+        )
+        return site_url(reverse("web:portal-feed") + (f"?{query}" if query else ""))
 
     def subtitle(self, obj: PublicFilter) -> str:
+        """What the feed holds, in both languages."""
         return (
             "Các phản ánh công khai mới được xử lý xong, kèm kết quả xử lý. "
             "Public reports newly resolved, with what was done."
         )
 
     def items(self, obj: PublicFilter) -> list[Report]:
+        """The latest resolutions under the filters."""
         return list(resolved_select(obj)[:LATEST])
 
     def item_title(self, item: Report) -> str:
+        """The category in both languages, the unit and the tracking code."""
         category = item.category
         return f"{category.name_vi} / {category.name_en} · {item.unit.name} · {item.tracking_code}"
 
     def item_description(self, item: Report) -> str:
-        return result_note_public(item)
+        """The public result note, escaped: the summary is ``type="html"``."""
+        return escape(result_note_public(item))
 
     def item_link(self, item: Report) -> str:
-        return reverse("web:portal-report", kwargs={"code": item.tracking_code})
+        """The report's portal page, absolute on the public address."""
+        return site_url(
+            reverse("web:portal-report", kwargs={"code": item.tracking_code})
+        )
 
     def item_guid(self, item: Report) -> str:
+        """The report's page, which never changes."""
         return self.item_link(item)
 
     def item_updateddate(self, item: Report) -> dt.datetime | None:
+        """When it was resolved."""
         return item.resolved_at
 
     def item_pubdate(self, item: Report) -> dt.datetime | None:
+        """When it was resolved."""
         return item.resolved_at
 
 
@@ -86,7 +128,11 @@ _feed = ResolvedFeed()
 
 
 @require_safe
-@public_cached
+@vietnamese_first
+@public_cached(
+    params=("unit", "category"),
+    throttle=("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE"),
+)
 def portal_feed(request: HttpRequest) -> HttpResponse:
     """The feed, or a 400 in both languages for an unknown unit or category."""
     try:

@@ -26,12 +26,18 @@ from django.views.i18n import set_language
 from analytics.public import headline_counts, public_page
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
+from routing.models.reports import report_publicly_listed
 from routing.reports.actors import role_names
-from routing.reports.listing import public_filter_parse, resolved_select
+from routing.reports.listing import (
+    FILTER_PARAMS,
+    MAX_ROWS,
+    public_filter_parse,
+    resolved_select,
+    whole_number,
+)
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
     event_note_public,
-    report_publicly_listed,
     result_note_public,
 )
 from routing.reports.selectors import report_public_get
@@ -51,12 +57,13 @@ if TYPE_CHECKING:
     from routing.reports.selectors import PublicReport
 
 PAGE_SIZE = 20
-# Pages one may go back through (10,000 reports): a deeper page is an offset the
-# database walks row by row; the filters narrow instead.
-MAX_PAGE = 500
+# Pages one may go back through (listing.MAX_ROWS).
+MAX_PAGE = MAX_ROWS // PAGE_SIZE
 LATEST = 6
 # The whole city, as the planners' map opens.
 PORTAL_ZOOM = 13
+# Computed pages (cache misses) per client address (config.public_cache).
+THROTTLE = ("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE")
 
 
 def _bad_request(request: HttpRequest, error: InvalidInput) -> HttpResponse:
@@ -89,7 +96,7 @@ def _row(report: Any) -> dict[str, Any]:
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(throttle=THROTTLE, page=True)
 def landing(request: HttpRequest) -> HttpResponse:
     """``/ket-qua/``: the map, the headline counts and the latest results."""
     latest = [_row(r) for r in resolved_select()[:LATEST]]
@@ -121,31 +128,16 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "").strip()
-    if not raw:
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise InvalidInput(
-            "bad_page",
-            f"Số trang ('page') phải là số nguyên từ 1 đến {MAX_PAGE}; để xem "
-            "phản ánh cũ hơn, hãy lọc theo thời gian.",
-            f"The page number ('page') must be a whole number from 1 to {MAX_PAGE}; "
-            "for older reports, filter by period.",
-            field="page",
-        )
-    return int(raw)
+    return whole_number(request.GET.get("page"), "page", high=MAX_PAGE, default=1)
 
 
 def _filter_values(request: HttpRequest) -> dict[str, str]:
-    return {
-        key: request.GET.get(key, "").strip()[:40]
-        for key in ("unit", "category", "status", "from", "to")
-    }
+    return {key: request.GET.get(key, "").strip()[:40] for key in FILTER_PARAMS}
 
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(params=(*FILTER_PARAMS, "page"), throttle=THROTTLE, page=True)
 def report_list(request: HttpRequest) -> HttpResponse:
     """``/ket-qua/danh-sach``: the listed reports, filtered, 20 a page."""
     try:
@@ -199,7 +191,7 @@ def _timeline(report: PublicReport) -> list[dict[str, Any]]:
 
 @require_safe
 @vietnamese_first
-@public_cached
+@public_cached(throttle=THROTTLE, page=True)
 def report_page(request: HttpRequest, code: str) -> HttpResponse:
     """``/ket-qua/<code>``: what was reported, what was done, the photos before
     and after; a 404 for an unknown code and for a report not listed alike."""

@@ -4,12 +4,13 @@ as "—" under ``MIN_COUNT`` resolved or rated reports) and a choropleth of toda
 units by on-time rate (``static/web/js/portal-scores.js``, outlines from the
 boundaries API).
 
-The page is the same for every visitor in a language, so it is rendered as for an
-anonymous visitor (no staff name or link) and kept in the shared public cache
+The page is the same for every visitor in a language: it extends the portal's base
+template (no user name, no CSRF token; the language switch posts to the portal's
+token-free ``/ket-qua/ngon-ngu``), and is kept in the shared public cache
 (``config.public_cache``) per language: the language is chosen first
 (``vietnamese_first``), then the cache is asked. A computed page (a miss) counts
 in the scorecards' per-address bucket, as the JSON does
-(``SCORECARD_RATE_PER_IP_MINUTE``). Figures: ``analytics.scorecards``.
+(``SCORECARD_RATE_PER_IP_MINUTE``, through ``public_cached``). Figures: ``analytics.scorecards``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -34,17 +31,12 @@ from analytics.scorecards import (
     period_parse,
     scorecards,
 )
-from config.client_ip import client_ip
 from config.public_cache import public_cached
 from geo.errors import InvalidInput
-from routing.reports.throttle import CitizenRateLimited, minute_throttle
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
 
 TEMPLATE = "web/portal_scores/scores.html"
-# No CSRF token in a page kept for everyone (nor the cookie that would come with
-# it): the language switch sets its cookie in the browser (portal-scores.js).
-SHARED = {"csrf_token": ""}
 # The whole province on one screen.
 ZOOM = 10
 
@@ -94,7 +86,6 @@ def _last_day(month: dt.date) -> dt.date:
 def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]:
     data = scorecards(period=period, level=level)
     return {
-        **SHARED,
         "data": data,
         "rows": [_row(card) for card in data["rows"]],
         "total": _row({**data["total"], "name": _("All"), "name_en": _("All")}),
@@ -128,54 +119,26 @@ def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]
     }
 
 
-def _too_many(request: HttpRequest, limited: CitizenRateLimited) -> HttpResponse:
-    page = render_to_string(
-        "web/too_many.html",
-        {**SHARED, "vi": limited.vi, "en": limited.en, "path": request.path},
-        request=request,
-    )
-    response = HttpResponse(page, status=429)
-    response["Retry-After"] = str(limited.extra.get("retry_after", 60))
-    return response
-
-
-def _page(request: HttpRequest) -> HttpResponse:
-    """The page computed (a cache miss): counted in the scorecards' bucket per
-    address, as the JSON is."""
-    # The page is shared by every visitor: nobody's name or staff links on it.
-    request.user = AnonymousUser()
-    try:
-        minute_throttle(
-            "public-scorecards",
-            settings.SCORECARD_RATE_PER_IP_MINUTE,
-            user=request.user,
-            client_ip=client_ip(request),
-        )
-    except CitizenRateLimited as limited:
-        return _too_many(request, limited)
+@require_safe
+@vietnamese_first
+@public_cached(
+    params=("from", "to", "level"),
+    throttle=("public-scorecards", "SCORECARD_RATE_PER_IP_MINUTE"),
+    page=True,
+)
+def scorecards_page(request: HttpRequest) -> HttpResponse:
+    """The page in the visitor's language (by the language cookie), from the shared
+    cache when it holds it; a computed page counts in the scorecards' bucket per
+    address, as the JSON does."""
     query = request.GET
     try:
         period = period_parse(query.get("from"), query.get("to"))
         level = level_parse(query.get("level"))
     except InvalidInput as error:
         context = {
-            **SHARED,
             "error": error,
             "english": page_in_english(),
             "level": "unit",
         }
         return TemplateResponse(request, TEMPLATE, context, status=400)
     return TemplateResponse(request, TEMPLATE, _context(request, period, level))
-
-
-_cached = public_cached(_page)
-
-
-@require_safe
-@vietnamese_first
-def scorecards_page(request: HttpRequest) -> HttpResponse:
-    """The page in the visitor's language (by the language cookie), from the shared
-    cache when it holds it."""
-    response = _cached(request)
-    patch_vary_headers(response, ("Cookie",))
-    return response

@@ -27,11 +27,13 @@
     });
   };
 
-  /** Text made safe to put into HTML. */
+  /** Text made safe to put into HTML, in an element or an attribute's quotes
+   * (quotes escaped too). */
+  const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   HT.escape = function (text) {
-    const div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+    return (text == null ? "" : String(text)).replace(/[&<>"']/g, function (c) {
+      return ENTITIES[c];
+    });
   };
 
   /** The page's configuration, from a json_script element. */

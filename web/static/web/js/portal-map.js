@@ -93,12 +93,18 @@
     });
   }
 
+  // The box grows outward to a grid of a quarter tile at a whole zoom (the server
+  // snaps to the same grid, api/public/params.py bbox_snap): a panned map asks for
+  // few distinct boxes, which the shared cache keeps.
   function query() {
     const b = map.getBounds();
-    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
-      .map(function (v) { return v.toFixed(4); })
+    const zoom = Math.max(0, Math.min(22, Math.round(map.getZoom())));
+    const step = 360 / Math.pow(2, zoom + 2);
+    const down = function (v) { return (Math.floor(v / step + 1e-9) * step).toFixed(6); };
+    const up = function (v) { return (Math.ceil(v / step - 1e-9) * step).toFixed(6); };
+    const bbox = [down(b.getWest()), down(b.getSouth()), up(b.getEast()), up(b.getNorth())]
       .join(",");
-    return "?bbox=" + bbox + "&zoom=" + map.getZoom();
+    return "?bbox=" + bbox + "&zoom=" + zoom;
   }
 
   function load() {

@@ -128,19 +128,8 @@
   }
 
   /* A cached page carries nobody's CSRF token: switch the language by its cookie. */
-  function languageSwitch() {
-    document.querySelectorAll(".lang-switch button[name=language]").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        event.preventDefault();
-        document.cookie = "django_language=" + button.value + "; path=/; SameSite=Lax; max-age=31536000";
-        window.location.reload();
-      });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     const config = HT.config();
-    languageSwitch();
     const table = document.getElementById("scores-table");
     if (table) tableSetUp(table);
     const element = document.getElementById("scores-map");

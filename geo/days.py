@@ -1,0 +1,34 @@
+"""Local days: the service's time zone, a day's first moment, and the dates a
+filter may name.
+
+Dates are accepted from ``EARLIEST`` to ``AHEAD`` past today: nothing this service
+holds lies outside, and a year 9999 or 0001 would overflow the date arithmetic a
+filter does (a range's exclusive end, local midnights) before any query runs. The
+public portal's filters (``routing.reports.listing``) and the API's parameters
+(``api.params``) both read them here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+LOCAL = ZoneInfo(TIME_ZONE)
+EARLIEST = dt.date(2000, 1, 1)
+AHEAD = dt.timedelta(days=366)
+
+
+def local_today() -> dt.date:
+    """Today in the service's time zone."""
+    return dt.datetime.now(LOCAL).date()
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the service's time zone."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL)
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The first and last day a date parameter may name (local days)."""
+    return EARLIEST, local_today() + AHEAD
