@@ -15,6 +15,9 @@ unit) are those of ``analytics.definitions``, shared with the planners' evaluati
 - A rate whose denominator is below ``MIN_COUNT`` (5) is given as null, with its
   counts, so a small unit is not over-read.
 - Each row also gives ``rejected``: the received reports that were rejected.
+- Sensitive categories (public security, never public) are left out: with them, a
+  unit's total minus the portal's own counts would reveal the hidden reports. The
+  planners' evaluation, which is not public, counts them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from analytics.grid import BUCKET_ERROR, LOCAL
 from analytics.stats import percentile
 from geo.errors import InvalidInput
 from routing.models import Department
+from routing.models.reports import public_category_ids
 
 MIN_COUNT = 5
 DEFAULT_MONTHS = 12
@@ -57,7 +61,7 @@ _SCORES = f"""
     FROM analytics_outcomemonth o
     LEFT JOIN ({d.SUCCESSOR_SQL}) s ON s.from_unit_id = o.unit_id
     WHERE o.month >= %(first)s AND o.month < %(after)s
-      AND {d.received_sql("o")}
+      AND {d.received_sql("o")} AND o.category_id = ANY(%(categories)s)
     GROUP BY 1, 2
 """
 _FIELDS = (
@@ -256,7 +260,14 @@ def scorecards(*, period: Period, level: str) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             _SCORES.format(key=_KEY[level]),
-            {"first": period.first, "after": period.after, "today": d.today()},
+            {
+                "first": period.first,
+                "after": period.after,
+                "today": d.today(),
+                # Public figures: sensitive categories (public security) are never
+                # counted, or a unit's total minus the portal's would reveal them.
+                "categories": list(public_category_ids()),
+            },
         )
         rows = cursor.fetchall()
     counts, histograms = _fold(rows)

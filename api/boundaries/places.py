@@ -28,7 +28,7 @@ from api.errors import ApiError
 from api.params import parse_bounded
 
 # Re-exported for api.public.scorecards until it imports api.throttles.
-from api.throttles import MinuteBucketThrottle as MinuteBucketThrottle
+from api.throttles import MinuteBucketThrottle
 from boundaries.extent import jurisdiction_extent
 from boundaries.lookup import UnitRef, point_lookup
 from boundaries.models import Place

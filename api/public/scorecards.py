@@ -26,7 +26,7 @@ from analytics.scorecards import (
     period_parse,
     scorecards,
 )
-from api.boundaries.places import MinuteBucketThrottle
+from api.throttles import MinuteBucketThrottle
 
 
 class ScorecardThrottle(MinuteBucketThrottle):

@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analytics import grid
+from analytics.evaluation import figures as ev_figures
+from analytics.evaluation.report import evaluation_make
 from analytics.scorecards import (
     MIN_COUNT,
     Period,
@@ -20,7 +22,8 @@ from analytics.scorecards import (
     scorecards,
 )
 from geo.errors import InvalidInput
-from tests.scorecard_world import expected, world_make
+from tests.factories import report_create, report_force
+from tests.scorecard_world import expected, local, world_make
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +132,8 @@ def test_reads_no_report(django_assert_max_num_queries):
     for query in captured.captured_queries:
         assert "routing_report" not in query["sql"], query["sql"]
     assert any("analytics_outcomemonth" in q["sql"] for q in captured.captured_queries)
-    with django_assert_max_num_queries(3):
+    # The outcomes, the public categories, the names (units: two).
+    with django_assert_max_num_queries(4):
         scorecards(period=Q1, level="unit")
 
 
@@ -157,3 +161,27 @@ def test_period_parse():
     assert level_parse(None) == "unit"
     with pytest.raises(InvalidInput):
         level_parse("province")
+
+
+def test_sensitive_reports_are_never_counted():
+    """A public-security report (a sensitive category, never public) in unit A's
+    first quarter leaves every public figure as it was (or a unit's total minus the
+    portal's counts would reveal it); the planners' evaluation counts it."""
+    world = world_make()
+    before = scorecards(period=Q1, level="unit")
+    by_dept = scorecards(period=Q1, level="department")
+    hidden = report_create(category="ANTT", reported_at=local(2026, 2, 20))
+    report_force(
+        hidden,
+        unit_id=world.unit_a,
+        department_id=world.dept_1,
+        status="closed",
+        resolved_at=local(2026, 2, 21),
+        due_at=local(2026, 2, 22),
+        rating="satisfied",
+    )
+    assert scorecards(period=Q1, level="unit") == before
+    assert scorecards(period=Q1, level="department") == by_dept
+    days = ev_figures.Period(Q1.first, Q1.after - dt.timedelta(days=1))
+    evaluation = evaluation_make(days, days)
+    assert evaluation.now.units[world.unit_a].reports == 10
