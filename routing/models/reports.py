@@ -220,6 +220,13 @@ class Report(models.Model):
             # with both in one GiST index (btree_gist) a piece probes only the
             # reports of its zone's categories.
             GistIndex(fields=["category", "location"], name="report_category_location"),
+            # The moderation queue and the count in every staff page's header
+            # (routing.reports.moderation): only the few reports awaiting review.
+            models.Index(
+                fields=["-reported_at"],
+                condition=models.Q(publication="pending"),
+                name="report_pending_review",
+            ),
         ]
 
     def __str__(self) -> str:
