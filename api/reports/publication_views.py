@@ -87,6 +87,14 @@ class ReportPublicationApi(APIView):
             max_length=4000,
             help_text="Why (internal). Required to withhold.",
         )
+        expected = serializers.ChoiceField(
+            choices=Report.Publication.values,
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The publication state you were shown: when the report's "
+            "has changed since (another reviewer decided), 409 and nothing changes.",
+        )
 
     @extend_schema(
         operation_id="reports_publication",
@@ -105,7 +113,8 @@ class ReportPublicationApi(APIView):
         description="Approve (with an optional edited public text and photo ids) or "
         "withhold publication (the reason in 'note'); may be decided again. 409 "
         "when the citizen did not "
-        "ask for publication or (approving) the category is sensitive.",
+        "ask for publication, (approving) the category is sensitive, or the state "
+        "is no longer 'expected'.",
     )
     def post(self, request: Request, code: str) -> Response:
         report = _reviewable(request, code)
@@ -117,5 +126,6 @@ class ReportPublicationApi(APIView):
             text=data["public_description"],
             photo_ids=data["photos"],
             note=data["note"],
+            expected=data["expected"],
         )
         return Response(_state(request, report))

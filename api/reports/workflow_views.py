@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -219,6 +220,11 @@ def _routed(request: Request, assignment: Assignment) -> Response:
 AFTER_PHOTO_FIELDS = ("photos", "photo")
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class PhotoFileField(serializers.FileField):
+    """An uploaded photo, described as a binary file part in the schema."""
+
+
 class ReportTransitionApi(APIView):
     """Move a report to another status, as the workflow table allows your role.
     Resolving needs a public result note (``note``); a multipart form may add
@@ -237,10 +243,22 @@ class ReportTransitionApi(APIView):
             max_length=20, allow_blank=True, default=""
         )
 
+    class TransitionFormInput(TransitionInput):
+        """The multipart form: the same fields and the photos of the fix (only
+        documented here: the files are read from ``request.FILES``)."""
+
+        photos = serializers.ListField(
+            child=PhotoFileField(),
+            required=False,
+            max_length=5,
+            help_text="Photos of the fix, resolving only: JPEG, PNG or WebP, at "
+            "most 10 MB each (the count: REPORT_MAX_PHOTOS, 5 by default).",
+        )
+
     @extend_schema(
         request={
             "application/json": TransitionInput,
-            "multipart/form-data": TransitionInput,
+            "multipart/form-data": TransitionFormInput,
         },
         responses={200: ReportStateOutput},
         description="Resolving ('to': 'resolved') needs 'note', the public result "
@@ -255,6 +273,10 @@ class ReportTransitionApi(APIView):
         uploads = [
             f for name in AFTER_PHOTO_FIELDS for f in request.FILES.getlist(name)
         ]
+        if uploads:  # a step the role may not take costs no decoding
+            workflow.report_transition_allowed(
+                report=report, to_status=data["to"], actor=request.user
+            )
         # Bounded before any is decoded; the workflow says why a count is refused.
         photos = photos_check(uploads[: settings.REPORT_MAX_PHOTOS + 1])
         duplicate_of = None

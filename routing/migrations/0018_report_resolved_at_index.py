@@ -7,8 +7,6 @@ the last 30 days. Without it each of them sorts or scans every report (500 ms at
 Built concurrently (outside a transaction), so a deploy does not block intake's
 writes to ``routing_report`` while it builds. It was first written as
 analytics/0008 (a plain CREATE INDEX, removed the same day, never deployed).
-
-On merge: follows the latest routing migration (0017 from another branch).
 """
 
 from django.contrib.postgres.operations import AddIndexConcurrently
@@ -19,7 +17,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("routing", "0016_resolution_proof_reopen_count"),
+        ("routing", "0017_pending_review_index"),
     ]
 
     operations = [

@@ -261,6 +261,13 @@ class Report(models.Model):
                 condition=models.Q(resolved_at__isnull=False),
                 name="report_resolved_at",
             ),
+            # The moderation queue and the count in every staff page's header
+            # (routing.reports.moderation): only the few reports awaiting review.
+            models.Index(
+                fields=["-reported_at"],
+                condition=models.Q(publication="pending"),
+                name="report_pending_review",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -210,7 +210,11 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
 def _resolved_texts(report: Report, event: ReportEvent) -> tuple[str, str, str]:
     """The reporter's subject, e-mail body and SMS for a resolved report: the
     result note in the e-mail, and in both the call to rate the result through
-    the receipt link that delivery adds (the SMS stays one GSM-7 segment)."""
+    the receipt link that delivery adds. The SMS is short: with ``SMS_ASCII_ONLY``
+    (the default) it and the link stay one GSM-7 segment for a site address of up
+    to about 48 characters (no brackets: ``[`` and ``]`` cost two septets each);
+    without it the text is UCS-2, up to three segments
+    (tests/integration/test_sms_texts.py)."""
     code = report.tracking_code
     subject = f"[{code}] Đã xử lý xong, mời đánh giá (resolved, please rate)"
     body = (
@@ -223,7 +227,7 @@ def _resolved_texts(report: Report, event: ReportEvent) -> tuple[str, str, str]:
         "Please rate the result through the link below; if it is not fixed, you "
         "can ask for the report to be reopened."
     )
-    sms = f"[{code}] Đã xử lý xong, mời đánh giá (resolved, rate it)"
+    sms = f"{code}: Đã xử lý xong, mời đánh giá (resolved)"
     return subject, body, sms
 
 

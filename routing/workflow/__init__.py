@@ -43,6 +43,7 @@ from routing.workflow.status import (
     report_merge,
     report_rate,
     report_transition,
+    report_transition_allowed,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "report_rate",
     "report_reassign",
     "report_transition",
+    "report_transition_allowed",
     "reporter_check",
     "reports_autoclose",
     "reports_due_soon",

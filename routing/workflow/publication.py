@@ -6,7 +6,10 @@ in the internal event: the citizen and the public never read it); the rule it
 serves is ``routing.reports.publication``. One transaction: the report row locked, the
 decision and who made it stored on the report and on its photos, and an internal
 timeline event naming the decider. A decision can be taken again (an approval
-withdrawn, a withheld report approved, a public text corrected).
+withdrawn, a withheld report approved, a public text corrected), but only on the
+state the reviewer saw: ``expected`` (the state their page or client showed) is
+compared *after* the row is locked, so of two reviewers deciding at the same
+moment the second is refused (409) instead of silently undoing the first.
 """
 
 from __future__ import annotations
@@ -54,6 +57,22 @@ def _checked(report: Report, actor: Actor, approve: bool) -> str:
     return role
 
 
+def _unchanged(report: Report, expected: str | None) -> None:
+    """Refuse a decision taken on a state that has changed since it was shown
+    (``report`` is the locked row; None: the caller did not say what it saw)."""
+    if expected is None or report.publication == expected:
+        return
+    now = P(report.publication)
+    raise WorkflowConflict(
+        "publication_changed",
+        f"Phản ánh {report.tracking_code} vừa được người khác quyết định "
+        f"(nay: «{now.label}»); hãy tải lại trang và xem lại trước khi quyết định.",
+        f"Report {report.tracking_code} was just decided by someone else (now "
+        f"{now.value}); reload and review it before deciding.",
+        extra={"publication": now.value},
+    )
+
+
 def _chosen_photos(report: Report, photo_ids: Sequence[int] | None) -> set[int]:
     """The ids of the citizen's photos to show: all of them by default."""
     own = set(
@@ -85,15 +104,18 @@ def report_publication_decide(
     text: str | None = None,
     photo_ids: Sequence[int] | None = None,
     note: str = "",
+    expected: str | None = None,
 ) -> Report:
     """Approve (``text``: the public words, default the description masked;
     ``photo_ids``: the citizen's photos to show, default all) or withhold the
     report's publication. Refusals: 403 for a role that may not decide, 409 for
     a report the citizen did not ask to publish or (approving) of a sensitive
     category, 400 for a text too long, photos not the citizen's or a withholding
-    without a reason (``note``)."""
+    without a reason (``note``), 409 when ``expected`` (the publication state
+    the reviewer was shown) is no longer the report's."""
     (report,) = lock(report)
     role = _checked(report, actor, approve)
+    _unchanged(report, expected)
     note = (note or "").strip()[:MAX_DESCRIPTION]
     if not approve and not note:
         raise WorkflowError(

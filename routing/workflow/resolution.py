@@ -3,11 +3,13 @@
 A report is resolved only with a public result note: the staff's words telling the
 citizen and the public what was done (``Report.result_note``, shown on the tracking
 page of every resolved or closed report, even when the citizen's own words are
-private). The note is checked here (not blank, at most ``MAX_RESULT_NOTE``
-characters, no control characters) and stored *masked*
+private). The note is cleaned and checked by the intake's one text check
+(``routing.intake.inputs.text_check``: NFC, Unix newlines, control characters
+dropped, HTML tags refused), must not be blank, and is stored *masked*
 (``routing.reports.redaction``): a phone number, e-mail address or ID number an
 officer copies into it never reaches the database, the timeline, the notifications
-or the public. A category with ``requires_after_photo`` also needs at least one
+or the public; the length (at most ``MAX_RESULT_NOTE`` characters) is checked again
+after masking, which may lengthen it. A category with ``requires_after_photo`` also needs at least one
 photo of the fix (``ReportPhoto.of_resolution``), uploaded with the resolve action
 or before it.
 
@@ -17,11 +19,12 @@ whichever edge (API, officers' page) asked for it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from django.conf import settings
 
+from routing.intake.errors import IntakeError
+from routing.intake.inputs import text_check
 from routing.intake.photo_files import PhotoFiles, photo_store
 from routing.intake.photos import CheckedPhoto
 from routing.models import Report, ReportPhoto
@@ -31,10 +34,35 @@ from routing.workflow.errors import WorkflowError
 MAX_RESULT_NOTE = 2000
 
 
+def _too_long(length: int, *, masked: bool = False) -> WorkflowError:
+    vi = " (sau khi ẩn số điện thoại, e-mail, số giấy tờ)" if masked else ""
+    en = " (once phone numbers, e-mails and ID numbers are masked)" if masked else ""
+    return WorkflowError(
+        "result_note_too_long",
+        f"Kết quả xử lý dài {length} ký tự{vi}; tối đa {MAX_RESULT_NOTE}.",
+        f"The result note has {length} characters{en}; at most {MAX_RESULT_NOTE}.",
+        field="note",
+        extra={"length": length, "max_length": MAX_RESULT_NOTE},
+    )
+
+
 def result_note_check(note: str | None) -> str:
-    """The result note to store: trimmed, NFC, masked; a bilingual 400 when it is
-    blank, too long or holds control characters (a line break or tab is fine)."""
-    text = unicodedata.normalize("NFC", (note or "").replace("\r\n", "\n")).strip()
+    """The result note to store: cleaned by the intake's text check, masked, and
+    at most ``MAX_RESULT_NOTE`` characters once masked; a bilingual 400 (field
+    ``note``) when it is blank, too long or holds HTML tags."""
+    try:
+        text = text_check(
+            note,
+            field_name="note",
+            label_vi="Kết quả xử lý",
+            max_length=MAX_RESULT_NOTE,
+        )
+    except IntakeError as refused:
+        if refused.code == "too_long":
+            raise _too_long(refused.extra["length"]) from None
+        raise WorkflowError(
+            f"result_note_{refused.code}", refused.vi, refused.en, field="note"
+        ) from None
     if not text:
         raise WorkflowError(
             "result_note_required",
@@ -42,21 +70,10 @@ def result_note_check(note: str | None) -> str:
             "Write the result (public): what was done to fix the problem.",
             field="note",
         )
-    if len(text) > MAX_RESULT_NOTE:
-        raise WorkflowError(
-            "result_note_too_long",
-            f"Kết quả xử lý dài {len(text)} ký tự; tối đa {MAX_RESULT_NOTE}.",
-            f"The result note has {len(text)} characters; at most {MAX_RESULT_NOTE}.",
-            field="note",
-        )
-    if any(ch not in "\n\t" and unicodedata.category(ch) == "Cc" for ch in text):
-        raise WorkflowError(
-            "result_note_control_characters",
-            "Kết quả xử lý chứa ký tự điều khiển không hợp lệ.",
-            "The result note contains control characters.",
-            field="note",
-        )
-    return text_mask(text)
+    masked = text_mask(text)
+    if len(masked) > MAX_RESULT_NOTE:
+        raise _too_long(len(masked), masked=True)
+    return masked
 
 
 def after_photos_check(

@@ -250,6 +250,16 @@ def _step_apply(
     return event
 
 
+def report_transition_allowed(*, report: Report, to_status: str, actor: Actor) -> None:
+    """Refuse early (403, 409; nothing locked or written) a step the actor's role
+    or department may not take now, so an edge need not decode photos of the fix
+    for a step that will be refused; ``report_transition`` checks again under the
+    row lock."""
+    role = acting_role(actor)
+    _step_allowed(report.status, to_status, role)
+    require_own_department(report, actor, role)
+
+
 def report_transition(
     *,
     report: Report,

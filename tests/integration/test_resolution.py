@@ -1,7 +1,7 @@
-"""Proof of resolution: resolving needs a public result note (masked, at most 2000
-characters, no control characters) and, for categories that require it, a photo of
-the fix; the note is public on /r/<code>; the reporter is asked to rate the result
-through their receipt link."""
+"""Proof of resolution: resolving needs a public result note (cleaned by the intake
+text check, masked, at most 2000 characters once masked) and, for categories that
+require it, a photo of the fix; the note is public on /r/<code>; the reporter is
+asked to rate the result through their receipt link."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def resolve_api(api, report: Report, note: str, photos=()):
         ("", "result_note_required"),
         ("  \n ", "result_note_required"),
         ("x" * 2001, "result_note_too_long"),
-        ("Đã sửa\x07 xong", "result_note_control_characters"),
+        ("<script>alert(1)</script>", "result_note_html_not_allowed"),
     ],
 )
 def test_resolving_refuses_a_bad_result_note(note, code):
@@ -219,7 +219,7 @@ def test_the_reporter_gets_the_result_and_the_link_to_rate(settings):
     settings.SMS_BACKEND = "routing.notifications.sms.MemorySmsBackend"
     settings.SMS_ASCII_ONLY = True
     settings.SMS_MAX_SEGMENTS = 1
-    settings.PUBLIC_SITE_URL = "https://hientruong.quangtri.gov.vn"
+    settings.PUBLIC_SITE_URL = "https://phananhhientruong.quangtri.gov.vn"
     MemorySmsBackend.outbox.clear()
     report = in_progress(
         reporter_email="dan@example.org",

@@ -2,7 +2,8 @@
 
 The texts are made by the real code (the outbox's receipt and each public status a
 report can reach, with the receipt link added at send time), for a site address as
-long as a province's (``hientruong.quangtri.gov.vn``), plus the one-time code the
+long as a province's could be (``https://phananhhientruong.quangtri.gov.vn``, 41
+characters), plus the one-time code the
 OTP flow sends. With ``SMS_ASCII_ONLY`` (the default) each is one GSM-7 segment;
 without it Vietnamese needs UCS-2, and three segments (``SMS_MAX_SEGMENTS=3``).
 """
@@ -22,7 +23,7 @@ from tests.factories import report_create
 
 pytestmark = pytest.mark.django_db
 
-SITE = "https://hientruong.quangtri.gov.vn"
+SITE = "https://phananhhientruong.quangtri.gov.vn"  # 41 characters
 # The one-time code's message, as routing.citizens.otp writes it.
 OTP = otp_message("123456")
 

@@ -12,7 +12,8 @@ only staff read.
 Forms post here (CSRF) and call the same decision service as
 ``POST /api/v1/reports/<code>/publication`` (``routing.workflow.publication``): one
 rule, one audit event with the decider and their role. A refusal re-renders the page
-with the message next to the report (400, 403 or 409); a decision redirects back to
+with the message next to the report (400, 403 or 409: 409 also when another
+reviewer decided first, the form sends the state it showed); a decision redirects back to
 the same filters and page. Only reviewers (``may_review_publication``) get in; the
 answers are ``no-store`` (the rows hold the citizens' unmasked words).
 """
@@ -120,6 +121,14 @@ def _photo_ids(values: list[str]) -> list[int]:
     return ids
 
 
+def _expected(value: str) -> str:
+    """The publication state the form showed (the queue lists pending reports);
+    checked by the decision under the row lock."""
+    if value not in Report.Publication.values:
+        return Report.Publication.PENDING
+    return value
+
+
 @method_decorator([vietnamese_first, moderation_page], name="dispatch")
 class ModerationView(TemplateView):
     """The pending reports (GET) and one decision on one of them (POST)."""
@@ -161,6 +170,7 @@ class ModerationView(TemplateView):
                 text=typed["text"] if decision == APPROVE else None,
                 photo_ids=photos if decision == APPROVE else None,
                 note=typed["reason"] if decision == WITHHOLD else "",
+                expected=_expected(request.POST.get("expected", "")),
             )
         except BilingualError as error:
             typed["error"] = error.en if page_in_english() else error.vi
