@@ -46,7 +46,9 @@ def test_ranking_and_choropleth(page, live_server):
     assert "#fc8d59" in fills  # 66.7 %: the 50–70 % class
     # The tooltip of the coloured unit gives its figures.
     page.locator('#scores-map path[fill="#fc8d59"]').first.hover()
-    tip = page.locator(".leaflet-tooltip")
+    # The pointer may cross a neighbour on its way, whose tooltip can linger while
+    # it fades: wait for the coloured unit's own.
+    tip = page.locator(".leaflet-tooltip", has_text="66,7 %")
     tip.wait_for()
     assert "66,7 %" in tip.inner_text()
     assert "2 trễ hạn / 6" in tip.inner_text()
