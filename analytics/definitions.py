@@ -1,7 +1,9 @@
 """The one set of definitions the public scorecards (``analytics.scorecards``, over
 ``analytics_outcomemonth``) and the planners' evaluation (``analytics.evaluation``,
 over ``routing_report``) both apply, so that the same month gives the same figures
-on both (tests/analytics/test_definitions.py checks it). The pre-aggregates
+on both (tests/analytics/test_definitions.py checks it), with one exception: the
+public scorecards leave out sensitive categories (public security, never public),
+which the evaluation, for staff, counts. The pre-aggregates
 (``analytics.rebuild`` and the triggers) keep every status, unit and department as
 stored: these definitions are applied when they are read.
 

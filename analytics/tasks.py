@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
+from redis.exceptions import ConnectionError as RedisConnectionError
 
-from analytics.evaluation.mail import MailBusy
+from analytics.evaluation.mail import LOCK_SECONDS, MailBusy
 from analytics.evaluation.mail import evaluation_monthly_send as _send
 
 # A failed month is retried after 1, 2, 4, 8, 16, 30, 30 and 30 minutes (about two
@@ -15,7 +16,10 @@ MAIL_RETRIES = 8
 @shared_task(
     name="analytics.tasks.evaluation_monthly_send",
     ignore_result=True,
-    autoretry_for=(OSError, MailBusy),
+    # A Redis outage (the once-a-month marker) is retried like a mail server's.
+    autoretry_for=(OSError, MailBusy, RedisConnectionError),
+    # Below the lock's life (analytics.evaluation.mail.LOCK_SECONDS).
+    time_limit=LOCK_SECONDS - 60,
     retry_backoff=60,
     retry_backoff_max=30 * 60,
     retry_jitter=False,

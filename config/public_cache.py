@@ -89,7 +89,7 @@ def known_only(request: HttpRequest, params: Sequence[str]) -> None:
 def _key(request: HttpRequest, query: str) -> str:
     """One entry per path, known query and language."""
     raw = f"{request.path}?{query}|{get_language()}"
-    return "public:" + hashlib.sha256(raw.encode()).hexdigest()
+    return "public:v2:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _etag(content: bytes) -> str:
@@ -227,6 +227,10 @@ def public_cached(
     return decorate
 
 
+# Cookies Django's middleware sets in answer to what a visitor sent.
+_VISITOR_RENEWED = frozenset({settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME})
+
+
 class PublicCookieGuard:
     """Outermost middleware: an answer ``public_cached`` marked as kept for
     everybody never sets a cookie (a CSRF or session cookie a later middleware
@@ -247,10 +251,16 @@ class PublicCookieGuard:
             response["Vary"] = ", ".join(v for v in kept if v != "Accept-Language")
         if mark and response.cookies:
             names = sorted(response.cookies)
+            response.cookies.clear()
+            # A visitor's own stale cookie (a bad CSRF token renewed, a dead session
+            # deleted) is answered by Django's middleware on any page: dropped
+            # quietly. A cookie the visitor did not send is our bug (a page that
+            # asked for a CSRF token, a session written).
+            if set(names) <= _VISITOR_RENEWED & set(request.COOKIES):
+                return response
             if getattr(settings, "PUBLIC_COOKIES_RAISE", False):
                 raise ImproperlyConfigured(
                     f"{request.path}: a public cached answer sets cookies {names}"
                 )
             log.warning("dropped cookies %s from public answer %s", names, request.path)
-            response.cookies.clear()
         return response

@@ -6,6 +6,7 @@ loaded sets are seen by every test and changed by none. Avoid ``transactional_db
 it empties the tables.
 """
 
+import logging
 import os
 from collections.abc import Iterator
 from io import StringIO
@@ -45,6 +46,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         return
     report.outcome = "failed"
     report.longrepr = f"skipped under HT_TESTS_STRICT=1 (CI runs everything): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_kept() -> Iterator[None]:
+    """Each test leaves the root logger as it found it: an in-process Celery worker
+    (``start_worker``) sets its level to ERROR and takes its handlers, after which
+    every later test's ``caplog`` saw no warning."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    root.handlers = handlers
 
 
 @pytest.fixture(scope="session")

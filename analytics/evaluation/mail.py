@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -74,8 +75,8 @@ def evaluation_monthly_send(today: dt.date | None = None) -> int:
     if cache.get(key) is not None:
         log.info("evaluation mail for %s already sent", key)
         return 0
-    lock = f"{key}:lock"
-    if not cache.add(lock, timezone.now().isoformat(), LOCK_SECONDS):
+    lock, token = f"{key}:lock", secrets.token_hex(8)
+    if not cache.add(lock, token, LOCK_SECONDS):
         raise MailBusy(f"{lock} is held")
     try:
         if cache.get(key) is not None:  # sent while we waited for the lock
@@ -84,4 +85,7 @@ def evaluation_monthly_send(today: dt.date | None = None) -> int:
         cache.set(key, timezone.now().isoformat(), MARK_SECONDS)
         return sent
     finally:
-        cache.delete(lock)
+        # Only our own lock: a run slower than LOCK_SECONDS must not free the lock
+        # a second worker took since (the task's time limit is below it anyway).
+        if cache.get(lock) == token:
+            cache.delete(lock)

@@ -26,8 +26,6 @@ from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.params import parse_bounded
-
-# Re-exported for api.public.scorecards until it imports api.throttles.
 from api.throttles import MinuteBucketThrottle
 from boundaries.extent import jurisdiction_extent
 from boundaries.lookup import UnitRef, point_lookup

@@ -1,9 +1,5 @@
-"""The moderation queue's partial index, and result notes for reports resolved
-before 0016 added the column.
-
-``report_pending_review`` holds only the reports awaiting the operations centre's
-publication review (few), newest first: the queue and the count every staff page
-shows (``routing.reports.moderation``) read it instead of scanning the table.
+"""Result notes for reports resolved before 0016 added the column (the moderation
+queue's partial index, first written here, is built concurrently by 0018).
 
 ``BACKFILL_RESULT_NOTE`` gives a resolved or closed report without a result note
 the note of its last public step into ``resolved`` (at most 2000 characters). SQL
@@ -11,7 +7,7 @@ cannot mask it: it is copied as written, and masked whenever it is shown
 (``routing.reports.publication.result_note_public`` → ``note_public``).
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 BACKFILL_RESULT_NOTE = """
 UPDATE routing_report AS r
@@ -34,13 +30,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="report",
-            index=models.Index(
-                condition=models.Q(("publication", "pending")),
-                fields=["-reported_at"],
-                name="report_pending_review",
-            ),
-        ),
         migrations.RunSQL(BACKFILL_RESULT_NOTE, migrations.RunSQL.noop),
     ]

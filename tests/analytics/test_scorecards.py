@@ -180,6 +180,12 @@ def test_sensitive_reports_are_never_counted():
         due_at=local(2026, 2, 22),
         rating="satisfied",
     )
+    with connection.cursor() as cursor:  # it did reach the monthly outcomes
+        cursor.execute(
+            "SELECT sum(n) FROM analytics_outcomemonth WHERE category_id = %s",
+            [hidden.category_id],
+        )
+        assert cursor.fetchone()[0] == 1
     assert scorecards(period=Q1, level="unit") == before
     assert scorecards(period=Q1, level="department") == by_dept
     days = ev_figures.Period(Q1.first, Q1.after - dt.timedelta(days=1))

@@ -98,3 +98,29 @@ def test_the_operations_centre_approves_an_edited_text_and_one_photo(staff_page)
         "document.querySelector('.photo-grid img').complete"
         " && document.querySelector('.photo-grid img').naturalWidth > 0"
     )
+
+
+def test_a_decision_taken_meanwhile_is_not_overwritten_from_the_report_page(staff_page):
+    """The page sends the state it showed: when another reviewer withheld the
+    report meanwhile, this page's approval is refused with a message, and the
+    withholding stands (one decision in the timeline)."""
+    from django.contrib.auth.models import User
+
+    from routing.workflow import report_publication_decide
+
+    report = report_create(
+        lon=LON, lat=LAT, category="VSMT", reporter_phone="0912345678"
+    )
+    assert report.publication == Report.Publication.PENDING
+    page = staff_page("ioc_operator")
+    page.goto(f"/ops/r/{report.tracking_code}")
+    page.wait_for_selector("#map[data-ready='1']")
+    other = User.objects.create_superuser(username="other-reviewer", password="x")
+    report_publication_decide(
+        report=report, actor=other, approve=False, note="Không phù hợp."
+    )
+    page.locator("#publication-approve").click()
+    page.wait_for_selector("#publication-error:not([hidden])")
+    report.refresh_from_db()
+    assert report.publication == Report.Publication.WITHHELD
+    assert report.events.filter(kind=ReportEvent.Kind.PUBLICATION).count() == 1

@@ -189,13 +189,20 @@ def test_served_through_nginx(nginx):
     assert health.status == 200
     rid = health.getheader("X-Request-ID")
     assert re.fullmatch(r"[0-9a-f]{32}", rid)
-    nginx_lines = [
-        json.loads(line)
-        for line in (folder / "hientruong.access.log").read_text().splitlines()
-    ]
-    assert any(
-        line["request_id"] == rid and line["status"] == 200 for line in nginx_lines
-    )
+
+    def logged_by_nginx() -> bool:
+        lines = (folder / "hientruong.access.log").read_text().splitlines()
+        return any(
+            entry["request_id"] == rid and entry["status"] == 200
+            for entry in map(json.loads, lines)
+        )
+
+    # nginx writes its access line once the answer is sent: it may come a moment
+    # after the client has read it.
+    deadline = time.monotonic() + 5
+    while not logged_by_nginx() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert logged_by_nginx()
     deadline = time.monotonic() + 5
     while rid not in gunicorn_log.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -309,7 +309,11 @@
       note: { error: "err-publication-note", control: "publication-note" },
     });
     const decide = function (decision, button) {
-      const body = { decision: decision, note: $("publication-note").value.trim() };
+      const body = {
+        decision: decision,
+        note: $("publication-note").value.trim(),
+        expected: $("publication-expected").value,
+      };
       if (decision === "approve") {
         body.public_description = $("publication-text").value;
         body.photos = Array.from(publicationForm.querySelectorAll("input[name=publication-photo]:checked")).map(
