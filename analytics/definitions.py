@@ -35,7 +35,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from boundaries.models import AdminUnit, BoundarySet
+from boundaries.bulk import valid_set_ids
+from boundaries.models import AdminUnit
 from boundaries.sql import param, set_in_force
 from routing.models import Report
 
@@ -95,7 +96,7 @@ def today_unit_sql(unit: str, successor: str) -> str:
     return f"coalesce({successor}.to_unit_id, {unit})"
 
 
-def share(part: int, whole: int, min_count: int = 1) -> float | None:
+def share(part: float, whole: int, min_count: int = 1) -> float | None:
     """``part / whole``, or None when ``whole`` is below ``min_count`` (or zero)."""
     return part / whole if whole >= max(min_count, 1) else None
 
@@ -115,10 +116,8 @@ def reopen_rate(reopened: int, resolved_once: int, min_count: int = 1) -> float 
 def units_current(ids: Iterable[int]) -> dict[int, tuple[str, str, str, bool]]:
     """Per unit id: code, name, level and whether its boundary set is in force today
     (False for a split former unit that keeps its own row)."""
-    current = set(BoundarySet.objects.active().valid_on(timezone.localdate()))
+    current = set(valid_set_ids(today()))
     return {
-        u.pk: (u.code, u.name, u.level, u.boundary_set in current)
-        for u in AdminUnit.objects.filter(pk__in=list(ids))
-        .without_geometry()
-        .select_related("boundary_set")
+        u.pk: (u.code, u.name, u.level, u.boundary_set_id in current)
+        for u in AdminUnit.objects.filter(pk__in=list(ids)).without_geometry()
     }

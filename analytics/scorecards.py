@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from analytics import definitions as d
-from analytics.grid import BUCKET_ERROR, LOCAL
+from analytics.grid import BUCKET_ERROR
 from analytics.stats import percentile
 from geo.errors import InvalidInput
 from routing.models import Department
@@ -124,7 +123,7 @@ def _month_parse(value: str, name: str) -> dt.date:
             f"'{name}' must be a month as YYYY-MM (for example 2026-01).",
             name,
         ) from None
-    latest = timezone.localdate().year + 1
+    latest = d.today().year + 1
     if not 2000 <= parsed.year <= latest:
         raise InvalidInput(
             "invalid_month",
@@ -140,7 +139,7 @@ def period_parse(
 ) -> Period:
     """The period asked (``YYYY-MM`` months, both optional): by default the last
     ``DEFAULT_MONTHS`` whole months before the current local month."""
-    today = today or timezone.now().astimezone(LOCAL).date()
+    today = today or d.today()
     this_month = today.replace(day=1)
     last = _month_parse(end, "to") if end else _month_add(this_month, -1)
     first = (
@@ -238,8 +237,8 @@ def _fold(
 def _names(level: str, keys: list[int]) -> dict[int, dict[str, Any]]:
     if level == "department":
         return {
-            d.pk: {"code": d.code, "name": d.name_vi, "name_en": d.name_en}
-            for d in Department.objects.filter(pk__in=keys)
+            dep.pk: {"code": dep.code, "name": dep.name_vi, "name_en": dep.name_en}
+            for dep in Department.objects.filter(pk__in=keys)
         }
     return {
         pk: {

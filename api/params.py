@@ -16,7 +16,7 @@ from django.utils import dateparse, timezone
 
 from api.errors import ApiError
 from geo.coords import parse_number
-from geo.days import date_range as date_range
+from geo.days import date_range
 
 
 def date_in_range(day: dt.date, field: str) -> dt.date:

@@ -74,10 +74,11 @@ def jurisdiction_extent() -> BBox | None:
     return extent
 
 
-def bbox_clamp(bbox: BBox) -> BBox:
+def bbox_clamp(bbox: BBox, extent: BBox | None = None) -> BBox:
     """``bbox`` cut down to the jurisdiction's extent (the same rows, a small
-    region); unchanged when it misses the extent or there are no units."""
-    extent = jurisdiction_extent()
+    region); unchanged when it misses the extent or there are no units. A caller
+    that already read the extent passes it."""
+    extent = extent or jurisdiction_extent()
     if extent is None:
         return bbox
     clamped = BBox(

@@ -202,12 +202,12 @@ def jurisdiction_create(
         except ValidationError as exc:
             message = " ".join(exc.messages)
             raise _invalid(f"bad_{field}", message, message, field) from exc
-    if Jurisdiction.objects.filter(code=code).exists():
+    existing = jurisdiction_get(code)
+    if existing is not None:
         raise Conflict(
             "jurisdiction_exists",
-            f"Đã có đơn vị quản lý mã '{code}': {jurisdiction_label(code)}.",
-            f"A jurisdiction with code '{code}' exists already: "
-            f"{jurisdiction_label(code)}.",
+            f"Đã có đơn vị quản lý mã '{code}': {existing}.",
+            f"A jurisdiction with code '{code}' exists already: {existing}.",
             "code",
         )
     if level_labels is None:

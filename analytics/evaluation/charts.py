@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from analytics.evaluation.tables import vn_number
+from analytics.evaluation.tables import INT, PCT, cell_text
 
 WIDTH = 640
 BAR_H = 14
@@ -49,7 +49,7 @@ def bar_chart(
             value = vs[i]
             w = plot_w * (value or 0) / top
             y = y0 + j * BAR_H
-            text = "—" if value is None else _value(value, percent)
+            text = cell_text(value, PCT if percent else INT)
             parts.append(
                 f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" '
                 f'height="{BAR_H - 2}" fill="{COLOURS[j % 2]}"/>'
@@ -65,7 +65,3 @@ def bar_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text is escaped above
-
-
-def _value(value: float, percent: bool) -> str:
-    return f"{vn_number(value * 100, 1)}\u00a0%" if percent else vn_number(value)

@@ -163,10 +163,6 @@ def minutes_per_action() -> float:
     return float(getattr(settings, "EVALUATION_MINUTES_PER_ACTION", 3))
 
 
-def _share(part: int, whole: int) -> float | None:
-    return d.share(part, whole)
-
-
 @dataclass
 class Figures:
     """The figures of one group (a unit, a department or all) in one period."""
@@ -202,11 +198,11 @@ class Figures:
 
     @property
     def automation_rate(self) -> float | None:
-        return _share(self.automated, self.routed)
+        return d.share(self.automated, self.routed)
 
     @property
     def touches_per_report(self) -> float | None:
-        return _share(self.touches, self.reports)
+        return d.share(self.touches, self.reports)
 
     @property
     def staff_hours(self) -> float:
@@ -214,7 +210,7 @@ class Figures:
 
     @property
     def staff_hours_per_100(self) -> float | None:
-        return self.staff_hours * 100 / self.reports if self.reports else None
+        return d.share(self.staff_hours * 100, self.reports)
 
 
 @dataclass(frozen=True)

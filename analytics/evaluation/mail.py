@@ -67,7 +67,7 @@ def _message(month: Period, recipients: list[str]) -> EmailMessage:
 def evaluation_monthly_send(today: dt.date | None = None) -> int:
     """Send last month's report once; the number of messages sent (0 or 1). Raises
     ``MailBusy`` when another worker holds the month, or what sending raised."""
-    recipients = [a for a in getattr(settings, "EVALUATION_RECIPIENTS", []) if a]
+    recipients = list(getattr(settings, "EVALUATION_RECIPIENTS", []))
     if not recipients:
         return 0
     month = previous_month(today or timezone.localdate())

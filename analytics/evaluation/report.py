@@ -143,7 +143,8 @@ def hot_cells(period: Period) -> tuple[list[HotCell], str]:
         day_from=period.first, day_to=period.last, statuses=d.RECEIVED_STATUSES
     )
     day = period.last.strftime(DATE_FORMAT)
-    if not valid_set_ids(period.last):
+    sets = valid_set_ids(period.last)
+    if not sets:
         return [], (
             f"Không có bộ ranh giới nào có hiệu lực ngày {day}: không kiểm định được "
             f"điểm nóng. No boundary set is in force on {day}: hot spots could not "
@@ -162,7 +163,7 @@ def hot_cells(period: Period) -> tuple[list[HotCell], str]:
     unit_ids = coordinates_assign(
         lons=[lng for _, lng in centres],
         lats=[lat for lat, _ in centres],
-        sets=valid_set_ids(period.last),
+        sets=sets,
     )
     names = dict(
         AdminUnit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list(

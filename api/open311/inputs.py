@@ -16,10 +16,10 @@ from django.core.validators import URLValidator
 from django.utils import dateparse, timezone
 
 from api.open311.errors import Open311Error, bad_request, not_found
-from api.params import date_range
 from boundaries.geocode import Resolution, address_resolve
 from boundaries.search import PlaceMatch
 from geo.coords import LonLat, check_lon_lat, parse_number
+from geo.days import date_range
 from geo.errors import GeoInputError
 from geo.text import controls_strip
 from routing.models import Category

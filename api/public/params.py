@@ -14,6 +14,7 @@ from api.errors import ApiError
 from api.params import parse_bounded
 from boundaries.extent import bbox_clamp, jurisdiction_extent
 from geo.coords import BBox, parse_bbox
+from geo.errors import InvalidInput
 from routing.reports.listing import FILTER_PARAMS, MAX_ROWS, whole_number
 
 MAX_PAGE_SIZE = 100
@@ -97,7 +98,7 @@ def clusters_key(request: HttpRequest) -> str:
     try:
         zoom = map_zoom(query.get("zoom"))
         box = parse_bbox(query.get("bbox"))
-    except Exception:
+    except (ApiError, InvalidInput):
         return f"raw:{query.get('bbox', '')}|{query.get('zoom', '')}"
     place = (
         ""
@@ -135,4 +136,4 @@ def public_bbox(raw: str | None, zoom: int = DEFAULT_ZOOM) -> BBox:
             "The map box (bbox) lies outside the area we serve.",
             field="bbox",
         )
-    return bbox_clamp(box)
+    return bbox_clamp(box, extent)

@@ -108,7 +108,7 @@ class ReportSubmitApi(APIView):
         # The desk's channels need the desk's permission (the operations centre),
         # not just any staff role.
         if channel not in PUBLIC_CHANNELS and not (
-            staff and may_take_calls(request.user) and channel in Report.DESK_CHANNELS
+            may_take_calls(request.user) and channel in Report.DESK_CHANNELS
         ):
             raise errors.channel_not_public(channel)
         address = None if staff else client_ip(request)

@@ -166,7 +166,7 @@ def _check_extent(
     outside = [(u, g) for u, g in kept if not frame.covers(g)]
     if not outside:
         return set()
-    bounds = shapely.bounds(shapely.union_all([g for _, g in kept]))
+    bounds = shapely.total_bounds([g for _, g in kept])
     report.add(
         Finding(
             "outside_extent",

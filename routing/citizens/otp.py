@@ -104,10 +104,7 @@ def phone_mobile(raw: str | None) -> str:
         "A code can only be sent to a mobile number.",
         "phone",
     )
-    try:
-        number = phonenumbers.parse(phone, "VN")
-    except phonenumbers.NumberParseException:
-        raise not_mobile from None
+    number = phonenumbers.parse(phone, "VN")  # already a valid E.164 number
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         raise not_mobile
     return phone

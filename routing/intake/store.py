@@ -33,8 +33,6 @@ from routing.reports.roles import acting_user, role_of
 from routing.reports.tracking import tracking_code_new
 from routing.workflow.deadlines import due_at
 
-__all__ = ["PhotoFiles", "report_store"]
-
 
 def _report_insert(
     submission: Submission, decision: Decision, actor: Any, now: dt.datetime

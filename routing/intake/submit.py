@@ -49,8 +49,9 @@ from routing.intake.idempotency import (
     report_replay,
     submission_fingerprint,
 )
+from routing.intake.photo_files import PhotoFiles
 from routing.intake.ratelimits import rate_hit
-from routing.intake.store import PhotoFiles, report_store
+from routing.intake.store import report_store
 from routing.intake.submission import Submission, SubmitResult
 from routing.models import Report
 from routing.zones.lock import zones_lock_shared

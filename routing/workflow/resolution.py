@@ -46,6 +46,15 @@ def _too_long(length: int, *, masked: bool = False) -> WorkflowError:
     )
 
 
+def after_photo_missing(report: Report) -> bool:
+    """Whether resolving ``report`` still needs a photo of the fix: its category
+    requires one and none was uploaded (reads a prefetched ``photos`` when there
+    is one)."""
+    if not report.category.requires_after_photo:
+        return False
+    return not any(photo.of_resolution for photo in report.photos.all())
+
+
 def result_note_check(note: str | None) -> str:
     """The result note to store: cleaned by the intake's text check, masked, and
     at most ``MAX_RESULT_NOTE`` characters once masked; a bilingual 400 (field
@@ -97,9 +106,9 @@ def after_photos_check(
             f"At most {limit} photos of the fix at a time.",
             field="photos",
         )
-    if to_status != Report.Status.RESOLVED or not report.category.requires_after_photo:
+    if to_status != Report.Status.RESOLVED or photos:
         return
-    if photos or ReportPhoto.objects.filter(report=report, of_resolution=True).exists():
+    if not after_photo_missing(report):
         return
     raise WorkflowError(
         "after_photo_required",

@@ -35,6 +35,7 @@ from routing.reports.photo_urls import media_path
 from routing.reports.roles import role_of
 from routing.reports.selectors import current_assignment
 from routing.workflow.guards import COMMENT_ROLES, ROUTING_ROLES
+from routing.workflow.resolution import after_photo_missing
 from web import labels
 from web.i18n import page_in_english
 from web.maps import map_config
@@ -217,8 +218,7 @@ def _transitions(report: Report, role: str) -> list[dict[str, Any]]:
                 # Resolving a category that requires it needs a photo of the fix
                 # (uploaded before, or with the step).
                 "needs_photo": target == Report.Status.RESOLVED
-                and report.category.requires_after_photo
-                and not report.photos.filter(of_resolution=True).exists(),
+                and after_photo_missing(report),
             }
         )
     return steps

@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from analytics.choices import unit_choices
-from routing.models import Category
-from routing.models.reports import public_category_q
 from routing.reports.listing import STATUS_GROUPS
-from web.i18n import page_in_english
 from web.views import category_choices
 
 # A colour per status group (open: amber, resolved: green, closed: blue-grey),
@@ -53,8 +50,4 @@ def public_categories() -> list[dict[str, Any]]:
 
 def category_names() -> dict[str, str]:
     """Category code → name in the page's language, for the map's pop-ups."""
-    english = page_in_english()
-    return {
-        c.code: c.name_en if english else c.name_vi
-        for c in Category.objects.filter(public_category_q())
-    }
+    return {c["code"]: c["name"] for c in public_categories()}

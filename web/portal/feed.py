@@ -34,6 +34,7 @@ from routing.reports.listing import (
 )
 from routing.reports.publication import result_note_public
 from web.i18n import vietnamese_first
+from web.portal.views import THROTTLE
 
 LATEST = 50
 
@@ -131,7 +132,7 @@ _feed = ResolvedFeed()
 @vietnamese_first
 @public_cached(
     params=("unit", "category"),
-    throttle=("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE"),
+    throttle=THROTTLE,
 )
 def portal_feed(request: HttpRequest) -> HttpResponse:
     """The feed, or a 400 in both languages for an unknown unit or category."""

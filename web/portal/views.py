@@ -38,12 +38,12 @@ from routing.reports.listing import (
 from routing.reports.public import report_listed_json, report_public_json
 from routing.reports.publication import (
     event_note_public,
-    result_note_public,
 )
 from routing.reports.selectors import report_public_get
 from web import labels
 from web.i18n import page_in_english, vietnamese_first
 from web.maps import map_config
+from web.plan.views import PLAN_ZOOM
 from web.portal.choices import (
     GROUP_COLOURS,
     category_names,
@@ -60,8 +60,6 @@ PAGE_SIZE = 20
 # Pages one may go back through (listing.MAX_ROWS).
 MAX_PAGE = MAX_ROWS // PAGE_SIZE
 LATEST = 6
-# The whole city, as the planners' map opens.
-PORTAL_ZOOM = 13
 # Computed pages (cache misses) per client address (config.public_cache).
 THROTTLE = ("public-pages", "PUBLIC_PAGE_RATE_PER_IP_MINUTE")
 
@@ -101,7 +99,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     """``/ket-qua/``: the map, the headline counts and the latest results."""
     latest = [_row(r) for r in resolved_select()[:LATEST]]
     config = {
-        "map": map_config(zoom=PORTAL_ZOOM),
+        "map": map_config(zoom=PLAN_ZOOM),  # the whole city, as /plan/ opens
         "urls": {
             "clusters": reverse("public-clusters"),
             "list": reverse("web:portal-list"),
@@ -220,7 +218,7 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
             if english
             else report.department.name_vi,
             "status_label": labels.status_label(report.status),
-            "result_note": result_note_public(report),
+            "result_note": track["result_note"],
             "rating_label": labels.RATING.get(report.rating, ""),
             "events": _timeline(report),
             "before": before,

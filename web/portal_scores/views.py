@@ -78,12 +78,7 @@ def _row(card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _last_day(month: dt.date) -> dt.date:
-    following = Period(month, month).after
-    return following - dt.timedelta(days=1)
-
-
-def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]:
+def _context(period: Period, level: str) -> dict[str, Any]:
     data = scorecards(period=period, level=level)
     return {
         "data": data,
@@ -92,7 +87,7 @@ def _context(request: HttpRequest, period: Period, level: str) -> dict[str, Any]
         "level": level,
         "period": period,
         "first_day": period.first,
-        "last_day": _last_day(period.last),
+        "last_day": period.after - dt.timedelta(days=1),
         "min_count": MIN_COUNT,
         "error_percent": _decimal(f"{data['max_relative_error'] * 100:.2f}"),
         "page_config": {
@@ -141,4 +136,4 @@ def scorecards_page(request: HttpRequest) -> HttpResponse:
             "level": "unit",
         }
         return TemplateResponse(request, TEMPLATE, context, status=400)
-    return TemplateResponse(request, TEMPLATE, _context(request, period, level))
+    return TemplateResponse(request, TEMPLATE, _context(period, level))
