@@ -107,12 +107,13 @@ class BoundarySetAdmin(admin.ModelAdmin):
         "slug",
         "name",
         "jurisdiction_code",
+        "layer",
         "valid_from",
         "valid_to",
         "status",
         "unit_count",
     )
-    list_filter = ("status", "jurisdiction_code")
+    list_filter = ("status", "jurisdiction_code", "layer")
     search_fields = ("slug", "name")
     form = BoundarySetForm
     readonly_fields = ("created_at", "activated_at")

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from boundaries.geometry import to_shapely
 from boundaries.importing import FieldMap, ParentSpec, SetSpec
 from boundaries.importing.checks import Options
+from boundaries.layers import LAYER_MAX_LENGTH, validate_layer
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import BilingualError, GeoInputError
@@ -43,6 +44,8 @@ class BoundarySetForm(forms.ModelForm):
             "slug",
             "name",
             "jurisdiction_code",
+            "layer",
+            "priority",
             "valid_from",
             "valid_to",
             "status",
@@ -88,6 +91,14 @@ class BoundaryImportForm(forms.Form):
         max_length=10,
         label="Mã tỉnh / Jurisdiction code",
         help_text="Mã GSO của tỉnh, ví dụ 44 / GSO province code, e.g. 44.",
+    )
+    new_layer = forms.CharField(
+        required=False,
+        max_length=LAYER_MAX_LENGTH,
+        validators=[validate_layer],
+        label="Lớp / Layer",
+        help_text="Để trống = administrative; lớp khác, ví dụ council_district / "
+        "Empty = administrative; another map, e.g. council_district.",
     )
     new_valid_from = forms.DateField(
         required=False,
@@ -245,6 +256,7 @@ class BoundaryImportForm(forms.Form):
             jurisdiction_code=data["new_jurisdiction_code"],
             valid_from=data["new_valid_from"],
             valid_to=data.get("new_valid_to"),
+            layer=data.get("new_layer") or None,
         )
 
     def field_map(self) -> FieldMap:

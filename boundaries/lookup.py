@@ -7,10 +7,19 @@ The rule, boundary-inclusive and deterministic:
    (``ST_Covers``). The deepest covering unit wins (commune level over district over
    province), so a point on a shared edge or vertex is covered by every unit that
    shares it.
-3. Among covering units of the same depth, the one with the **lowest GSO code** wins.
-   A point on the edge between Hải Thành (18853) and Đồng Phú (18856) is Hải Thành's.
+3. Among covering units of the same depth — units that overlap (a park shared by
+   three councils, imported with ``--allow-overlaps``), units of two jurisdictions
+   whose files overlap at their border, or neighbours sharing the edge the point lies
+   on — the set of **higher priority** wins, then the **smaller unit**, then the
+   **lower code** in numeric-aware order ("15" before "124"). A point on the edge
+   between Hải Thành (18853, 2.2 km²) and Đồng Phú (18856, 3.4 km²) is Hải Thành's.
+   Such an answer says ``ambiguous`` and lists every candidate, winner first.
 4. The answer is that unit and its ancestors by ``parent`` (never a second spatial
    search, so the chain is always consistent).
+
+One layer is searched (``boundaries.layers``: the administrative one unless asked),
+of every jurisdiction or of the one asked for, so a lookup never mixes a council
+district of one layer with a neighbourhood of another.
 
 The rule's SQL is written once in :mod:`boundaries.sql` (sets in force, covering
 order, edge distance); bulk assignment and the synthetic generator use the same
@@ -27,6 +36,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from boundaries import sql
+from boundaries.layers import ADMINISTRATIVE
 from geo.errors import NotFound
 
 
@@ -47,6 +57,7 @@ class SetRef:
     valid_from: dt.date
     valid_to: dt.date | None
     jurisdiction_code: str  # the province key the set covers
+    layer: str = ADMINISTRATIVE
 
 
 @dataclass(frozen=True)
@@ -58,10 +69,17 @@ class Lookup:
     matched: str  # "covers", or "nearest" when the point lies outside within tolerance
     distance_m: float  # 0 when covered
     edge_m: float | None = None  # to the unit's own outline, when asked (with_edge)
+    # Every unit of the winning depth covering the point, winner first, when there
+    # are several (rule 3); empty otherwise.
+    candidates: tuple[UnitRef, ...] = ()
 
     @property
     def unit(self) -> UnitRef:
         return self.chain[0]
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
 
 
 class NoBoundarySet(NotFound):
@@ -75,13 +93,29 @@ class OutsideAllUnits(NotFound):
 # How far to look for a unit to name in the error for a point outside every unit.
 NEAREST_SEARCH_M = 50_000
 
-_COVERING = f"""
-    SELECT p.unit_id FROM boundaries_adminunitpart p
-    WHERE p.boundary_set_id = ANY(ARRAY({sql.sets_in_force()}))
-      AND {sql.part_covers("p", sql.point())}
-    ORDER BY {sql.covering_order("p")}
-    LIMIT 1
-"""
+# The sets searched: of the layer asked for (%(layer)s), of one jurisdiction or of
+# every one (%(jurisdiction)s, NULL for every one).
+_SETS = sql.sets_in_force(
+    layer=sql.param("layer"), jurisdiction=sql.param("jurisdiction")
+)
+_ORDER = sql.covering_order("c", "c.priority")
+
+# Every unit covering the point (one row per unit: pieces share seams), with what
+# the tie-break reads.
+_COVERING_UNITS = f"""
+    covering AS (
+        SELECT DISTINCT ON (p.unit_id) p.unit_id, p.depth, s.priority, p.area_m2, p.code
+        FROM boundaries_adminunitpart p
+        JOIN boundaries_boundaryset s ON s.id = p.boundary_set_id
+        WHERE p.boundary_set_id = ANY(ARRAY({_SETS}))
+          AND {sql.part_covers("p", sql.point())}
+    )"""
+_WINNER = f"SELECT c.unit_id FROM covering c ORDER BY {_ORDER} LIMIT 1"
+# The candidates of rule 3: the covering units of the winner's depth, winner first.
+_CANDIDATES = f"""(SELECT array_agg(c.unit_id ORDER BY {_ORDER}) FROM covering c
+    WHERE c.depth = (SELECT max(depth) FROM covering))"""
+
+_COVERING = f"WITH {_COVERING_UNITS} {_WINNER}"
 
 # KNN (<->) on the index gives the nearest pieces by planar degrees; the exact
 # distance in metres is then measured on the geography of those few candidates.
@@ -90,7 +124,7 @@ _NEAREST = f"""
         SELECT p.unit_id, p.depth, p.code,
                ST_Distance(p.geom::geography, {sql.point()}::geography) AS distance_m
         FROM boundaries_adminunitpart p
-        WHERE p.boundary_set_id = ANY(ARRAY({sql.sets_in_force()}))
+        WHERE p.boundary_set_id = ANY(ARRAY({_SETS}))
         ORDER BY p.geom <-> {sql.point()}
         LIMIT 32
     )
@@ -108,11 +142,12 @@ _UNIT_EDGE = f"""(SELECT {
     FROM boundaries_adminunit u WHERE u.id = c.id AND c.step = 0)"""
 
 
-def _chain_sql(start: str, *, edge: bool) -> str:
+def _chain_sql(start: str, *, edge: bool, covering: bool = False) -> str:
     """The unit ``start`` selects and its ancestors, with its set (and its edge
-    distance when ``edge``), in one statement."""
+    distance when ``edge``; with ``covering``, the covering units of rule 3 as an
+    array of ids), in one statement."""
     return f"""
-    WITH RECURSIVE chain AS (
+    WITH RECURSIVE {_COVERING_UNITS + "," if covering else ""} chain AS (
         SELECT u.id, u.code, u.name, u.name_ascii, u.level, u.parent_id,
                u.boundary_set_id, 0 AS step
         FROM boundaries_adminunit u WHERE u.id = ({start})
@@ -123,7 +158,8 @@ def _chain_sql(start: str, *, edge: bool) -> str:
     )
     SELECT c.id, c.code, c.name, c.name_ascii, c.level,
            s.id, s.slug, s.name, s.valid_from, s.valid_to, s.jurisdiction_code,
-           {_UNIT_EDGE if edge else "NULL"}
+           s.layer, {_UNIT_EDGE if edge else "NULL"},
+           {_CANDIDATES if covering else "NULL"}
     FROM chain c JOIN boundaries_boundaryset s ON s.id = c.boundary_set_id
     ORDER BY c.step
 """
@@ -131,23 +167,51 @@ def _chain_sql(start: str, *, edge: bool) -> str:
 
 # By id, and the common case in one round trip: the covering unit and its chain.
 _CHAIN = {edge: _chain_sql("%(unit_id)s", edge=edge) for edge in (False, True)}
-_COVERING_CHAIN = {edge: _chain_sql(_COVERING, edge=edge) for edge in (False, True)}
+_COVERING_CHAIN = {
+    edge: _chain_sql(_WINNER, edge=edge, covering=True) for edge in (False, True)
+}
 
 
-def covering_unit_id(*, lon: float, lat: float, day: dt.date) -> int | None:
+def _scope(
+    lon: float, lat: float, day: dt.date, layer: str, jurisdiction: str | None
+) -> dict[str, float | dt.date | str | None]:
+    return {
+        "lon": lon,
+        "lat": lat,
+        "day": day,
+        "layer": layer,
+        "jurisdiction": jurisdiction,
+    }
+
+
+def covering_unit_id(
+    *,
+    lon: float,
+    lat: float,
+    day: dt.date,
+    layer: str = ADMINISTRATIVE,
+    jurisdiction: str | None = None,
+) -> int | None:
     """The id of the unit that covers the point on ``day`` by the rule above."""
     with connection.cursor() as cursor:
-        cursor.execute(_COVERING, {"lon": lon, "lat": lat, "day": day})
+        cursor.execute(_COVERING, _scope(lon, lat, day, layer, jurisdiction))
         row = cursor.fetchone()
     return row[0] if row else None
 
 
 def nearest_unit(
-    *, lon: float, lat: float, day: dt.date, max_m: float
+    *,
+    lon: float,
+    lat: float,
+    day: dt.date,
+    max_m: float,
+    layer: str = ADMINISTRATIVE,
+    jurisdiction: str | None = None,
 ) -> tuple[int, float] | None:
     """The deepest unit within ``max_m`` metres of the point, with its distance."""
+    params = _scope(lon, lat, day, layer, jurisdiction) | {"max_m": max_m}
     with connection.cursor() as cursor:
-        cursor.execute(_NEAREST, {"lon": lon, "lat": lat, "day": day, "max_m": max_m})
+        cursor.execute(_NEAREST, params)
         row = cursor.fetchone()
     return (row[0], float(row[1])) if row else None
 
@@ -156,21 +220,44 @@ def unit_chain(unit_id: int) -> tuple[SetRef, list[UnitRef]]:
     """The unit and its ancestors, without geometry, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(_CHAIN[False], {"unit_id": unit_id})
-        boundary_set, chain, _ = _as_chain(cursor.fetchall())
+        boundary_set, chain, _, _ = _as_chain(cursor.fetchall())
     return boundary_set, chain
 
 
-def _as_chain(rows: list[tuple]) -> tuple[SetRef, list[UnitRef], float | None]:
+def _as_chain(
+    rows: list[tuple],
+) -> tuple[SetRef, list[UnitRef], float | None, list[int]]:
     chain = [UnitRef(*row[:5]) for row in rows]
-    edge = rows[0][11]
-    return SetRef(*rows[0][5:11]), chain, None if edge is None else float(edge)
+    edge, candidates = rows[0][12], rows[0][13]
+    return (
+        SetRef(*rows[0][5:12]),
+        chain,
+        None if edge is None else float(edge),
+        candidates or [],
+    )
 
 
-def earliest_valid_from() -> dt.date | None:
+def units_by_id(ids: list[int]) -> list[UnitRef]:
+    """The units of ``ids``, without geometry, in the order given."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, code, name, name_ascii, level FROM boundaries_adminunit "
+            "WHERE id = ANY(%s)",
+            [ids],
+        )
+        found = {row[0]: UnitRef(*row) for row in cursor.fetchall()}
+    return [found[i] for i in ids if i in found]
+
+
+def earliest_valid_from(
+    layer: str = ADMINISTRATIVE, jurisdiction: str | None = None
+) -> dt.date | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(s.valid_from) FROM boundaries_boundaryset s "
-            f"WHERE {sql.set_active('s')}"
+            f"WHERE {sql.set_active('s')} AND {sql.set_in_layer('s', '%(layer)s')} "
+            f"AND {sql.set_of_jurisdiction('s')}",
+            {"layer": layer, "jurisdiction": jurisdiction},
         )
         return cursor.fetchone()[0]
 
@@ -182,8 +269,11 @@ def point_lookup(
     day: dt.date,
     nearest_within_m: float = 0.0,
     with_edge: bool = False,
+    layer: str = ADMINISTRATIVE,
+    jurisdiction: str | None = None,
 ) -> Lookup:
-    """The unit chain covering (lon, lat) on ``day``.
+    """The unit chain covering (lon, lat) on ``day``, in ``layer`` (of
+    ``jurisdiction`` only, when given).
 
     With ``nearest_within_m`` > 0, a point outside every unit but that close to one
     (a pin on the beach, in a river mouth, across a border) gets the nearest unit,
@@ -191,45 +281,69 @@ def point_lookup(
     :class:`OutsideAllUnits` naming the nearest unit, or :class:`NoBoundarySet` when
     no active set is valid on that day. With ``with_edge``, ``edge_m`` is the
     distance from the point to the unit's own outline, measured in the same query.
+    A point several units cover (rule 3) gets ``candidates``, at the cost of a
+    second query for their names.
     """
-    params: dict[str, float | dt.date] = {"lon": lon, "lat": lat, "day": day}
+    params = _scope(lon, lat, day, layer, jurisdiction)
     with connection.cursor() as cursor:
         cursor.execute(_COVERING_CHAIN[with_edge], params)
         rows = cursor.fetchall()
     if rows:
-        boundary_set, chain, edge = _as_chain(rows)
-        return Lookup(boundary_set, chain, "covers", 0.0, edge)
+        boundary_set, chain, edge, covering = _as_chain(rows)
+        candidates = tuple(units_by_id(covering)) if len(covering) > 1 else ()
+        return Lookup(boundary_set, chain, "covers", 0.0, edge, candidates)
     if nearest_within_m > 0:
-        close = nearest_unit(lon=lon, lat=lat, day=day, max_m=nearest_within_m)
+        close = nearest_unit(
+            lon=lon,
+            lat=lat,
+            day=day,
+            max_m=nearest_within_m,
+            layer=layer,
+            jurisdiction=jurisdiction,
+        )
         if close is not None:
             with connection.cursor() as cursor:
                 cursor.execute(_CHAIN[with_edge], params | {"unit_id": close[0]})
-                boundary_set, chain, edge = _as_chain(cursor.fetchall())
+                boundary_set, chain, edge, _ = _as_chain(cursor.fetchall())
             return Lookup(boundary_set, chain, "nearest", round(close[1], 1), edge)
-    nearest = nearest_unit(lon=lon, lat=lat, day=day, max_m=NEAREST_SEARCH_M)
-    if nearest is None and not _any_set_valid(day):
-        raise _no_set(day)
+    nearest = nearest_unit(
+        lon=lon,
+        lat=lat,
+        day=day,
+        max_m=NEAREST_SEARCH_M,
+        layer=layer,
+        jurisdiction=jurisdiction,
+    )
+    if nearest is None and not _any_set_valid(params):
+        raise _no_set(day, layer, jurisdiction)
     raise _outside(lon, lat, nearest)
 
 
-def _any_set_valid(day: dt.date) -> bool:
+def _any_set_valid(params: dict) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS({sql.sets_in_force()})", {"day": day})
+        cursor.execute(f"SELECT EXISTS({_SETS})", params)
         return cursor.fetchone()[0]
 
 
-def _no_set(day: dt.date) -> NoBoundarySet:
-    earliest = earliest_valid_from()
+def _no_set(day: dt.date, layer: str, jurisdiction: str | None) -> NoBoundarySet:
+    earliest = earliest_valid_from(layer, jurisdiction)
     since_vi = (
         f" Bộ địa giới sớm nhất bắt đầu từ {earliest:%d/%m/%Y}." if earliest else ""
     )
     since_en = (
         f" The earliest set starts on {earliest.isoformat()}." if earliest else ""
     )
+    scope_vi = scope_en = ""
+    if layer != ADMINISTRATIVE:
+        scope_vi, scope_en = f" của lớp '{layer}'", f" of layer '{layer}'"
+    if jurisdiction is not None:
+        scope_vi += f" của đơn vị quản lý '{jurisdiction}'"
+        scope_en += f" of jurisdiction '{jurisdiction}'"
+    kind_vi = "bộ địa giới hành chính" if layer == ADMINISTRATIVE else "bộ địa giới"
     return NoBoundarySet(
         "no_boundary_set",
-        f"Không có bộ địa giới hành chính nào có hiệu lực ngày {day:%d/%m/%Y}.{since_vi}",
-        f"No boundary set is in force on {day.isoformat()}.{since_en}",
+        f"Không có {kind_vi} nào{scope_vi} có hiệu lực ngày {day:%d/%m/%Y}.{since_vi}",
+        f"No boundary set{scope_en} is in force on {day.isoformat()}.{since_en}",
         "date",
     )
 

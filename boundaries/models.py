@@ -13,6 +13,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
 
 from boundaries.geometry import bbox_polygon
+from boundaries.layers import ADMINISTRATIVE, LAYER_MAX_LENGTH, validate_layer
 from boundaries.levels import Level, level_depth
 from geo.coords import BBox
 
@@ -24,6 +25,10 @@ class BoundarySetQuerySet(models.QuerySet["BoundarySet"]):
     def active(self) -> BoundarySetQuerySet:
         """Sets that answer lookups (not drafts being checked, nor retired ones)."""
         return self.filter(status=BoundarySet.Status.ACTIVE)
+
+    def in_layer(self, layer: str = ADMINISTRATIVE) -> BoundarySetQuerySet:
+        """Sets of one layer (``boundaries.layers``); routing uses the administrative."""
+        return self.filter(layer=layer)
 
     def valid_on(self, day: dt.date) -> BoundarySetQuerySet:
         """Sets whose validity contains ``day`` (both ends inclusive, open end open)."""
@@ -46,10 +51,15 @@ class BoundarySet(models.Model):
     change.
 
     A set is loaded as a *draft*, checked (overlaps, gaps, codes), then *activated*;
-    only active sets answer lookups. Two active sets of the same jurisdiction may not
-    overlap in time (a database exclusion constraint), so a date names one set per
-    jurisdiction. Replaced sets are *retired*, never deleted: reports point at them.
-    The jurisdiction is the province's GSO code, which the 2025 merger kept ("44").
+    only active sets answer lookups. A set belongs to a ``layer`` (administrative
+    units by default; service districts, police precincts: ``boundaries.layers``).
+    Two active sets of the same jurisdiction and layer may not overlap in time (a
+    database exclusion constraint), so a date names one set per jurisdiction and
+    layer. Replaced sets are *retired*, never deleted: reports point at them. The
+    jurisdiction is the province's GSO code, which the 2025 merger kept ("44").
+    ``priority`` settles a point covered by units of two sets of one layer (two
+    jurisdictions whose files overlap at their border): the higher wins
+    (``boundaries.sql.covering_order``).
     """
 
     class Status(models.TextChoices):
@@ -61,6 +71,17 @@ class BoundarySet(models.Model):
     name = models.CharField(max_length=200)
     jurisdiction_code = models.CharField(
         max_length=10, help_text="GSO code of the province the set covers, e.g. 44."
+    )
+    layer = models.CharField(
+        max_length=LAYER_MAX_LENGTH,
+        default=ADMINISTRATIVE,
+        validators=[validate_layer],
+        help_text="administrative, or another map of the jurisdiction "
+        "(e.g. council_district).",
+    )
+    priority = models.SmallIntegerField(
+        default=0,
+        help_text="Among units of one layer covering a point, a higher priority wins.",
     )
     valid_from = models.DateField()
     valid_to = models.DateField(
@@ -78,7 +99,7 @@ class BoundarySet(models.Model):
     objects = BoundarySetQuerySet.as_manager()
 
     class Meta:
-        ordering = ["jurisdiction_code", "valid_from"]
+        ordering = ["jurisdiction_code", "layer", "valid_from"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
@@ -88,6 +109,7 @@ class BoundarySet(models.Model):
                 name="boundaryset_active_no_overlap",
                 expressions=[
                     ("jurisdiction_code", RangeOperators.EQUAL),
+                    ("layer", RangeOperators.EQUAL),
                     (
                         Func(
                             F("valid_from"),
@@ -100,14 +122,16 @@ class BoundarySet(models.Model):
                 ],
                 condition=Q(status="active"),
                 violation_error_message=(
-                    "Another active boundary set of this jurisdiction overlaps these dates."
+                    "Another active boundary set of this jurisdiction and layer "
+                    "overlaps these dates."
                 ),
             ),
         ]
 
     def __str__(self) -> str:
         end = self.valid_to.isoformat() if self.valid_to else "…"
-        return f"{self.name} ({self.valid_from.isoformat()} – {end})"
+        layer = "" if self.layer == ADMINISTRATIVE else f", {self.layer}"
+        return f"{self.name} ({self.valid_from.isoformat()} – {end}{layer})"
 
 
 class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
@@ -189,8 +213,9 @@ class AdminUnitPart(models.Model):
     index narrows to one or two tiny polygons. Pieces share seams, so lookups use
     boundary-inclusive ``ST_Covers`` and pick one unit per point (see
     ``boundaries.lookup``). Rebuilt by ``boundaries.services.unit_parts_rebuild``
-    whenever a unit's geometry changes; ``depth`` and ``code`` are copied from the
-    unit so that a lookup is a single index scan.
+    whenever a unit's geometry changes; ``depth``, ``code`` and ``area_m2`` are copied
+    from the unit so that a lookup (and its tie-break among overlapping units) is a
+    single index scan.
     """
 
     unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="parts")
@@ -199,6 +224,7 @@ class AdminUnitPart(models.Model):
     )
     depth = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=10)
+    area_m2 = models.FloatField()
     geom = models.PolygonField(srid=4326, spatial_index=False)
 
     class Meta:

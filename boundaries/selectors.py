@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import F, QuerySet
 
 from boundaries.functions import simplified_in_metres
+from boundaries.jurisdictions import Jurisdiction
+from boundaries.layers import ADMINISTRATIVE
 from boundaries.models import AdminUnit, BoundarySet, UnitSuccession
 from geo.errors import NotFound
 
@@ -20,9 +22,10 @@ class UnknownUnit(NotFound):
 
 
 def boundary_sets_select(
-    *, slug: str | None = None, day: dt.date | None = None
+    *, slug: str | None = None, day: dt.date | None = None, layer: str = ADMINISTRATIVE
 ) -> list[BoundarySet]:
-    """The set named by ``slug``, or else the active sets in force on ``day``."""
+    """The set named by ``slug``, or else the active sets of ``layer`` in force on
+    ``day``."""
     if slug:
         found = list(BoundarySet.objects.filter(slug=slug))
         if not found:
@@ -34,7 +37,7 @@ def boundary_sets_select(
             )
         return found
     assert day is not None
-    return list(BoundarySet.objects.active().valid_on(day))
+    return list(BoundarySet.objects.active().in_layer(layer).valid_on(day))
 
 
 def units_drawn(
@@ -83,3 +86,23 @@ def unit_successions(*, unit: AdminUnit) -> dict[str, list[UnitSuccession]]:
         .defer("from_unit__geom", "to_unit__geom")
     )
     return {"successors": list(successors), "predecessors": list(predecessors)}
+
+
+def known_layers() -> list[str]:
+    """The layers some boundary set belongs to, sorted."""
+    return sorted(set(BoundarySet.objects.values_list("layer", flat=True)))
+
+
+def known_jurisdictions() -> list[str]:
+    """Codes of the registered jurisdictions and of those some set names, sorted."""
+    codes = set(Jurisdiction.objects.values_list("code", flat=True))
+    codes |= set(BoundarySet.objects.values_list("jurisdiction_code", flat=True))
+    return sorted(codes)
+
+
+def known_level_labels() -> list[str]:
+    """The level labels jurisdictions of their own have (beyond Vietnam's), sorted."""
+    labels: set[str] = set()
+    for own in Jurisdiction.objects.values_list("level_labels", flat=True):
+        labels.update(own or ())
+    return sorted(labels)

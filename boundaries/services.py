@@ -70,8 +70,9 @@ def unit_parts_rebuild(
         cursor.execute(
             f"""
             {targets}
-            INSERT INTO boundaries_adminunitpart (unit_id, boundary_set_id, depth, code, geom)
-            SELECT u.id, u.boundary_set_id, {_DEPTH_SQL}, u.code, piece.geom
+            INSERT INTO boundaries_adminunitpart
+                (unit_id, boundary_set_id, depth, code, area_m2, geom)
+            SELECT u.id, u.boundary_set_id, {_DEPTH_SQL}, u.code, u.area_m2, piece.geom
             FROM boundaries_adminunit u
             JOIN targets t ON t.id = u.id
             CROSS JOIN LATERAL (
@@ -110,7 +111,7 @@ def unit_parts_rebuild(
 @transaction.atomic
 def boundary_set_activate(*, boundary_set: BoundarySet) -> BoundarySet:
     """Put a checked draft set into service; it must hold units and not overlap in time
-    another active set of the same jurisdiction."""
+    another active set of the same jurisdiction and layer."""
     boundary_set = BoundarySet.objects.select_for_update().get(pk=boundary_set.pk)
     if boundary_set.status == BoundarySet.Status.ACTIVE:
         return boundary_set
@@ -129,9 +130,11 @@ def boundary_set_activate(*, boundary_set: BoundarySet) -> BoundarySet:
         raise BoundarySetError(
             "overlapping_set",
             f"Bộ '{boundary_set.slug}' trùng thời gian hiệu lực với một bộ đang dùng "
-            "khác của cùng tỉnh; hãy cho bộ cũ ngừng dùng hoặc sửa ngày trước.",
+            f"khác của cùng tỉnh và cùng lớp '{boundary_set.layer}'; hãy cho bộ cũ "
+            "ngừng dùng hoặc sửa ngày trước.",
             f"Set '{boundary_set.slug}' overlaps in time an active set of the same "
-            "jurisdiction; retire that set or change the dates first.",
+            f"jurisdiction and layer '{boundary_set.layer}'; retire that set or change "
+            "the dates first.",
         ) from exc
     return boundary_set
 

@@ -77,3 +77,38 @@ def zone_outline_points(zone_id: int, limit: int = 40) -> list[tuple[float, floa
             [zone_id, limit],
         )
         return cursor.fetchall()
+
+
+def covering_reference(
+    set_slug: str, lon: float, lat: float
+) -> list[tuple[str, float]]:
+    """(code, area_m2) of the set's deepest units that cover the point, computed in
+    shapely (not by the lookup's SQL), smallest first then code: the order rule 3 of
+    ``boundaries.lookup`` gives among units of one set (one priority)."""
+    from shapely import wkb
+    from shapely.geometry import Point
+
+    from boundaries.levels import level_depth
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT u.code, u.area_m2, u.level, ST_AsBinary(u.geom)
+            FROM boundaries_adminunit u
+            JOIN boundaries_boundaryset s ON s.id = u.boundary_set_id
+            WHERE s.slug = %s
+            """,
+            [set_slug],
+        )
+        rows = cursor.fetchall()
+    point = Point(lon, lat)
+    covering = [
+        (code, area, level_depth(level))
+        for code, area, level, geom in rows
+        if wkb.loads(bytes(geom)).covers(point)
+    ]
+    deepest = max(depth for _, _, depth in covering)
+    return sorted(
+        ((code, area) for code, area, depth in covering if depth == deepest),
+        key=lambda row: (row[1], int(row[0])),
+    )

@@ -1,15 +1,17 @@
-"""The unit list's query parameters: ``set`` or ``date`` choose the boundary sets,
-``level``, ``parent`` and ``bbox`` narrow their units; ``simplify`` is read here
+"""The unit list's query parameters: ``set``, or ``date`` and ``layer``, choose the
+boundary sets, ``level``, ``parent`` and ``bbox`` narrow their units; ``simplify`` is read here
 (checked in its turn) and used by the view to draw them."""
 
 from __future__ import annotations
 
+from api.boundaries.scope import parse_scope
 from api.errors import ApiError
 from api.filtering import BBOX_HELP, ApiFilterSet, ParsedFilter
 from api.params import parse_bounded, parse_day
+from boundaries.layers import ADMINISTRATIVE
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, AdminUnitQuerySet
-from boundaries.selectors import boundary_sets_select
+from boundaries.selectors import boundary_sets_select, known_level_labels
 from geo.coords import parse_bbox
 from geo.tiles import MAX_ZOOM
 
@@ -18,18 +20,25 @@ SET_HELP = "Boundary set slug (overrides date)."
 
 
 def levels_parse(raw: str | None) -> list[str]:
-    """Comma-separated levels."""
+    """Comma-separated levels: Vietnam's, or a label of some jurisdiction's own."""
     levels = [level for level in (raw or "").split(",") if level]
-    unknown = [level for level in levels if level not in Level.values]
+    if not levels:
+        return levels
+    known = [*Level.values, *known_level_labels()]
+    unknown = [level[:40] for level in levels if level not in known]
     if unknown:
         raise ApiError(
             "unknown_level",
             f"Cấp hành chính không hợp lệ: {', '.join(unknown)}; dùng "
-            f"{', '.join(Level.values)}.",
-            f"Unknown level: {', '.join(unknown)}; use {', '.join(Level.values)}.",
+            f"{', '.join(known)}.",
+            f"Unknown level: {', '.join(unknown)}; use {', '.join(known)}.",
             field="level",
         )
     return levels
+
+
+def layer_parse(raw: str | None) -> str:
+    return parse_scope(raw, None).layer
 
 
 def zoom_parse(raw: str | None) -> float | None:
@@ -64,6 +73,11 @@ class UnitFilter(ApiFilterSet):
     )
     date = ParsedFilter(parse=parse_day, predicate=None, help_text=DATE_HELP)
     set = ParsedFilter(parse=text_parse, predicate=None, help_text=SET_HELP)
+    layer = ParsedFilter(
+        parse=layer_parse,
+        predicate=None,
+        help_text="Boundary layer of the sets chosen by date (default administrative).",
+    )
     parent = ParsedFilter(
         parse=text_parse,
         predicate=AdminUnitQuerySet.children_of,
@@ -75,8 +89,10 @@ class UnitFilter(ApiFilterSet):
         fields: tuple[str, ...] = ()
 
     def filter_queryset(self, queryset: AdminUnitQuerySet) -> AdminUnitQuerySet:
-        """Units of the set named by ``set``, or else of the active sets in force on
-        ``date`` (today by default), narrowed by the other filters."""
+        """Units of the set named by ``set``, or else of the active sets of ``layer``
+        in force on ``date`` (today by default), narrowed by the other filters."""
         data = self.form.cleaned_data
-        sets = boundary_sets_select(slug=data["set"], day=data["date"])
+        sets = boundary_sets_select(
+            slug=data["set"], day=data["date"], layer=data["layer"] or ADMINISTRATIVE
+        )
         return super().filter_queryset(queryset.filter(boundary_set__in=sets))

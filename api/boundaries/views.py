@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.boundaries.filters import DATE_HELP, SET_HELP, UnitFilter
+from api.boundaries.scope import JURISDICTION, LAYER, parse_scope
 from api.boundaries.serializers import (
     BoundarySetOutput,
     SuccessionOutput,
@@ -56,23 +57,38 @@ def lookup_json(result: Lookup, lon: float, lat: float) -> dict:
             "name": s.name,
             "valid_from": s.valid_from.isoformat(),
             "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+            "jurisdiction": s.jurisdiction_code,
+            "layer": s.layer,
         },
         "unit": _unit_json(result.unit),
         "chain": [_unit_json(u) for u in result.chain],
         "codes": codes,
         "matched": result.matched,
         "distance_m": result.distance_m,
+        # Several units of the winning depth cover the point (a shared edge, an
+        # overlap): the rule chose the first of the candidates.
+        "ambiguous": result.ambiguous,
+        "candidates": [_unit_json(u) for u in result.candidates],
     }
 
 
 class BoundaryLookupApi(APIView):
-    """Which ward or commune (then district, province) covers a point on a date."""
+    """Which ward or commune (then district, province) covers a point on a date.
+
+    One layer is searched (administrative unless ``layer`` names another), of every
+    jurisdiction or of ``jurisdiction``. Among several units of one depth covering
+    the point (a shared edge, overlapping units) the set of higher priority wins,
+    then the smaller unit, then the lower code (numeric-aware); the answer then says
+    ``ambiguous`` and lists the ``candidates``, winner first.
+    """
 
     @extend_schema(
         parameters=[
             OpenApiParameter("lon", OpenApiTypes.NUMBER, required=True),
             OpenApiParameter("lat", OpenApiTypes.NUMBER, required=True),
             DATE,
+            LAYER,
+            JURISDICTION,
             OpenApiParameter(
                 "nearest_within_m",
                 OpenApiTypes.NUMBER,
@@ -94,8 +110,16 @@ class BoundaryLookupApi(APIView):
             high=50_000,
             default=0.0,
         )
+        scope = parse_scope(
+            request.query_params.get("layer"), request.query_params.get("jurisdiction")
+        )
         result = point_lookup(
-            lon=point.lon, lat=point.lat, day=day, nearest_within_m=within
+            lon=point.lon,
+            lat=point.lat,
+            day=day,
+            nearest_within_m=within,
+            layer=scope.layer,
+            jurisdiction=scope.jurisdiction,
         )
         return Response(
             lookup_json(result, point.lon, point.lat) | {"date": day.isoformat()}

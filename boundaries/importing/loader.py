@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from shapely.geometry import MultiPolygon
@@ -25,6 +26,7 @@ from boundaries.importing.fields import (
 )
 from boundaries.importing.report import ImportReport
 from boundaries.importing.sources import read_frame, sha256_of
+from boundaries.layers import ADMINISTRATIVE, validate_layer
 from boundaries.levels import level_depth
 from boundaries.models import AdminUnit, BoundaryImport, BoundarySet
 from boundaries.services import unit_parts_rebuild
@@ -32,6 +34,8 @@ from geo.errors import GeoInputError, InvalidInput
 from geo.text import ascii_fold
 from geo.topology import area_m2
 
+# A set's priority is a small integer (the column's range, and more than enough).
+PRIORITY_LIMIT = 32_767
 # Share of an active set's units that an import may delete or re-shape without
 # ``allow_mass_change``: a wrong file should not silently replace a live set.
 MASS_CHANGE_SHARE = 0.5
@@ -56,6 +60,8 @@ class SetSpec:
     valid_to: dt.date | None = None
     source: str = ""
     licence: str = ""
+    layer: str | None = None  # of a new set: administrative when not given
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -273,7 +279,26 @@ def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet | None:
         BoundarySet.objects.select_for_update().filter(slug=target.slug).first()
     )
     if boundary_set is not None:
+        if target.layer is not None and target.layer != boundary_set.layer:
+            report.error(
+                "layer_mismatch",
+                f"set '{target.slug}' belongs to layer '{boundary_set.layer}', "
+                f"not '{target.layer}'",
+            )
+            return None
         return boundary_set
+    layer = target.layer or ADMINISTRATIVE
+    try:
+        validate_layer(layer)
+    except ValidationError as exc:
+        report.error("bad_layer", " ".join(exc.messages))
+        return None
+    if not -PRIORITY_LIMIT <= target.priority <= PRIORITY_LIMIT:
+        report.error(
+            "bad_priority",
+            f"priority {target.priority} is outside -{PRIORITY_LIMIT}..{PRIORITY_LIMIT}",
+        )
+        return None
     if not (target.name and target.jurisdiction_code and target.valid_from):
         report.error(
             "no_set",
@@ -284,6 +309,8 @@ def _target_set(target: SetSpec, report: ImportReport) -> BoundarySet | None:
         slug=target.slug,
         name=target.name,
         jurisdiction_code=target.jurisdiction_code,
+        layer=layer,
+        priority=target.priority,
         valid_from=target.valid_from,
         valid_to=target.valid_to,
         source=target.source,

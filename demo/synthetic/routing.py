@@ -4,8 +4,8 @@ Each statement is the engine's rule written with the fragments the engine's own
 queries use (``boundaries.sql``, ``routing.zones.sql``), only over a table of drawn
 points instead of one point:
 
-* the unit: the deepest unit covering the point (lowest code on ties) in the boundary
-  set in force on the report's local day (``boundaries.lookup``);
+* the unit: the deepest unit covering the point (ties by ``covering_order``) in the
+  administrative boundary set in force on the report's local day (``boundaries.lookup``);
 * the zone: among the zones in force at ``reported_at`` for the report's category
   that cover the point (the whole zone, boundary-inclusive), the most specific;
 * the department: the zone's, else the unit's active default department, else the
@@ -29,16 +29,18 @@ from routing.zones import sql as zsql
 UNITS = f"""
     CREATE TEMP TABLE gen_unit AS
     WITH pieces AS MATERIALIZED (
-        SELECT p.unit_id, p.depth, p.code, p.geom, s.valid_from, s.valid_to
+        SELECT p.unit_id, p.depth, p.code, p.area_m2, p.geom, s.priority,
+               s.valid_from, s.valid_to
         FROM boundaries_adminunitpart p
         JOIN boundaries_boundaryset s
           ON s.id = p.boundary_set_id AND {bsql.set_active("s")}
+         AND {bsql.set_in_layer("s")}
     )
     SELECT DISTINCT ON (g.i) g.i, p.unit_id
     FROM pieces p
     JOIN gen g
       ON {bsql.set_dates_cover("p", "g.day")} AND {bsql.part_covers("p", "g.geom")}
-    ORDER BY g.i, {bsql.covering_order("p")}
+    ORDER BY g.i, {bsql.covering_order("p", "p.priority")}
 """
 
 # The first ``n`` draws that landed in a unit, with the unit's set and jurisdiction.

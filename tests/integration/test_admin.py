@@ -406,6 +406,8 @@ def _set_form_data(boundary_set: BoundarySet, **overrides: str) -> dict[str, str
         "slug": boundary_set.slug,
         "name": boundary_set.name,
         "jurisdiction_code": boundary_set.jurisdiction_code,
+        "layer": boundary_set.layer,
+        "priority": boundary_set.priority,
         "valid_from": boundary_set.valid_from.isoformat(),
         "valid_to": boundary_set.valid_to.isoformat() if boundary_set.valid_to else "",
         "source": boundary_set.source,

@@ -13,7 +13,13 @@ from django.db import connection
 from boundaries.bulk import coordinates_assign, points_assign, valid_set_ids
 from boundaries.lookup import OutsideAllUnits, point_lookup
 from boundaries.models import AdminUnit
-from tests.points import DONG_PHU, OFFSHORE, shared_vertices, unit_seam_points
+from tests.points import (
+    DONG_PHU,
+    OFFSHORE,
+    covering_reference,
+    shared_vertices,
+    unit_seam_points,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +82,20 @@ def assign() -> Assign:
         ("qt-2025", "18859", "18880", AFTER),  # Đồng Thuận | Đồng Hới
     ],
 )
-def test_points_on_a_shared_edge_go_to_the_lower_code(
+def test_points_on_a_shared_edge_go_to_the_smallest_covering_ward(
     assign, set_slug, code_low, code_high, day
 ):
-    """A point exactly on the edge shared by two wards is assigned to the lower code."""
+    """A point exactly on the edge shared by two wards is assigned to the smallest
+    ward covering it (a shapely reference), as the lookup's rule says."""
     vertices = shared_vertices(set_slug, code_low, code_high)
     assert len(vertices) >= 3
     codes = assign(vertices, day)
-    assert codes == dict.fromkeys(range(len(vertices)), code_low)
+    expected = {
+        i: covering_reference(set_slug, lon, lat)[0][0]
+        for i, (lon, lat) in enumerate(vertices)
+    }
+    assert codes == expected
+    assert code_low in expected.values()
 
 
 @pytest.mark.parametrize(
@@ -163,18 +175,21 @@ def _coordinates(points: list[tuple[float, float]], day: dt.date) -> dict[int, s
         ("qt-2025", "18859", "18880", AFTER),  # Đồng Thuận | Đồng Hới
     ],
 )
-def test_coordinates_on_a_shared_edge_go_to_the_lower_code(
+def test_coordinates_on_a_shared_edge_go_to_the_smallest_covering_ward(
     set_slug, code_low, code_high, day
 ):
-    """Coordinates in arrays follow the rule too: a shared vertex is the lower code's,
-    as point_lookup says."""
+    """Coordinates in arrays follow the rule too: a shared vertex is the smallest
+    covering ward's, as point_lookup and the shapely reference say."""
     vertices = shared_vertices(set_slug, code_low, code_high)
     assert len(vertices) >= 3
     expected = {
         i: point_lookup(lon=lon, lat=lat, day=day).unit.code
         for i, (lon, lat) in enumerate(vertices)
     }
-    assert set(expected.values()) == {code_low}
+    assert expected == {
+        i: covering_reference(set_slug, lon, lat)[0][0]
+        for i, (lon, lat) in enumerate(vertices)
+    }
     assert _coordinates(vertices, day) == expected
 
 

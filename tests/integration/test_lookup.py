@@ -13,7 +13,13 @@ from tests.factories import (
     active_set_with,
     square,
 )
-from tests.points import DONG_PHU, HANOI, OFFSHORE, shared_vertices
+from tests.points import (
+    DONG_PHU,
+    HANOI,
+    OFFSHORE,
+    covering_reference,
+    shared_vertices,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,36 +90,48 @@ def test_point_far_outside_the_province_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("set_slug", "code_low", "code_high", "day"),
+    ("set_slug", "code_a", "code_b", "day"),
     [
         ("qb-2020", "18853", "18856", BEFORE),  # Hải Thành | Đồng Phú
         ("qt-2025", "18859", "18880", AFTER),  # Đồng Thuận | Đồng Hới
     ],
 )
-def test_shared_vertices_of_real_wards_go_to_the_lower_code(
-    set_slug, code_low, code_high, day
+def test_shared_vertices_of_real_wards_go_to_the_smallest_covering_ward(
+    set_slug, code_a, code_b, day
 ):
-    """Every vertex shared by two real neighbouring wards is given to the lower code."""
-    vertices = shared_vertices(set_slug, code_low, code_high)
+    """Every vertex shared by two real neighbouring wards (some by a third too) goes
+    to the smallest ward covering it, by a shapely reference, and the answer says it
+    was ambiguous, listing every covering ward smallest first."""
+    vertices = shared_vertices(set_slug, code_a, code_b)
     assert len(vertices) >= 3
     for lon, lat in vertices:
-        assert point_lookup(lon=lon, lat=lat, day=day).unit.code == code_low
+        expected = [code for code, _ in covering_reference(set_slug, lon, lat)]
+        assert len(expected) >= 2
+        found = point_lookup(lon=lon, lat=lat, day=day)
+        assert found.unit.code == expected[0]
+        assert found.ambiguous
+        assert [u.code for u in found.candidates] == expected
 
 
-def test_point_exactly_on_a_shared_edge_goes_to_the_lower_code():
-    """A point on the edge between two squares (not a vertex) belongs to the lower code."""
+def test_point_exactly_on_a_shared_edge_goes_to_the_smaller_unit():
+    """A point on the edge between two squares (not a vertex) belongs to the smaller
+    one, whatever the codes, and is marked ambiguous; inside, no ambiguity."""
     active_set_with(
         [
-            {"code": "97002", "geom": square(120.00, 10.00, 0.01)},
-            {"code": "97001", "geom": square(120.01, 10.00, 0.01)},
+            {"code": "97001", "geom": square(120.00, 10.00, 0.02)},
+            {"code": "97002", "geom": square(120.02, 10.00, 0.01)},
         ],
         jurisdiction_code="97",
     )
-    on_edge = point_lookup(lon=120.01, lat=10.005, day=AFTER)
-    assert on_edge.unit.code == "97001"
+    on_edge = point_lookup(lon=120.02, lat=10.005, day=AFTER)
+    assert on_edge.unit.code == "97002"
     assert on_edge.matched == "covers"
+    assert on_edge.ambiguous
+    assert [u.code for u in on_edge.candidates] == ["97002", "97001"]
     inside_left = point_lookup(lon=120.005, lat=10.005, day=AFTER)
-    assert inside_left.unit.code == "97002"
+    assert inside_left.unit.code == "97001"
+    assert not inside_left.ambiguous
+    assert inside_left.candidates == ()
 
 
 def test_point_on_the_outer_boundary_is_covered():

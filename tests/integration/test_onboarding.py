@@ -402,8 +402,9 @@ def test_set_lifecycle_from_the_command_line(tmp_path):
         target=NEW_SET,
         commit=True,
     )
-    assert f"{SLUG}\tdraft\t2020-01-01 – …\t2 units\tToronto (tor)" in sets_command(
-        "list"
+    assert (
+        f"{SLUG}\tdraft\tadministrative\t2020-01-01 – …\t2 units\tToronto (tor)"
+        in sets_command("list")
     )
     assert "is active" in sets_command("activate", SLUG)
     with pytest.raises(CommandError, match="is active: retire it"):

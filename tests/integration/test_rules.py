@@ -36,7 +36,14 @@ def _rows(statement: str, params: dict) -> set[tuple]:
 
 @pytest.fixture
 def dated_sets() -> list[BoundarySet]:
-    """Sets with every kind of end: closed, open, draft and retired."""
+    """Sets with every kind of end: closed, open, draft and retired; and an active
+    set of another layer over the same years (never named for the administrative)."""
+    BoundarySetFactory(
+        jurisdiction_code="91",
+        status="active",
+        layer="service_district",
+        valid_from=dt.date(2029, 1, 1),
+    )
     return [
         BoundarySetFactory(
             jurisdiction_code="91",
@@ -74,9 +81,9 @@ EDGE_DAYS = [
 
 
 def test_the_orm_queryset_names_the_sets_the_sql_fragment_names(dated_sets):
-    """``active().valid_on(day)``, ``valid_set_ids`` and ``set_in_force`` (with a
-    placeholder, and with a column as the generator uses it) agree on first and
-    last days, open ends, drafts and retired sets."""
+    """``active().in_layer().valid_on(day)``, ``valid_set_ids`` and ``set_in_force``
+    (with a placeholder, and with a column as the generator uses it) agree on first
+    and last days, open ends, drafts, retired sets and other layers."""
     by_column = _rows(
         f"SELECT d.day, s.id FROM unnest(%(days)s::date[]) AS d(day) "
         f"JOIN boundaries_boundaryset s ON {bsql.set_in_force('s', 'd.day')}",
@@ -84,7 +91,10 @@ def test_the_orm_queryset_names_the_sets_the_sql_fragment_names(dated_sets):
     )
     for day in EDGE_DAYS:
         orm = set(
-            BoundarySet.objects.active().valid_on(day).values_list("id", flat=True)
+            BoundarySet.objects.active()
+            .in_layer()
+            .valid_on(day)
+            .values_list("id", flat=True)
         )
         by_param = {row[0] for row in _rows(bsql.sets_in_force(), {"day": day})}
         assert by_param == orm, day
@@ -96,6 +106,9 @@ def test_the_orm_queryset_names_the_sets_the_sql_fragment_names(dated_sets):
     assert open_.pk in valid_set_ids(dt.date(2099, 12, 31))
     assert draft.pk not in valid_set_ids(dt.date(2030, 6, 1))
     assert retired.pk not in valid_set_ids(dt.date(2030, 6, 1))
+    service = BoundarySet.objects.get(layer="service_district")
+    assert service.pk not in valid_set_ids(dt.date(2030, 6, 1))
+    assert valid_set_ids(dt.date(2030, 6, 1), layer="service_district") == [service.pk]
 
 
 # --- the zone in force at an instant ------------------------------------------------

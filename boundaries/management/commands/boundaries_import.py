@@ -49,7 +49,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source-crs", help="e.g. EPSG:9211; default: from the file."
         )
-        parser.add_argument("--layer")
+        parser.add_argument(
+            "--layer", help="The layer of a GeoPackage to read (its table name)."
+        )
+        parser.add_argument(
+            "--set-layer",
+            help="Boundary layer of a new set: administrative (default) or another "
+            "map of the jurisdiction, e.g. council_district.",
+        )
+        parser.add_argument(
+            "--set-priority",
+            type=int,
+            default=0,
+            help="Priority of a new set among overlapping sets of its layer "
+            "(higher wins; default 0).",
+        )
         parser.add_argument("--code-field", default="code")
         parser.add_argument("--name-field", default="name")
         parser.add_argument("--name-ascii-field", default="name_ascii")
@@ -118,6 +132,8 @@ class Command(BaseCommand):
             valid_to=opts["valid_to"],
             source=opts["source"],
             licence=opts["licence"],
+            layer=opts["set_layer"],
+            priority=opts["set_priority"],
         )
         try:
             report = import_boundaries(

@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def _list(self, jurisdiction: str | None) -> None:
         sets = BoundarySet.objects.annotate(n=Count("units")).order_by(
-            "jurisdiction_code", "valid_from", "slug"
+            "jurisdiction_code", "layer", "valid_from", "slug"
         )
         if jurisdiction:
             sets = sets.filter(jurisdiction_code=jurisdiction)
@@ -67,8 +67,8 @@ class Command(BaseCommand):
                 labels[s.jurisdiction_code] = jurisdiction_label(s.jurisdiction_code)
             end = s.valid_to.isoformat() if s.valid_to else "…"
             self.stdout.write(
-                f"{s.slug}\t{s.status}\t{s.valid_from.isoformat()} – {end}\t"
-                f"{s.n} units\t{labels[s.jurisdiction_code]}"  # type: ignore[attr-defined]
+                f"{s.slug}\t{s.status}\t{s.layer}\t{s.valid_from.isoformat()} – {end}"
+                f"\t{s.n} units\t{labels[s.jurisdiction_code]}"  # type: ignore[attr-defined]
             )
         if not labels:
             self.stdout.write("No boundary sets.")
