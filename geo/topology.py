@@ -1,8 +1,9 @@
 """Overlaps and gaps between sibling polygons, measured in metres.
 
-Metres are those of the UTM zone of the geometries' own centroid (``utm_for``), so
-that data far from Vietnam is measured as correctly as Vietnam's (within 0.1 % of
-the geodesic area inside a zone).
+Overlaps and gaps are measured in the UTM zone of the geometries' own centroid
+(``utm_for``), so that data far from Vietnam is measured as correctly as Vietnam's
+(within 0.1 % of the geodesic area inside a zone); a unit's or zone's own area is
+geodesic (:func:`area_m2`), exact wherever it lies.
 
 Vectorised with shapely 2: one STRtree query finds every intersecting pair, and
 the gaps are the holes in the siblings' union (plus the parent's uncovered area
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from geo.projections import WGS84, transformer, utm_for
@@ -115,6 +117,11 @@ def gaps(
     return sorted(found, key=lambda g: -g.area_m2)
 
 
+_GEOD = Geod(ellps="WGS84")
+
+
 def area_m2(geom: BaseGeometry) -> float:
-    """Area in square metres, on the UTM zone of the geometry's centre."""
-    return float(to_metric([geom])[0].area)
+    """Area in square metres on the WGS 84 ellipsoid (a WGS 84 geometry): geodesic,
+    so exact wherever the data lies (a UTM zone's scale is off by up to 0.1 %, which
+    would decide the wrong unit between two overlapping ones of nearly equal size)."""
+    return abs(float(_GEOD.geometry_area_perimeter(geom)[0]))

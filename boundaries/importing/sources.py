@@ -124,12 +124,16 @@ def read_frame(
         if path.suffix.lower() in {".geojson", ".json"}:
             frame = frame.set_crs(WGS84)  # RFC 7946: GeoJSON is WGS 84 unless it says
         else:
+            min_x, min_y, max_x, max_y = frame.total_bounds
+            span = f"x {min_x:.0f}…{max_x:.0f}, y {min_y:.0f}…{max_y:.0f}"
             raise _error(
                 "no_crs",
-                "Tệp không khai báo hệ tọa độ: hãy chỉ rõ, ví dụ EPSG:9211 (VN-2000 "
-                "TM-3 Quảng Bình).",
-                "The file declares no CRS: name it, e.g. EPSG:9211 (VN-2000 TM-3 "
-                "Quảng Bình).",
+                "Tệp không khai báo hệ tọa độ (Shapefile thiếu tệp .prj?); tọa độ "
+                f"trong khoảng {span}. Hãy chỉ rõ mã EPSG, ví dụ EPSG:9211 (VN-2000 "
+                "TM-3 Quảng Bình) hoặc hệ lưới địa phương của tệp.",
+                "The file declares no CRS (a Shapefile without its .prj?); its "
+                f"coordinates span {span}. Name its EPSG code, e.g. EPSG:9211 "
+                "(VN-2000 TM-3 Quảng Bình) or the file's local grid.",
             )
     crs_name = frame.crs.to_string()
     _check_geographic_range(frame)
@@ -145,8 +149,10 @@ def _check_geographic_range(frame: gpd.GeoDataFrame) -> None:
     if min(min_x, min_y) < -180 or max(max_x, max_y) > 180:
         raise _error(
             "projected_as_geographic",
-            f"Tọa độ (ví dụ x={max_x:.0f}) là mét chứ không phải độ: tệp có lẽ ở hệ "
-            "VN-2000 TM-3 (EPSG:9211/9212) mà không khai báo.",
-            f"Coordinates (e.g. x={max_x:.0f}) are metres, not degrees: the file is "
-            "probably in VN-2000 TM-3 (EPSG:9211/9212) without saying so.",
+            f"Tọa độ (ví dụ x={max_x:.0f}) là mét hoặc feet chứ không phải độ: tệp "
+            "có lẽ ở một hệ phẳng (VN-2000 TM-3 EPSG:9211/9212, hoặc lưới địa phương) "
+            "mà không khai báo; hãy chỉ rõ hệ tọa độ.",
+            f"Coordinates (e.g. x={max_x:.0f}) are metres or feet, not degrees: the "
+            "file is probably in a projected CRS (VN-2000 TM-3, EPSG:9211/9212, or a "
+            "local grid) without saying so; name its CRS.",
         )

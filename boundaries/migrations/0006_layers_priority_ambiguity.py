@@ -1,9 +1,12 @@
 """Layers and priority on boundary sets, areas on lookup pieces, and a numeric-aware
 collation for codes: the ambiguity rule of ``boundaries.sql.covering_order``.
 
-Existing pieces take their unit's area; codes "15" and "124" then sort 15 before 124
-(ICU's numeric ordering), which leaves Vietnam's equal-length GSO codes in the order
-they had.
+Units' areas become geodesic (``geo.topology.area_m2`` now measures on the
+ellipsoid; PostGIS's geography area agrees with it to well under a square metre per
+square kilometre), so that the smaller of two overlapping units is told right
+wherever they lie; pieces take their unit's area. Codes "15" and "124" then sort 15
+before 124 (ICU's numeric ordering), which leaves Vietnam's equal-length GSO codes in
+the order they had.
 """
 
 import boundaries.layers
@@ -11,6 +14,9 @@ import django.contrib.postgres.constraints
 from django.contrib.postgres.operations import CreateCollation
 from django.db import migrations, models
 
+UNIT_AREAS = """
+    UPDATE boundaries_adminunit SET area_m2 = round(ST_Area(geom::geography)::numeric, 1)
+"""
 PIECE_AREAS = """
     UPDATE boundaries_adminunitpart p SET area_m2 = u.area_m2
     FROM boundaries_adminunit u WHERE u.id = p.unit_id
@@ -41,6 +47,7 @@ class Migration(migrations.Migration):
             field=models.FloatField(default=0),
             preserve_default=False,
         ),
+        migrations.RunSQL(UNIT_AREAS, migrations.RunSQL.noop),
         migrations.RunSQL(PIECE_AREAS, migrations.RunSQL.noop),
         migrations.AddField(
             model_name='boundaryset',

@@ -493,7 +493,7 @@ def test_metres_declared_as_degrees_are_refused(tmp_path, name):
     features = [unit("99001", box(x, y, x + 1000, y + 1000))]
     path = write(tmp_path, features, name, crs=WGS84)
 
-    with pytest.raises(GeoInputError, match="metres, not degrees") as info:
+    with pytest.raises(GeoInputError, match="metres or feet, not degrees") as info:
         import_boundaries(path=path, target=SET)
     assert info.value.code == "projected_as_geographic"
 
