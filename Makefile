@@ -119,8 +119,11 @@ test: venv db messages
 	@WITH_BROWSER=1 WITH_PGBOUNCER=1 bash scripts/system-deps.sh
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
+# With MAPIT_ROOT set (MapIt installed there by ../shared/anchors/mapit/setup.sh),
+# the point lookup is also timed side by side with MapIt 3.0 (bench/mapit.py).
+comma := ,
 bench: fixtures
-	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web,places
+	@$(PY) -m bench --only service,http,bulk,routing,intake,analytics,web,places$(if $(MAPIT_ROOT),$(comma)mapit)
 
 # mypy's Django plugin sets Django up, and GeoDjango loads GDAL and GEOS: deps first.
 lint: venv deps

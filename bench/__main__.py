@@ -48,13 +48,13 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from bench import analytics, boundaries, intake, places, portal, routing, web
+    from bench import analytics, boundaries, intake, mapit, places, portal, routing, web
     from bench.report import Section, render, write_json
 
     only = tuple(s.strip() for s in args.only.split(",") if s.strip())
     unknown = set(only) - set(boundaries.SUITES) - set(routing.SUITES)
     unknown -= {"analytics", *intake.SUITES, *web.SUITES, *places.SUITES}
-    unknown -= set(portal.SUITES)
+    unknown -= set(portal.SUITES) | set(mapit.SUITES)
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
     folder = args.out or Path(settings.BASE_DIR) / ".data" / "bench"
@@ -92,6 +92,7 @@ def main() -> None:
     benchmarks.append(web.benchmark(args.quick))  # opt-in: --only web
     benchmarks.append(places.benchmark(args.quick))  # opt-in: --only places
     benchmarks.append(portal.benchmark(args.quick))  # opt-in: --only portal
+    benchmarks.append(mapit.benchmark(args.quick))  # --only mapit (MAPIT_ROOT set)
     start_all = time.perf_counter()
     for name, title, suites, run, sections in benchmarks:
         if not set(suites) & set(only):

@@ -25,7 +25,8 @@ The rule's SQL is written once in :mod:`boundaries.sql` (sets in force, covering
 order, edge distance); bulk assignment and the synthetic generator use the same
 fragments. Raw SQL here because the planner needs it: one round trip runs the piece
 search on the subdivided table's GiST index and walks the parent chain in a recursive
-CTE (with the unit's distance to its own edge when the caller asks for it).
+CTE (with the unit's distance to its own edge when the caller asks for it), as a
+prepared statement where the connection allows (``boundaries.prepared``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from boundaries import sql
+from boundaries import prepared, sql
 from boundaries.layers import ADMINISTRATIVE
 from geo.errors import NotFound
 
@@ -285,9 +286,7 @@ def point_lookup(
     second query for their names.
     """
     params = _scope(lon, lat, day, layer, jurisdiction)
-    with connection.cursor() as cursor:
-        cursor.execute(_COVERING_CHAIN[with_edge], params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(_COVERING_CHAIN[with_edge], params)
     if rows:
         boundary_set, chain, edge, covering = _as_chain(rows)
         candidates = tuple(units_by_id(covering)) if len(covering) > 1 else ()

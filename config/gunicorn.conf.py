@@ -54,9 +54,13 @@ keepalive = _int("GUNICORN_KEEPALIVE", 20)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 # A worker is replaced after this many requests (±jitter, so not all at once): a
-# slow leak in a library cannot grow for weeks.
-max_requests = 5000
-max_requests_jitter = 500
+# slow leak in a library cannot grow for weeks. Not fewer: a new worker imports the
+# whole application (about 2 s of CPU, 5 s on a busy 2-core machine), and at 5,000
+# requests a worker serving lookups at full speed was replaced every 12 s, spending
+# a seventh of the CPU on boots and holding a request for the boot's length
+# (bench/mapit.py: p99 and max).
+max_requests = 100_000
+max_requests_jitter = 10_000
 # Headers larger than this are refused (cookies and a long bbox query fit).
 limit_request_field_size = 16384
 # gunicorn 24+ opens a control socket in the home directory by default; systemd's

@@ -42,8 +42,7 @@ def _listed(values: list[str]) -> str:
 def parse_scope(layer_raw: str | None, jurisdiction_raw: str | None) -> Scope:
     """The layer (default administrative) and jurisdiction (default every one)."""
     layer = (layer_raw or "").strip() or ADMINISTRATIVE
-    layers = known_layers()
-    if layer != ADMINISTRATIVE and layer not in layers:
+    if layer != ADMINISTRATIVE and layer not in (layers := known_layers()):
         raise ApiError(
             "unknown_layer",
             f"Không có lớp địa giới '{layer[:40]}'. Các lớp: {_listed(layers)}.",

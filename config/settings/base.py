@@ -111,6 +111,11 @@ DATABASES = {
 # PostGIS function costs push spatial queries over jit_above_cost, and compiling them
 # takes longer than running them (0.6 s against 0.09 s for the topology check).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Prepared statements: Django's own cursors bind client-side and never prepare; the
+# point lookup asks for it explicitly (boundaries.prepared), which psycopg allows only
+# when this is not None (Django's default). Never reached by counting: explicit only.
+# Behind pgbouncer in transaction mode scaleout.pooled sets it back to None.
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 # The web process cuts off any statement running longer than this (config.timeouts,
 # installed by config/wsgi.py only: commands and Celery workers are not limited);
 # 0 turns it off.

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from boundaries.lookup import NoBoundarySet, OutsideAllUnits, point_lookup
 from boundaries.services import boundary_set_activate, unit_parts_rebuild
@@ -292,3 +293,23 @@ def test_with_edge_on_real_wards_and_at_sea(day):
     )
     assert at_sea.matched == "nearest"
     assert at_sea.edge_m == pytest.approx(at_sea.distance_m, abs=1.0)
+
+
+def test_prepared_and_plain_lookups_answer_alike_in_one_logged_query(monkeypatch):
+    """The lookup runs as a prepared statement (planned once per connection), and
+    behind pgbouncer in transaction mode as a plain one: same answers, one query
+    logged either way, and the statement really is prepared on the server."""
+    points = [DONG_PHU, (106.62, 17.47), (106.60, 17.49), (106.57, 17.45)]
+    day = dt.date(2023, 6, 1)
+    with CaptureQueriesContext(connection) as prepared_queries:
+        prepared = [
+            point_lookup(lon=x, lat=y, day=day, with_edge=True) for x, y in points
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    with CaptureQueriesContext(connection) as plain_queries:
+        plain = [point_lookup(lon=x, lat=y, day=day, with_edge=True) for x, y in points]
+    assert prepared == plain
+    assert len(prepared_queries) == len(plain_queries) == len(points)
