@@ -26,6 +26,7 @@ from django.db.models import Q
 from boundaries.levels import LABEL_MAX_LENGTH, Level
 from geo.coords import VIETNAM_LAT, VIETNAM_LON, BBox
 from geo.errors import Conflict, InvalidInput
+from geo.projections import degree_margin
 
 VIETNAM = "VN"
 VIETNAM_TZ = "Asia/Ho_Chi_Minh"
@@ -34,9 +35,11 @@ VIETNAM_LEVELS = [str(level) for level in Level.values]
 # allowed: islands and a box drawn tight on the mainland.
 VIETNAM_MARGIN_DEG = 1.0
 # Beyond an extent of the jurisdiction's own: a quarter of its larger side, at least
-# 0.05° (about 5 km), so that a set that grows a little is not taken for a wrong CRS.
+# 5 km on the ground, so that a set that grows a little is not taken for a wrong CRS.
+# The 5 km are degrees of latitude and of longitude at the box's poleward edge, where
+# a degree of longitude is shortest (half of 111 km at 60°N).
 OWN_MARGIN_SHARE = 0.25
-OWN_MARGIN_MIN_DEG = 0.05
+OWN_MARGIN_MIN_M = 5_000.0
 VIETNAM_BOX = BBox(VIETNAM_LON[0], VIETNAM_LAT[0], VIETNAM_LON[1], VIETNAM_LAT[1])
 
 
@@ -104,20 +107,31 @@ class Jurisdiction(models.Model):
         the expectation comes from; None when nothing is expected yet."""
         own = self.extent_bbox
         if own is not None:
-            side = max(own.max_lon - own.min_lon, own.max_lat - own.min_lat)
-            margin = max(side * OWN_MARGIN_SHARE, OWN_MARGIN_MIN_DEG)
-            return widen(own, margin), f"the extent of jurisdiction {self.code}"
+            return own_margin_widened(own), f"the extent of jurisdiction {self.code}"
         if self.country == VIETNAM:
             return widen(VIETNAM_BOX, VIETNAM_MARGIN_DEG), "Vietnam"
         return None
 
 
-def widen(box: BBox, degrees: float) -> BBox:
+def own_margin_widened(box: BBox) -> BBox:
+    """``box`` widened by a quarter of its larger side (degrees), and on each axis
+    by at least ``OWN_MARGIN_MIN_M`` metres at its poleward edge."""
+    side = max(box.max_lon - box.min_lon, box.max_lat - box.min_lat)
+    poleward = min(max(abs(box.min_lat), abs(box.max_lat)), 90.0)
+    min_lon, min_lat = degree_margin(poleward, OWN_MARGIN_MIN_M)
+    share = side * OWN_MARGIN_SHARE
+    return widen(box, max(share, min_lon), max(share, min_lat))
+
+
+def widen(box: BBox, degrees: float, lat_degrees: float | None = None) -> BBox:
+    """``box`` grown by ``degrees`` of longitude (and ``lat_degrees`` of latitude,
+    the same when not given) on each side."""
+    dlat = degrees if lat_degrees is None else lat_degrees
     return BBox(
         box.min_lon - degrees,
-        box.min_lat - degrees,
+        box.min_lat - dlat,
         box.max_lon + degrees,
-        box.max_lat + degrees,
+        box.max_lat + dlat,
     )
 
 
