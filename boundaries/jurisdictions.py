@@ -14,14 +14,17 @@ Layers (administrative, service districts, police precincts) are the next step: 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from boundaries.levels import LABEL_MAX_LENGTH, Level
 from geo.coords import VIETNAM_LAT, VIETNAM_LON, BBox
@@ -138,6 +141,24 @@ def widen(box: BBox, degrees: float, lat_degrees: float | None = None) -> BBox:
 def jurisdiction_get(code: str) -> Jurisdiction | None:
     """The jurisdiction of this code, or None when it is not registered."""
     return Jurisdiction.objects.filter(code=code).first()
+
+
+def jurisdiction_zone(code: str) -> zoneinfo.ZoneInfo:
+    """The time zone of jurisdiction ``code`` (its dates and "today" follow it);
+    the service's own (``settings.TIME_ZONE``) when the code is not registered."""
+    name = (
+        Jurisdiction.objects.filter(code=code)
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+
+
+def jurisdiction_today(code: str, *, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where jurisdiction ``code`` is (``jurisdiction_zone``): at
+    noon in Hà Nội it is already tomorrow in Auckland. ``now`` (aware) is the
+    instant asked about, the current one when not given; naive is a ValueError."""
+    return timezone.localdate(now, timezone=jurisdiction_zone(code))
 
 
 def jurisdiction_label(code: str) -> str:
