@@ -264,7 +264,8 @@ class BoundarySetAdmin(admin.ModelAdmin):
 class AdminUnitAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     form = AdminUnitForm
     list_display = ("code", "name", "level", "set_slug", "parent")
-    list_filter = ("boundary_set", "level")
+    # By the labels units hold: the model field's choices are Vietnam's only.
+    list_filter = ("boundary_set", ("level", admin.AllValuesFieldListFilter))
     search_fields = ("code", "name", "name_ascii")
     list_select_related = ("boundary_set", "parent")
     raw_id_fields = ("parent",)

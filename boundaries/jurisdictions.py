@@ -161,6 +161,24 @@ def jurisdiction_today(code: str, *, now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now, timezone=jurisdiction_zone(code))
 
 
+def jurisdiction_levels(code: str | None) -> list[tuple[str, str]]:
+    """The level labels a unit of jurisdiction ``code`` may carry, as choices: its
+    own labels, after Vietnam's levels (named in both languages) for a Vietnamese
+    or unregistered jurisdiction (an unregistered code is taken as Vietnamese, as
+    the importer does). ``code`` None: every label of every jurisdiction."""
+    if code is None:
+        found = list(Jurisdiction.objects.all())
+        vietnamese = True
+    else:
+        one = jurisdiction_get(code)
+        found = [one] if one else []
+        vietnamese = one is None or one.country == VIETNAM
+    labels = list(VIETNAM_LEVELS) if vietnamese else []
+    labels += [str(label) for j in found for label in j.level_labels]
+    names = dict(Level.choices) if vietnamese else {}
+    return [(label, names.get(label, label)) for label in dict.fromkeys(labels)]
+
+
 def jurisdiction_label(code: str) -> str:
     """'Name (code)' for messages, or the bare code when it is not registered."""
     found = jurisdiction_get(code)

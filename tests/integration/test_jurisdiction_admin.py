@@ -1,6 +1,6 @@
 """The jurisdictions' admin: created and edited with the model's validators, listed
 with their sets and layers, the extent on a map, not deleted while sets carry the
-code."""
+code; and units whose level is their jurisdiction's own label, in the unit admin."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.contrib.gis.geos import Polygon
 from django.urls import reverse
 
 from boundaries.jurisdictions import Jurisdiction, jurisdiction_create
+from boundaries.models import AdminUnit
 from geo.coords import BBox
-from tests.factories import BoundarySetFactory
+from tests.factories import AdminUnitFactory, BoundarySetFactory, square
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,108 @@ def test_a_jurisdiction_is_not_deleted_while_a_set_carries_its_code(admin_client
     boundary_set.delete()
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Jurisdiction.objects.filter(code="tor").exists()
+
+
+# --- units with a jurisdiction's own level labels --------------------------------
+
+
+def _council_district(**fields: object) -> AdminUnit:
+    tor = _toronto()
+    tor.level_labels = ["council_district", "neighbourhood"]
+    tor.save()
+    return AdminUnitFactory(
+        **{
+            "boundary_set": BoundarySetFactory(jurisdiction_code="tor"),
+            "code": "7",
+            "name": "Toronto Centre",
+            "name_ascii": "Toronto Centre",
+            "level": "council_district",
+            "geom": square(-79.40, 43.65, 0.01),
+            **fields,
+        }
+    )
+
+
+def _unit_data(unit: AdminUnit, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": unit.code,
+        "name": unit.name,
+        "name_ascii": unit.name_ascii,
+        "level": unit.level,
+        "parent": "",
+        "geom": unit.geom.json,
+        "properties": json.dumps(unit.properties),
+    }
+    data.update(overrides)
+    return data
+
+
+def _options(content: str) -> dict[str, bool]:
+    """The level select's options: value → selected."""
+    select = re.search(r'<select name="level".*?</select>', content, re.S)
+    assert select is not None
+    return {
+        value: bool(selected)
+        for value, selected in re.findall(
+            r'<option value="([^"]*)"( selected)?', select.group(0)
+        )
+    }
+
+
+def test_a_unit_with_its_jurisdictions_own_label_opens_and_saves(admin_client):
+    """A Toronto council district shows its level selected among Toronto's labels
+    (not Vietnam's) and saves, renamed, with its label kept."""
+    unit = _council_district()
+    url = reverse("admin:boundaries_adminunit_change", args=[unit.pk])
+    options = _options(admin_client.get(url).content.decode())
+    assert options == {"council_district": True, "neighbourhood": False}
+    response = admin_client.post(url, _unit_data(unit, name="Toronto Centre-East"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    unit.refresh_from_db()
+    assert (unit.name, unit.level) == ("Toronto Centre-East", "council_district")
+    response = admin_client.post(url, _unit_data(unit, level="ward"))
+    assert response.status_code == 200  # Vietnam's ward is not one of Toronto's
+    assert "level" in response.context["adminform"].form.errors
+
+
+def test_a_unit_keeps_a_label_its_jurisdiction_does_not_list(admin_client):
+    """A label the jurisdiction's list lacks (set before the list was kept) is
+    offered as it is, so the unit still saves."""
+    unit = _council_district(level="precinct")
+    url = reverse("admin:boundaries_adminunit_change", args=[unit.pk])
+    assert _options(admin_client.get(url).content.decode())["precinct"] is True
+    assert admin_client.post(url, _unit_data(unit)).status_code == 302
+
+
+def test_a_vietnamese_unit_is_offered_vietnams_levels(admin_client):
+    unit = AdminUnit.objects.filter(boundary_set__slug="qt-2025", level="ward").first()
+    url = reverse("admin:boundaries_adminunit_change", args=[unit.pk])
+    options = _options(admin_client.get(url).content.decode())
+    assert set(options) >= {"province", "ward", "commune", "special_zone"}
+    assert options["ward"] is True
+    assert "council_district" not in options
+
+
+def test_a_unit_added_takes_a_label_of_its_sets_jurisdiction(admin_client):
+    """Adding to a Toronto set: 'ward' is refused naming Toronto's labels, in both
+    languages; 'neighbourhood' is added."""
+    unit = _council_district()
+    add = "/admin/boundaries/adminunit/add/"
+    data = _unit_data(unit, code="8", boundary_set=unit.boundary_set_id, level="ward")
+    content = admin_client.post(add, data).content.decode()
+    assert "Level &#x27;ward&#x27; is not one of jurisdiction tor&#x27;s" in content
+    assert "Cấp &#x27;ward&#x27; không thuộc đơn vị quản lý tor" in content
+    data["level"] = "neighbourhood"
+    assert admin_client.post(add, data).status_code == 302
+    added = AdminUnit.objects.get(boundary_set=unit.boundary_set, code="8")
+    assert added.level == "neighbourhood"
+
+
+def test_the_unit_list_filters_by_the_labels_units_hold(admin_client):
+    _council_district()
+    content = admin_client.get("/admin/boundaries/adminunit/").content.decode()
+    assert "?level=council_district" in content
+    listed = admin_client.get(
+        "/admin/boundaries/adminunit/", {"level": "council_district"}
+    ).content.decode()
+    assert "Toronto Centre" in listed
