@@ -1,4 +1,4 @@
-"""Admin for boundary sets, units, the crosswalk and import records.
+"""Admin for boundary sets, units, the crosswalk, import records and jurisdictions.
 
 Sets are activated and retired through ``boundaries.services`` (never by editing
 ``status``); units are edited on a Leaflet map and their outlines repaired on save; a
@@ -31,6 +31,8 @@ from boundaries.forms import (
     bilingual,
 )
 from boundaries.importing import ImportRefused, ImportReport, import_boundaries
+from boundaries.jurisdiction_admin import JurisdictionAdmin
+from boundaries.jurisdictions import Jurisdiction
 from boundaries.models import (
     AdminUnit,
     BoundaryImport,
@@ -262,7 +264,8 @@ class BoundarySetAdmin(admin.ModelAdmin):
 class AdminUnitAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     form = AdminUnitForm
     list_display = ("code", "name", "level", "set_slug", "parent")
-    list_filter = ("boundary_set", "level")
+    # By the labels units hold: the model field's choices are Vietnam's only.
+    list_filter = ("boundary_set", ("level", admin.AllValuesFieldListFilter))
     search_fields = ("code", "name", "name_ascii")
     list_select_related = ("boundary_set", "parent")
     raw_id_fields = ("parent",)
@@ -367,3 +370,6 @@ class BoundaryImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="Báo cáo / Report")
     def report_text(self, obj: BoundaryImport) -> str:
         return format_html("<pre>{}</pre>", report_as_text(obj.report))
+
+
+admin.site.register(Jurisdiction, JurisdictionAdmin)

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from boundaries.geometry import to_shapely
 from boundaries.importing import FieldMap, ParentSpec, SetSpec
 from boundaries.importing.checks import Options
+from boundaries.jurisdictions import jurisdiction_levels
 from boundaries.layers import LAYER_MAX_LENGTH, validate_layer
 from boundaries.levels import Level
 from boundaries.models import AdminUnit, BoundarySet
@@ -305,7 +306,14 @@ class AdminUnitForm(forms.ModelForm):
 
     The repair itself happens on save (``boundaries.services.unit_geometry_update``);
     here an outline that cannot become a polygon is refused with a readable error.
+
+    The level is one of the labels of the set's jurisdiction
+    (``jurisdiction_levels``: its own, and Vietnam's for a Vietnamese one), not the
+    model field's choices, which are Vietnam's only: a Toronto unit imported as a
+    ``council_district`` opens and saves. A unit keeps the label it has.
     """
+
+    level = forms.ChoiceField(label="Cấp / Level")
 
     class Meta:
         model = AdminUnit
@@ -319,6 +327,27 @@ class AdminUnitForm(forms.ModelForm):
             "geom",
             "properties",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("level")
+        if isinstance(field, forms.ChoiceField):  # a reader's form has no fields
+            current = self.instance.level if self.instance.pk else ""
+            choices = jurisdiction_levels(self._jurisdiction_code())
+            if current and current not in dict(choices):
+                choices.append((current, current))
+            field.choices = choices
+
+    def _jurisdiction_code(self) -> str | None:
+        """The code of the unit's set, None while the set is still to be chosen."""
+        boundary_set = getattr(self.instance, "boundary_set", None)
+        return boundary_set.jurisdiction_code if boundary_set else None
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model field's choices are Vietnam's levels only; the form's own
+        # choices (and ``clean``, for a unit being added) check the level instead.
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]
+        return {*exclusions, "level"}
 
     def clean_geom(self) -> GEOSGeometry | None:
         geom = self.cleaned_data.get("geom")
@@ -349,4 +378,19 @@ class AdminUnitForm(forms.ModelForm):
                 "Đơn vị không thể là cấp trên của chính nó / "
                 "A unit cannot be its own parent.",
             )
+        level = data.get("level")
+        if level and boundary_set and not self.instance.pk:
+            self._check_new_units_level(level, boundary_set)
         return data
+
+    def _check_new_units_level(self, level: str, boundary_set: BoundarySet) -> None:
+        """A unit being added takes a label of its chosen set's jurisdiction."""
+        code = boundary_set.jurisdiction_code
+        labels = [label for label, _ in jurisdiction_levels(code)]
+        if level not in labels:
+            self.add_error(
+                "level",
+                f"Cấp '{level}' không thuộc đơn vị quản lý {code}; các cấp: "
+                f"{', '.join(labels) or '—'} / Level '{level}' is not one of "
+                f"jurisdiction {code}'s: {', '.join(labels) or '—'}.",
+            )

@@ -14,18 +14,22 @@ Layers (administrative, service districts, police precincts) are the next step: 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from boundaries.levels import LABEL_MAX_LENGTH, Level
 from geo.coords import VIETNAM_LAT, VIETNAM_LON, BBox
 from geo.errors import Conflict, InvalidInput
+from geo.projections import degree_margin
 
 VIETNAM = "VN"
 VIETNAM_TZ = "Asia/Ho_Chi_Minh"
@@ -34,9 +38,11 @@ VIETNAM_LEVELS = [str(level) for level in Level.values]
 # allowed: islands and a box drawn tight on the mainland.
 VIETNAM_MARGIN_DEG = 1.0
 # Beyond an extent of the jurisdiction's own: a quarter of its larger side, at least
-# 0.05° (about 5 km), so that a set that grows a little is not taken for a wrong CRS.
+# 5 km on the ground, so that a set that grows a little is not taken for a wrong CRS.
+# The 5 km are degrees of latitude and of longitude at the box's poleward edge, where
+# a degree of longitude is shortest (half of 111 km at 60°N).
 OWN_MARGIN_SHARE = 0.25
-OWN_MARGIN_MIN_DEG = 0.05
+OWN_MARGIN_MIN_M = 5_000.0
 VIETNAM_BOX = BBox(VIETNAM_LON[0], VIETNAM_LAT[0], VIETNAM_LON[1], VIETNAM_LAT[1])
 
 
@@ -104,26 +110,73 @@ class Jurisdiction(models.Model):
         the expectation comes from; None when nothing is expected yet."""
         own = self.extent_bbox
         if own is not None:
-            side = max(own.max_lon - own.min_lon, own.max_lat - own.min_lat)
-            margin = max(side * OWN_MARGIN_SHARE, OWN_MARGIN_MIN_DEG)
-            return widen(own, margin), f"the extent of jurisdiction {self.code}"
+            return own_margin_widened(own), f"the extent of jurisdiction {self.code}"
         if self.country == VIETNAM:
             return widen(VIETNAM_BOX, VIETNAM_MARGIN_DEG), "Vietnam"
         return None
 
 
-def widen(box: BBox, degrees: float) -> BBox:
+def own_margin_widened(box: BBox) -> BBox:
+    """``box`` widened by a quarter of its larger side (degrees), and on each axis
+    by at least ``OWN_MARGIN_MIN_M`` metres at its poleward edge."""
+    side = max(box.max_lon - box.min_lon, box.max_lat - box.min_lat)
+    poleward = min(max(abs(box.min_lat), abs(box.max_lat)), 90.0)
+    min_lon, min_lat = degree_margin(poleward, OWN_MARGIN_MIN_M)
+    share = side * OWN_MARGIN_SHARE
+    return widen(box, max(share, min_lon), max(share, min_lat))
+
+
+def widen(box: BBox, degrees: float, lat_degrees: float | None = None) -> BBox:
+    """``box`` grown by ``degrees`` of longitude (and ``lat_degrees`` of latitude,
+    the same when not given) on each side."""
+    dlat = degrees if lat_degrees is None else lat_degrees
     return BBox(
         box.min_lon - degrees,
-        box.min_lat - degrees,
+        box.min_lat - dlat,
         box.max_lon + degrees,
-        box.max_lat + degrees,
+        box.max_lat + dlat,
     )
 
 
 def jurisdiction_get(code: str) -> Jurisdiction | None:
     """The jurisdiction of this code, or None when it is not registered."""
     return Jurisdiction.objects.filter(code=code).first()
+
+
+def jurisdiction_zone(code: str) -> zoneinfo.ZoneInfo:
+    """The time zone of jurisdiction ``code`` (its dates and "today" follow it);
+    the service's own (``settings.TIME_ZONE``) when the code is not registered."""
+    name = (
+        Jurisdiction.objects.filter(code=code)
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+
+
+def jurisdiction_today(code: str, *, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where jurisdiction ``code`` is (``jurisdiction_zone``): at
+    noon in Hà Nội it is already tomorrow in Auckland. ``now`` (aware) is the
+    instant asked about, the current one when not given; naive is a ValueError."""
+    return timezone.localdate(now, timezone=jurisdiction_zone(code))
+
+
+def jurisdiction_levels(code: str | None) -> list[tuple[str, str]]:
+    """The level labels a unit of jurisdiction ``code`` may carry, as choices: its
+    own labels, after Vietnam's levels (named in both languages) for a Vietnamese
+    or unregistered jurisdiction (an unregistered code is taken as Vietnamese, as
+    the importer does). ``code`` None: every label of every jurisdiction."""
+    if code is None:
+        found = list(Jurisdiction.objects.all())
+        vietnamese = True
+    else:
+        one = jurisdiction_get(code)
+        found = [one] if one else []
+        vietnamese = one is None or one.country == VIETNAM
+    labels = list(VIETNAM_LEVELS) if vietnamese else []
+    labels += [str(label) for j in found for label in j.level_labels]
+    names = dict(Level.choices) if vietnamese else {}
+    return [(label, names.get(label, label)) for label in dict.fromkeys(labels)]
 
 
 def jurisdiction_label(code: str) -> str:

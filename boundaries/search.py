@@ -42,10 +42,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from boundaries.bulk import coordinates_assign, valid_set_ids
+from boundaries.functions import utm_srid_sql
 from boundaries.levels import DEPTH
 from boundaries.lookup import UnitRef
 from boundaries.models import AdminUnit, Place
-from geo.projections import UTM_48N
 from geo.text import ascii_fold
 
 # Below this word similarity a name is not offered (pg_trgm's own default is 0.6;
@@ -161,21 +161,25 @@ def _successors(old: list[int], sets: list[int]) -> dict[int, tuple[UnitRef, ...
 def _successors_computed(
     old: list[int], sets: list[int]
 ) -> dict[int, tuple[UnitRef, ...]]:
-    """``_successors`` from the polygons (measured in UTM 48N metres); one
-    statement for all of them."""
+    """``_successors`` from the polygons, their areas measured in the UTM zone of
+    the old unit's centroid (right wherever the data lies; ``geography`` gives the
+    same shares at twice the cost); one statement for all of them."""
+    utm = utm_srid_sql("c.centre")
     deepest = [lvl for lvl, depth in DEPTH.items() if depth == max(DEPTH.values())]
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT o.id, n.id
               FROM boundaries_adminunit o
               JOIN boundaries_adminunit n
                 ON n.boundary_set_id = ANY(%s) AND n.level = ANY(%s)
                AND ST_Intersects(o.geom, n.geom)
+             CROSS JOIN LATERAL (SELECT ST_Centroid(o.geom) AS centre) c
+             CROSS JOIN LATERAL (SELECT {utm} AS srid) z
              CROSS JOIN LATERAL (
-                   SELECT ST_Area(ST_Transform(ST_Intersection(o.geom, n.geom), %s))
+                   SELECT ST_Area(ST_Transform(ST_Intersection(o.geom, n.geom), z.srid))
                           AS shared,
-                          ST_Area(ST_Transform(o.geom, %s)) AS whole
+                          ST_Area(ST_Transform(o.geom, z.srid)) AS whole
                    ) a
              WHERE o.id = ANY(%s) AND a.shared >= %s * a.whole
              ORDER BY o.id, a.shared DESC, n.code
@@ -183,8 +187,6 @@ def _successors_computed(
             [
                 sets,
                 [str(lvl) for lvl in deepest],
-                UTM_48N,
-                UTM_48N,
                 old,
                 SUCCESSOR_SHARE,
             ],
@@ -259,12 +261,13 @@ def places_ranked(text: str, *, limit: int, near: Point | None = None) -> list[P
         distance=RawSQL(f"{_SEARCHED} <->> %s", (text,), output_field=FloatField())
     )
     if near is not None:
-        # Metres in UTM 48N, for the rows fetched only.
+        # Geodesic metres (geography: right wherever the places lie), for the rows
+        # fetched only.
         places = places.annotate(
             near_m=RawSQL(
-                "ST_Distance(ST_Transform(anchor, %s), "
-                "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s))",
-                (UTM_48N, near.x, near.y, UTM_48N),
+                "ST_Distance(anchor::geography, "
+                "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)",
+                (near.x, near.y),
                 output_field=FloatField(),
             )
         )

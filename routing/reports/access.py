@@ -218,6 +218,7 @@ IOC_ADMIN_VIEWS = frozenset(
         "boundaries.adminunit",
         "boundaries.unitsuccession",
         "boundaries.boundaryimport",
+        "boundaries.jurisdiction",
         "api.serviceattribute",
         "api.requestattributevalue",
     }

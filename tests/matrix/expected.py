@@ -277,6 +277,7 @@ ADMIN_MODELS: dict[str, str] = {
     "boundaries.adminunit": "vac",  # a unit of an active set stays
     "boundaries.unitsuccession": "v",
     "boundaries.boundaryimport": "v",
+    "boundaries.jurisdiction": "vac",  # one whose code sets carry is not deleted
     "api.apikey": "vacd",
     "api.serviceattribute": "vacd",
     "api.requestattributevalue": "vd",  # answers come with requests

@@ -35,7 +35,7 @@ from PIL import Image
 
 from api.models import ApiKey, RequestAttributeValue, ServiceAttribute
 from api.open311.keys import api_key_create
-from boundaries.models import BoundaryImport, UnitSuccession
+from boundaries.models import BoundaryImport, Jurisdiction, UnitSuccession
 from routing.citizens.identity import SESSION_KEY as CITIZEN_SESSION_KEY
 from routing.citizens.sessions import citizen_session_open
 from routing.intake.photos import photos_check
@@ -245,6 +245,9 @@ def _admin_objects(named: Report, zone: ResponsibilityZone) -> dict[str, Model]:
         "boundaries.adminunit": unit,
         "boundaries.unitsuccession": UnitSuccession.objects.first(),
         "boundaries.boundaryimport": boundary_import,
+        "boundaries.jurisdiction": Jurisdiction.objects.filter(
+            code=unit.boundary_set.jurisdiction_code
+        ).first(),
         "api.apikey": ApiKey.objects.first(),
         "api.serviceattribute": ServiceAttribute.objects.first(),
         "api.requestattributevalue": RequestAttributeValue.objects.first(),

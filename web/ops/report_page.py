@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geo.projections import UTM_48N, WGS84
+from geo.projections import WGS84, utm_for
 from routing import workflow
 from routing.models import (
     Assignment,
@@ -73,7 +73,9 @@ def _outline(geom: Any) -> dict[str, Any] | None:
     (a province-wide zone stays a few tens of kilobytes)."""
     if geom is None:
         return None
-    metric = geom.transform(UTM_48N, clone=True)
+    # Metres of the UTM zone of the outline's own centre, wherever it lies.
+    centre = geom.centroid
+    metric = geom.transform(utm_for(centre.x, centre.y), clone=True)
     simplified = metric.simplify(OUTLINE_TOLERANCE_M, preserve_topology=True)
     simplified.transform(WGS84)
     shape = json.loads(simplified.json)
