@@ -343,12 +343,6 @@ class AdminUnitForm(forms.ModelForm):
         boundary_set = getattr(self.instance, "boundary_set", None)
         return boundary_set.jurisdiction_code if boundary_set else None
 
-    def _get_validation_exclusions(self) -> set[str]:
-        # The model field's choices are Vietnam's levels only; the form's own
-        # choices (and ``clean``, for a unit being added) check the level instead.
-        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]
-        return {*exclusions, "level"}
-
     def clean_geom(self) -> GEOSGeometry | None:
         geom = self.cleaned_data.get("geom")
         if geom is None:

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 
 from boundaries.geometry import bbox_polygon
 from boundaries.layers import ADMINISTRATIVE, LAYER_MAX_LENGTH, validate_layer
-from boundaries.levels import Level, level_depth
+from boundaries.levels import LABEL_MAX_LENGTH, level_depth
 from geo.coords import BBox
 
 
@@ -170,7 +170,10 @@ class AdminUnit(models.Model):
     code = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
     name_ascii = models.CharField(max_length=200, blank=True)
-    level = models.CharField(max_length=20, choices=Level.choices)
+    # Vietnam's levels (``boundaries.levels.Level``) or a jurisdiction's own labels
+    # (``Jurisdiction.level_labels``): the admin's form offers those of the unit's
+    # jurisdiction, the importer checks them.
+    level = models.CharField(max_length=LABEL_MAX_LENGTH)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -43,7 +43,7 @@ from django.db.models.functions import Lower
 
 from boundaries.bulk import coordinates_assign, valid_set_ids
 from boundaries.functions import utm_srid_sql
-from boundaries.levels import DEPTH
+from boundaries.levels import DEPTH, depth_sql
 from boundaries.lookup import UnitRef
 from boundaries.models import AdminUnit, Place
 from geo.text import ascii_fold
@@ -165,14 +165,15 @@ def _successors_computed(
     the old unit's centroid (right wherever the data lies; ``geography`` gives the
     same shares at twice the cost); one statement for all of them."""
     utm = utm_srid_sql("c.centre")
-    deepest = [lvl for lvl, depth in DEPTH.items() if depth == max(DEPTH.values())]
+    # The commune level, or a jurisdiction's own labels, which sit at its depth.
+    deepest = f"{depth_sql('n.level')} = {max(DEPTH.values())}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT o.id, n.id
               FROM boundaries_adminunit o
               JOIN boundaries_adminunit n
-                ON n.boundary_set_id = ANY(%s) AND n.level = ANY(%s)
+                ON n.boundary_set_id = ANY(%s) AND {deepest}
                AND ST_Intersects(o.geom, n.geom)
              CROSS JOIN LATERAL (SELECT ST_Centroid(o.geom) AS centre) c
              CROSS JOIN LATERAL (SELECT {utm} AS srid) z
@@ -184,12 +185,7 @@ def _successors_computed(
              WHERE o.id = ANY(%s) AND a.shared >= %s * a.whole
              ORDER BY o.id, a.shared DESC, n.code
             """,
-            [
-                sets,
-                [str(lvl) for lvl in deepest],
-                old,
-                SUCCESSOR_SHARE,
-            ],
+            [sets, old, SUCCESSOR_SHARE],
         )
         pairs = cursor.fetchall()
     units = AdminUnit.objects.defer("geom").in_bulk({n for _, n in pairs})

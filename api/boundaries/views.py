@@ -20,6 +20,7 @@ from api.boundaries.serializers import (
 )
 from api.params import parse_bounded, parse_day
 from api.schema import FilteredSchema
+from boundaries.jurisdictions import jurisdiction_today
 from boundaries.lookup import Lookup, UnitRef, point_lookup
 from boundaries.models import AdminUnit, BoundarySet
 from boundaries.selectors import (
@@ -102,7 +103,6 @@ class BoundaryLookupApi(APIView):
         point = parse_lon_lat(
             request.query_params.get("lon"), request.query_params.get("lat")
         )
-        day = parse_day(request.query_params.get("date"))
         within = parse_bounded(
             request.query_params.get("nearest_within_m"),
             "nearest_within_m",
@@ -113,6 +113,11 @@ class BoundaryLookupApi(APIView):
         scope = parse_scope(
             request.query_params.get("layer"), request.query_params.get("jurisdiction")
         )
+        raw_day = request.query_params.get("date")
+        if scope.jurisdiction is not None and not (raw_day or "").strip():
+            day = jurisdiction_today(scope.jurisdiction)  # today where it is
+        else:
+            day = parse_day(raw_day)
         result = point_lookup(
             lon=point.lon,
             lat=point.lat,

@@ -310,3 +310,25 @@ def test_http_units_list_follows_the_layer(api, two_layers):
         "/api/v1/boundaries/units", day | {"layer": "council_district"}
     ).json()
     assert {f["properties"]["code"] for f in districts["features"]} == {"D1"}
+
+
+def test_http_lookup_without_a_date_is_today_where_the_jurisdiction_is(api):
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11) are 25 hours apart, so their
+    dates always differ: each lookup without a date uses its own jurisdiction's
+    today, never one date for both."""
+    from boundaries.jurisdictions import jurisdiction_create, jurisdiction_today
+
+    for code, zone, x in (
+        ("tk", "Pacific/Kiritimati", X),
+        ("tp", "Pacific/Pago_Pago", X + 1),
+    ):
+        jurisdiction_create(code=code, name=code, country="KI", time_zone=zone)
+        active_set_with(_units((f"{code}1", x, Y + 5, 0.01)), jurisdiction_code=code)
+    days = {}
+    for code, x in (("tk", X), ("tp", X + 1)):
+        body = api.get(
+            LOOKUP, {"lon": x + 0.005, "lat": Y + 5.005, "jurisdiction": code}
+        ).json()
+        days[code] = body["date"]
+        assert body["date"] == jurisdiction_today(code).isoformat()
+    assert days["tk"] != days["tp"]
