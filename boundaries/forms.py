@@ -17,7 +17,7 @@ from boundaries.importing import FieldMap, ParentSpec, SetSpec
 from boundaries.importing.checks import Options
 from boundaries.jurisdictions import jurisdiction_levels
 from boundaries.layers import LAYER_MAX_LENGTH, validate_layer
-from boundaries.levels import Level
+from boundaries.levels import LABEL_MAX_LENGTH, Level
 from boundaries.models import AdminUnit, BoundarySet
 from geo.errors import BilingualError, GeoInputError
 from geo.repair import repair_polygonal
@@ -122,11 +122,15 @@ class BoundaryImportForm(forms.Form):
     parent_field = forms.CharField(
         initial="parent_code", label="Cột mã cấp trên / Parent code column"
     )
-    fixed_level = forms.ChoiceField(
-        choices=_LEVEL_CHOICES,
+    fixed_level = forms.CharField(
         required=False,
+        max_length=LABEL_MAX_LENGTH,
         label="Cấp cố định / Fixed level",
-        help_text="Một cấp cho mọi đối tượng của tệp / One level for every feature.",
+        help_text="Một cấp cho mọi đối tượng của tệp: của Việt Nam ("
+        + ", ".join(Level.values)
+        + ") hoặc nhãn riêng của đơn vị quản lý (nhãn mới được thêm khi ghi) / "
+        "One level for every feature: Vietnam's, or the jurisdiction's own label "
+        "(a new one is added on commit).",
     )
     fixed_parent = forms.CharField(
         required=False,

@@ -487,3 +487,40 @@ def test_admin_upload_offers_the_same_ways_forward(admin_client, tmp_path):
         )
     assert "COMMITTED" in done.content.decode()
     assert AdminUnit.objects.filter(boundary_set__slug=SLUG).count() == 2
+
+
+def test_admin_upload_takes_a_layer_and_an_own_fixed_level(admin_client, tmp_path):
+    """The upload page makes a set of another layer, with one level label of the
+    jurisdiction's own for every feature, as the command line does."""
+    create_tor()
+    path = write(
+        tmp_path, [feature("1", cell(0), level=""), feature("2", cell(1), level="")]
+    )
+    data = {
+        "new_slug": SLUG,
+        "new_name": "Toronto wards",
+        "new_jurisdiction_code": TOR,
+        "new_valid_from": "2020-01-01",
+        "new_layer": "council_ward",
+        "code_field": "code",
+        "name_field": "name",
+        "name_ascii_field": "name_ascii",
+        "level_field": "nothing",
+        "parent_field": "parent_code",
+        "fixed_level": "ward_council",
+        "commit": "on",
+    }
+    with path.open("rb") as handle:
+        done = admin_client.post(
+            "/admin/boundaries/boundaryset/import/", {**data, "file": handle}
+        )
+    assert "COMMITTED" in done.content.decode()
+    made = BoundarySet.objects.get(slug=SLUG)
+    assert made.layer == "council_ward"
+    assert set(made.units.values_list("level", flat=True)) == {"ward_council"}
+    with path.open("rb") as handle:
+        bad = admin_client.post(
+            "/admin/boundaries/boundaryset/import/",
+            {**data, "file": handle, "new_slug": "x-2", "new_layer": "Bad Layer"},
+        )
+    assert "not a layer name" in bad.content.decode()
