@@ -38,8 +38,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from boundaries.lookup import NoBoundarySet
+from routing.engine.candidates import Contact
 from routing.engine.decision import Decision
-from routing.engine.route import route_decide
+from routing.engine.route import route_decide_contact
 from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
 from routing.intake.idempotency import (
     ClientKey,
@@ -108,9 +109,9 @@ def report_admit(
     _limits_hit(submission, client_ip)
 
 
-def _route(submission: Submission, at: dt.datetime) -> Decision:
+def _route(submission: Submission, at: dt.datetime) -> tuple[Decision, Contact]:
     try:
-        return route_decide(
+        return route_decide_contact(
             lon=submission.lon, lat=submission.lat, category=submission.category, at=at
         )
     except NoBoundarySet as error:
@@ -132,7 +133,7 @@ def _create(
             zones_lock_shared()  # a zone publish in progress ends first
             now = timezone.now()
             at = submission.reported_at or now
-            decision = _route(submission, at)
+            decision, contact = _route(submission, at)
             duplicates = duplicates_near(
                 lon=submission.lon,
                 lat=submission.lat,
@@ -142,6 +143,7 @@ def _create(
             report = report_store(
                 submission=submission,
                 decision=decision,
+                contact=contact,
                 duplicates=duplicates,
                 fingerprint=fingerprint,
                 actor=actor,
