@@ -30,7 +30,7 @@ STATEMENTS = [
     ("zones lock", r"^SELECT pg_advisory_xact_lock_shared\("),
     # The covering unit, its chain, its jurisdiction and its edge distance
     # (boundaries.lookup.point_lookup).
-    ("boundary lookup", r"^\s*WITH RECURSIVE chain AS"),
+    ("boundary lookup", r"^\s*WITH RECURSIVE\b.*\bchain AS \("),
     # The unit's default department and the jurisdiction's triage desk, with their
     # e-mail and webhook (routing.engine.candidates).
     ("fallback departments", r"^\s*SELECT dd\.department_id,"),
