@@ -62,6 +62,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--seed", type=int, default=20_251_207)
     parser.add_argument("--dump", help="write the cProfile stats to this file")
+    parser.add_argument(
+        "--per-statement",
+        action="store_true",
+        help="also time every statement of the timed submissions (mean by kind)",
+    )
     args = parser.parse_args()
     for name in (
         "REPORT_RATE_PER_IP_HOUR",
@@ -87,10 +92,16 @@ def main() -> None:
         # A copy: the log is a live list that the next request clears.
         statements = list(captured.captured_queries)
         times = []
+        spent: dict[str, list[float]] = {}
         for body in bodies[21 : 21 + args.n]:
-            start = time.perf_counter_ns()
-            _post(client, body)
-            times.append((time.perf_counter_ns() - start) / 1e6)
+            with CaptureQueriesContext(connection) as each:
+                start = time.perf_counter_ns()
+                _post(client, body)
+                times.append((time.perf_counter_ns() - start) / 1e6)
+                if args.per_statement:
+                    for query in each.captured_queries:
+                        kind = " ".join(query["sql"].split())[:48]
+                        spent.setdefault(kind, []).append(float(query["time"]))
         profile = cProfile.Profile()
         profile.enable()
         for body in bodies[21 + args.n :]:
@@ -104,6 +115,9 @@ def main() -> None:
         f"n={len(times)} p50={statistics.median(times):.1f} ms "
         f"p99={cuts[98]:.1f} ms mean={statistics.fmean(times):.1f} ms"
     )
+    for kind, seconds in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
+        mean_ms = statistics.fmean(seconds) * 1000
+        print(f"{mean_ms:7.3f} ms x{len(seconds):4d}  {kind}")
     print(f"{len(statements)} SQL statements in one submission:")
     for i, query in enumerate(statements, 1):
         sql = " ".join(query["sql"].split())

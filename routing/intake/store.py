@@ -18,6 +18,7 @@ photos), so the receipt the edge answers with costs no query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -86,6 +87,13 @@ def _report_insert(
     )
 
 
+# An edge's own rows for a new report (Open311: the attribute answers), written in
+# the report's transaction after its assignment; the events it returns (not yet
+# written, ``routing.reports.events.event_new``) go into the report's one INSERT of
+# events, after ``submitted`` and ``received → assigned``.
+Extras = Callable[[Report], list[ReportEvent]]
+
+
 def _loaded(model: type[Model], db: str | None, **values: Any) -> Any:
     """A ``model`` row as the database would give it with only ``values`` read:
     every other field is deferred (loaded on first access, as ``.only()`` does)."""
@@ -146,9 +154,11 @@ def report_store(
     actor: Any,
     now: dt.datetime,
     files: PhotoFiles,
+    extras: Extras | None = None,
 ) -> Report:
     """Write every row of the new report; the caller holds the transaction.
-    ``contact`` is the decided department's (``route_decide_contact``)."""
+    ``contact`` is the decided department's (``route_decide_contact``); ``extras``
+    the edge's own rows (see ``Extras``)."""
     report = _report_insert(submission, decision, actor, now)
     _related_known(report, decision, contact)
     assignment = assignment_first_record(report=report, decision=decision)
@@ -176,7 +186,7 @@ def report_store(
             "department": decision.department.code,
         },
     )
-    events_record([submitted, routed])
+    events_record([submitted, routed, *(extras(report) if extras else [])])
     photos = [
         photo_store(report, index, photo, files)
         for index, photo in enumerate(submission.photos)
