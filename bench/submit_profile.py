@@ -93,6 +93,7 @@ def main() -> None:
         statements = list(captured.captured_queries)
         times = []
         spent: dict[str, list[float]] = {}
+        cpu_start = time.process_time()
         for body in bodies[21 : 21 + args.n]:
             with CaptureQueriesContext(connection) as each:
                 start = time.perf_counter_ns()
@@ -102,6 +103,7 @@ def main() -> None:
                     for query in each.captured_queries:
                         kind = " ".join(query["sql"].split())[:48]
                         spent.setdefault(kind, []).append(float(query["time"]))
+        cpu_ms = (time.process_time() - cpu_start) * 1000 / max(len(times), 1)
         profile = cProfile.Profile()
         profile.enable()
         for body in bodies[21 + args.n :]:
@@ -113,7 +115,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()}")
     print(
         f"n={len(times)} p50={statistics.median(times):.1f} ms "
-        f"p99={cuts[98]:.1f} ms mean={statistics.fmean(times):.1f} ms"
+        f"p99={cuts[98]:.1f} ms mean={statistics.fmean(times):.1f} ms "
+        f"client CPU {cpu_ms:.1f} ms/submission"
     )
     for kind, seconds in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
         mean_ms = statistics.fmean(seconds) * 1000
