@@ -153,6 +153,16 @@ def _unit_found(found: Lookup, default: DepartmentRef | None) -> UnitCandidate:
     )
 
 
+def _lookup(*, lon: float, lat: float, at: dt.datetime) -> Lookup:
+    return point_lookup(
+        lon=lon,
+        lat=lat,
+        day=timezone.localdate(at),
+        nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
+        with_edge=True,
+    )
+
+
 def _unit_lookup(
     *, lon: float, lat: float, at: dt.datetime, jurisdiction: str | None
 ) -> tuple[UnitCandidate, DepartmentRef, dict[int, Contact]]:
@@ -194,28 +204,26 @@ def _zone_params(
     }
 
 
-def zone_candidates(
+def _zones_near(
     *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
-) -> list[ZoneCandidate]:
-    """Zones in force at ``at`` for the category that cover the point or lie within
-    ``near_m`` metres of it."""
+) -> tuple[list[ZoneCandidate], dict[int, Contact]]:
     params = _zone_params(
         lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
     )
     with connection.cursor() as cursor:
         cursor.execute(_ZONES, params)
-        rows = cursor.fetchall()
-    return _zones(rows)[0]
+        return _zones(cursor.fetchall())
 
 
-def _lookup(*, lon: float, lat: float, at: dt.datetime) -> Lookup:
-    return point_lookup(
-        lon=lon,
-        lat=lat,
-        day=timezone.localdate(at),
-        nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
-        with_edge=True,
+def zone_candidates(
+    *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
+) -> list[ZoneCandidate]:
+    """Zones in force at ``at`` for the category that cover the point or lie within
+    ``near_m`` metres of it."""
+    zones, _ = _zones_near(
+        lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
     )
+    return zones
 
 
 def route_candidates(
@@ -226,10 +234,7 @@ def route_candidates(
     docstring). Raises OutsideAllUnits beyond the shore tolerance, NoBoundarySet
     before every set and NoTriageDesk for a jurisdiction without a desk."""
     unit, triage, contacts = _unit_lookup(lon=lon, lat=lat, at=at, jurisdiction=None)
-    params = _zone_params(
+    zones, more = _zones_near(
         lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_ZONES, params)
-        zones, more = _zones(cursor.fetchall())
     return Candidates(unit, triage, zones, {**contacts, **more})

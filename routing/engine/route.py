@@ -15,8 +15,8 @@ from routing.models import Category
 def route_decide_contact(
     *, lon: float, lat: float, category: Category, at: dt.datetime | None = None
 ) -> tuple[Decision, Contact]:
-    """``route_decide``, with the chosen department's e-mail and webhook (read in
-    the same query, for the intake's outbox rows)."""
+    """``route_decide``, with the chosen department's e-mail and webhook (read
+    with the candidates, no query more), for the intake's outbox rows."""
     at = at or timezone.now()
     found = route_candidates(
         lon=lon,
@@ -41,8 +41,7 @@ def route_decide(
 ) -> Decision:
     """The decision a report at (lon, lat) of ``category`` made at ``at`` would get.
 
-    Uses the boundary set and the zones in force at ``at`` (default now): one query
-    for a point some unit covers (``routing.engine.candidates``). Raises
+    Uses the boundary set and the zones in force at ``at`` (default now). Raises
     OutsideAllUnits beyond the shore tolerance and NoBoundarySet before every set.
     """
     return route_decide_contact(lon=lon, lat=lat, category=category, at=at)[0]
