@@ -35,8 +35,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.attributes import Answer
 from boundaries.search import PlaceMatch
@@ -44,7 +42,7 @@ from routing.intake.submission import submission_parse
 from routing.intake.submit import report_submit
 from routing.models import Category, Report, ReportEvent
 from routing.reports import roles
-from routing.reports.events import event_record
+from routing.reports.events import event_new
 
 
 @dataclass(frozen=True)
@@ -111,49 +109,52 @@ def client_scope(key: ApiKey) -> str:
 
 def open311_request_submit(*, key: ApiKey, posted: Posted) -> Report:
     """Check, route and store the request (the intake's errors pass through),
-    then its answers and the audit event; all or nothing. A repeated Idempotency-Key
-    returns the report it made before."""
+    then its answers and the audit event, in the intake's one transaction: all or
+    nothing. A repeated Idempotency-Key returns the report it made before."""
     name = " ".join(p.strip() for p in (posted.last_name, posted.first_name) if p)
-    with transaction.atomic():
-        submission = submission_parse(
-            lon=posted.lon,
-            lat=posted.lat,
-            category=posted.category,
-            description=posted.description,
-            reporter_name=name,
-            reporter_phone=posted.phone,
-            reporter_email=posted.email,
-            anonymous=not (posted.phone.strip() or posted.email.strip()),
-            channel=Report.Channel.OPEN311,
-            idempotency_key=posted.idempotency_key or None,
-        )
-        result = report_submit(
-            submission=submission, client_ip=None, client=client_scope(key)
-        )
-        report = result.report
-        if not result.created:
-            return report
+    submission = submission_parse(
+        lon=posted.lon,
+        lat=posted.lat,
+        category=posted.category,
+        description=posted.description,
+        reporter_name=name,
+        reporter_phone=posted.phone,
+        reporter_email=posted.email,
+        anonymous=not (posted.phone.strip() or posted.email.strip()),
+        channel=Report.Channel.OPEN311,
+        idempotency_key=posted.idempotency_key or None,
+    )
+
+    def extras(report: Report) -> list[ReportEvent]:
         RequestAttributeValue.objects.bulk_create(
             RequestAttributeValue(report=report, attribute=a.attribute, value=value)
             for a in posted.answers
             for value in a.values
         )
-        event_record(
-            report=report,
-            kind=ReportEvent.Kind.COMMENT,
-            role=roles.SYSTEM,
-            public=False,
-            note=_note(key, posted),
-            data={
-                "open311": {
-                    "api_key": key.pk,
-                    "attributes": {a.attribute.code: a.values for a in posted.answers},
-                    "media_url": posted.media_url,
-                    "device_id": posted.device_id[:200],
-                    "account_id": posted.account_id[:200],
-                    "address_string": posted.address_string,
-                    "location_from_address": _located(posted),
-                }
-            },
-        )
-    return report
+        return [
+            event_new(
+                report=report,
+                kind=ReportEvent.Kind.COMMENT,
+                role=roles.SYSTEM,
+                public=False,
+                note=_note(key, posted),
+                data={
+                    "open311": {
+                        "api_key": key.pk,
+                        "attributes": {
+                            a.attribute.code: a.values for a in posted.answers
+                        },
+                        "media_url": posted.media_url,
+                        "device_id": posted.device_id[:200],
+                        "account_id": posted.account_id[:200],
+                        "address_string": posted.address_string,
+                        "location_from_address": _located(posted),
+                    }
+                },
+            )
+        ]
+
+    result = report_submit(
+        submission=submission, client_ip=None, client=client_scope(key), extras=extras
+    )
+    return result.report

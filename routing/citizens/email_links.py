@@ -20,8 +20,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from routing.models import Report
-from routing.notifications.outbox import notify_email_verify
+from routing.models import Notification, Report
+from routing.notifications.outbox import email_verify_row, notify_email_verify
 
 SALT = "hientruong.citizens.email"
 # 16 hex digits (64 bits) of HMAC-SHA256: enough to tell the address changed.
@@ -50,6 +50,14 @@ def email_verify_request(report: Report) -> None:
     transaction: the outbox row commits with the report)."""
     if report.reporter_email and not report.email_verified:
         notify_email_verify(report=report, link=email_link(report))
+
+
+def email_verify_rows(report: Report) -> list[Notification]:
+    """The unsaved outbox row of ``email_verify_request`` (none when the report
+    gives no address or a proven one), for a caller that writes it with others."""
+    if report.reporter_email and not report.email_verified:
+        return [email_verify_row(report=report, link=email_link(report))]
+    return []
 
 
 def email_token_report(token: str) -> Report | None:

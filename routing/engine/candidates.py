@@ -7,12 +7,21 @@
 3. One query for the zones in force for the category within ``near_edge_m`` of the
    point: covering it or not, with the distance to each zone's edge in metres.
 
+With each department they name, the two last bring the department's e-mail and
+webhook (:class:`Contact`): not part of the decision, they let the intake write its
+outbox rows without asking for the chosen department again. Folding the three
+into one statement was measured slower than three round trips on loopback (the
+bigger statement costs more to plan than the round trips it saves), so they stay
+three; the lookup's SQL is the boundaries app's, called, not copied.
+
 The rules are the shared fragments of ``boundaries.sql`` and ``routing.zones.sql``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -31,12 +40,30 @@ class NoTriageDesk(Misconfigured):
     """The jurisdiction has no active triage desk to fall back on."""
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Where a department's notifications go (``routing.notifications.outbox``)."""
+
+    email: str
+    webhook_url: str
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Everything ``decide`` weighs for one point, and the departments' contacts."""
+
+    unit: UnitCandidate
+    triage: DepartmentRef
+    zones: list[ZoneCandidate]
+    contacts: dict[int, Contact]  # by department id, for every department above
+
+
 # The fallbacks for the unit the lookup found: its default department (if active)
-# and its jurisdiction's triage desk. Routing tables only; the unit and its
-# jurisdiction come from boundaries.lookup.
+# and its jurisdiction's triage desk, each with its contact (see ``_fallbacks``).
+# Routing tables only; the unit and its jurisdiction come from boundaries.lookup.
 _DEPARTMENTS = f"""
-    SELECT dd.department_id, dd.code, dd.name_vi, dd.name_en,
-           t.department_id, t.code, t.name_vi, t.name_en
+    SELECT dd.department_id, dd.code, dd.name_vi, dd.name_en, dd.email, dd.webhook_url,
+           t.department_id, t.code, t.name_vi, t.name_en, t.email, t.webhook_url
     FROM (SELECT %(unit_id)s::bigint AS unit_id,
                  %(jurisdiction)s::varchar AS jurisdiction_code) r
     {zsql.unit_default_join("dd", "r.unit_id")}
@@ -48,43 +75,28 @@ _ZONE_EDGE_M = bsql.edge_distance_m(table="routing_zoneedge", key="zone_id", own
 # The && prefilter on an expanded box uses the zones' GiST index; a zone is then a
 # candidate when it covers the point or its edge lies within ``near`` metres.
 _ZONES = f"""
-    SELECT z.id, z.name, z.priority, z.area_m2,
-           d.id, d.code, d.name_vi, d.name_en,
-           c.covers, e.edge_m
+    SELECT z.id AS zone_id, z.name AS zone_name, z.priority, z.area_m2,
+           d.id AS department_id, d.code, d.name_vi, d.name_en,
+           zcov.covers, zedge.edge_m, d.email, d.webhook_url
     FROM routing_responsibilityzone z
     JOIN routing_responsibilityzone_categories zc
       ON zc.responsibilityzone_id = z.id AND zc.category_id = %(category_id)s
     JOIN routing_department d ON d.id = z.department_id
-    CROSS JOIN LATERAL (SELECT {zsql.zone_covers("z", bsql.point())} AS covers) c
-    CROSS JOIN LATERAL (SELECT {_ZONE_EDGE_M} AS edge_m) e
+    CROSS JOIN LATERAL (SELECT {zsql.zone_covers("z", bsql.point())} AS covers) zcov
+    CROSS JOIN LATERAL (SELECT {_ZONE_EDGE_M} AS edge_m) zedge
     WHERE {zsql.zone_in_force("z", bsql.param("at"))}
       AND z.geom && ST_Expand({bsql.point()}, %(dlon)s, %(dlat)s)
-      AND (c.covers OR e.edge_m <= %(near)s)
+      AND (zcov.covers OR zedge.edge_m <= %(near)s)
 """
 
 
-def unit_candidate(
-    *, lon: float, lat: float, at: dt.datetime, jurisdiction: str | None = None
-) -> tuple[UnitCandidate, DepartmentRef]:
-    """The unit for the point at ``at`` and the triage desk of its jurisdiction
-    (that of the unit's boundary set unless ``jurisdiction`` is given).
-
-    Raises boundaries.lookup.OutsideAllUnits beyond the shore tolerance
-    (settings.ROUTING_SHORE_TOLERANCE_M) and NoBoundarySet before every set.
-    """
-    found: Lookup = point_lookup(
-        lon=lon,
-        lat=lat,
-        day=timezone.localdate(at),
-        nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
-        with_edge=True,
-    )
-    code = jurisdiction or found.boundary_set.jurisdiction_code
-    with connection.cursor() as cursor:
-        cursor.execute(_DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code})
-        departments = cursor.fetchone()
-    default = DepartmentRef(*departments[:4]) if departments[0] else None
-    if departments[4] is None:
+def _fallbacks(
+    row: tuple, code: str
+) -> tuple[DepartmentRef | None, DepartmentRef, dict[int, Contact]]:
+    """The default department (or None), the triage desk and their contacts, from
+    the twelve columns of ``_DEPARTMENTS``; raises NoTriageDesk for a jurisdiction
+    without one."""
+    if row[6] is None:
         named = jurisdiction_label(code)
         raise NoTriageDesk(
             "no_triage_desk",
@@ -93,9 +105,39 @@ def unit_candidate(
             f"No operations-centre triage desk is configured for {named}.",
             extra={"jurisdiction": code},
         )
-    triage = DepartmentRef(*departments[4:])
+    default = DepartmentRef(*row[0:4]) if row[0] is not None else None
+    triage = DepartmentRef(*row[6:10])
+    contacts = {triage.id: Contact(*row[10:12])}
+    if default is not None:
+        contacts[default.id] = Contact(*row[4:6])
+    return default, triage, contacts
+
+
+def _zone(row: tuple) -> tuple[ZoneCandidate, Contact]:
+    zone = ZoneCandidate(
+        id=row[0],
+        name=row[1],
+        priority=row[2],
+        area_m2=row[3],
+        department=DepartmentRef(*row[4:8]),
+        covers=row[8],
+        edge_distance_m=float(row[9]),
+    )
+    return zone, Contact(*row[10:12])
+
+
+def _zones(rows: list[tuple]) -> tuple[list[ZoneCandidate], dict[int, Contact]]:
+    zones, contacts = [], {}
+    for row in rows:
+        zone, contact = _zone(row)
+        zones.append(zone)
+        contacts[zone.department.id] = contact
+    return zones, contacts
+
+
+def _unit_found(found: Lookup, default: DepartmentRef | None) -> UnitCandidate:
     assert found.edge_m is not None  # asked for with_edge
-    unit = UnitCandidate(
+    return UnitCandidate(
         id=found.unit.id,
         code=found.unit.code,
         name=found.unit.name,
@@ -109,16 +151,49 @@ def unit_candidate(
         edge_distance_m=found.edge_m,
         default_department=default,
     )
+
+
+def _lookup(*, lon: float, lat: float, at: dt.datetime) -> Lookup:
+    return point_lookup(
+        lon=lon,
+        lat=lat,
+        day=timezone.localdate(at),
+        nearest_within_m=settings.ROUTING_SHORE_TOLERANCE_M,
+        with_edge=True,
+    )
+
+
+def _unit_lookup(
+    *, lon: float, lat: float, at: dt.datetime, jurisdiction: str | None
+) -> tuple[UnitCandidate, DepartmentRef, dict[int, Contact]]:
+    found = _lookup(lon=lon, lat=lat, at=at)
+    code = jurisdiction or found.boundary_set.jurisdiction_code
+    with connection.cursor() as cursor:
+        cursor.execute(_DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code})
+        row = cursor.fetchone()
+    default, triage, contacts = _fallbacks(row, code)
+    return _unit_found(found, default), triage, contacts
+
+
+def unit_candidate(
+    *, lon: float, lat: float, at: dt.datetime, jurisdiction: str | None = None
+) -> tuple[UnitCandidate, DepartmentRef]:
+    """The unit for the point at ``at`` and the triage desk of its jurisdiction
+    (that of the unit's boundary set unless ``jurisdiction`` is given), by the
+    boundary lookup and one more query.
+
+    Raises boundaries.lookup.OutsideAllUnits beyond the shore tolerance
+    (settings.ROUTING_SHORE_TOLERANCE_M) and NoBoundarySet before every set.
+    """
+    unit, triage, _ = _unit_lookup(lon=lon, lat=lat, at=at, jurisdiction=jurisdiction)
     return unit, triage
 
 
-def zone_candidates(
+def _zone_params(
     *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
-) -> list[ZoneCandidate]:
-    """Zones in force at ``at`` for the category that cover the point or lie within
-    ``near_m`` metres of it."""
+) -> dict[str, Any]:
     dlon, dlat = degree_margin(lat, near_m)
-    params: dict[str, float | dt.datetime] = {
+    return {
         "lon": lon,
         "lat": lat,
         "category_id": category_id,
@@ -127,18 +202,39 @@ def zone_candidates(
         "dlon": dlon,
         "dlat": dlat,
     }
+
+
+def _zones_near(
+    *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
+) -> tuple[list[ZoneCandidate], dict[int, Contact]]:
+    params = _zone_params(
+        lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
+    )
     with connection.cursor() as cursor:
         cursor.execute(_ZONES, params)
-        rows = cursor.fetchall()
-    return [
-        ZoneCandidate(
-            id=row[0],
-            name=row[1],
-            priority=row[2],
-            area_m2=row[3],
-            department=DepartmentRef(*row[4:8]),
-            covers=row[8],
-            edge_distance_m=float(row[9]),
-        )
-        for row in rows
-    ]
+        return _zones(cursor.fetchall())
+
+
+def zone_candidates(
+    *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
+) -> list[ZoneCandidate]:
+    """Zones in force at ``at`` for the category that cover the point or lie within
+    ``near_m`` metres of it."""
+    zones, _ = _zones_near(
+        lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
+    )
+    return zones
+
+
+def route_candidates(
+    *, lon: float, lat: float, category_id: int, at: dt.datetime, near_m: float
+) -> Candidates:
+    """The unit, the triage desk and the zones for a report at (lon, lat) of the
+    category made at ``at``, with the departments' contacts (see the module
+    docstring). Raises OutsideAllUnits beyond the shore tolerance, NoBoundarySet
+    before every set and NoTriageDesk for a jurisdiction without a desk."""
+    unit, triage, contacts = _unit_lookup(lon=lon, lat=lat, at=at, jurisdiction=None)
+    zones, more = _zones_near(
+        lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
+    )
+    return Candidates(unit, triage, zones, {**contacts, **more})

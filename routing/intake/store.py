@@ -4,29 +4,39 @@ outbox.
 Called by ``routing.intake.submit`` inside its transaction, after the routing
 decision: the report row is inserted with its unit, department, jurisdiction and
 deadline already known, so nothing updates it afterwards (an UPDATE would fire the
-analytics triggers on ``routing_report`` a second time). Photo files are written to
-storage before the transaction commits; ``PhotoFiles`` remembers them so the caller
-deletes them when the transaction fails: no row and no file on failure.
+analytics triggers on ``routing_report`` a second time). One INSERT per table: the
+report, its assignment, its two events, its photos (one each), its outbox rows.
+Photo files are written to storage before the transaction commits; ``PhotoFiles``
+remembers them so the caller deletes them when the transaction fails: no row and no
+file on failure.
+
+The report returned carries what was just written or read with the decision (its
+unit and department as far as the decision knows them, its current assignment, its
+photos), so the receipt the edge answers with costs no query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.db.models import Model
 
-from routing.citizens.email_links import email_verify_request
+from boundaries.models import AdminUnit
+from routing.citizens.email_links import email_verify_rows
+from routing.engine.candidates import Contact
 from routing.engine.decision import Decision
 from routing.engine.record import assignment_first_record
 from routing.intake.duplicates import DuplicateSuggestion
 from routing.intake.photo_files import PhotoFiles, photo_store
 from routing.intake.submission import Submission
 from routing.metrics import report_submitted_count
-from routing.models import Report, ReportEvent
-from routing.notifications.outbox import notify_assignment
+from routing.models import Assignment, Department, Report, ReportEvent, ReportPhoto
+from routing.notifications.outbox import assignment_rows, outbox_queue
 from routing.reports import roles
-from routing.reports.events import event_record
+from routing.reports.events import event_new, events_record
 from routing.reports.publication import publication_initial
 from routing.reports.receipt import receipt_new
 from routing.reports.roles import acting_user, role_of
@@ -77,20 +87,82 @@ def _report_insert(
     )
 
 
+# An edge's own rows for a new report (Open311: the attribute answers), written in
+# the report's transaction after its assignment; the events it returns (not yet
+# written, ``routing.reports.events.event_new``) go into the report's one INSERT of
+# events, after ``submitted`` and ``received → assigned``.
+Extras = Callable[[Report], list[ReportEvent]]
+
+
+def _loaded(model: type[Model], db: str | None, **values: Any) -> Any:
+    """A ``model`` row as the database would give it with only ``values`` read:
+    every other field is deferred (loaded on first access, as ``.only()`` does)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _related_known(report: Report, decision: Decision, contact: Contact) -> None:
+    """Give ``report`` its unit and department from the decision and the
+    department's contact (read with it), so that neither the outbox rows nor the
+    receipt asks for them again."""
+    db = report._state.db
+    unit = decision.unit
+    report.unit = _loaded(
+        AdminUnit,
+        db,
+        id=unit.id,
+        boundary_set_id=unit.boundary_set_id,
+        code=unit.code,
+        name=unit.name,
+        level=unit.level,
+    )
+    department = decision.department
+    report.department = _loaded(
+        Department,
+        db,
+        id=department.id,
+        code=department.code,
+        name_vi=department.name_vi,
+        name_en=department.name_en,
+        email=contact.email,
+        webhook_url=contact.webhook_url,
+    )
+
+
+def _written_known(
+    report: Report, assignment: Assignment, photos: list[ReportPhoto]
+) -> None:
+    """Give ``report`` its current assignment and its photos as a prefetch would
+    (``routing.reports.selectors.current_assignment``, ``report.photos.all()``):
+    they are the rows this transaction wrote, and there are no others."""
+    report.current_assignments = [assignment]  # type: ignore[attr-defined]
+    # What prefetch_related stores for a reverse foreign key: a queryset with its
+    # result cache filled.
+    known = report.photos.get_queryset()
+    known._result_cache = photos
+    known._prefetch_done = True  # type: ignore[attr-defined]
+    report._prefetched_objects_cache = {"photos": known}  # type: ignore[attr-defined]
+
+
 def report_store(
     *,
     submission: Submission,
     decision: Decision,
+    contact: Contact,
     duplicates: list[DuplicateSuggestion],
     fingerprint: str,
     actor: Any,
     now: dt.datetime,
     files: PhotoFiles,
+    extras: Extras | None = None,
 ) -> Report:
-    """Write every row of the new report; the caller holds the transaction."""
+    """Write every row of the new report; the caller holds the transaction.
+    ``contact`` is the decided department's (``route_decide_contact``); ``extras``
+    the edge's own rows (see ``Extras``)."""
     report = _report_insert(submission, decision, actor, now)
+    _related_known(report, decision, contact)
     assignment = assignment_first_record(report=report, decision=decision)
-    event_record(
+    submitted = event_new(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
         actor=actor,
@@ -102,7 +174,7 @@ def report_store(
             "duplicates": [d.as_dict() for d in duplicates],
         },
     )
-    event_record(
+    routed = event_new(
         report=report,
         kind=ReportEvent.Kind.STATUS,
         role=roles.SYSTEM,
@@ -114,9 +186,17 @@ def report_store(
             "department": decision.department.code,
         },
     )
-    for index, photo in enumerate(submission.photos):
+    events_record([submitted, routed, *(extras(report) if extras else [])])
+    photos = [
         photo_store(report, index, photo, files)
-    notify_assignment(report=report, assignment=assignment)
-    email_verify_request(report)
+        for index, photo in enumerate(submission.photos)
+    ]
+    outbox_queue(
+        [
+            *assignment_rows(report=report, assignment=assignment),
+            *email_verify_rows(report),
+        ]
+    )
     report_submitted_count(channel=report.channel)
+    _written_known(report, assignment, photos)
     return report

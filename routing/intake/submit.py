@@ -38,8 +38,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from boundaries.lookup import NoBoundarySet
+from routing.engine.candidates import Contact
 from routing.engine.decision import Decision
-from routing.engine.route import route_decide
+from routing.engine.route import route_decide_contact
 from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
 from routing.intake.idempotency import (
     ClientKey,
@@ -51,7 +52,7 @@ from routing.intake.idempotency import (
 )
 from routing.intake.photo_files import PhotoFiles
 from routing.intake.ratelimits import rate_hit
-from routing.intake.store import report_store
+from routing.intake.store import Extras, report_store
 from routing.intake.submission import Submission, SubmitResult
 from routing.models import Report
 from routing.zones.lock import zones_lock_shared
@@ -108,9 +109,9 @@ def report_admit(
     _limits_hit(submission, client_ip)
 
 
-def _route(submission: Submission, at: dt.datetime) -> Decision:
+def _route(submission: Submission, at: dt.datetime) -> tuple[Decision, Contact]:
     try:
-        return route_decide(
+        return route_decide_contact(
             lon=submission.lon, lat=submission.lat, category=submission.category, at=at
         )
     except NoBoundarySet as error:
@@ -123,6 +124,7 @@ def _create(
     fingerprint: str,
     actor: Any,
     client_key: ClientKey | None,
+    extras: Extras | None,
 ) -> tuple[Report, list[DuplicateSuggestion]]:
     """Route and write the report in one transaction; no row and no file on
     failure."""
@@ -132,7 +134,7 @@ def _create(
             zones_lock_shared()  # a zone publish in progress ends first
             now = timezone.now()
             at = submission.reported_at or now
-            decision = _route(submission, at)
+            decision, contact = _route(submission, at)
             duplicates = duplicates_near(
                 lon=submission.lon,
                 lat=submission.lat,
@@ -142,11 +144,13 @@ def _create(
             report = report_store(
                 submission=submission,
                 decision=decision,
+                contact=contact,
                 duplicates=duplicates,
                 fingerprint=fingerprint,
                 actor=actor,
                 now=now,
                 files=files,
+                extras=extras,
             )
             if client_key is not None:
                 key_claim(client_key=client_key, report=report, now=now)
@@ -163,6 +167,7 @@ def report_submit(
     actor: Any = None,
     client: str = "",
     admitted: bool = False,
+    extras: Extras | None = None,
 ) -> SubmitResult:
     """Route and store a checked report (see the module docstring).
 
@@ -171,8 +176,10 @@ def report_submit(
     hotline desk), None for a citizen. ``client`` scopes the idempotency key when
     the edge knows its client (``open311:<key id>``); otherwise the actor or the
     channel does. ``admitted``: the limits were already counted by
-    ``report_admit``. Returns the report, whether it was created now, and open
-    reports nearby that may be the same problem.
+    ``report_admit``. ``extras``: the edge's own rows for a new report, in the
+    same transaction (``routing.intake.store.Extras``; not called on a replay).
+    Returns the report, whether it was created now, and open reports nearby that
+    may be the same problem.
     """
     fingerprint = submission_fingerprint(submission)
     key = _client_key(submission, actor, client)
@@ -182,7 +189,7 @@ def report_submit(
         _limits_hit(submission, client_ip)
     for attempt in range(CODE_ATTEMPTS):
         try:
-            report, duplicates = _create(submission, fingerprint, actor, key)
+            report, duplicates = _create(submission, fingerprint, actor, key, extras)
         except IntegrityError:
             # The same key committed by a concurrent request: answer with its report.
             if key is not None and (winner := report_by_key(key)) is not None:

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 RECEIPT_LINK = "receipt_link"
 
 
-def _queue(rows: list[Notification]) -> list[Notification]:
+def outbox_queue(rows: list[Notification]) -> list[Notification]:
+    """Write ``rows`` in one INSERT and hand them to Celery after commit."""
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]
     if ids:
@@ -186,6 +187,12 @@ def _assigned_payload(report: Report, assignment: Assignment) -> dict[str, Any]:
 def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notification]:
     """Tell the department it has a new report (e-mail and signed webhook), and the
     citizen who handles it (e-mail, SMS)."""
+    return outbox_queue(assignment_rows(report=report, assignment=assignment))
+
+
+def assignment_rows(*, report: Report, assignment: Assignment) -> list[Notification]:
+    """The unsaved rows of ``notify_assignment``, for a caller that writes them
+    with others in one INSERT (``outbox_queue``)."""
     subject = f"[{report.tracking_code}] Phản ánh mới: {report.category.name_vi}"
     body = (
         f"{assignment.reason_vi}\n\nMô tả: {report.description}\n\n"
@@ -204,7 +211,7 @@ def notify_assignment(*, report: Report, assignment: Assignment) -> list[Notific
     receipt_sms = f"[{report.tracking_code}] Đã tiếp nhận, chuyển xử lý (received)"
     rows = _department_rows(report, subject, body, payload)
     rows += _citizen_rows(report, receipt, receipt_body, payload, receipt_sms)
-    return _queue(rows)
+    return rows
 
 
 def _resolved_texts(report: Report, event: ReportEvent) -> tuple[str, str, str]:
@@ -249,7 +256,7 @@ def notify_public_event(*, report: Report, event: ReportEvent) -> list[Notificat
         rows = _citizen_rows(report, subject, body, payload)
     rows += _follower_rows(report, subject, payload)
     rows += _department_rows(report, subject, body, payload)
-    return _queue(rows)
+    return outbox_queue(rows)
 
 
 def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notification]:
@@ -262,7 +269,7 @@ def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notificat
         f"{report.tracking_code} (above)."
     )
     payload = _payload(report, "citizen_info", note=event.note, event_id=event.pk)
-    return _queue(_department_rows(report, subject, body, payload))
+    return outbox_queue(_department_rows(report, subject, body, payload))
 
 
 def notify_email_verify(*, report: Report, link: str) -> list[Notification]:
@@ -270,6 +277,11 @@ def notify_email_verify(*, report: Report, link: str) -> list[Notification]:
     by following ``link`` (``routing.citizens.email_links``); until then no status
     e-mail goes there. It carries no receipt link: whoever typed the address may
     not own it."""
+    return outbox_queue([email_verify_row(report=report, link=link)])
+
+
+def email_verify_row(*, report: Report, link: str) -> Notification:
+    """The unsaved row of ``notify_email_verify``."""
     subject = f"[{report.tracking_code}] Xác nhận e-mail / Confirm your e-mail"
     body = (
         f"Phản ánh {report.tracking_code} ghi địa chỉ e-mail này để nhận kết quả. "
@@ -280,17 +292,13 @@ def notify_email_verify(*, report: Report, link: str) -> list[Notification]:
         "this message: you will get no more."
     )
     payload = {"event": "email_verify", "tracking_code": report.tracking_code}
-    return _queue(
-        [
-            _row(
-                Notification.Channel.EMAIL,
-                report.reporter_email,
-                subject,
-                body,
-                payload,
-                report,
-            )
-        ]
+    return _row(
+        Notification.Channel.EMAIL,
+        report.reporter_email,
+        subject,
+        body,
+        payload,
+        report,
     )
 
 
@@ -301,7 +309,7 @@ def notify_operations_alert(
     is not set: the caller logs the alert as an error either way)."""
     if not settings.OPS_ALERT_EMAIL:
         return []
-    return _queue(
+    return outbox_queue(
         [
             _row(
                 Notification.Channel.EMAIL,

@@ -65,19 +65,23 @@ def specificity_order(zone: str) -> str:
 # --- the fallbacks: the unit's default department, the triage desk ------------------
 
 # Each unit's default department (its People's Committee) while that department is
-# active: (unit_id, department_id, code, name_vi, name_en). A unit has at most one.
+# active: (unit_id, department_id, code, name_vi, name_en, email, webhook_url). A
+# unit has at most one.
 UNIT_DEFAULTS = """
-    SELECT x.unit_id, d.id AS department_id, d.code, d.name_vi, d.name_en
+    SELECT x.unit_id, d.id AS department_id, d.code, d.name_vi, d.name_en,
+           d.email, d.webhook_url
     FROM routing_defaultdepartment x
     JOIN routing_department d ON d.id = x.department_id AND d.active
 """
 
 # The triage desk of each jurisdiction: its oldest (lowest id) active department of
-# kind triage; (jurisdiction_code, department_id, code, name_vi, name_en). A filter
-# on jurisdiction_code outside is pushed down into the DISTINCT ON.
+# kind triage; (jurisdiction_code, department_id, code, name_vi, name_en, email,
+# webhook_url). A filter on jurisdiction_code outside is pushed down into the
+# DISTINCT ON.
 TRIAGE_DESKS = """
     SELECT DISTINCT ON (d.jurisdiction_code) d.jurisdiction_code,
-           d.id AS department_id, d.code, d.name_vi, d.name_en
+           d.id AS department_id, d.code, d.name_vi, d.name_en,
+           d.email, d.webhook_url
     FROM routing_department d
     WHERE d.kind = 'triage' AND d.active
     ORDER BY d.jurisdiction_code, d.id

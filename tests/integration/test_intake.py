@@ -189,10 +189,10 @@ def test_error_in_the_transaction_leaves_no_row_and_no_file(monkeypatch, media):
     """When the outbox write fails after the report, its photos and events were
     written, nothing of the report remains: no row, no photo file."""
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(store, "notify_assignment", broken)
+    monkeypatch.setattr(store, "outbox_queue", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         submit(photos=[("cho.jpg", image_bytes())])
@@ -252,13 +252,13 @@ def test_the_report_row_is_written_once():
 def test_the_route_is_decided_inside_the_write_transaction(monkeypatch):
     """The routing decision and the rows it leads to belong to one transaction."""
     depths = []
-    real = intake.route_decide
+    real = intake.route_decide_contact
 
     def spy(**kwargs):
         depths.append(len(connection.savepoint_ids))
         return real(**kwargs)
 
-    monkeypatch.setattr(intake, "route_decide", spy)
+    monkeypatch.setattr(intake, "route_decide_contact", spy)
     outside = len(connection.savepoint_ids)
     submit()
     assert depths == [outside + 1]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiKey, RequestAttributeValue
 from api.open311.keys import api_key_create, api_key_revoke
@@ -157,6 +159,26 @@ def test_attributes_are_stored_and_noted_for_staff(client, key):
     assert event.data["open311"]["device_id"] == "android-7f3a"
     assert event.data["open311"]["account_id"] == "fms-4411"
     assert report.photos.count() == 0
+
+
+def test_a_request_is_one_transaction_with_its_events_in_one_insert(client, key):
+    """The intake's transaction holds the answers and the audit event too (no
+    savepoint inside another transaction); the three events (submitted, assigned,
+    the internal note) are one INSERT, in that order."""
+    with CaptureQueriesContext(connection) as captured:
+        response = post(client, body=form(key))
+    assert response.status_code == 200, response.content
+    sql = [q["sql"].lstrip() for q in captured.captured_queries]
+    # Under the test's own transaction the intake's BEGIN is the one savepoint.
+    assert sum(s.startswith("SAVEPOINT") for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "routing_reportevent"') for s in sql) == 1
+    report = _report(response.json())
+    assert list(report.events.values_list("kind", flat=True)) == [
+        ReportEvent.Kind.SUBMITTED,
+        ReportEvent.Kind.STATUS,
+        ReportEvent.Kind.COMMENT,
+    ]
+    assert RequestAttributeValue.objects.filter(report=report).count() == 1
 
 
 def test_number_and_datetime_attributes_are_normalised(client, key):
