@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from boundaries import prepared
 from boundaries import sql as bsql
 from boundaries.jurisdictions import jurisdiction_label
 from boundaries.lookup import Lookup, point_lookup
@@ -168,10 +168,12 @@ def _unit_lookup(
 ) -> tuple[UnitCandidate, DepartmentRef, dict[int, Contact]]:
     found = _lookup(lon=lon, lat=lat, at=at)
     code = jurisdiction or found.boundary_set.jurisdiction_code
-    with connection.cursor() as cursor:
-        cursor.execute(_DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code})
-        row = cursor.fetchone()
-    default, triage, contacts = _fallbacks(row, code)
+    rows = prepared.fetchall(
+        _DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code}
+    )
+    default, triage, contacts = _fallbacks(
+        rows[0], code
+    )  # always one row (left joins)
     return _unit_found(found, default), triage, contacts
 
 
@@ -210,9 +212,7 @@ def _zones_near(
     params = _zone_params(
         lon=lon, lat=lat, category_id=category_id, at=at, near_m=near_m
     )
-    with connection.cursor() as cursor:
-        cursor.execute(_ZONES, params)
-        return _zones(cursor.fetchall())
+    return _zones(prepared.fetchall(_ZONES, params))
 
 
 def zone_candidates(

@@ -40,6 +40,7 @@ LISTS = {
     ("/api/v1/boundaries/units", "get"): {
         "bbox": "string",
         "date": "string",
+        "layer": "string",
         "level": "string",
         "parent": "string",
         "set": "string",
