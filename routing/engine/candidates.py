@@ -171,9 +171,7 @@ def _unit_lookup(
     rows = prepared.fetchall(
         _DEPARTMENTS, {"unit_id": found.unit.id, "jurisdiction": code}
     )
-    default, triage, contacts = _fallbacks(
-        rows[0], code
-    )  # always one row (left joins)
+    default, triage, contacts = _fallbacks(rows[0], code)  # always one row (left joins)
     return _unit_found(found, default), triage, contacts
 
 
