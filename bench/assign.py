@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -252,6 +253,8 @@ def run(
         "repeats": repeats,
         "baseline_repeats": baseline_repeats,
         "max_parallel_workers_per_gather": parallel,
+        # Other work on the machine shows in the spread: the load before and after.
+        "load_average": [round(os.getloadavg()[0], 2)],
     }
     try:
         result["load"] = load_points(extent, count)
@@ -282,4 +285,5 @@ def run(
             }
     finally:
         drop_tables()
+    result["load_average"].append(round(os.getloadavg()[0], 2))
     return result

@@ -249,7 +249,9 @@ def _bulk_section(r: dict[str, Any]) -> Section:
         "(default; PostgreSQL runs no INSERT … SELECT in parallel, and TEMP tables are "
         "parallel-restricted, so one core does the work)",
         "best of the runs; ratio = ours / baseline (higher is better); spread = "
-        "fastest / slowest run of the same statement on the same points",
+        "fastest / slowest run of the same statement on the same points; 1-minute "
+        f"load average before / after: {' / '.join(map(str, r.get('load_average', [])))}"
+        f" on {os.cpu_count()} CPUs",
     ]
     return section
 

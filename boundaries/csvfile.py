@@ -40,14 +40,27 @@ class CsvFormat:
     lat: int
 
 
-def _not_utf8(path: Path, exc: UnicodeDecodeError) -> InvalidInput:
+def _not_utf8(path: Path) -> InvalidInput:
+    line = _first_bad_line(path)
     return InvalidInput(
         "not_utf8",
-        f"Tệp {path.name} không phải UTF-8 (byte {exc.start}). Hãy lưu lại dưới dạng "
-        "CSV UTF-8.",
-        f"{path.name} is not UTF-8 (byte {exc.start}). Save it as CSV UTF-8.",
+        f"Tệp {path.name} không phải UTF-8 (dòng {line}). Hãy lưu lại dưới dạng CSV "
+        "UTF-8.",
+        f"{path.name} is not UTF-8 (line {line}). Save it as CSV UTF-8.",
         "file",
     )
+
+
+def _first_bad_line(path: Path) -> int:
+    """The first line that is not UTF-8 (text is decoded in blocks, so the error
+    itself does not say), read again line by line."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
 
 
 def _column(header: list[str], name: str) -> int | None:
@@ -84,7 +97,7 @@ def read_format(
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline()
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from exc
+        raise _not_utf8(path) from exc
     if not first.strip():
         raise InvalidInput(
             "empty_file",
@@ -144,7 +157,7 @@ def data_rows(path: Path, fmt: CsvFormat) -> Iterator[tuple[int, int, list[str]]
                     number += 1
                     yield number, reader.line_num, row
     except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from exc
+        raise _not_utf8(path) from exc
 
 
 def coordinate(text: str, low: float, high: float) -> float | str:

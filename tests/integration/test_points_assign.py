@@ -407,3 +407,15 @@ def test_a_scope_that_answers_nothing_is_refused(world, tmp_path, args, message)
     with pytest.raises(CommandError, match=message):
         assign(source, tmp_path / "o.csv", *args)
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_file_not_in_utf8_is_refused_naming_the_line(world, tmp_path):
+    """A Windows-1252 name deep in the file (an export from an old Excel): the
+    refusal names its line, however far into the file, and nothing is written."""
+    source = tmp_path / "p.csv"
+    write_csv(source, [(X + 0.001 * (i % 30), Y) for i in range(3000)])
+    with source.open("ab") as f:
+        f.write("p3000,Café du Parc,-20.0,30.0\n".encode("cp1252"))
+    with pytest.raises(CommandError, match=r"p\.csv is not UTF-8 \(line 3002\)"):
+        assign(source, tmp_path / "o.csv", "--date", DAY.isoformat())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
