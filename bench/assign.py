@@ -4,12 +4,19 @@ Both variants are the same single ``INSERT … SELECT DISTINCT ON``; the baselin
 the raw MultiPolygons (thousands of vertices) with ``ST_Contains`` instead of the
 ``ST_Subdivide`` pieces with ``ST_Covers``. The points are drawn in SQL into a TEMP
 table with a GiST index, as a caller of ``points_assign`` would load them.
+
+``points_assign`` runs several times on the same points, plain and with the
+ambiguity flag (as ``manage.py points_assign`` runs it): its speed once swung tenfold
+between identical runs as the planner turned the join round, so the spread of the
+runs (max / min) is reported, and the plan is checked to keep the pieces outside.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +30,7 @@ from boundaries.levels import DEPTH
 POINTS = "bench_points"
 BY_PIECES = "bench_by_pieces"
 BY_POLYGONS = "bench_by_polygons"
+FLAGGED = "bench_flagged"
 
 _DEPTH_SQL = " ".join(
     f"WHEN '{level!s}' THEN {depth}" for level, depth in DEPTH.items()
@@ -68,6 +76,9 @@ def load_points(extent: Extent, count: int) -> dict[str, float]:
     _execute(f"CREATE TEMP TABLE {POINTS} (id bigint, geom geometry(Point, 4326))")
     for name in (BY_PIECES, BY_POLYGONS):
         _execute(f"CREATE TEMP TABLE {name} (point_id bigint, unit_id bigint)")
+    _execute(
+        f"CREATE TEMP TABLE {FLAGGED} (point_id bigint, unit_id bigint, ambiguous boolean)"
+    )
     insert_s = _execute(
         f"""
         INSERT INTO {POINTS} (id, geom)
@@ -94,7 +105,9 @@ def load_points(extent: Extent, count: int) -> dict[str, float]:
 
 
 def drop_tables() -> None:
-    names = ", ".join(f"pg_temp.{name}" for name in (POINTS, BY_PIECES, BY_POLYGONS))
+    names = ", ".join(
+        f"pg_temp.{name}" for name in (POINTS, BY_PIECES, BY_POLYGONS, FLAGGED)
+    )
     _execute(f"DROP TABLE IF EXISTS {names}")
 
 
@@ -114,6 +127,42 @@ def outer_relation(sql: str, day: dt.date) -> dict[str, str | None]:
     return {
         "join": join["Node Type"],
         "outer": outer["Relation Name"] if outer else None,
+    }
+
+
+def points_inner(sql: str, day: dt.date, table: str = POINTS) -> bool:
+    """Whether every join that reaches the points has them on its inner side (the
+    pieces outside, each probing the points' index), by EXPLAIN, without a run."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", {"sets": valid_set_ids(day)})
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+
+    def holds(node: dict[str, Any]) -> bool:
+        return node.get("Relation Name") == table or any(
+            holds(child) for child in node.get("Plans", [])
+        )
+
+    def inner_only(node: dict[str, Any]) -> bool:
+        children = node.get("Plans", [])
+        is_join = "Join" in node["Node Type"] or "Loop" in node["Node Type"]
+        if is_join and len(children) == 2 and holds(children[0]):
+            return False
+        return all(inner_only(child) for child in children)
+
+    root = plan[0]["Plan"]
+    return holds(root) and inner_only(root)
+
+
+def rates(count: int, seconds: list[float]) -> dict[str, float]:
+    """Points per second of the runs: min, median, max, and max / min."""
+    per_s = [count / s for s in seconds]
+    return {
+        "min": round(min(per_s)),
+        "median": round(statistics.median(per_s)),
+        "max": round(max(per_s)),
+        "spread": round(max(per_s) / min(per_s), 3),
     }
 
 
@@ -165,32 +214,65 @@ def compare() -> dict[str, int]:
     return {"differ": differ, "differ_on_edge": on_edge}
 
 
-def run(extent: Extent, *, count: int, repeats: int) -> dict[str, Any]:
-    """Load the points, then assign them for each day with both variants."""
+def _flagged_assign(*, table: str, into: str, day: dt.date) -> int:
+    return points_assign(table=table, into=into, day=day, ambiguous=True)
+
+
+def _pieces(
+    assign: Callable[..., int],
+    into: str,
+    day: dt.date,
+    count: int,
+    repeats: int,
+    *,
+    ambiguous: bool,
+) -> dict[str, Any]:
+    assigned, seconds = _timed(assign, into, day, repeats)
+    statement = assign_statement(table=POINTS, into=into, ambiguous=ambiguous)
+    return {
+        "assigned": assigned,
+        "seconds": [round(s, 3) for s in seconds],
+        "points_per_s": round(count / min(seconds)),
+        "rates": rates(count, seconds),
+        "plan": outer_relation(statement, day),
+        "pieces_outer": points_inner(statement, day),
+    }
+
+
+def run(
+    extent: Extent, *, count: int, repeats: int, baseline_repeats: int = 2
+) -> dict[str, Any]:
+    """Load the points, then assign them for each day with both variants
+    (``points_assign`` ``repeats`` times, plain and flagged; the baseline
+    ``baseline_repeats`` times)."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         parallel = cursor.fetchone()[0]
     result: dict[str, Any] = {
         "points": count,
         "repeats": repeats,
+        "baseline_repeats": baseline_repeats,
         "max_parallel_workers_per_gather": parallel,
+        # Other work on the machine shows in the spread: the load before and after.
+        "load_average": [round(os.getloadavg()[0], 2)],
     }
     try:
         result["load"] = load_points(extent, count)
         result["days"] = {}
         for day in DAYS:
-            pieces, pieces_s = _timed(points_assign, BY_PIECES, day, repeats)
-            polygons, polygons_s = _timed(polygons_assign, BY_POLYGONS, day, repeats)
+            pieces = _pieces(
+                points_assign, BY_PIECES, day, count, repeats, ambiguous=False
+            )
+            flagged = _pieces(
+                _flagged_assign, FLAGGED, day, count, repeats, ambiguous=True
+            )
+            polygons, polygons_s = _timed(
+                polygons_assign, BY_POLYGONS, day, baseline_repeats
+            )
             result["days"][str(day)] = {
                 "sets": valid_set_ids(day),
-                "pieces": {
-                    "assigned": pieces,
-                    "seconds": [round(s, 3) for s in pieces_s],
-                    "points_per_s": round(count / min(pieces_s)),
-                    "plan": outer_relation(
-                        assign_statement(table=POINTS, into=BY_PIECES), day
-                    ),
-                },
+                "pieces": pieces,
+                "flagged": flagged,
                 "polygons": {
                     "assigned": polygons,
                     "seconds": [round(s, 3) for s in polygons_s],
@@ -203,4 +285,5 @@ def run(extent: Extent, *, count: int, repeats: int) -> dict[str, Any]:
             }
     finally:
         drop_tables()
+    result["load_average"].append(round(os.getloadavg()[0], 2))
     return result

@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from bench import api, assign, service
+from bench import api, assign, assign_command, service
 from bench.report import Row, Section, fmt_int, fmt_ratio, fmt_us
-from bench.sample import dong_hoi_extent, probes
+from bench.sample import DAYS, dong_hoi_extent, probes
 
 SUITES = ("service", "http", "bulk")
 
@@ -25,7 +25,9 @@ def sizes(*, quick: bool) -> dict[str, int]:
         "lookups": 10_000 // scale,
         "warmup": 500 // scale,
         "bulk_points": 1_000_000 // scale,
-        "bulk_repeats": 2,
+        "bulk_repeats": 5,
+        "baseline_repeats": 2,
+        "csv_rows": 200_000 // scale,
     }
 
 
@@ -81,7 +83,14 @@ def run(*, quick: bool, only: tuple[str, ...] = SUITES) -> dict[str, Any]:
     if "bulk" in only:
         progress(f"bulk assignment: {n['bulk_points']:,} points …")
         results["bulk"] = assign.run(
-            extent, count=n["bulk_points"], repeats=n["bulk_repeats"]
+            extent,
+            count=n["bulk_points"],
+            repeats=n["bulk_repeats"],
+            baseline_repeats=n["baseline_repeats"],
+        )
+        progress(f"manage.py points_assign: {n['csv_rows']:,} CSV rows …")
+        results["bulk"]["csv"] = assign_command.run(
+            extent, rows=n["csv_rows"], day=DAYS[-1]
         )
     return results
 
@@ -190,7 +199,7 @@ def _http_section(r: dict[str, Any], service_results: dict[str, Any] | None) -> 
 def _bulk_section(r: dict[str, Any]) -> Section:
     section = Section(f"Bulk assignment, {r['points']:,} random points, points/s")
     for day, d in r["days"].items():
-        pieces, polygons = d["pieces"], d["polygons"]
+        pieces, flagged, polygons = d["pieces"], d["flagged"], d["polygons"]
         section.rows.append(
             Row(
                 f"  points_assign {day} (vs raw polygons)",
@@ -199,11 +208,38 @@ def _bulk_section(r: dict[str, Any]) -> Section:
                 fmt_ratio(pieces["points_per_s"] / polygons["points_per_s"]),
             )
         )
+        for name, runs in (("plain", pieces), ("ambiguous=True", flagged)):
+            rate = runs["rates"]
+            section.rows.append(
+                Row(
+                    f"    {name}: {len(runs['seconds'])} runs, min / median / max; "
+                    "spread max/min",
+                    f"{fmt_int(rate['min'])} / {fmt_int(rate['median'])} / "
+                    f"{fmt_int(rate['max'])}",
+                    "",
+                    fmt_ratio(rate["spread"]),
+                )
+            )
         section.notes.append(
             f"{day}: assigned {pieces['assigned']:,} by pieces, {polygons['assigned']:,}"
             f" by polygons, {d['differ']} placed differently ({d['differ_on_edge']} on"
-            f" an edge); runs {pieces['seconds']} s vs {polygons['seconds']} s; plans: "
-            f"{_plan(pieces['plan'])} | {_plan(polygons['plan'])}"
+            f" an edge); runs {pieces['seconds']} s (flagged {flagged['seconds']} s) vs"
+            f" {polygons['seconds']} s; plans: {_plan(pieces['plan'])} | "
+            f"{_plan(polygons['plan'])}; pieces outer, points probed inside: "
+            f"{'yes' if pieces['pieces_outer'] and flagged['pieces_outer'] else 'NO'}"
+        )
+    if "csv" in r:
+        c = r["csv"]
+        section.rows.append(
+            Row(
+                f"  manage.py points_assign, {c['rows']:,} CSV rows end to end, rows/s",
+                fmt_int(c["rows_per_s"]),
+            )
+        )
+        section.notes.append(
+            f"points_assign: {c['seconds']} s for a {c['file_mb']} MB file on "
+            f"{c['day']}, {c['written']:,} rows written; {c['assigned']}; "
+            f"{c['steps']}"
         )
     load = r["load"]
     section.notes += [
@@ -212,7 +248,10 @@ def _bulk_section(r: dict[str, Any]) -> Section:
         f"max_parallel_workers_per_gather = {r['max_parallel_workers_per_gather']} "
         "(default; PostgreSQL runs no INSERT … SELECT in parallel, and TEMP tables are "
         "parallel-restricted, so one core does the work)",
-        "best of the runs; ratio = ours / baseline (higher is better)",
+        "best of the runs; ratio = ours / baseline (higher is better); spread = "
+        "fastest / slowest run of the same statement on the same points; 1-minute "
+        f"load average before / after: {' / '.join(map(str, r.get('load_average', [])))}"
+        f" on {os.cpu_count()} CPUs",
     ]
     return section
 
