@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -38,9 +37,9 @@ from boundaries.csvfile import (
     read_format,
     replacing,
 )
-from boundaries.jurisdictions import jurisdiction_get
+from boundaries.jurisdictions import jurisdiction_today
 from boundaries.layers import ADMINISTRATIVE
-from boundaries.selectors import known_jurisdictions, known_layers
+from boundaries.scope import scope_check
 from geo.errors import InvalidInput, NotFound
 
 ADDED = ("unit_code", "unit_name", "ambiguous")
@@ -123,36 +122,13 @@ def parse_day(text: str) -> dt.date:
 def today_for(jurisdiction: str | None) -> dt.date:
     """Today in the jurisdiction's time zone (Toronto's day, not Hà Nội's), or in
     the service's when none is given or it is not registered."""
-    # The same as boundaries.jurisdictions.jurisdiction_today, once that lands.
-    found = jurisdiction_get(jurisdiction) if jurisdiction else None
-    if found is not None:
-        return timezone.localdate(timezone=ZoneInfo(found.time_zone))
-    return timezone.localdate()
-
-
-def _listed(values: list[str]) -> str:
-    return ", ".join(values[:30]) or "—"
+    return jurisdiction_today(jurisdiction) if jurisdiction else timezone.localdate()
 
 
 def check_scope(layer: str, jurisdiction: str | None, day: dt.date) -> None:
     """Refuse an unknown layer or jurisdiction, or a day no set answers, before the
     file is read: otherwise every row would come out empty."""
-    if layer != ADMINISTRATIVE and layer not in (layers := known_layers()):
-        raise InvalidInput(
-            "unknown_layer",
-            f"Không có lớp địa giới '{layer[:40]}'. Các lớp: {_listed(layers)}.",
-            f"There is no boundary layer '{layer[:40]}'. Layers: {_listed(layers)}.",
-            "layer",
-        )
-    if jurisdiction is not None and jurisdiction not in (
-        codes := known_jurisdictions()
-    ):
-        raise InvalidInput(
-            "unknown_jurisdiction",
-            f"Không có đơn vị quản lý mã '{jurisdiction[:40]}'. Các mã: {_listed(codes)}.",
-            f"There is no jurisdiction '{jurisdiction[:40]}'. Codes: {_listed(codes)}.",
-            "jurisdiction",
-        )
+    scope_check(layer, jurisdiction)
     if not valid_set_ids(day, layer=layer, jurisdiction=jurisdiction):
         of_vi = f" của '{jurisdiction}'" if jurisdiction else ""
         of_en = f" of jurisdiction '{jurisdiction}'" if jurisdiction else ""

@@ -1,9 +1,5 @@
-"""Which layer and jurisdiction a lookup searches: ``layer=`` and ``jurisdiction=``.
-
-Both are checked against what the service holds, so a typo ("adminstrative", "CA-TO")
-is a 400 listing the known values, not an empty answer that looks like "outside every
-unit".
-"""
+"""Which layer and jurisdiction a lookup searches: ``layer=`` and ``jurisdiction=``,
+read from the query and checked by ``boundaries.scope``."""
 
 from __future__ import annotations
 
@@ -12,9 +8,8 @@ from dataclasses import dataclass
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from api.errors import ApiError
 from boundaries.layers import ADMINISTRATIVE
-from boundaries.selectors import known_jurisdictions, known_layers
+from boundaries.scope import scope_check
 
 LAYER = OpenApiParameter(
     "layer",
@@ -35,30 +30,10 @@ class Scope:
     jurisdiction: str | None
 
 
-def _listed(values: list[str]) -> str:
-    return ", ".join(values[:20]) or "—"
-
-
 def parse_scope(layer_raw: str | None, jurisdiction_raw: str | None) -> Scope:
-    """The layer (default administrative) and jurisdiction (default every one)."""
+    """The layer (default administrative) and jurisdiction (default every one);
+    an unknown one is a 400 listing the known ones (``boundaries.scope``)."""
     layer = (layer_raw or "").strip() or ADMINISTRATIVE
-    if layer != ADMINISTRATIVE and layer not in (layers := known_layers()):
-        raise ApiError(
-            "unknown_layer",
-            f"Không có lớp địa giới '{layer[:40]}'. Các lớp: {_listed(layers)}.",
-            f"There is no boundary layer '{layer[:40]}'. Layers: {_listed(layers)}.",
-            field="layer",
-        )
     jurisdiction = (jurisdiction_raw or "").strip() or None
-    if jurisdiction is not None:
-        codes = known_jurisdictions()
-        if jurisdiction not in codes:
-            raise ApiError(
-                "unknown_jurisdiction",
-                f"Không có đơn vị quản lý mã '{jurisdiction[:40]}'. "
-                f"Các mã: {_listed(codes)}.",
-                f"There is no jurisdiction '{jurisdiction[:40]}'. "
-                f"Codes: {_listed(codes)}.",
-                field="jurisdiction",
-            )
+    scope_check(layer, jurisdiction)
     return Scope(layer, jurisdiction)
