@@ -89,7 +89,7 @@ def check_file(
     if options.expected is not None:
         # Features far away are left out of the checks that measure in metres: the
         # UTM zone is that of the data's centre, and they would move it.
-        outside = _check_extent(kept, report, options.expected)
+        outside = _check_extent(kept, report, options)
         kept = [(u, g) for u, g in kept if u.row not in outside]
     checked = Checked()
     for unit, geometry in _check_duplicates(kept, report, options.on_duplicate):
@@ -157,21 +157,27 @@ def _check_level(
 def _check_extent(
     kept: list[tuple[SourceUnit, MultiPolygon]],
     report: ImportReport,
-    expected: tuple[BBox, str],
+    options: Options,
 ) -> set[int]:
     """One finding for all the features outside the expected box (a wrong CRS, or
-    longitude and latitude swapped, moves them all); returns their rows."""
-    box, whose = expected
+    longitude and latitude swapped, moves them all); returns their rows. With
+    ``skip_invalid``, a few strays (fewer than half the features: a feature at 0,0,
+    one from another file) are skipped with a warning; most of the file outside is
+    a wrong CRS, which no option skips."""
+    assert options.expected is not None
+    box, whose = options.expected
     frame = shapely.box(*box.as_tuple())
     outside = [(u, g) for u, g in kept if not frame.covers(g)]
     if not outside:
         return set()
     bounds = shapely.total_bounds([g for _, g in kept])
+    strays = options.skip_invalid and 2 * len(outside) < len(kept)
     report.add(
         Finding(
             "outside_extent",
-            ERROR,
-            f"{len(outside)} of {len(kept)} features lie outside {whose} "
+            WARNING if strays else ERROR,
+            ("skipped: " if strays else "")
+            + f"{len(outside)} of {len(kept)} features lie outside {whose} "
             f"({box.min_lon:.3f},{box.min_lat:.3f} – {box.max_lon:.3f},"
             f"{box.max_lat:.3f}); the file's extent once read as {report.source_crs} "
             f"is {bounds[0]:.3f},{bounds[1]:.3f} – {bounds[2]:.3f},{bounds[3]:.3f}: "

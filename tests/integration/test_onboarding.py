@@ -524,3 +524,40 @@ def test_admin_upload_takes_a_layer_and_an_own_fixed_level(admin_client, tmp_pat
             {**data, "file": handle, "new_slug": "x-2", "new_layer": "Bad Layer"},
         )
     assert "not a layer name" in bad.content.decode()
+
+
+def test_skip_invalid_skips_a_stray_outside_the_extent_but_never_a_wrong_crs(tmp_path):
+    """A feature lying far away (here in Vietnam, in a Toronto file) is skipped with
+    --skip-invalid and listed as a warning; a file lying mostly outside is a wrong
+    CRS, refused whatever the options."""
+    create_tor()
+    stray = [feature("1", cell(0)), feature("2", cell(1)), MESSY[11]]
+    report = import_boundaries(
+        path=write(tmp_path, stray),
+        target=NEW_SET,
+        commit=True,
+        options=Options(skip_invalid=True),
+    )
+    [outside] = report.of_kind("outside_extent")
+    assert (outside["severity"], outside["rows"]) == ("warning", [3])
+    assert outside["message"].startswith("skipped: ")
+    assert set(
+        AdminUnit.objects.filter(boundary_set__slug=SLUG).values_list("code", flat=True)
+    ) == {"1", "2"}
+    shifted = [
+        feature(str(n), box(106.6 + n / 100, 17.46, 106.61 + n / 100, 17.47))
+        for n in range(3)
+    ] + [feature("9", cell(0))]
+    with pytest.raises(ImportRefused) as info:
+        import_boundaries(
+            path=write(tmp_path, shifted),
+            target=SetSpec(
+                slug="tor-2",
+                name="x",
+                jurisdiction_code=TOR,
+                valid_from=dt.date(2021, 1, 1),
+            ),
+            options=Options(skip_invalid=True),
+        )
+    [wrong] = info.value.report.of_kind("outside_extent")
+    assert wrong["severity"] == "error" and len(wrong["rows"]) == 3
