@@ -560,4 +560,5 @@ def test_skip_invalid_skips_a_stray_outside_the_extent_but_never_a_wrong_crs(tmp
             options=Options(skip_invalid=True),
         )
     [wrong] = info.value.report.of_kind("outside_extent")
-    assert wrong["severity"] == "error" and len(wrong["rows"]) == 3
+    assert wrong["severity"] == "error"
+    assert len(wrong["rows"]) == 3
