@@ -16,7 +16,8 @@ from django.utils import dateparse, timezone
 
 from api.errors import ApiError
 from geo.coords import parse_number
-from geo.days import date_range
+from geo.days import date_range, day_parse
+from geo.errors import BilingualError
 
 
 def date_in_range(day: dt.date, field: str) -> dt.date:
@@ -38,19 +39,11 @@ def parse_day(raw: str | None, field: str = "date") -> dt.date:
     """ISO (2025-07-01) or Vietnamese (01/07/2025) date; today in Asia/Ho_Chi_Minh when absent."""
     if raw is None or raw.strip() == "":
         return timezone.localdate()
-    text = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-        return date_in_range(day, field)
-    raise ApiError(
-        "bad_date",
-        f"Ngày '{text[:40]}' không hợp lệ: dùng dd/mm/yyyy hoặc yyyy-mm-dd.",
-        f"'{text[:40]}' is not a date: use yyyy-mm-dd or dd/mm/yyyy.",
-        field=field,
-    )
+    try:
+        day = day_parse(raw, field)
+    except BilingualError as exc:
+        raise ApiError.from_error(exc) from exc
+    return date_in_range(day, field)
 
 
 @overload

@@ -104,21 +104,6 @@ class _Steps:
         self.last = now
 
 
-def parse_day(text: str) -> dt.date:
-    """yyyy-mm-dd or dd/mm/yyyy."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            continue
-    raise InvalidInput(
-        "bad_date",
-        f"Ngày '{text[:40]}' không hợp lệ: dùng yyyy-mm-dd hoặc dd/mm/yyyy.",
-        f"'{text[:40]}' is not a date: use yyyy-mm-dd or dd/mm/yyyy.",
-        "date",
-    )
-
-
 def today_for(jurisdiction: str | None) -> dt.date:
     """Today in the jurisdiction's time zone (Toronto's day, not Hà Nội's), or in
     the service's when none is given or it is not registered."""

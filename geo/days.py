@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from geo.errors import InvalidInput
+
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 LOCAL = ZoneInfo(TIME_ZONE)
 EARLIEST = dt.date(2000, 1, 1)
@@ -32,3 +34,20 @@ def local_midnight(day: dt.date) -> dt.datetime:
 def date_range() -> tuple[dt.date, dt.date]:
     """The first and last day a date parameter may name (local days)."""
     return EARLIEST, local_today() + AHEAD
+
+
+def day_parse(text: str, field: str = "date") -> dt.date:
+    """A date as people write it here, ISO (2025-07-01) or Vietnamese (01/07/2025);
+    a bilingual InvalidInput otherwise."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            continue
+    raise InvalidInput(
+        "bad_date",
+        f"Ngày '{text[:40]}' không hợp lệ: dùng dd/mm/yyyy hoặc yyyy-mm-dd.",
+        f"'{text[:40]}' is not a date: use yyyy-mm-dd or dd/mm/yyyy.",
+        field,
+    )

@@ -8,8 +8,9 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from boundaries.assign_csv import csv_assign, parse_day, today_for
+from boundaries.assign_csv import csv_assign, today_for
 from boundaries.layers import ADMINISTRATIVE
+from geo.days import day_parse
 from geo.errors import BilingualError
 
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 raise CommandError("--delimiter takes one character (or 'tab').")
         show = opts["verbosity"] > 0 and self.stderr.isatty()
         try:
-            day = parse_day(opts["date"]) if opts["date"] else today_for(jurisdiction)
+            day = day_parse(opts["date"]) if opts["date"] else today_for(jurisdiction)
             summary = csv_assign(
                 source=opts["file"],
                 out=opts["out"],
