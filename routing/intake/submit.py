@@ -179,7 +179,11 @@ def report_submit(
     ``report_admit``. ``extras``: the edge's own rows for a new report, in the
     same transaction (``routing.intake.store.Extras``; not called on a replay).
     Returns the report, whether it was created now, and open reports nearby that
-    may be the same problem.
+    may be the same problem. A new report comes with the rows its transaction wrote
+    already attached (its unit and department as the decision knows them, its
+    current assignment, its photos: ``routing.intake.store``), so the receipt costs
+    no query; like any prefetched instance, re-read it (``refresh_from_db``) before
+    reading its photos or assignment again after changing them.
     """
     fingerprint = submission_fingerprint(submission)
     key = _client_key(submission, actor, client)

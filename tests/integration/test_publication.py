@@ -272,6 +272,7 @@ def test_photos_of_the_fix_are_public_unless_the_category_is_sensitive():
     fix.image.save("fix.jpg", ContentFile(b"x"), save=False)
     fix.thumbnail.save("fix-thumb.jpg", ContentFile(b"x"), save=False)
     fix.save()
+    report.refresh_from_db()  # the submitted instance carries its photos as written
     assert publication.photos_public(report) == [fix]
     assert list(ReportPhoto.objects.filter(publication.photo_public_q())) == [fix]
     report_force(report, category=Category.objects.get(code="ANTT"))

@@ -173,10 +173,10 @@ def test_a_failed_submission_deletes_the_photos_it_wrote(bucket, monkeypatch):
     """When the transaction fails after the photos were uploaded, the bucket is left
     as it was: ``PhotoFiles.delete`` removed both objects."""
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(store, "notify_assignment", broken)
+    monkeypatch.setattr(store, "outbox_queue", broken)
     with pytest.raises(RuntimeError):
         report_create(photos=(photo_check(jpeg(), name="rac.jpg"),))
     assert keys(bucket) == []
