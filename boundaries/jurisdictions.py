@@ -8,8 +8,9 @@ files are expected to look like: the extent they should fall in (given, or taken
 from its first set) and the labels of its levels. Vietnamese jurisdictions without
 an extent of their own are expected inside Vietnam's box (``geo.coords``).
 
-Layers (administrative, service districts, police precincts) are the next step: a
-``layer`` on BoundarySet, with the active-set exclusion per (jurisdiction, layer).
+A jurisdiction's sets belong to layers (``boundaries.layers``): administrative
+units, and beside them service districts or police precincts, each layer with its
+own dated sets.
 """
 
 from __future__ import annotations
