@@ -73,20 +73,28 @@ _DEPARTMENTS = f"""
 _ZONE_EDGE_M = bsql.edge_distance_m(table="routing_zoneedge", key="zone_id", owner="z")
 
 # The && prefilter on an expanded box uses the zones' GiST index; a zone is then a
-# candidate when it covers the point or its edge lies within ``near`` metres.
+# candidate when it covers the point or its edge lies within ``near`` metres. The
+# zones of the category come first (a MATERIALIZED CTE, so that the planner cannot
+# test coverage on the whole outlines of every category's zones before the category
+# narrows them: about a quarter of a millisecond where the zones of many categories
+# meet).
 _ZONES = f"""
+    WITH near AS MATERIALIZED (
+        SELECT z.id, z.name, z.priority, z.area_m2, z.department_id, z.geom
+        FROM routing_responsibilityzone z
+        JOIN routing_responsibilityzone_categories zc
+          ON zc.responsibilityzone_id = z.id AND zc.category_id = %(category_id)s
+        WHERE {zsql.zone_in_force("z", bsql.param("at"))}
+          AND z.geom && ST_Expand({bsql.point()}, %(dlon)s, %(dlat)s)
+    )
     SELECT z.id AS zone_id, z.name AS zone_name, z.priority, z.area_m2,
            d.id AS department_id, d.code, d.name_vi, d.name_en,
            zcov.covers, zedge.edge_m, d.email, d.webhook_url
-    FROM routing_responsibilityzone z
-    JOIN routing_responsibilityzone_categories zc
-      ON zc.responsibilityzone_id = z.id AND zc.category_id = %(category_id)s
+    FROM near z
     JOIN routing_department d ON d.id = z.department_id
     CROSS JOIN LATERAL (SELECT {zsql.zone_covers("z", bsql.point())} AS covers) zcov
     CROSS JOIN LATERAL (SELECT {_ZONE_EDGE_M} AS edge_m) zedge
-    WHERE {zsql.zone_in_force("z", bsql.param("at"))}
-      AND z.geom && ST_Expand({bsql.point()}, %(dlon)s, %(dlat)s)
-      AND (zcov.covers OR zedge.edge_m <= %(near)s)
+    WHERE zcov.covers OR zedge.edge_m <= %(near)s
 """
 
 

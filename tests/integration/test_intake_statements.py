@@ -36,7 +36,7 @@ STATEMENTS = [
     ("fallback departments", r"^\s*SELECT dd\.department_id,"),
     # The zones in force near the point for the category, with their departments'
     # e-mail and webhook.
-    ("zones", r"^\s*SELECT z\.id AS zone_id,"),
+    ("zones", r"^\s*WITH near AS MATERIALIZED \("),
     # Open reports nearby (routing.intake.duplicates), once.
     ("duplicates", r"^\s*SELECT r\.tracking_code, r\.status,"),
     # The province's calendar overrides, for the deadline (once).
