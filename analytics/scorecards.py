@@ -32,6 +32,7 @@ from django.db import connection
 from analytics import definitions as d
 from analytics.grid import BUCKET_ERROR
 from analytics.stats import percentile
+from geo.days import EARLIEST
 from geo.errors import InvalidInput
 from routing.models import Department
 from routing.models.reports import public_category_ids
@@ -124,11 +125,11 @@ def _month_parse(value: str, name: str) -> dt.date:
             name,
         ) from None
     latest = d.today().year + 1
-    if not 2000 <= parsed.year <= latest:
+    if not EARLIEST.year <= parsed.year <= latest:
         raise InvalidInput(
             "invalid_month",
-            f"'{name}' phải trong khoảng năm 2000 đến {latest}.",
-            f"'{name}' must be between 2000 and {latest}.",
+            f"'{name}' phải trong khoảng năm {EARLIEST.year} đến {latest}.",
+            f"'{name}' must be between {EARLIEST.year} and {latest}.",
             name,
         )
     return parsed

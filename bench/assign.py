@@ -14,6 +14,7 @@ runs (max / min) is reported, and the plan is checked to keep the pieces outside
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import statistics
@@ -111,13 +112,20 @@ def drop_tables() -> None:
     _execute(f"DROP TABLE IF EXISTS {names}")
 
 
-def outer_relation(sql: str, day: dt.date) -> dict[str, str | None]:
-    """The join node of the plan and the table on its outer side (EXPLAIN, no run)."""
+def _plan(sql: str, day: dt.date) -> list[dict[str, Any]]:
+    """The statement's plan (EXPLAIN, no run), as parsed JSON."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", {"sets": valid_set_ids(day)})
         plan = cursor.fetchone()[0]
-    if isinstance(plan, str):  # the driver may hand back the JSON text
-        plan = json.loads(plan)
+    return json.loads(plan) if isinstance(plan, str) else plan  # text or parsed
+
+
+def outer_relation(sql: str, day: dt.date) -> dict[str, str | None]:
+    """The join node of the plan and the table on its outer side (EXPLAIN, no run)."""
+    return _outer_of(_plan(sql, day))
+
+
+def _outer_of(plan: list[dict[str, Any]]) -> dict[str, str | None]:
     join = _find(
         plan[0]["Plan"], lambda n: "Join" in n["Node Type"] or "Loop" in n["Node Type"]
     )
@@ -133,11 +141,10 @@ def outer_relation(sql: str, day: dt.date) -> dict[str, str | None]:
 def points_inner(sql: str, day: dt.date, table: str = POINTS) -> bool:
     """Whether every join that reaches the points has them on its inner side (the
     pieces outside, each probing the points' index), by EXPLAIN, without a run."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", {"sets": valid_set_ids(day)})
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
+    return _points_inner_of(_plan(sql, day), table)
+
+
+def _points_inner_of(plan: list[dict[str, Any]], table: str = POINTS) -> bool:
 
     def holds(node: dict[str, Any]) -> bool:
         return node.get("Relation Name") == table or any(
@@ -214,28 +221,20 @@ def compare() -> dict[str, int]:
     return {"differ": differ, "differ_on_edge": on_edge}
 
 
-def _flagged_assign(*, table: str, into: str, day: dt.date) -> int:
-    return points_assign(table=table, into=into, day=day, ambiguous=True)
-
-
 def _pieces(
-    assign: Callable[..., int],
-    into: str,
-    day: dt.date,
-    count: int,
-    repeats: int,
-    *,
-    ambiguous: bool,
+    into: str, day: dt.date, count: int, repeats: int, *, ambiguous: bool
 ) -> dict[str, Any]:
+    assign = functools.partial(points_assign, ambiguous=ambiguous)
     assigned, seconds = _timed(assign, into, day, repeats)
-    statement = assign_statement(table=POINTS, into=into, ambiguous=ambiguous)
+    plan = _plan(assign_statement(table=POINTS, into=into, ambiguous=ambiguous), day)
+    spread = rates(count, seconds)
     return {
         "assigned": assigned,
         "seconds": [round(s, 3) for s in seconds],
-        "points_per_s": round(count / min(seconds)),
-        "rates": rates(count, seconds),
-        "plan": outer_relation(statement, day),
-        "pieces_outer": points_inner(statement, day),
+        "points_per_s": spread["max"],
+        "rates": spread,
+        "plan": _outer_of(plan),
+        "pieces_outer": _points_inner_of(plan),
     }
 
 
@@ -260,12 +259,8 @@ def run(
         result["load"] = load_points(extent, count)
         result["days"] = {}
         for day in DAYS:
-            pieces = _pieces(
-                points_assign, BY_PIECES, day, count, repeats, ambiguous=False
-            )
-            flagged = _pieces(
-                _flagged_assign, FLAGGED, day, count, repeats, ambiguous=True
-            )
+            pieces = _pieces(BY_PIECES, day, count, repeats, ambiguous=False)
+            flagged = _pieces(FLAGGED, day, count, repeats, ambiguous=True)
             polygons, polygons_s = _timed(
                 polygons_assign, BY_POLYGONS, day, baseline_repeats
             )

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.db import connection, transaction
-from django.utils import timezone
 from tqdm import tqdm
 
 from boundaries.bulk import points_assign, valid_set_ids
@@ -37,7 +36,6 @@ from boundaries.csvfile import (
     read_format,
     replacing,
 )
-from boundaries.jurisdictions import jurisdiction_today
 from boundaries.layers import ADMINISTRATIVE
 from boundaries.scope import scope_check
 from geo.errors import InvalidInput, NotFound
@@ -102,12 +100,6 @@ class _Steps:
         now = time.perf_counter()
         self.summary.steps[step] = self.summary.steps.get(step, 0.0) + now - self.last
         self.last = now
-
-
-def today_for(jurisdiction: str | None) -> dt.date:
-    """Today in the jurisdiction's time zone (Toronto's day, not Hà Nội's), or in
-    the service's when none is given or it is not registered."""
-    return jurisdiction_today(jurisdiction) if jurisdiction else timezone.localdate()
 
 
 def check_scope(layer: str, jurisdiction: str | None, day: dt.date) -> None:

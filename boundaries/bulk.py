@@ -96,12 +96,9 @@ def valid_set_ids(
 ) -> list[int]:
     """Ids of the active boundary sets of ``layer`` in force on ``day`` (one per
     jurisdiction; of ``jurisdiction`` only when given)."""
-    statement = sql.sets_in_force(
-        layer=sql.param("layer"), jurisdiction=sql.param("jurisdiction")
-    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{statement} ORDER BY s.id",
+            f"{sql.SETS_IN_SCOPE} ORDER BY s.id",
             {"day": day, "layer": layer, "jurisdiction": jurisdiction},
         )
         return [row[0] for row in cursor.fetchall()]

@@ -29,11 +29,12 @@ from django.utils import timezone
 
 from boundaries.levels import LABEL_MAX_LENGTH, Level
 from geo.coords import VIETNAM_LAT, VIETNAM_LON, BBox
+from geo.days import TIME_ZONE
 from geo.errors import Conflict, InvalidInput
 from geo.projections import degree_margin
 
 VIETNAM = "VN"
-VIETNAM_TZ = "Asia/Ho_Chi_Minh"
+VIETNAM_TZ = TIME_ZONE
 VIETNAM_LEVELS = [str(level) for level in Level.values]
 # How far a feature may lie beyond the Vietnam box (degrees), as the importer always
 # allowed: islands and a box drawn tight on the mainland.
@@ -160,6 +161,12 @@ def jurisdiction_today(code: str, *, now: dt.datetime | None = None) -> dt.date:
     noon in Hà Nội it is already tomorrow in Auckland. ``now`` (aware) is the
     instant asked about, the current one when not given; naive is a ValueError."""
     return timezone.localdate(now, timezone=jurisdiction_zone(code))
+
+
+def today_for(jurisdiction: str | None) -> dt.date:
+    """Today where ``jurisdiction`` is (``jurisdiction_today``), or the service's
+    today when none is named."""
+    return jurisdiction_today(jurisdiction) if jurisdiction else timezone.localdate()
 
 
 def jurisdiction_levels(code: str | None) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ prepared statement where the connection allows (``boundaries.prepared``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -94,11 +95,7 @@ class OutsideAllUnits(NotFound):
 # How far to look for a unit to name in the error for a point outside every unit.
 NEAREST_SEARCH_M = 50_000
 
-# The sets searched: of the layer asked for (%(layer)s), of one jurisdiction or of
-# every one (%(jurisdiction)s, NULL for every one).
-_SETS = sql.sets_in_force(
-    layer=sql.param("layer"), jurisdiction=sql.param("jurisdiction")
-)
+_SETS = sql.SETS_IN_SCOPE
 _ORDER = sql.covering_order("c", "c.priority")
 
 # Every unit covering the point (one row per unit: pieces share seams), with what
@@ -112,8 +109,11 @@ _COVERING_UNITS = f"""
           AND {sql.part_covers("p", sql.point())}
     )"""
 _WINNER = f"SELECT c.unit_id FROM covering c ORDER BY {_ORDER} LIMIT 1"
-# The candidates of rule 3: the covering units of the winner's depth, winner first.
-_CANDIDATES = f"""(SELECT array_agg(c.unit_id ORDER BY {_ORDER}) FROM covering c
+# The candidates of rule 3: the covering units of the winner's depth, winner first,
+# each as [id, code, name, name_ascii, level] (``UnitRef``), in the same statement.
+_CANDIDATES = f"""(SELECT json_agg(json_build_array(u.id, u.code, u.name,
+        u.name_ascii, u.level) ORDER BY {_ORDER})
+    FROM covering c JOIN boundaries_adminunit u ON u.id = c.unit_id
     WHERE c.depth = (SELECT max(depth) FROM covering))"""
 
 _COVERING = f"WITH {_COVERING_UNITS} {_WINNER}"
@@ -227,27 +227,20 @@ def unit_chain(unit_id: int) -> tuple[SetRef, list[UnitRef]]:
 
 def _as_chain(
     rows: list[tuple],
-) -> tuple[SetRef, list[UnitRef], float | None, list[int]]:
+) -> tuple[SetRef, list[UnitRef], float | None, tuple[UnitRef, ...]]:
+    """The chain, its set, the edge distance and, when several units cover the
+    point, the candidates (none otherwise)."""
     chain = [UnitRef(*row[:5]) for row in rows]
-    edge, candidates = rows[0][12], rows[0][13]
+    edge, covering = rows[0][12], rows[0][13] or []
+    if isinstance(covering, str):  # Django has json read as text, for JSONField
+        covering = json.loads(covering)
+    candidates = tuple(UnitRef(*u) for u in covering) if len(covering) > 1 else ()
     return (
         SetRef(*rows[0][5:12]),
         chain,
         None if edge is None else float(edge),
-        candidates or [],
+        candidates,
     )
-
-
-def units_by_id(ids: list[int]) -> list[UnitRef]:
-    """The units of ``ids``, without geometry, in the order given."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, code, name, name_ascii, level FROM boundaries_adminunit "
-            "WHERE id = ANY(%s)",
-            [ids],
-        )
-        found = {row[0]: UnitRef(*row) for row in cursor.fetchall()}
-    return [found[i] for i in ids if i in found]
 
 
 def earliest_valid_from(
@@ -256,7 +249,7 @@ def earliest_valid_from(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(s.valid_from) FROM boundaries_boundaryset s "
-            f"WHERE {sql.set_active('s')} AND {sql.set_in_layer('s', '%(layer)s')} "
+            f"WHERE {sql.set_active('s')} AND {sql.set_in_layer('s', sql.param('layer'))} "
             f"AND {sql.set_of_jurisdiction('s')}",
             {"layer": layer, "jurisdiction": jurisdiction},
         )
@@ -282,14 +275,12 @@ def point_lookup(
     :class:`OutsideAllUnits` naming the nearest unit, or :class:`NoBoundarySet` when
     no active set is valid on that day. With ``with_edge``, ``edge_m`` is the
     distance from the point to the unit's own outline, measured in the same query.
-    A point several units cover (rule 3) gets ``candidates``, at the cost of a
-    second query for their names.
+    A point several units cover (rule 3) gets ``candidates``, from the same query.
     """
     params = _scope(lon, lat, day, layer, jurisdiction)
     rows = prepared.fetchall(_COVERING_CHAIN[with_edge], params)
     if rows:
-        boundary_set, chain, edge, covering = _as_chain(rows)
-        candidates = tuple(units_by_id(covering)) if len(covering) > 1 else ()
+        boundary_set, chain, edge, candidates = _as_chain(rows)
         return Lookup(boundary_set, chain, "covers", 0.0, edge, candidates)
     if nearest_within_m > 0:
         close = nearest_unit(

@@ -160,8 +160,8 @@ class AdminUnit(models.Model):
     ``code`` is the official GSO code (2 digits for a province, 3 for a district,
     5 for a commune-level unit). A code is unique within a set but not across sets:
     18880 was Phường Đức Ninh Đông until 30/06/2025 and is Phường Đồng Hới since.
-    Geometry is EPSG:4326, validated and repaired on import; ``area_m2`` is measured
-    in the UTM zone of the unit's centre (``geo.projections.utm_for``).
+    Geometry is EPSG:4326, validated and repaired on import; ``area_m2`` is geodesic
+    (on the WGS 84 ellipsoid, ``geo.topology.area_m2``).
     """
 
     boundary_set = models.ForeignKey(

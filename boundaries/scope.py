@@ -7,7 +7,9 @@ for the HTTP lookup (``api.boundaries.scope``) and ``manage.py points_assign``.
 
 from __future__ import annotations
 
+from boundaries.jurisdictions import Jurisdiction
 from boundaries.layers import ADMINISTRATIVE
+from boundaries.models import BoundarySet
 from boundaries.selectors import known_jurisdictions, known_layers
 from geo.errors import InvalidInput
 
@@ -21,17 +23,21 @@ def _listed(values: list[str]) -> str:
 
 def scope_check(layer: str, jurisdiction: str | None) -> None:
     """Refuse a layer no set belongs to, or a jurisdiction neither registered nor
-    named by a set (the administrative layer is always known: no query for it)."""
-    if layer != ADMINISTRATIVE and layer not in (layers := known_layers()):
+    named by a set (the administrative layer is always known: no query for it).
+    One indexed existence test each; the known values are listed only in an error."""
+    if layer != ADMINISTRATIVE and not BoundarySet.objects.filter(layer=layer).exists():
+        layers = known_layers()
         raise InvalidInput(
             "unknown_layer",
             f"Không có lớp địa giới '{layer[:40]}'. Các lớp: {_listed(layers)}.",
             f"There is no boundary layer '{layer[:40]}'. Layers: {_listed(layers)}.",
             "layer",
         )
-    if jurisdiction is not None and jurisdiction not in (
-        codes := known_jurisdictions()
+    if jurisdiction is not None and not (
+        Jurisdiction.objects.filter(code=jurisdiction).exists()
+        or BoundarySet.objects.filter(jurisdiction_code=jurisdiction).exists()
     ):
+        codes = known_jurisdictions()
         raise InvalidInput(
             "unknown_jurisdiction",
             f"Không có đơn vị quản lý mã '{jurisdiction[:40]}'. "

@@ -99,6 +99,12 @@ def sets_in_force(
     return f"SELECT s.id FROM boundaries_boundaryset s WHERE {where}"
 
 
+# The sets a lookup or a bulk assignment searches: of the layer asked for
+# (%(layer)s) in force on %(day)s, of one jurisdiction or of every one
+# (%(jurisdiction)s, NULL for every one).
+SETS_IN_SCOPE = sets_in_force(layer=param("layer"), jurisdiction=param("jurisdiction"))
+
+
 # --- the unit that covers a point -------------------------------------------------
 
 

@@ -126,8 +126,7 @@ _GROUPS = (
                extract(epoch FROM c.resolved_at - c.reported_at))
                FILTER (WHERE c.resolved),
            count(*) FILTER (WHERE c.rating = 'satisfied'),
-           count(*) FILTER (WHERE c.rating IN
-               ('satisfied', 'acceptable', 'dissatisfied')),
+           count(*) FILTER (WHERE c.rating = ANY(%(ratings)s)),
            count(*) FILTER (WHERE c.reopen_count > 0),
            count(*) FILTER (WHERE c.resolved_at IS NOT NULL OR c.reopen_count > 0),
            count(rt.report_id),
@@ -281,10 +280,14 @@ def _figures(row: tuple[Any, ...], minutes: float) -> Figures:
     )
 
 
-def period_figures(period: Period, minutes: float | None = None) -> PeriodFigures:
-    """All figures of ``period`` in three statements; staff time at ``minutes`` per
-    action (by default the setting)."""
+def period_figures(
+    period: Period, minutes: float | None = None, *, zones: bool = True
+) -> PeriodFigures:
+    """All figures of ``period`` in three statements (two without ``zones``, the
+    top zones, which only the period reported on shows); staff time at ``minutes``
+    per action (by default the setting)."""
     params = {**period.params(), "kinds": list(TOUCH_KINDS), "top": TOP}
+    params["ratings"] = list(d.RATINGS)
     channels = ", ".join(
         f"count(*) FILTER (WHERE c.channel = %(channel_{i})s)"
         for i in range(len(CHANNELS))
@@ -311,6 +314,7 @@ def period_figures(period: Period, minutes: float | None = None) -> PeriodFigure
                 result.departments[department_id] = figures
         cursor.execute(_CAUSES, params)
         result.causes.update(dict(cursor.fetchall()))
-        cursor.execute(_ZONES, params)
-        result.zones = [(z, name, n) for z, name, n in cursor.fetchall()]
+        if zones:
+            cursor.execute(_ZONES, params)
+            result.zones = [(z, name, n) for z, name, n in cursor.fetchall()]
     return result

@@ -25,16 +25,17 @@ from analytics.hotspots import HotspotError, hotspots_compute
 from analytics.selection import ReportFilter
 from boundaries.bulk import coordinates_assign, valid_set_ids
 from boundaries.models import AdminUnit
+from geo.days import EARLIEST
 from geo.hotspots import HOT
 from routing.models import Department
 
 DATE_FORMAT = "%d/%m/%Y"
 DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 MAX_DAYS = 3 * 366
-# The years a date may name: nothing this service holds is older than 2000 (as the
-# API's ``api.params.EARLIEST``), and a year 0001 or 9999 would overflow the date
-# arithmetic (the period before, local midnights).
-FIRST_YEAR = 2000
+# The years a date may name: nothing this service holds is older than
+# ``geo.days.EARLIEST``, and a year 0001 or 9999 would overflow the date arithmetic
+# (the period before, local midnights).
+FIRST_YEAR = EARLIEST.year
 FORMER = " (đơn vị cũ / former unit)"
 
 
@@ -205,7 +206,8 @@ class Evaluation:
 def evaluation_make(period: Period, before: Period) -> Evaluation:
     """Both periods' figures, names and hot spots (the setting read once)."""
     minutes = minutes_per_action()
-    now, earlier = period_figures(period, minutes), period_figures(before, minutes)
+    now = period_figures(period, minutes)
+    earlier = period_figures(before, minutes, zones=False)
     unit_ids = set(now.units) | set(earlier.units)
     department_ids = set(now.departments) | set(earlier.departments)
     hot, note = hot_cells(period)

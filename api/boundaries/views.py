@@ -20,7 +20,7 @@ from api.boundaries.serializers import (
 )
 from api.params import parse_bounded, parse_day
 from api.schema import FilteredSchema
-from boundaries.jurisdictions import jurisdiction_today
+from boundaries.jurisdictions import today_for
 from boundaries.lookup import Lookup, UnitRef, point_lookup
 from boundaries.models import AdminUnit, BoundarySet
 from boundaries.selectors import (
@@ -114,10 +114,12 @@ class BoundaryLookupApi(APIView):
             request.query_params.get("layer"), request.query_params.get("jurisdiction")
         )
         raw_day = request.query_params.get("date")
-        if scope.jurisdiction is not None and not (raw_day or "").strip():
-            day = jurisdiction_today(scope.jurisdiction)  # today where it is
-        else:
-            day = parse_day(raw_day)
+        # Without a date: today where the jurisdiction asked about is.
+        day = (
+            parse_day(raw_day)
+            if (raw_day or "").strip()
+            else today_for(scope.jurisdiction)
+        )
         result = point_lookup(
             lon=point.lon,
             lat=point.lat,

@@ -4,7 +4,6 @@ paging, and the map's box and zoom, as the analytics selection they stand for.""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +14,7 @@ from api.params import parse_bounded
 from boundaries.extent import bbox_clamp, jurisdiction_extent
 from geo.coords import BBox, parse_bbox
 from geo.errors import InvalidInput
-from routing.reports.listing import FILTER_PARAMS, MAX_ROWS, whole_number
+from routing.reports.listing import FILTER_PARAMS, MAX_ROWS
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -50,14 +49,6 @@ MAP = [
     ),
     OpenApiParameter("zoom", OpenApiTypes.NUMBER, description="map zoom 0–22"),
 ]
-
-
-def positive_int(
-    query: Mapping[str, str], field: str, *, high: int, default: int
-) -> int:
-    """A whole number from 1 to ``high``; ``default`` when absent
-    (``routing.reports.listing.whole_number``)."""
-    return whole_number(query.get(field), field, high=high, default=default)
 
 
 def grid_step(zoom: int) -> float:

@@ -28,11 +28,10 @@ from api.public.params import (
     PAGING,
     clusters_key,
     map_zoom,
-    positive_int,
     public_bbox,
 )
 from config.public_cache import public_cached
-from routing.reports.listing import MAX_ROWS, public_filter_parse
+from routing.reports.listing import MAX_ROWS, public_filter_parse, whole_number
 from routing.reports.public import public_point, report_listed_json
 
 # Computed answers (cache misses) per client address (config.public_cache).
@@ -58,10 +57,15 @@ class PublicReportListApi(_PublicApi):
     def get(self, request: Request) -> Response:
         query = request.query_params
         selection = public_filter_parse(query)
-        page_size = positive_int(
-            query, "page_size", high=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+        page_size = whole_number(
+            query.get("page_size"),
+            "page_size",
+            high=MAX_PAGE_SIZE,
+            default=DEFAULT_PAGE_SIZE,
         )
-        number = positive_int(query, "page", high=MAX_ROWS // page_size, default=1)
+        number = whole_number(
+            query.get("page"), "page", high=MAX_ROWS // page_size, default=1
+        )
         page = public_page(selection, number, page_size)
         return Response(
             {

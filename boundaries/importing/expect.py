@@ -10,6 +10,7 @@ to its labels, and a jurisdiction with no expected extent takes its first set's.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
@@ -82,13 +83,7 @@ def expectation(
     return Expectation(
         code=code,
         jurisdiction=found,
-        options=Options(
-            on_duplicate=options.on_duplicate,
-            skip_invalid=options.skip_invalid,
-            allow_overlaps=options.allow_overlaps,
-            own_levels=own,
-            expected=expected,
-        ),
+        options=dataclasses.replace(options, own_levels=own, expected=expected),
         new_label=new_label,
     )
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from routing.models import Notification, Report
-from routing.notifications.outbox import email_verify_row, notify_email_verify
+from routing.notifications.outbox import email_verify_row
 
 SALT = "hientruong.citizens.email"
 # 16 hex digits (64 bits) of HMAC-SHA256: enough to tell the address changed.
@@ -45,16 +45,10 @@ def email_link(report: Report) -> str:
     return settings.PUBLIC_SITE_URL.rstrip("/") + path
 
 
-def email_verify_request(report: Report) -> None:
-    """Ask the report's e-mail address to prove itself (inside the submission's
-    transaction: the outbox row commits with the report)."""
-    if report.reporter_email and not report.email_verified:
-        notify_email_verify(report=report, link=email_link(report))
-
-
 def email_verify_rows(report: Report) -> list[Notification]:
-    """The unsaved outbox row of ``email_verify_request`` (none when the report
-    gives no address or a proven one), for a caller that writes it with others."""
+    """The unsaved outbox row asking the report's e-mail address to prove itself
+    (none when the report gives no address or a proven one), written with the
+    submission's other outbox rows, inside its transaction."""
     if report.reporter_email and not report.email_verified:
         return [email_verify_row(report=report, link=email_link(report))]
     return []

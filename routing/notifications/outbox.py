@@ -272,16 +272,11 @@ def notify_citizen_info(*, report: Report, event: ReportEvent) -> list[Notificat
     return outbox_queue(_department_rows(report, subject, body, payload))
 
 
-def notify_email_verify(*, report: Report, link: str) -> list[Notification]:
+def email_verify_row(*, report: Report, link: str) -> Notification:
     """One e-mail to the address a new report gave, asking to prove it is theirs
     by following ``link`` (``routing.citizens.email_links``); until then no status
     e-mail goes there. It carries no receipt link: whoever typed the address may
-    not own it."""
-    return outbox_queue([email_verify_row(report=report, link=link)])
-
-
-def email_verify_row(*, report: Report, link: str) -> Notification:
-    """The unsaved row of ``notify_email_verify``."""
+    not own it. Unsaved: the intake writes it with its other outbox rows."""
     subject = f"[{report.tracking_code}] Xác nhận e-mail / Confirm your e-mail"
     body = (
         f"Phản ánh {report.tracking_code} ghi địa chỉ e-mail này để nhận kết quả. "

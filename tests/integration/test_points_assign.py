@@ -22,9 +22,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from boundaries.assign_csv import ADDED, today_for
+from boundaries.assign_csv import ADDED
 from boundaries.csvfile import replacing
-from boundaries.jurisdictions import Jurisdiction
+from boundaries.jurisdictions import Jurisdiction, today_for
 from tests.factories import active_set_with, square
 from tests.reference import exact_points, reference_assign, reference_units
 

@@ -46,6 +46,15 @@ IMPORT = [
     "--licence",
     "City of Chicago Data Portal terms; via libpysal (BSD-3-Clause)",
 ]
+REGISTER = [
+    "jurisdiction_create",
+    "chi",
+    "--name",
+    "City of Chicago",
+    "--country",
+    "US",
+]
+REGISTER += ["--timezone", "America/Chicago"]
 # Places everyone can check on a map of Chicago: (lon, lat), area number, name.
 PLACES = [
     ((-87.6298, 41.8781), "32", "LOOP"),  # City Hall
@@ -62,16 +71,7 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def chicago() -> BoundarySet:
-    run(
-        "jurisdiction_create",
-        "chi",
-        "--name",
-        "City of Chicago",
-        "--country",
-        "US",
-        "--timezone",
-        "America/Chicago",
-    )
+    run(*REGISTER)
     run("boundaries_import", *IMPORT, "--source-crs", "EPSG:3435", "--commit")
     run("boundaries_set", "activate", SLUG)
     return BoundarySet.objects.get(slug=SLUG)
@@ -80,16 +80,7 @@ def chicago() -> BoundarySet:
 def test_the_dry_run_says_the_crs_is_missing_and_where_the_coordinates_lie():
     """No .prj: refused with a message naming the span of the coordinates (feet, far
     from any degree) and how to say the CRS; nothing written."""
-    run(
-        "jurisdiction_create",
-        "chi",
-        "--name",
-        "City of Chicago",
-        "--country",
-        "US",
-        "--timezone",
-        "America/Chicago",
-    )
+    run(*REGISTER)
     with pytest.raises(CommandError) as caught:
         run("boundaries_import", *IMPORT)
     message = str(caught.value)

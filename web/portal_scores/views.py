@@ -81,7 +81,6 @@ def _row(card: dict[str, Any]) -> dict[str, Any]:
 def _context(period: Period, level: str) -> dict[str, Any]:
     data = scorecards(period=period, level=level)
     return {
-        "data": data,
         "rows": [_row(card) for card in data["rows"]],
         "total": _row({**data["total"], "name": _("All"), "name_en": _("All")}),
         "level": level,

@@ -8,7 +8,8 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from boundaries.assign_csv import csv_assign, today_for
+from boundaries.assign_csv import csv_assign
+from boundaries.jurisdictions import today_for
 from boundaries.layers import ADMINISTRATIVE
 from geo.days import day_parse
 from geo.errors import BilingualError
