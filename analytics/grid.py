@@ -14,7 +14,28 @@ from geo.days import local_midnight as local_midnight
 
 CELL_M = 200
 SRID = 32648  # UTM zone 48N
+# Where boxes are cut on the grid (lon/lat): within 9° of the zone's central
+# meridian, 105° E — all of Vietnam, its islands included — the projection keeps a
+# box's edges outside its inside, so the cells a box touches are known from its
+# edges. A box reaching beyond is read from raw reports by their coordinates.
+EXTENT = (96.0, -80.0, 114.0, 84.0)
 
+
+def on_grid(box: tuple[float, float, float, float]) -> bool:
+    """Whether a lon/lat box lies within ``EXTENT``."""
+    return (
+        box[0] >= EXTENT[0]
+        and box[1] >= EXTENT[1]
+        and box[2] <= EXTENT[2]
+        and box[3] <= EXTENT[3]
+    )
+
+
+# The fine grid of the reports' location index (``analytics_report_fine``, SQL:
+# ``analytics_fine_m()``): each 200 m cell cut FINE × FINE, so a fine key divided by
+# FINE (rounding down) is the grid cell's key, exactly.
+FINE = 8
+FINE_M = CELL_M // FINE
 
 # The roll-up (``analytics_cellmonth``) counts blocks of BLOCK × BLOCK cells (1.6 km)
 # per local month; SQL's ``analytics_block()`` says the same.

@@ -5,11 +5,13 @@ filters, and they must give the same totals. The filters other than the box map
 one-to-one onto aggregate columns (the local day, category, status, unit and
 department). The box does not: it cuts through grid cells. So a box is split
 (``geo.grid.box_split``) into the block of cells lying wholly inside it, counted from
-``analytics_cellday``, and thin strips along its edges, where the raw reports are
-read through their GiST index and counted one by one if their cell is not in the
-block. The sum is exact — the same count as ``ST_Intersects(location, box)`` on the
-raw table (a point on the box's edge is inside) — at the cost of reading only the
-reports near the edges.
+``analytics_cellday``, and a thin ring of 25 m fine cells along its edges, whose
+raw reports are read from the index that lays them out by fine cell
+(``analytics_report_fine``, index-only: no table page is read) and counted one by
+one. The fine cells tile the grid cells, so no report is counted twice. The sum is
+exact — the same count as ``ST_Intersects(location, box)`` on the raw table (a
+point on the box's edge is inside) — at the cost of reading only the reports near
+the edges.
 
 The same selection can also be read at a coarser grain (``coarse_sql``): blocks of
 ``BLOCK × BLOCK`` cells (1.6 km) per local month, for views whose clusters are whole
@@ -30,8 +32,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from analytics.grid import BLOCK, CELL_M, SRID, local_midnight
-from geo.grid import Box, BoxSplit, CellRange, box_split
+from analytics.grid import BLOCK, CELL_M, FINE, SRID, local_midnight, on_grid
+from geo.grid import Box, BoxSplit, CellRange, box_split, cell_range_minus
 
 # Fewer whole cells than this and the box is read from raw rows alone. The inner
 # cells are read from ``analytics_cellday`` by listed columns and rows (``= ANY`` on
@@ -40,6 +42,10 @@ from geo.grid import Box, BoxSplit, CellRange, box_split
 # reports, whose rows near each other lie on pages all over the table (10M reports,
 # a city-centre zoom-16 view: ~2.5 s against 7 s; see bench/analytics/).
 RAW_BELOW_CELLS = 16
+# A ring rectangle narrower than this many fine columns (500 km) is read one
+# column at a time (one descent of the location index each, over its rows only); a
+# wider one, from an unusual box, as one range of columns.
+RING_LISTED_COLUMNS = 20_000
 KEYS = ("cell_x", "cell_y", "day", "category_id", "status", "unit_id", "department_id")
 # The columns of ``coarse_sql``: block keys, the month's first day, the dimensions,
 # the count and the count-weighted sums of cell centres (in cell units).
@@ -113,17 +119,6 @@ def block_cells(blocks: CellRange) -> CellRange:
     )
 
 
-def _frame(outer: CellRange, hole: CellRange) -> list[CellRange]:
-    """``outer`` minus ``hole`` (which lies inside it) as up to four rectangles."""
-    parts = [
-        CellRange(outer.x0, outer.y0, hole.x0 - 1, outer.y1),
-        CellRange(hole.x1 + 1, outer.y0, outer.x1, outer.y1),
-        CellRange(hole.x0, outer.y0, hole.x1, hole.y0 - 1),
-        CellRange(hole.x0, hole.y1 + 1, hole.x1, outer.y1),
-    ]
-    return [r for r in parts if r.x0 <= r.x1 and r.y0 <= r.y1]
-
-
 @dataclass(frozen=True)
 class ReportFilter:
     """A selection of reports; ``None`` leaves a field unfiltered, filters combine
@@ -152,15 +147,15 @@ class ReportFilter:
 
     @cached_property
     def split(self) -> BoxSplit | None:
-        """The box cut into inner cells and edge strips (computed once). A box of
-        fewer than ``RAW_BELOW_CELLS`` whole cells is read from the raw reports
-        alone."""
+        """The box cut into inner cells and the ring of fine cells around them
+        (computed once). A box of fewer than ``RAW_BELOW_CELLS`` whole cells is
+        read from the raw reports alone, through the ring; a box reaching beyond
+        the grid's extent (``on_grid``), through the reports' GiST index."""
         if self.bbox is None:
             return None
-        split = box_split(self.bbox, CELL_M, SRID)
-        if split.inner is not None and split.inner.cells < RAW_BELOW_CELLS:
-            return BoxSplit(None, (self.bbox,))
-        return split
+        if not on_grid(self.bbox):
+            return BoxSplit(None, None)
+        return box_split(self.bbox, CELL_M, SRID, FINE, RAW_BELOW_CELLS)
 
     # -- predicates -----------------------------------------------------------------
 
@@ -212,19 +207,13 @@ class ReportFilter:
             assert split is not None
             if split.inner is not None:
                 inner = split.inner
-                params.update(
-                    f_ix0=inner.x0, f_iy0=inner.y0, f_ix1=inner.x1, f_iy1=inner.y1
-                )
                 params["f_ixs"] = list(range(inner.x0, inner.x1 + 1))
                 params["f_iys"] = list(range(inner.y0, inner.y1 + 1))
-            for i, strip in enumerate(split.strips):
-                params.update(
-                    zip(
-                        (f"f_s{i}x0", f"f_s{i}y0", f"f_s{i}x1", f"f_s{i}y1"),
-                        strip,
-                        strict=True,
-                    )
-                )
+            for i, part in enumerate(split.ring or ()):
+                params.update({f"f_s{i}x0": part.x0, f"f_s{i}x1": part.x1})
+                params.update({f"f_s{i}y0": part.y0, f"f_s{i}y1": part.y1})
+                if part.x1 - part.x0 < RING_LISTED_COLUMNS:
+                    params[f"f_s{i}xs"] = list(range(part.x0, part.x1 + 1))
         return params
 
     # -- the union of aggregates and edge reports -----------------------------------
@@ -285,7 +274,7 @@ class ReportFilter:
         blocks = blocks_within(split.inner)
         if blocks is None:
             return None
-        return blocks, _frame(split.inner, block_cells(blocks))
+        return blocks, cell_range_minus(split.inner, block_cells(blocks))
 
     def _blocks_sql(
         self, blocks: CellRange | None, months: Months | None, extra: dict[str, Any]
@@ -364,26 +353,38 @@ class ReportFilter:
         return parts
 
     def _strips_sql(self) -> str:
-        """Cell rows of the reports in the box's edge strips whose cell is not
-        inner (or of every report in the box when no cell is)."""
+        """Cell rows of the reports in the box whose cell is not inner (every
+        report of the box when no cell is): the fine cells of the ring, one range
+        of the location index per fine column, read by an index-only scan (the
+        grid cell is the fine key divided by ``FINE``), then the exact box test.
+        A box off the grid's projection is read through the GiST index."""
         split = self.split
         assert split is not None
-        strips = " OR ".join(
-            f"r.location && ST_MakeEnvelope(%(f_s{i}x0)s, %(f_s{i}y0)s, "
-            f"%(f_s{i}x1)s, %(f_s{i}y1)s, 4326)"
-            for i in range(len(split.strips))
-        )
-        outside = (
-            f" AND NOT {_INNER.format(x='c.cell_x', y='c.cell_y')}"
-            if split.inner is not None
-            else ""
-        )
-        return (
-            "SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, "
-            "r.category_id, r.status, r.unit_id, r.department_id, 1 AS n "
-            "FROM routing_report r CROSS JOIN LATERAL analytics_cell(r.location) c "
-            f"WHERE ({strips}) AND {self.raw_where()}{outside}"
-        )
+        where = self.raw_where()
+        if split.ring is None:
+            return (
+                "SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, "
+                "r.category_id, r.status, r.unit_id, r.department_id, 1 AS n "
+                "FROM routing_report r CROSS JOIN LATERAL analytics_cell(r.location) c "
+                f"WHERE {where}"
+            )
+        fine_x, fine_y = "analytics_fine_x(r.location)", "analytics_fine_y(r.location)"
+        parts = []
+        for i, part in enumerate(split.ring):
+            columns = (
+                f"{fine_x} = ANY(%(f_s{i}xs)s::integer[])"
+                if part.x1 - part.x0 < RING_LISTED_COLUMNS
+                else f"{fine_x} BETWEEN %(f_s{i}x0)s AND %(f_s{i}x1)s"
+            )
+            parts.append(
+                f"SELECT floor({fine_x}::float8 / {FINE})::integer AS cell_x, "
+                f"floor({fine_y}::float8 / {FINE})::integer AS cell_y, "
+                "analytics_day(r.reported_at) AS day, r.category_id, r.status, "
+                "r.unit_id, r.department_id, 1 AS n FROM routing_report r "
+                f"WHERE {columns} AND {fine_y} BETWEEN %(f_s{i}y0)s AND %(f_s{i}y1)s "
+                f"AND {where}"
+            )
+        return " UNION ALL ".join(parts)
 
     @staticmethod
     def _coarse_cells(cells: str) -> str:
@@ -404,4 +405,3 @@ _BOX = "ST_MakeEnvelope(%(f_x0)s, %(f_y0)s, %(f_x1)s, %(f_y1)s, 4326)"
 _INNER_COLUMNS = (
     "a.cell_x = ANY(%(f_ixs)s::integer[]) AND a.cell_y = ANY(%(f_iys)s::integer[])"
 )
-_INNER = "({x} BETWEEN %(f_ix0)s AND %(f_ix1)s AND {y} BETWEEN %(f_iy0)s AND %(f_iy1)s)"

@@ -18,16 +18,19 @@ as parameters, and the grouping is on integer keys.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.utils import CursorWrapper
 
 from analytics.clusters import POINTS_ZOOM
-from analytics.grid import BLOCK, CELL_M, SRID
+from analytics.grid import BLOCK, CELL_M, FINE_M, SRID, on_grid
 from analytics.selection import ReportFilter
 from geo.grid import (
     WEB_MERCATOR,
     aligned,
     cluster_factor,
     covering_cell_range,
+    covering_with_margin,
     inner_cell_range,
     tile_bounds,
     tile_lonlat,
@@ -89,29 +92,39 @@ _CLUSTERS_COARSE = _CLUSTER_TILE.format(
 # Single reports, read once: at most TILE_MAX_POINTS + 1 rows of the tile are
 # fetched, counted, and encoded only if there are no more than TILE_MAX_POINTS (a
 # dense tile stops reading after that many rows instead of counting all of them).
+# ``{rows}`` picks the tile's reports: by the fine cells covering it, from the
+# location index alone (``analytics_report_fine``: a filtered view of a dense tile
+# tests its filters on index entries, not on table pages), or by coordinates for a
+# tile beyond the grid. Only the encoded reports' tracking codes are read from the
+# table.
 _POINTS = f"""
     WITH p AS MATERIALIZED (
-        SELECT r.id, r.tracking_code, r.category_id, r.status, r.reported_at,
-               r.location
+        SELECT r.id, r.category_id, r.status, r.reported_at, r.location
         FROM routing_report r
-        WHERE r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s,
-                                            4326)
-          AND {_IN_TILE.format(g="r.location")} AND {{where}}
+        WHERE {{rows}} AND {_IN_TILE.format(g="r.location")} AND {{where}}
         LIMIT %(most)s + 1
     ),
     k AS (SELECT count(*) AS n FROM p)
     SELECT k.n, CASE WHEN k.n <= %(most)s THEN (
         SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
-            SELECT p.id, p.tracking_code, c.code AS category, p.status,
+            SELECT p.id, r.tracking_code, c.code AS category, p.status,
                    to_char(p.reported_at AT TIME ZONE 'UTC',
                            'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS reported_at,
                    ST_AsMVTGeom(ST_Transform(p.location, {WEB_MERCATOR}),
                                 {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom
-            FROM p JOIN routing_category c ON c.id = p.category_id
+            FROM p JOIN routing_report r ON r.id = p.id
+            JOIN routing_category c ON c.id = p.category_id
         ) t
     ) END
     FROM k
 """
+_FINE_ROWS = (
+    "analytics_fine_x(r.location) = ANY(%(fxs)s::integer[]) "
+    "AND analytics_fine_y(r.location) BETWEEN %(fy0)s AND %(fy1)s"
+)
+_LONLAT_ROWS = (
+    "r.location && ST_MakeEnvelope(%(lon0)s, %(lat0)s, %(lon1)s, %(lat1)s, 4326)"
+)
 
 
 # The selected reports of the cells lying wholly inside a tile: a lower bound of the
@@ -153,6 +166,21 @@ def _surely_dense(
     return cursor.fetchone()[0] > TILE_MAX_POINTS
 
 
+def _rows(
+    lon0: float, lat0: float, lon1: float, lat1: float
+) -> tuple[str, dict[str, Any]]:
+    """How ``_POINTS`` finds the tile's reports, with its parameters: by fine
+    cells where the grid is defined, else by coordinates."""
+    if not on_grid((lon0, lat0, lon1, lat1)):
+        return _LONLAT_ROWS, {}
+    fine = covering_with_margin((lon0, lat0, lon1, lat1), SRID, FINE_M)
+    return _FINE_ROWS, {
+        "fxs": list(range(fine.x0, fine.x1 + 1)),
+        "fy0": fine.y0,
+        "fy1": fine.y1,
+    }
+
+
 def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
     """The tile's MVT bytes (empty for a tile with no reports). ``selection``'s
     box is ignored: the tile is the box."""
@@ -172,9 +200,10 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
     }
     with lag_ok_connection().cursor() as cursor:
         if z >= POINTS_ZOOM and not _surely_dense(cursor, selection, params):
+            rows, fine = _rows(lon0, lat0, lon1, lat1)
             cursor.execute(
-                _POINTS.format(where=selection.raw_where(box=False)),
-                {**params, "most": TILE_MAX_POINTS},
+                _POINTS.format(rows=rows, where=selection.raw_where(box=False)),
+                {**params, **fine, "most": TILE_MAX_POINTS},
             )
             count, points = cursor.fetchone()
             if count <= TILE_MAX_POINTS:

@@ -49,12 +49,13 @@ class CellRange:
 @dataclass(frozen=True)
 class BoxSplit:
     """A lon/lat box cut into a block of whole grid cells (``inner``, may be None)
-    and lon/lat ``strips`` that cover the rest of the box. Every point of the box
-    lies in an inner cell or in a strip (or both: the strips overlap the block's
-    edge; a point is counted from the strips only when its cell is not inner)."""
+    and the ``ring``: rectangles of *fine* cells (grid cells cut ``fine × fine``)
+    that hold every point of the box outside ``inner`` and no point of it. The ring
+    is None for a box too far from the grid's zone for its projected edges to
+    bound it (the caller's choice): its points are found by their coordinates."""
 
     inner: CellRange | None
-    strips: tuple[Box, ...]
+    ring: tuple[CellRange, ...] | None
 
 
 def cluster_factor(
@@ -150,37 +151,45 @@ def cell_range_box(cells: CellRange, cell_m: float) -> Box:
     )
 
 
-def box_split(bbox: Box, cell_m: float, srid: int, samples: int = 33) -> BoxSplit:
-    """Cut ``bbox`` (lon/lat) into whole cells and the strips around them.
+def cell_range_minus(outer: CellRange, hole: CellRange) -> list[CellRange]:
+    """``outer`` minus ``hole`` (which lies inside it) as up to four rectangles."""
+    parts = [
+        CellRange(outer.x0, outer.y0, hole.x0 - 1, outer.y1),
+        CellRange(hole.x1 + 1, outer.y0, outer.x1, outer.y1),
+        CellRange(hole.x0, outer.y0, hole.x1, hole.y0 - 1),
+        CellRange(hole.x0, hole.y1 + 1, hole.x1, outer.y1),
+    ]
+    return [r for r in parts if r.x0 <= r.x1 and r.y0 <= r.y1]
 
-    The strips are ``bbox`` minus a lon/lat rectangle that lies inside the block of
-    inner cells; when no cell fits, the one strip is the whole box."""
+
+def box_split(
+    bbox: Box,
+    cell_m: float,
+    srid: int,
+    fine: int,
+    min_cells: int = 1,
+    samples: int = 33,
+) -> BoxSplit:
+    """Cut ``bbox`` (lon/lat) into whole cells (none unless at least
+    ``min_cells`` fit) and the ring of fine cells around them.
+
+    The ring is the block of fine cells covering the projected box
+    (``covering_with_margin``) minus the fine cells of the inner block, which tile
+    it exactly. The box must lie where the projection maps its edges around its
+    inside (near the zone), or the cover is not one."""
     inner = inner_cell_range(bbox, cell_m, srid, samples)
+    if inner is not None and inner.cells < min_cells:
+        inner = None
+    outer = covering_with_margin(bbox, srid, cell_m / fine)
     if inner is None:
-        return BoxSplit(None, (bbox,))
-    block = cell_range_box(inner, cell_m)
-    hole = _inscribed(block, srid, WGS84, samples)
-    # The hole must lie inside the block, or points in it would be missed.
-    while hole is not None and not _inside(hole, block, WGS84, srid, samples):
-        shrink_x = (hole[2] - hole[0]) * 1e-6
-        shrink_y = (hole[3] - hole[1]) * 1e-6
-        hole = (
-            hole[0] + shrink_x,
-            hole[1] + shrink_y,
-            hole[2] - shrink_x,
-            hole[3] - shrink_y,
-        )
-    if hole is None:
-        return BoxSplit(inner, (bbox,))
-    min_lon, min_lat, max_lon, max_lat = bbox
-    h0, h1, h2, h3_ = hole
-    strips = (
-        (min_lon, min_lat, max_lon, h1),
-        (min_lon, h3_, max_lon, max_lat),
-        (min_lon, h1, h0, h3_),
-        (h2, h1, max_lon, h3_),
+        return BoxSplit(None, (outer,))
+    hole = CellRange(
+        inner.x0 * fine,
+        inner.y0 * fine,
+        inner.x1 * fine + fine - 1,
+        inner.y1 * fine + fine - 1,
     )
-    return BoxSplit(inner, strips)
+    return BoxSplit(inner, tuple(cell_range_minus(outer, hole)))
 
 
 def covering_cell_range(box: Box, source: int, srid: int, cell_m: float) -> CellRange:
@@ -199,6 +208,13 @@ def covering_cell_range(box: Box, source: int, srid: int, cell_m: float) -> Cell
         math.floor(float(x.max()) / cell_m),
         math.floor(float(y.max()) / cell_m),
     )
+
+
+def covering_with_margin(bbox: Box, srid: int, cell_m: float) -> CellRange:
+    """The cells covering the lon/lat ``bbox`` once projected, one cell wider on
+    every side: the projected edges are curves, known at sampled points only."""
+    touched = covering_cell_range(bbox, WGS84, srid, cell_m)
+    return CellRange(touched.x0 - 1, touched.y0 - 1, touched.x1 + 1, touched.y1 + 1)
 
 
 def aligned(cells: CellRange, k: int) -> CellRange:

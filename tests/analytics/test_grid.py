@@ -31,8 +31,10 @@ from geo.projections import transformer
 )
 def test_box_split_covers_the_box_exactly(bbox):
     """Every point of the box lies in an inner cell (wholly inside the box) or in
-    a strip; no inner cell reaches outside the box."""
-    split = box_split(bbox, 200, 32648)
+    a fine cell of the ring, never in both; no inner cell reaches outside the box;
+    a fine key divided by 8 is the point's grid cell."""
+    split = box_split(bbox, 200, 32648, 8)
+    assert split.ring is not None
     rng = np.random.default_rng(0)
     lon = rng.uniform(bbox[0], bbox[2], 20_000)
     lat = rng.uniform(bbox[1], bbox[3], 20_000)
@@ -41,6 +43,9 @@ def test_box_split_covers_the_box_exactly(bbox):
     lat = np.concatenate([lat, [bbox[1], bbox[3], bbox[3], bbox[1]]])
     x, y = transformer(4326, 32648).transform(lon, lat)
     cx, cy = np.floor(x / 200), np.floor(y / 200)
+    fx, fy = np.floor(x / 25), np.floor(y / 25)
+    assert np.array_equal(np.floor(fx / 8), cx)
+    assert np.array_equal(np.floor(fy / 8), cy)
     inner = np.zeros(lon.size, dtype=bool)
     if split.inner is not None:
         i = split.inner
@@ -54,10 +59,21 @@ def test_box_split_covers_the_box_exactly(bbox):
         assert blon.max() <= bbox[2]
         assert blat.min() >= bbox[1]
         assert blat.max() <= bbox[3]
-    in_strip = np.zeros(lon.size, dtype=bool)
-    for s in split.strips:
-        in_strip |= (lon >= s[0]) & (lon <= s[2]) & (lat >= s[1]) & (lat <= s[3])
-    assert np.all(inner | in_strip)
+    in_ring = np.zeros(lon.size, dtype=bool)
+    for r in split.ring:
+        in_ring |= (fx >= r.x0) & (fx <= r.x1) & (fy >= r.y0) & (fy <= r.y1)
+    assert np.all(inner | in_ring)
+    assert not np.any(inner & in_ring)
+
+
+def test_a_box_with_few_whole_cells_is_all_ring():
+    """Below ``min_cells`` whole cells the box is one rectangle of fine cells."""
+    bbox = (106.6201, 17.4681, 106.6263, 17.4722)
+    assert box_split(bbox, 200, 32648, 8).inner is not None
+    few = box_split(bbox, 200, 32648, 8, min_cells=10_000)
+    assert few.inner is None
+    assert few.ring is not None
+    assert len(few.ring) == 1
 
 
 def test_cluster_sizes_by_zoom():

@@ -19,7 +19,9 @@ from analytics.clusters import binned_select
 from analytics.grid import CELL_M, SRID
 from analytics.selection import RAW_BELOW_CELLS, ReportFilter
 from geo.grid import inner_cell_range, tile_lonlat
+from geo.projections import transformer
 from routing.models import Category
+from tests.factories import report_create
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +171,39 @@ def test_zoom16_tile_points_or_cells(synthetic, monkeypatch, name, centre):
             undense.setattr(tiles, "_surely_dense", lambda *args: False)
             reference = tiles.tile_render(z=16, x=x, y=y, selection=base)
         assert decoded(reference) == features
+
+
+def test_reports_on_grid_lines_and_box_edges_are_counted_once(db):
+    """Reports exactly on the lines of the 25 m fine grid and of the 200 m grid
+    where the ring meets the inner cells, on the box's edges and corners and just
+    outside it: the ring + cells path counts what ``ST_Intersects`` counts, cell by
+    cell."""
+    box = viewport(MARKET, 16)
+    selection = ReportFilter(bbox=box)
+    split = selection.split
+    assert split.inner is not None
+    assert split.ring
+    inner = split.inner
+    to_lonlat = transformer(SRID, 4326)
+    xs = [inner.x0 * CELL_M, inner.x0 * CELL_M - 25, (inner.x1 + 1) * CELL_M]
+    ys = [inner.y0 * CELL_M, (inner.y0 + 2) * CELL_M + 25, (inner.y1 + 1) * CELL_M]
+    points = [to_lonlat.transform(x, y) for x in xs for y in ys]
+    lon0, lat0, lon1, lat1 = box
+    mid_lon, mid_lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    points += [
+        (lon0, lat0),
+        (lon1, lat1),
+        (lon0, mid_lat),
+        (lon1, mid_lat),
+        (mid_lon, lat0),
+        (mid_lon, lat1),
+        (lon0 - 1e-7, mid_lat),
+        (mid_lon, lat1 + 1e-7),
+    ]
+    for lon, lat in points:
+        report_create(lon=lon, lat=lat, category="VSMT")
+    counts = raw_cells(selection)
+    assert sum(counts.values()) == len(points) - 2
+    assert binned_select(selection=selection, k=1).total == sum(counts.values())
+    answer = by_cell(selection)
+    assert sorted(n for n, _, _ in answer.values()) == sorted(counts.values())

@@ -115,6 +115,7 @@ def test_a_world_box_on_the_analytics_reads_the_aggregates():
     unclamped = ReportFilter(bbox=(-180, -90, 180, 90))
     assert unclamped.split is not None
     assert unclamped.split.inner is None
+    assert unclamped.split.ring is None  # beyond the grid: by coordinates
     selection = parse_filter({"bbox": "-180,-90,180,90"})
     assert selection.split is not None
     assert selection.split.inner is not None
