@@ -9,10 +9,11 @@ within 100 m. Single reports are returned instead when the selection holds at mo
 zoom — their id, tracking code, category, status and time, never anything about the
 reporter. Only tiny boxes (``analytics.selection.RAW_BELOW_CELLS``) are counted from
 the raw reports alone; others from the aggregates plus the raw reports of the box's
-edge strips: from the block × month roll-up when a cluster is a whole number of
-1.6 km blocks (zoom ≤ 13 for clusters, ≤ 11 for the heatmap), else from the cell ×
-day table (a zoom-16 view too: its ~100 whole cells are read cell by cell through
-the primary key, cheaper than the raw rows, which lie all over the table).
+edge strips: from the block roll-ups when a cluster is a whole number of 1.6 km
+blocks (zoom ≤ 13 for clusters, ≤ 11 for the heatmap), else from the cell tables (a
+zoom-16 view too: its ~100 whole cells are read cell by cell through the primary
+key, cheaper than the raw rows, which lie all over the table). The whole years of
+the time range are read from the year tables, the rest of it by month and day.
 """
 
 from __future__ import annotations
@@ -85,16 +86,17 @@ def _category_codes() -> dict[int, str]:
 
 def binned_select(*, selection: ReportFilter, k: int, breakdown: bool = True) -> Binned:
     """The selected reports counted per block of ``k × k`` grid cells; from the
-    block × month roll-up when ``k`` is a multiple of its blocks (same counts and
-    centres, fewer rows read)."""
+    block roll-ups when ``k`` is a multiple of their blocks, and whole years from
+    the year tables (same counts and centres, fewer rows read)."""
     dims, group = ("s.category_id, s.status,", ", 3, 4") if breakdown else ("", "")
     params = {**selection.params(), "k": k}
     if k % BLOCK == 0:
-        cells, extra = selection.coarse_sql()
+        cells, extra = selection.coarse_sql(years=True)
         sql = _BINNED_COARSE.format(cells=cells, dims=dims, group=group)
         params.update(extra, kb=k // BLOCK)
     else:
-        sql = _BINNED.format(cells=selection.cells_sql(), dims=dims, group=group)
+        cells = selection.cells_sql(years=True)
+        sql = _BINNED.format(cells=cells, dims=dims, group=group)
     with lag_ok_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -68,7 +68,8 @@ class Counts:
 
 def _cell_counts(selection: ReportFilter) -> Counts:
     with lag_ok_connection().cursor() as cursor:
-        cursor.execute(_CELLS.format(cells=selection.cells_sql()), selection.params())
+        cells = selection.cells_sql(years=True)
+        cursor.execute(_CELLS.format(cells=cells), selection.params())
         rows = cursor.fetchall()
     if not rows:
         empty = np.zeros(0)

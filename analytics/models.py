@@ -124,3 +124,60 @@ class OutcomeMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} bucket {self.bucket}: {self.n}"
+
+
+class CellYear(models.Model):
+    """The cell × day counts summed over local calendar years.
+
+    A view of ten years reads ten rows per cell and dimension here instead of
+    about one per report and day from ``CellDay`` (the zoom-16 view of a dense
+    city centre: ~1.4M rows), and the frame of a zoom-13 view the same. Only the
+    maps read it (clusters, heatmap, tiles: ``ReportFilter.cells_sql(years=True)``),
+    for the whole years of their time range; the partial years come from
+    ``CellDay``. Kept by the same statement triggers (migration 0009)."""
+
+    pk = models.CompositePrimaryKey(
+        "cell_x", "cell_y", "year", "category_id", "status", "unit_id", "department_id"
+    )
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    year = models.DateField()  # 1 January of the local year
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"({self.cell_x}, {self.cell_y}) {self.year:%Y}: {self.n}"
+
+
+class BlockYear(models.Model):
+    """``CellMonth`` summed over local calendar years: a whole-city view of ten
+    years (zoom ≤ 13) reads ten rows per block and dimension instead of 120. The
+    maps read it for the whole years of their range (``coarse_sql(years=True)``);
+    the dashboard, which counts by month, does not. Kept by the same statement
+    triggers (migration 0009)."""
+
+    pk = models.CompositePrimaryKey(
+        "block_x",
+        "block_y",
+        "year",
+        "category_id",
+        "status",
+        "unit_id",
+        "department_id",
+    )
+    block_x = models.IntegerField()
+    block_y = models.IntegerField()
+    year = models.DateField()  # 1 January of the local year
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    n = models.IntegerField()
+    sx = models.BigIntegerField()
+    sy = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"block ({self.block_x}, {self.block_y}) {self.year:%Y}: {self.n}"

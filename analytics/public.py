@@ -61,10 +61,10 @@ def public_report_filter(
 
 
 def public_count(selection: PublicFilter) -> int:
-    """How many reports the portal lists under ``selection``, from the month and
-    day aggregates."""
+    """How many reports the portal lists under ``selection``, from the year,
+    month and day aggregates."""
     report_filter = public_report_filter(selection)
-    cells, extra = report_filter.coarse_sql()
+    cells, extra = report_filter.coarse_sql(years=True)
     with lag_ok_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT coalesce(sum(s.n), 0)::bigint FROM ({cells}) s",

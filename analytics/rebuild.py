@@ -1,13 +1,13 @@
 """Recompute the pre-aggregates from the reports, or check them against the reports.
 
-The triggers keep ``analytics_cellday``, its roll-up ``analytics_cellmonth`` and the
-monthly outcomes ``analytics_outcomemonth`` right
-on every write; a rebuild is for after a grid change, a restore of one table without
+The triggers keep ``analytics_cellday``, its roll-ups (``analytics_cellmonth``,
+``analytics_cellyear``, ``analytics_blockyear``) and the monthly outcomes
+``analytics_outcomemonth`` right on every write; a rebuild is for after a grid change, a restore of one table without
 the other, a bulk load with the triggers off, or a ``--check`` that reports drift.
-The rebuild truncates both tables first, which takes their ACCESS EXCLUSIVE locks: a
+The rebuild truncates the tables first, which takes their ACCESS EXCLUSIVE locks: a
 report written meanwhile waits in its trigger until the rebuild commits, then adds
 itself to the rebuilt counts (its row was not in the rebuild's snapshot), so nothing
-is counted twice or lost. The roll-up is recounted from the freshly rebuilt cell ×
+is counted twice or lost. The roll-ups are recounted from the freshly rebuilt cell ×
 day rows (the same numbers as from the reports, at a fraction of the reading).
 """
 
@@ -50,6 +50,8 @@ _OKEYS = (
 
 _KEYS = "cell_x, cell_y, day, category_id, status, unit_id, department_id"
 _MKEYS = "block_x, block_y, month, category_id, status, unit_id, department_id"
+_YKEYS = "cell_x, cell_y, year, category_id, status, unit_id, department_id"
+_BKEYS = "block_x, block_y, year, category_id, status, unit_id, department_id"
 
 # The roll-up of rows (cell keys…, n) read from ``{source}``.
 _ROLLUP = """
@@ -62,10 +64,26 @@ _ROLLUP = """
 """
 
 
+# The year tables from rows of the cell × day (``{days}``) and block × month
+# (``{months}``) tables.
+_CELL_YEARS = """
+    SELECT cell_x, cell_y, date_trunc('year', day)::date AS year, category_id,
+           status, unit_id, department_id, sum(n)::integer AS n
+    FROM {days} GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+_BLOCK_YEARS = """
+    SELECT block_x, block_y, date_trunc('year', month)::date AS year, category_id,
+           status, unit_id, department_id, sum(n)::integer AS n,
+           sum(sx)::bigint AS sx, sum(sy)::bigint AS sy
+    FROM {months} GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
 @dataclass(frozen=True)
 class Drift:
     """Aggregate rows that differ from a fresh count: missing, surplus, or wrong —
-    in the cell × day table and in the block × month roll-up."""
+    in the cell × day table, the block × month roll-up, the monthly outcomes and
+    the two year tables (summed)."""
 
     missing: int
     surplus: int
@@ -73,6 +91,8 @@ class Drift:
     rollup_surplus: int = 0
     outcome_missing: int = 0
     outcome_surplus: int = 0
+    years_missing: int = 0
+    years_surplus: int = 0
 
     @property
     def ok(self) -> bool:
@@ -84,6 +104,8 @@ class Drift:
                 self.rollup_surplus,
                 self.outcome_missing,
                 self.outcome_surplus,
+                self.years_missing,
+                self.years_surplus,
             )
         )
 
@@ -94,14 +116,24 @@ def _block() -> dict[str, int]:
     return {"block": BLOCK}
 
 
+TABLES = (
+    "analytics_cellday",
+    "analytics_cellmonth",
+    "analytics_cellyear",
+    "analytics_blockyear",
+    "analytics_outcomemonth",
+)
+
+
 @transaction.atomic
 def cellday_rebuild() -> int:
-    """Recount every aggregate row (cell × day, then the block × month roll-up, and
-    the monthly outcomes) from ``routing_report``; returns the cell × day row
-    count."""
+    """Recount every aggregate row (cell × day, then the block × month, cell ×
+    year and block × year roll-ups, and the monthly outcomes) from
+    ``routing_report``; returns the cell × day row count."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE analytics_cellday, analytics_cellmonth, analytics_outcomemonth"
+            "TRUNCATE analytics_cellday, analytics_cellmonth, analytics_outcomemonth, "
+            "analytics_cellyear, analytics_blockyear"
         )
         cursor.execute(f"INSERT INTO analytics_cellday ({_KEYS}, n) {_FRESH}")
         rows = cursor.rowcount
@@ -110,10 +142,17 @@ def cellday_rebuild() -> int:
             + _ROLLUP.format(source="analytics_cellday"),
             _block(),
         )
+        cursor.execute(
+            f"INSERT INTO analytics_cellyear ({_YKEYS}, n) "
+            + _CELL_YEARS.format(days="analytics_cellday")
+        )
+        cursor.execute(
+            f"INSERT INTO analytics_blockyear ({_BKEYS}, n, sx, sy) "
+            + _BLOCK_YEARS.format(months="analytics_cellmonth")
+        )
         cursor.execute(f"INSERT INTO analytics_outcomemonth ({_OKEYS}) {_OUTCOMES}")
-        cursor.execute("ANALYZE analytics_cellday")
-        cursor.execute("ANALYZE analytics_cellmonth")
-        cursor.execute("ANALYZE analytics_outcomemonth")
+        for table in TABLES:
+            cursor.execute(f"ANALYZE {table}")
     return rows
 
 
@@ -133,7 +172,7 @@ def _difference(cursor: CursorWrapper, kept: str, fresh: str) -> tuple[int, int]
 
 @transaction.atomic
 def cellday_check() -> Drift:
-    """Compare both aggregate tables with a fresh count of the reports (read once),
+    """Compare every aggregate table with a fresh count of the reports (read once),
     writing nothing but a temporary table."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -149,10 +188,25 @@ def cellday_check() -> Drift:
             f"(SELECT {_MKEYS}, n, sx, sy FROM analytics_cellmonth)",
             f"({_ROLLUP.format(source='analytics_fresh')})",
         )
+        fresh_months = _ROLLUP.format(source="analytics_fresh")
+        cell_years = _difference(
+            cursor,
+            f"(SELECT {_YKEYS}, n FROM analytics_cellyear)",
+            f"({_CELL_YEARS.format(days='analytics_fresh')})",
+        )
+        block_years = _difference(
+            cursor,
+            f"(SELECT {_BKEYS}, n, sx, sy FROM analytics_blockyear)",
+            f"({_BLOCK_YEARS.format(months=f'({fresh_months}) m')})",
+        )
         cursor.execute("DROP TABLE analytics_fresh")
         outcome = _difference(
             cursor,
             f"(SELECT {_OKEYS} FROM analytics_outcomemonth)",
             f"({_OUTCOMES})",
         )
-    return Drift(*day, *month, *outcome)
+    years = (
+        cell_years[0] + block_years[0],
+        cell_years[1] + block_years[1],
+    )
+    return Drift(*day, *month, *outcome, *years)

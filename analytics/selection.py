@@ -72,16 +72,36 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 @dataclass(frozen=True)
-class Months:
-    """The whole local months of a day range: ``first`` (the first month's first
-    day) to ``after`` (the first day after the last month), either unbounded
-    (None). Days of the range outside it are its partial edges."""
+class Span:
+    """The whole local months (or years) of a day range: ``first`` (the first
+    one's first day) to ``after`` (the first day after the last one), either
+    unbounded (None). Days of the range outside it are its partial edges."""
 
     first: dt.date | None
     after: dt.date | None
 
+    def within(self, column: str, name: str) -> list[str]:
+        """Predicates keeping ``column`` inside the span, whose bounds are the
+        parameters ``{name}_first`` and ``{name}_after``."""
+        parts = []
+        if self.first is not None:
+            parts.append(f"{column} >= %({name}_first)s")
+        if self.after is not None:
+            parts.append(f"{column} < %({name}_after)s")
+        return parts
 
-def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Months | None:
+    def outside(self, column: str, name: str) -> str | None:
+        """A predicate keeping ``column`` outside the span (parameters as in
+        ``within``), or None when nothing is outside it."""
+        edges = []
+        if self.first is not None:
+            edges.append(f"{column} < %({name}_first)s")
+        if self.after is not None:
+            edges.append(f"{column} >= %({name}_after)s")
+        return f"({' OR '.join(edges)})" if edges else None
+
+
+def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
     """The whole months inside [``day_from``, ``day_to``], or None if there are
     none (a range within one month, or across a month's end without a whole one)."""
     first = None
@@ -93,7 +113,29 @@ def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Months | N
         after = following if following.day == 1 else _month_start(day_to)
     if first is not None and after is not None and first >= after:
         return None
-    return Months(first, after)
+    return Span(first, after)
+
+
+def whole_years(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
+    """The whole local years inside [``day_from``, ``day_to``], or None."""
+    first = None
+    if day_from is not None:
+        first = (
+            day_from
+            if (day_from.month, day_from.day) == (1, 1)
+            else dt.date(day_from.year + 1, 1, 1)
+        )
+    after = None
+    if day_to is not None:
+        following = day_to + dt.timedelta(days=1)
+        after = (
+            following
+            if (following.month, following.day) == (1, 1)
+            else dt.date(day_to.year, 1, 1)
+        )
+    if first is not None and after is not None and first >= after:
+        return None
+    return Span(first, after)
 
 
 def blocks_within(cells: CellRange) -> CellRange | None:
@@ -157,6 +199,11 @@ class ReportFilter:
             return BoxSplit(None, None)
         return box_split(self.bbox, CELL_M, SRID, FINE, RAW_BELOW_CELLS)
 
+    @cached_property
+    def years(self) -> Span | None:
+        """The whole local years of the day range (None: there are none)."""
+        return whole_years(self.day_from, self.day_to)
+
     # -- predicates -----------------------------------------------------------------
 
     def list_where(self, alias: str) -> list[str]:
@@ -201,6 +248,8 @@ class ReportFilter:
         if self.day_to is not None:
             params["f_day_to"] = self.day_to
             params["f_until"] = local_midnight(self.day_to + dt.timedelta(days=1))
+        if self.years is not None:
+            params.update(f_y_first=self.years.first, f_y_after=self.years.after)
         if self.bbox is not None:
             params.update(zip(("f_x0", "f_y0", "f_x1", "f_y1"), self.bbox, strict=True))
             split = self.split
@@ -218,39 +267,71 @@ class ReportFilter:
 
     # -- the union of aggregates and edge reports -----------------------------------
 
-    def cells_sql(self) -> str:
+    def cells_sql(self, *, years: bool = False) -> str:
         """Rows (cell_x, cell_y, day, category_id, status, unit_id, department_id, n)
-        whose sum over any grouping counts the selected reports exactly."""
-        columns = ", ".join(f"a.{key}" for key in KEYS)
+        whose sum over any grouping counts the selected reports exactly. With
+        ``years``, the whole years of the range come one row per cell and year
+        (``day`` is 1 January) from ``analytics_cellyear``: for callers that never
+        group by day (maps, hotspots, counts)."""
         split = self.split
-        if split is None:
-            return f"SELECT {columns}, a.n FROM analytics_cellday a WHERE {self.aggregate_where()}"
         parts = []
-        if split.inner is not None:
-            parts.append(
-                f"SELECT {columns}, a.n FROM analytics_cellday a "
-                f"WHERE {self.aggregate_where()} AND {_INNER_COLUMNS}"
-            )
-        parts.append(self._strips_sql())
+        if split is None:
+            parts.extend(self._cell_rows("true", years))
+        else:
+            if split.inner is not None:
+                parts.extend(self._cell_rows(_INNER_COLUMNS, years))
+            parts.append(self._strips_sql())
         return " UNION ALL ".join(parts)
+
+    def _cell_rows(self, region: str, years: bool) -> list[str]:
+        """Cell rows of the aggregates in ``region`` (predicates on cell_x and
+        cell_y of a table aliased ``{t}``): whole years from the year table when
+        ``years`` (and the range has some), every other day from the day table."""
+        span = self.years if years else None
+        day_rows = (
+            f"SELECT {', '.join(f'a.{key}' for key in KEYS)}, a.n "
+            f"FROM analytics_cellday a WHERE {region.format(t='a')} "
+            f"AND {self.aggregate_where()}"
+        )
+        if span is None:
+            return [day_rows]
+        inside = [
+            region.format(t="y"),
+            *self.list_where("y"),
+            *span.within("y.year", "f_y"),
+        ]
+        parts = [
+            "SELECT y.cell_x, y.cell_y, y.year AS day, y.category_id, y.status, "
+            "y.unit_id, y.department_id, y.n FROM analytics_cellyear y "
+            f"WHERE {' AND '.join(inside)}"
+        ]
+        outside = span.outside("a.day", "f_y")
+        if outside is not None:
+            parts.append(f"{day_rows} AND {outside}")
+        return parts
 
     # -- the same, by block and month -------------------------------------------------
 
-    def coarse_sql(self, cells: CellRange | None = None) -> tuple[str, dict[str, Any]]:
+    def coarse_sql(
+        self, cells: CellRange | None = None, *, years: bool = False
+    ) -> tuple[str, dict[str, Any]]:
         """Rows (``COARSE``) whose sums over any grouping of blocks, months and
         dimensions count the selected reports exactly, with the parameters to
         add to ``params()``. ``cells`` (only without a box) limits the region to a
-        range of cells aligned on whole blocks, as a map tile does."""
+        range of cells aligned on whole blocks, as a map tile does. With
+        ``years``, whole years come one row per block (or cell) and year
+        (``month`` is 1 January) from the year tables: for callers that never
+        group by month (maps, counts)."""
         extra: dict[str, Any] = {}
         months = whole_months(self.day_from, self.day_to)
         if months is not None:
             extra.update(f_m_first=months.first, f_m_after=months.after)
         region = self._coarse_region(cells)
         if region is None:
-            return self._coarse_cells(self.cells_sql()), extra
+            return self._coarse_cells(self.cells_sql(years=years)), extra
         blocks, rest = region
-        parts = self._blocks_sql(blocks, months, extra)
-        parts.extend(self._frame_sql(rest, extra))
+        parts = self._blocks_sql(blocks, months, extra, years)
+        parts.extend(self._frame_sql(rest, extra, years))
         if self.split is not None:
             parts.append(self._coarse_cells(self._strips_sql()))
         return " UNION ALL ".join(parts), extra
@@ -277,35 +358,39 @@ class ReportFilter:
         return blocks, cell_range_minus(split.inner, block_cells(blocks))
 
     def _blocks_sql(
-        self, blocks: CellRange | None, months: Months | None, extra: dict[str, Any]
+        self,
+        blocks: CellRange | None,
+        months: Span | None,
+        extra: dict[str, Any],
+        years: bool,
     ) -> list[str]:
-        """The whole blocks (all of them if ``blocks`` is None): whole months from
+        """The whole blocks (all of them if ``blocks`` is None): whole years from
+        ``analytics_blockyear`` (with ``years``), the other whole months from
         ``analytics_cellmonth``, the partial months at the range's ends from
         ``analytics_cellday``. Adds its parameters to ``extra``."""
         parts: list[str] = []
-        region_a = region_d = "true"
+        region_b = region_d = "true"
         if blocks is not None:
             extra.update(f_bx0=blocks.x0, f_by0=blocks.y0, f_bx1=blocks.x1)
             extra.update(f_by1=blocks.y1)
             own = block_cells(blocks)
             extra.update(f_cx0=own.x0, f_cy0=own.y0, f_cx1=own.x1, f_cy1=own.y1)
-            region_a = (
-                "m.block_x BETWEEN %(f_bx0)s AND %(f_bx1)s "
-                "AND m.block_y BETWEEN %(f_by0)s AND %(f_by1)s"
+            region_b = (
+                "{t}.block_x BETWEEN %(f_bx0)s AND %(f_bx1)s "
+                "AND {t}.block_y BETWEEN %(f_by0)s AND %(f_by1)s"
             )
             region_d = (
                 "a.cell_x BETWEEN %(f_cx0)s AND %(f_cx1)s "
                 "AND a.cell_y BETWEEN %(f_cy0)s AND %(f_cy1)s"
             )
         days: str | None = "true"
+        span = self.years if years else None
+        if span is not None:
+            parts.append(self._years_sql(span, region_b.format(t="b")))
         if months is not None:
-            parts.append(self._months_sql(months, region_a))
-            edges = []
-            if months.first is not None:
-                edges.append("a.day < %(f_m_first)s")
-            if months.after is not None:
-                edges.append("a.day >= %(f_m_after)s")
-            days = f"({' OR '.join(edges)})" if edges else None
+            if span is None or span.outside("m.month", "f_y") is not None:
+                parts.append(self._months_sql(months, region_b.format(t="m"), span))
+            days = months.outside("a.day", "f_m")
         if days is not None:
             parts.append(
                 self._coarse_cells(
@@ -316,14 +401,14 @@ class ReportFilter:
             )
         return parts
 
-    def _months_sql(self, months: Months, region: str) -> str:
-        """Coarse rows of the whole months from the roll-up (whose sums are of
-        integer cell keys: half a cell per report makes them sums of centres)."""
-        span = []
-        if months.first is not None:
-            span.append("m.month >= %(f_m_first)s")
-        if months.after is not None:
-            span.append("m.month < %(f_m_after)s")
+    def _months_sql(self, months: Span, region: str, years: Span | None) -> str:
+        """Coarse rows of the whole months (outside ``years``) from the roll-up
+        (whose sums are of integer cell keys: half a cell per report makes them
+        sums of centres)."""
+        span = months.within("m.month", "f_m")
+        outside = years.outside("m.month", "f_y") if years is not None else None
+        if outside is not None:
+            span.append(outside)
         return (
             "SELECT m.block_x, m.block_y, m.month, m.category_id, m.status, "
             "m.unit_id, m.department_id, m.n, m.sx + 0.5::float8 * m.n AS sx, "
@@ -331,7 +416,20 @@ class ReportFilter:
             f"WHERE {' AND '.join([region, *self.list_where('m'), *span])}"
         )
 
-    def _frame_sql(self, rest: list[CellRange], extra: dict[str, Any]) -> list[str]:
+    def _years_sql(self, years: Span, region: str) -> str:
+        """Coarse rows of the whole years from the block × year table (the year's
+        1 January as ``month``)."""
+        span = years.within("b.year", "f_y")
+        return (
+            "SELECT b.block_x, b.block_y, b.year AS month, b.category_id, b.status, "
+            "b.unit_id, b.department_id, b.n, b.sx + 0.5::float8 * b.n AS sx, "
+            "b.sy + 0.5::float8 * b.n AS sy FROM analytics_blockyear b "
+            f"WHERE {' AND '.join([region, *self.list_where('b'), *span])}"
+        )
+
+    def _frame_sql(
+        self, rest: list[CellRange], extra: dict[str, Any], years: bool
+    ) -> list[str]:
         """The frame between the inner cells and the whole blocks: its columns are
         listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
         once per column and read only over the frame's few rows of cells, not
@@ -341,14 +439,12 @@ class ReportFilter:
         for i, r in enumerate(rest):
             extra[f"f_r{i}xs"] = list(range(r.x0, r.x1 + 1))
             extra.update({f"f_r{i}y0": r.y0, f"f_r{i}y1": r.y1})
-            parts.append(
-                self._coarse_cells(
-                    "SELECT a.cell_x, a.cell_y, a.day, a.category_id, a.status, "
-                    "a.unit_id, a.department_id, a.n FROM analytics_cellday a "
-                    f"WHERE a.cell_x = ANY(%(f_r{i}xs)s::integer[]) "
-                    f"AND a.cell_y BETWEEN %(f_r{i}y0)s AND %(f_r{i}y1)s "
-                    f"AND {self.aggregate_where()}"
-                )
+            region = (
+                f"{{t}}.cell_x = ANY(%(f_r{i}xs)s::integer[]) "
+                f"AND {{t}}.cell_y BETWEEN %(f_r{i}y0)s AND %(f_r{i}y1)s"
+            )
+            parts.extend(
+                self._coarse_cells(rows) for rows in self._cell_rows(region, years)
             )
         return parts
 
@@ -403,5 +499,5 @@ _BOX = "ST_MakeEnvelope(%(f_x0)s, %(f_y0)s, %(f_x1)s, %(f_y1)s, 4326)"
 # (cell_x, cell_y, …) is descended once per column and read over the box's rows of
 # cells only, not over the whole north-south stripe of every column it spans.
 _INNER_COLUMNS = (
-    "a.cell_x = ANY(%(f_ixs)s::integer[]) AND a.cell_y = ANY(%(f_iys)s::integer[])"
+    "{t}.cell_x = ANY(%(f_ixs)s::integer[]) AND {t}.cell_y = ANY(%(f_iys)s::integer[])"
 )

@@ -217,7 +217,7 @@ def tile_render(*, z: int, x: int, y: int, selection: ReportFilter) -> bytes:
         )
         params["cxs"] = list(range(cells.x0, cells.x1 + 1))
         if k % BLOCK == 0:
-            coarse, extra = selection.coarse_sql(cells)
+            coarse, extra = selection.coarse_sql(cells, years=True)
             params.update(extra, kb=k // BLOCK)
             cursor.execute(_CLUSTERS_COARSE.format(cells=coarse), params)
         else:

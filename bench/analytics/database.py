@@ -99,6 +99,8 @@ def database_fill(count: int, years: float) -> dict[str, Any]:
     admin_execute("VACUUM ANALYZE routing_assignment")
     admin_execute("VACUUM ANALYZE analytics_cellday")
     admin_execute("VACUUM ANALYZE analytics_cellmonth")
+    admin_execute("VACUUM ANALYZE analytics_cellyear")
+    admin_execute("VACUUM ANALYZE analytics_blockyear")
     seconds = time.perf_counter() - start
     record = {
         "count": done.reports,

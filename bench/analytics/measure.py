@@ -155,23 +155,35 @@ def stage_measure(n: dict[str, Any], count: int) -> dict[str, Any]:
 
 
 def _aggregate_sizes() -> dict[str, Any]:
-    """Rows and bytes of the aggregates, beside the reports' bytes."""
+    """Rows and bytes of the aggregates and of the reports' fine-cell index, beside
+    the reports' bytes."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM analytics_cellday), "
             "pg_total_relation_size('analytics_cellday'), "
             "(SELECT count(*) FROM analytics_cellmonth), "
             "pg_total_relation_size('analytics_cellmonth'), "
+            "(SELECT count(*) FROM analytics_cellyear), "
+            "pg_total_relation_size('analytics_cellyear'), "
+            "(SELECT count(*) FROM analytics_blockyear), "
+            "pg_total_relation_size('analytics_blockyear'), "
+            "pg_relation_size('analytics_report_fine'), "
             "pg_total_relation_size('routing_report')"
         )
-        rows, agg_bytes, month_rows, month_bytes, report_bytes = cursor.fetchone()
-    return {
-        "rows": rows,
-        "bytes": agg_bytes,
-        "rollup_rows": month_rows,
-        "rollup_bytes": month_bytes,
-        "report_bytes": report_bytes,
-    }
+        row = cursor.fetchone()
+    names = (
+        "rows",
+        "bytes",
+        "rollup_rows",
+        "rollup_bytes",
+        "cell_year_rows",
+        "cell_year_bytes",
+        "block_year_rows",
+        "block_year_bytes",
+        "fine_index_bytes",
+        "report_bytes",
+    )
+    return dict(zip(names, row, strict=True))
 
 
 def _measure_clusters(

@@ -169,6 +169,7 @@ def _load(
         cursor,
         "DROP TABLE gen_draw, gen, gen_unit, gen_pick, gen_zone, gen_route; "
         "ANALYZE routing_report; ANALYZE analytics_cellday; "
-        "ANALYZE analytics_cellmonth; ANALYZE analytics_outcomemonth",
+        "ANALYZE analytics_cellmonth; ANALYZE analytics_outcomemonth; "
+        "ANALYZE analytics_cellyear; ANALYZE analytics_blockyear",
     )
     return seconds

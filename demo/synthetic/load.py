@@ -58,7 +58,7 @@ def insert(
 
 
 # What the analytics insert trigger does, for the generated rows (unchecked runs):
-# their cell × day counts, computed once, upserted into both aggregate tables.
+# their cell × day counts, computed once, upserted into every aggregate table.
 AGGREGATE = """
     CREATE TEMP TABLE gen_cells AS
     SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, r.category_id,
@@ -82,6 +82,23 @@ AGGREGATE = """
     FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (block_x, block_y, month, category_id, status, unit_id, department_id)
     DO UPDATE SET n = m.n + EXCLUDED.n, sx = m.sx + EXCLUDED.sx, sy = m.sy + EXCLUDED.sy;
+    INSERT INTO analytics_cellyear AS y (cell_x, cell_y, year, category_id, status,
+                                         unit_id, department_id, n)
+    SELECT cell_x, cell_y, date_trunc('year', day)::date, category_id, status,
+           unit_id, department_id, sum(n)::integer
+    FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (cell_x, cell_y, year, category_id, status, unit_id, department_id)
+    DO UPDATE SET n = y.n + EXCLUDED.n;
+    INSERT INTO analytics_blockyear AS b (block_x, block_y, year, category_id, status,
+                                          unit_id, department_id, n, sx, sy)
+    SELECT floor(cell_x / %(block)s::float8)::integer,
+           floor(cell_y / %(block)s::float8)::integer,
+           date_trunc('year', day)::date, category_id, status, unit_id,
+           department_id, sum(n)::integer, sum(n::bigint * cell_x),
+           sum(n::bigint * cell_y)
+    FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (block_x, block_y, year, category_id, status, unit_id, department_id)
+    DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx, sy = b.sy + EXCLUDED.sy;
     DROP TABLE gen_cells;
     INSERT INTO analytics_outcomemonth AS o (month, category_id, status, unit_id,
         department_id, bucket, n, late, with_due, satisfied, acceptable, dissatisfied,

@@ -11,8 +11,8 @@ from routing.models import Category, Department, Report
 
 
 def selections() -> dict[str, ReportFilter]:
-    """Whole months, partial months at either end, a range across a year's end and
-    one within a month, open ends, unit, department, category and status filters,
+    """Whole months, partial months at either end, whole years with partial ends,
+    a range across a year's end and one within a month, open ends, unit, department, category and status filters,
     and boxes (small, central, city-wide, regional) with whole and partial months."""
     vsmt_ctn = tuple(
         Category.objects.filter(code__in=("VSMT", "CTN")).values_list("id", flat=True)
@@ -37,6 +37,16 @@ def selections() -> dict[str, ReportFilter]:
             day_from=dt.date(2024, 12, 15),
             day_to=dt.date(2025, 1, 20),
             statuses=("closed", "resolved"),
+        ),
+        "whole years, partial ends": ReportFilter(
+            day_from=dt.date(2023, 5, 10),
+            day_to=dt.date(2025, 11, 9),
+            category_ids=vsmt_ctn,
+        ),
+        "centre box, whole years, partial ends": ReportFilter(
+            bbox=(106.58, 17.44, 106.64, 17.49),
+            day_from=dt.date(2023, 6, 15),
+            day_to=dt.date(2025, 2, 3),
         ),
         "within a month": ReportFilter(
             day_from=dt.date(2025, 10, 3), day_to=dt.date(2025, 10, 28)

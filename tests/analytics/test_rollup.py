@@ -6,6 +6,7 @@ ranges across a year's end, with and without boxes and filters."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from io import StringIO
 
@@ -77,19 +78,26 @@ def raw_by_month(selection: ReportFilter) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def fine_binned(selection: ReportFilter, k: int) -> dict[tuple, tuple]:
-    """Clusters of ``k × k`` cells from the cell × day path alone, keyed by block
-    and (category, status): the reference the roll-up path must equal."""
+def fine_binned(
+    selection: ReportFilter, k: int, *, years: bool = False
+) -> dict[tuple, tuple]:
+    """Clusters of ``k × k`` cells from the cell × day path alone (with ``years``,
+    the cell × year table for whole years), keyed by block and (category,
+    status): the reference the roll-up path must equal."""
     sql = clusters._BINNED.format(
-        cells=selection.cells_sql(), dims="s.category_id, s.status,", group=", 3, 4"
+        cells=selection.cells_sql(years=years),
+        dims="s.category_id, s.status,",
+        group=", 3, 4",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {**selection.params(), "k": k})
         return {tuple(r[:4]): tuple(r[4:]) for r in cursor.fetchall()}
 
 
-def coarse_binned(selection: ReportFilter, k: int) -> dict[tuple, tuple]:
-    cells, extra = selection.coarse_sql()
+def coarse_binned(
+    selection: ReportFilter, k: int, *, years: bool = False
+) -> dict[tuple, tuple]:
+    cells, extra = selection.coarse_sql(years=years)
     sql = clusters._BINNED_COARSE.format(
         cells=cells, dims="s.category_id, s.status,", group=", 3, 4"
     )
@@ -215,21 +223,26 @@ def test_rebuild_and_check(synthetic):
 
 
 def test_same_totals_and_centres_as_the_cell_day_path(synthetic):
-    """For each selection: the roll-up path's clusters (k = 8 and 64 cells) equal
-    the cell × day path's, key for key, count for count, centre for centre; and
+    """For each selection: the roll-up paths' clusters (k = 8 and 64 cells, by
+    month or with whole years from the year tables) and the cell × year path's
+    (k = 1) equal the cell × day path's, key for key, count for count, centre for
+    centre; and
     clusters, heatmap, statistics and tiles count what the raw table counts."""
     checked = 0
     for name, selection in selections().items():
         expected = raw_count(selection)
-        for k in (8, 64):
+        for k, years in itertools.product((1, 8, 64), (False, True)):
             fine = fine_binned(selection, k)
-            coarse = coarse_binned(selection, k)
-            assert fine.keys() == coarse.keys(), (name, k)
+            if k % grid.BLOCK == 0:
+                other = coarse_binned(selection, k, years=years)
+            else:
+                other = fine_binned(selection, k, years=years)
+            assert fine.keys() == other.keys(), (name, k, years)
             for key, (n, sx, sy) in fine.items():
-                assert coarse[key][0] == n, (name, k, key)
-                assert coarse[key][1] == pytest.approx(sx, rel=1e-12)
-                assert coarse[key][2] == pytest.approx(sy, rel=1e-12)
-            assert sum(v[0] for v in coarse.values()) == expected, (name, k)
+                assert other[key][0] == n, (name, k, years, key)
+                assert other[key][1] == pytest.approx(sx, rel=1e-12)
+                assert other[key][2] == pytest.approx(sy, rel=1e-12)
+            assert sum(v[0] for v in other.values()) == expected, (name, k)
             assert binned_select(selection=selection, k=k).total == expected
         for zoom in (10, 13):
             assert clusters_select(selection=selection, zoom=zoom)["total"] == expected

@@ -10,8 +10,9 @@ from analytics.rebuild import cellday_check, cellday_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Recompute analytics_cellday, its roll-up analytics_cellmonth and the "
-        "monthly outcomes analytics_outcomemonth from "
+        "Recompute analytics_cellday, its roll-ups analytics_cellmonth, "
+        "analytics_cellyear and analytics_blockyear, and the monthly outcomes "
+        "analytics_outcomemonth from "
         "routing_report (the triggers keep them right; use after a grid change, a "
         "partial restore or a load with triggers off). --check compares "
         "without writing and fails on drift."
@@ -35,7 +36,9 @@ class Command(BaseCommand):
                     f"wrong, {drift.surplus} rows surplus or wrong; block × month "
                     f"{drift.rollup_missing} missing or wrong, {drift.rollup_surplus} "
                     f"surplus or wrong; outcomes {drift.outcome_missing} missing or "
-                    f"wrong, {drift.outcome_surplus} surplus or wrong ({took:.1f} s). "
+                    f"wrong, {drift.outcome_surplus} surplus or wrong; years "
+                    f"{drift.years_missing} missing or wrong, {drift.years_surplus} "
+                    f"surplus or wrong ({took:.1f} s). "
                     "Run analytics_rebuild."
                 )
             self.stdout.write(f"Aggregates match the reports ({took:.1f} s).")
