@@ -19,8 +19,12 @@ blocks (zoom ≤ 13) and for the dashboard's counts. Whole blocks × whole month
 from the roll-up ``analytics_cellmonth``; the partial months at either end of the
 time range come from ``analytics_cellday`` for the same blocks; the cells of the
 inner block that belong to no whole block, and the edge strips, are read as before.
-Each report of the selection is counted by exactly one part, so the totals are the
-same as ``cells_sql``'s (and the raw table's), only fewer rows are read.
+Callers that group by neither day nor month (the maps, hotspots, counts) ask for
+``years``: the whole years of the range then come from the year tables
+(``analytics_cellyear``, ``analytics_blockyear``), ten rows for ten years where the
+day table holds thousands. Each report of the selection is counted by exactly one
+part, so the totals are the same as ``cells_sql``'s (and the raw table's), only
+fewer rows are read.
 
 Values are always bound as parameters, never interpolated.
 """
@@ -33,6 +37,7 @@ from functools import cached_property
 from typing import Any
 
 from analytics.grid import BLOCK, CELL_M, FINE, SRID, local_midnight, on_grid
+from analytics.periods import Span, whole_months, whole_years
 from geo.grid import Box, BoxSplit, CellRange, box_split, cell_range_minus
 
 # Fewer whole cells than this and the box is read from raw rows alone. The inner
@@ -61,81 +66,6 @@ COARSE = (
     "sx",
     "sy",
 )
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
-@dataclass(frozen=True)
-class Span:
-    """The whole local months (or years) of a day range: ``first`` (the first
-    one's first day) to ``after`` (the first day after the last one), either
-    unbounded (None). Days of the range outside it are its partial edges."""
-
-    first: dt.date | None
-    after: dt.date | None
-
-    def within(self, column: str, name: str) -> list[str]:
-        """Predicates keeping ``column`` inside the span, whose bounds are the
-        parameters ``{name}_first`` and ``{name}_after``."""
-        parts = []
-        if self.first is not None:
-            parts.append(f"{column} >= %({name}_first)s")
-        if self.after is not None:
-            parts.append(f"{column} < %({name}_after)s")
-        return parts
-
-    def outside(self, column: str, name: str) -> str | None:
-        """A predicate keeping ``column`` outside the span (parameters as in
-        ``within``), or None when nothing is outside it."""
-        edges = []
-        if self.first is not None:
-            edges.append(f"{column} < %({name}_first)s")
-        if self.after is not None:
-            edges.append(f"{column} >= %({name}_after)s")
-        return f"({' OR '.join(edges)})" if edges else None
-
-
-def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
-    """The whole months inside [``day_from``, ``day_to``], or None if there are
-    none (a range within one month, or across a month's end without a whole one)."""
-    first = None
-    if day_from is not None:
-        first = day_from if day_from.day == 1 else _next_month(day_from)
-    after = None
-    if day_to is not None:
-        following = day_to + dt.timedelta(days=1)
-        after = following if following.day == 1 else _month_start(day_to)
-    if first is not None and after is not None and first >= after:
-        return None
-    return Span(first, after)
-
-
-def whole_years(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
-    """The whole local years inside [``day_from``, ``day_to``], or None."""
-    first = None
-    if day_from is not None:
-        first = (
-            day_from
-            if (day_from.month, day_from.day) == (1, 1)
-            else dt.date(day_from.year + 1, 1, 1)
-        )
-    after = None
-    if day_to is not None:
-        following = day_to + dt.timedelta(days=1)
-        after = (
-            following
-            if (following.month, following.day) == (1, 1)
-            else dt.date(day_to.year, 1, 1)
-        )
-    if first is not None and after is not None and first >= after:
-        return None
-    return Span(first, after)
 
 
 def blocks_within(cells: CellRange) -> CellRange | None:

@@ -35,7 +35,8 @@ from typing import Any
 from django.utils import timezone
 
 from analytics.grid import BUCKET_ERROR, bucket_middle, local_midnight
-from analytics.selection import ReportFilter, whole_months
+from analytics.periods import whole_months
+from analytics.selection import ReportFilter
 from boundaries.models import AdminUnit
 from routing.models import Category, Report
 from routing.reads import lag_ok_connection, lag_ok_db

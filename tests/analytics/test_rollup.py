@@ -19,8 +19,9 @@ from django.utils import timezone
 from analytics import clusters, grid
 from analytics.clusters import binned_select, clusters_select, heatmap_select
 from analytics.models import CellMonth
+from analytics.periods import whole_months
 from analytics.rebuild import cellday_check, cellday_rebuild
-from analytics.selection import ReportFilter, whole_months
+from analytics.selection import ReportFilter
 from analytics.stats import stats_select
 from analytics.tiles import tile_render
 from geo.grid import cluster_factor

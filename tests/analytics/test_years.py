@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from analytics.models import BlockYear, CellYear
+from analytics.periods import whole_years
 from analytics.rebuild import cellday_check, cellday_rebuild
 from routing.models import Category, Department, Report
 from routing.zones.bulk import Selection, reports_reroute
@@ -141,3 +142,27 @@ def test_rebuild_and_check_cover_the_year_tables(synthetic):
     call_command("analytics_rebuild", stdout=StringIO())
     assert kept() == fresh()
     assert cellday_check().ok
+
+
+@pytest.mark.parametrize(
+    ("day_from", "day_to", "expected"),
+    [
+        (None, None, (None, None)),
+        ("2024-01-01", "2024-12-31", ("2024-01-01", "2025-01-01")),
+        ("2023-05-10", "2025-11-09", ("2024-01-01", "2025-01-01")),
+        ("2023-01-02", "2025-12-31", ("2024-01-01", "2026-01-01")),
+        (None, "2025-03-31", (None, "2025-01-01")),
+        ("2024-02-29", None, ("2025-01-01", None)),
+        ("2024-03-01", "2025-02-28", None),  # twelve months, no whole year
+        ("2024-06-01", "2024-12-31", None),
+    ],
+)
+def test_whole_years(day_from, day_to, expected):
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    years = whole_years(day(day_from), day(day_to))
+    if expected is None:
+        assert years is None
+    else:
+        assert (years.first, years.after) == (day(expected[0]), day(expected[1]))
