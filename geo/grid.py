@@ -50,9 +50,10 @@ class CellRange:
 class BoxSplit:
     """A lon/lat box cut into a block of whole grid cells (``inner``, may be None)
     and the ``ring``: rectangles of *fine* cells (grid cells cut ``fine × fine``)
-    that hold every point of the box outside ``inner`` and no point of it. The ring
-    is None for a box too far from the grid's zone for its projected edges to
-    bound it (the caller's choice): its points are found by their coordinates."""
+    that hold every point of the box outside ``inner`` and no point of ``inner``.
+    The ring is None for a box too far from the grid's zone for its projected
+    edges to bound it (the caller's choice): its points are found by their
+    coordinates."""
 
     inner: CellRange | None
     ring: tuple[CellRange, ...] | None
