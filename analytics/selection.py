@@ -360,18 +360,17 @@ class ReportFilter:
     def _frame_sql(
         self, rest: list[CellRange], extra: dict[str, Any], years: bool
     ) -> list[str]:
-        """The frame between the inner cells and the whole blocks: its columns are
-        listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
-        once per column and read only over the frame's few rows of cells, not
-        over every row of every column it spans. Adds its parameters to
-        ``extra``."""
+        """The frame between the inner cells and the whole blocks: its columns and
+        rows are listed (``= ANY``), so the primary key (cell_x, cell_y, day, …)
+        is descended once per cell and read only over the range's days, not over
+        every row of every column it spans. Adds its parameters to ``extra``."""
         parts = []
         for i, r in enumerate(rest):
             extra[f"f_r{i}xs"] = list(range(r.x0, r.x1 + 1))
-            extra.update({f"f_r{i}y0": r.y0, f"f_r{i}y1": r.y1})
+            extra[f"f_r{i}ys"] = list(range(r.y0, r.y1 + 1))
             region = (
                 f"{{t}}.cell_x = ANY(%(f_r{i}xs)s::integer[]) "
-                f"AND {{t}}.cell_y BETWEEN %(f_r{i}y0)s AND %(f_r{i}y1)s"
+                f"AND {{t}}.cell_y = ANY(%(f_r{i}ys)s::integer[])"
             )
             parts.extend(
                 self._coarse_cells(rows) for rows in self._cell_rows(region, years)
@@ -425,9 +424,10 @@ class ReportFilter:
 
 
 _BOX = "ST_MakeEnvelope(%(f_x0)s, %(f_y0)s, %(f_x1)s, %(f_y1)s, 4326)"
-# The inner cells on ``analytics_cellday`` by listed columns: the primary key
-# (cell_x, cell_y, …) is descended once per column and read over the box's rows of
-# cells only, not over the whole north-south stripe of every column it spans.
+# The inner cells on a cell table (alias ``{t}``) by listed columns and rows: the
+# primary key (cell_x, cell_y, day or year, …) is descended once per cell and read
+# over the range's days only, not over the whole north-south stripe of every column
+# the box spans.
 _INNER_COLUMNS = (
     "{t}.cell_x = ANY(%(f_ixs)s::integer[]) AND {t}.cell_y = ANY(%(f_iys)s::integer[])"
 )
