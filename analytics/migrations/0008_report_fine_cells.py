@@ -37,13 +37,19 @@ CREATE FUNCTION analytics_fine_y(g geometry) RETURNS integer
 $$;
 """
 
-INDEX = """
-CREATE INDEX CONCURRENTLY IF NOT EXISTS analytics_report_fine ON routing_report
-    (analytics_fine_x(location), analytics_fine_y(location))
-    INCLUDE (id, location, reported_at, category_id, status, unit_id, department_id);
-"""
+# Statement by statement (a concurrent build runs outside any transaction); an
+# index left invalid by an interrupted build is dropped and made again.
+INDEX = [
+    "DROP INDEX CONCURRENTLY IF EXISTS analytics_report_fine",
+    """
+    CREATE INDEX CONCURRENTLY analytics_report_fine ON routing_report
+        (analytics_fine_x(location), analytics_fine_y(location))
+        INCLUDE (id, location, reported_at, category_id, status, unit_id,
+                 department_id)
+    """,
+]
 
-REVERSE_INDEX = "DROP INDEX CONCURRENTLY IF EXISTS analytics_report_fine;"
+REVERSE_INDEX = ["DROP INDEX CONCURRENTLY IF EXISTS analytics_report_fine"]
 REVERSE_FUNCTIONS = """
 DROP FUNCTION IF EXISTS analytics_fine_x(geometry);
 DROP FUNCTION IF EXISTS analytics_fine_y(geometry);
