@@ -12,9 +12,10 @@ headers; anything else (another method, content type or format, a signed-in
 user, an error) goes through DRF as before, so the answers are the same
 whichever path served them (``tests/api/test_lean_lookup.py`` compares them).
 
-The lean path is taken only while the view keeps DRF's defaults it relies on:
-one renderer (JSON), session authentication only, anyone allowed, no throttle. A
-view or a setting that adds any of these sends every request through DRF again.
+The lean path is taken only while the view keeps the DRF settings it relies on:
+one renderer (JSON), DRF's negotiation, session authentication only, anyone
+allowed, no throttle. A view or a setting that changes any of these sends every
+request through DRF again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -53,9 +55,10 @@ class LeanGetApi(APIView):
             request.method == "GET"
             and meta.get("HTTP_ACCEPT", "*/*") in PLAIN_ACCEPT
             and "HTTP_AUTHORIZATION" not in meta
-            and "format" not in request.GET
+            and api_settings.URL_FORMAT_OVERRIDE not in request.GET
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and self.renderer_classes == [JSONRenderer]
+            and self.content_negotiation_class is DefaultContentNegotiation
             and self.authentication_classes == [SessionAuthentication]
             and self.permission_classes == [AllowAny]
             and not self.throttle_classes
@@ -80,6 +83,9 @@ class LeanGetApi(APIView):
         except Exception as exc:
             # Answered by DRF's handler (or raised on), as on the full path.
             self.request = drf_request = self.initialize_request(request)
+            self.format_kwarg = self.get_format_suffix(**kwargs)
+            negotiated = self.perform_content_negotiation(drf_request)
+            drf_request.accepted_renderer, drf_request.accepted_media_type = negotiated
             return self.finalize_response(drf_request, self.handle_exception(exc))
         response = HttpResponse(
             JSONRenderer().render(data), content_type=JSONRenderer.media_type
