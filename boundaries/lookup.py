@@ -110,11 +110,14 @@ _COVERING_UNITS = f"""
     )"""
 _WINNER = f"SELECT c.unit_id FROM covering c ORDER BY {_ORDER} LIMIT 1"
 # The candidates of rule 3: the covering units of the winner's depth, winner first,
-# each as [id, code, name, name_ascii, level] (``UnitRef``), in the same statement.
-_CANDIDATES = f"""(SELECT json_agg(json_build_array(u.id, u.code, u.name,
-        u.name_ascii, u.level) ORDER BY {_ORDER})
+# each as [id, code, name, name_ascii, level] (``UnitRef``), in the same statement;
+# NULL when the winner is alone (most points: nothing to decode), and on the chain's
+# rows after the first (read from the first only).
+_CANDIDATES = f"""CASE WHEN c.step = 0 THEN (SELECT CASE WHEN count(*) > 1 THEN
+        json_agg(json_build_array(u.id, u.code, u.name, u.name_ascii, u.level)
+                 ORDER BY {_ORDER}) END
     FROM covering c JOIN boundaries_adminunit u ON u.id = c.unit_id
-    WHERE c.depth = (SELECT max(depth) FROM covering))"""
+    WHERE c.depth = (SELECT max(depth) FROM covering)) END"""
 
 _COVERING = f"WITH {_COVERING_UNITS} {_WINNER}"
 

@@ -22,18 +22,22 @@ from collections.abc import Mapping
 from typing import Any
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def fetchall(statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of ``statement`` with ``params``, prepared when the connection allows."""
+    # The wrapper itself, looked up once: every attribute read through
+    # ``django.db.connection`` is a thread-local lookup.
+    connection = connections[DEFAULT_DB_ALIAS]
     connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
+    raw = connection.connection
+    if raw.prepare_threshold is None:
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             return cursor.fetchall()
     start = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cur:
         cur.execute(statement, params, prepare=True)
         rows = cur.fetchall()
     if connection.queries_logged:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -18,6 +19,7 @@ from api.boundaries.serializers import (
     SuccessionOutput,
     UnitFeatureOutput,
 )
+from api.lean import LeanGetApi
 from api.params import parse_bounded, parse_day
 from api.schema import FilteredSchema
 from boundaries.jurisdictions import today_for
@@ -73,7 +75,7 @@ def lookup_json(result: Lookup, lon: float, lat: float) -> dict:
     }
 
 
-class BoundaryLookupApi(APIView):
+class BoundaryLookupApi(LeanGetApi):
     """Which ward or commune (then district, province) covers a point on a date.
 
     One layer is searched (administrative unless ``layer`` names another), of every
@@ -99,21 +101,21 @@ class BoundaryLookupApi(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request) -> Response:
-        point = parse_lon_lat(
-            request.query_params.get("lon"), request.query_params.get("lat")
-        )
+    def get(self, request: Request) -> Response:  # here for its schema
+        return super().get(request)
+
+    def answer(self, query: QueryDict) -> dict:
+        """The lookup's JSON for the query's parameters (checked, bilingual 400s)."""
+        point = parse_lon_lat(query.get("lon"), query.get("lat"))
         within = parse_bounded(
-            request.query_params.get("nearest_within_m"),
+            query.get("nearest_within_m"),
             "nearest_within_m",
             low=0,
             high=50_000,
             default=0.0,
         )
-        scope = parse_scope(
-            request.query_params.get("layer"), request.query_params.get("jurisdiction")
-        )
-        raw_day = request.query_params.get("date")
+        scope = parse_scope(query.get("layer"), query.get("jurisdiction"))
+        raw_day = query.get("date")
         # Without a date: today where the jurisdiction asked about is.
         day = (
             parse_day(raw_day)
@@ -128,9 +130,7 @@ class BoundaryLookupApi(APIView):
             layer=scope.layer,
             jurisdiction=scope.jurisdiction,
         )
-        return Response(
-            lookup_json(result, point.lon, point.lat) | {"date": day.isoformat()}
-        )
+        return lookup_json(result, point.lon, point.lat) | {"date": day.isoformat()}
 
 
 class BoundarySetListApi(APIView):
