@@ -5,6 +5,10 @@ the geography) and ``duplicate_window_days`` (before or after the moment asked
 about). The suggestions are shown to the citizen before and after sending, so they
 carry no personal data: no reporter, no description, only the tracking code, the
 status, the place to about 10 m and how far it is.
+
+The query runs as a prepared statement where the connection allows
+(``boundaries.prepared``); the intake asks it together with the working calendar
+(``routing.intake.context``), from the same text (:data:`NEAR`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
+from boundaries import prepared
 from geo.projections import degree_margin
 from routing.models import Category, Report
 
@@ -34,10 +38,11 @@ def distance_shown(metres: float) -> int:
 
 # The && prefilter on a box expanded by the radius uses the reports' GiST index on
 # location; the exact test and the distance are then in metres on the geography.
-_NEAR = """
+# Its columns are those ``_suggestion`` reads, then the id that breaks ties.
+NEAR = """
     SELECT r.tracking_code, r.status, r.reported_at,
-           ST_X(r.location), ST_Y(r.location),
-           ST_Distance(r.location::geography, p.pt::geography) AS distance_m
+           ST_X(r.location) AS x, ST_Y(r.location) AS y,
+           ST_Distance(r.location::geography, p.pt::geography) AS distance_m, r.id
     FROM routing_report r,
          (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
     WHERE r.category_id = %(category_id)s
@@ -75,22 +80,20 @@ class DuplicateSuggestion:
         )
 
 
-def duplicates_near(
+def near_params(
     *,
     lon: float,
     lat: float,
     category: Category,
-    at: dt.datetime | None = None,
+    at: dt.datetime,
     exclude_id: int | None = None,
     limit: int = MAX_SUGGESTIONS,
-) -> list[DuplicateSuggestion]:
-    """Open reports of ``category`` within its radius and window of (lon, lat) at
-    ``at`` (default now), nearest first."""
-    at = at or timezone.now()
+) -> dict[str, Any]:
+    """The parameters of :data:`NEAR`."""
     radius = float(category.duplicate_radius_m)
     window = dt.timedelta(days=category.duplicate_window_days)
     dlon, dlat = degree_margin(lat, radius)
-    params: dict[str, Any] = {
+    return {
         "lon": lon,
         "lat": lat,
         "category_id": category.pk,
@@ -103,18 +106,39 @@ def duplicates_near(
         "radius": radius,
         "limit": limit,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_NEAR, params)
-        rows = cursor.fetchall()
-    return [
-        DuplicateSuggestion(
-            tracking_code=code,
-            status=status,
-            category=category.code,
-            reported_at=reported_at,
-            lon=round(x, PUBLIC_DECIMALS),
-            lat=round(y, PUBLIC_DECIMALS),
-            distance_m=distance_shown(float(distance)),
-        )
-        for code, status, reported_at, x, y, distance in rows
-    ]
+
+
+def suggestion(row: tuple[Any, ...], category: Category) -> DuplicateSuggestion:
+    """The suggestion from a row of :data:`NEAR` (its first six columns)."""
+    code, status, reported_at, x, y, distance = row[:6]
+    return DuplicateSuggestion(
+        tracking_code=code,
+        status=status,
+        category=category.code,
+        reported_at=reported_at,
+        lon=round(x, PUBLIC_DECIMALS),
+        lat=round(y, PUBLIC_DECIMALS),
+        distance_m=distance_shown(float(distance)),
+    )
+
+
+def duplicates_near(
+    *,
+    lon: float,
+    lat: float,
+    category: Category,
+    at: dt.datetime | None = None,
+    exclude_id: int | None = None,
+    limit: int = MAX_SUGGESTIONS,
+) -> list[DuplicateSuggestion]:
+    """Open reports of ``category`` within its radius and window of (lon, lat) at
+    ``at`` (default now), nearest first."""
+    params = near_params(
+        lon=lon,
+        lat=lat,
+        category=category,
+        at=at or timezone.now(),
+        exclude_id=exclude_id,
+        limit=limit,
+    )
+    return [suggestion(row, category) for row in prepared.fetchall(NEAR, params)]
