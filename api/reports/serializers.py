@@ -109,6 +109,11 @@ class DuplicateOutput(serializers.Serializer):
     distance_m = serializers.FloatField()
 
 
+# One instance for every receipt: its fields are built and bound once, not deep-copied
+# for each answer as a new serializer's are; ``to_representation`` keeps no state.
+_DUPLICATE = DuplicateOutput()
+
+
 class PhotoOutput(serializers.ModelSerializer):
     """A photo as the public sees it: ``routing.reports.public.photo_public_json``
     (the fields below describe it in the schema), addresses absolute when the
@@ -199,7 +204,7 @@ def submit_json(report: Report, duplicates: list, request: Request) -> dict[str,
         "due_at": local_iso(report.due_at),
         "publication": report.publication,
         "routing": routing_json(report),
-        "duplicates": DuplicateOutput(duplicates, many=True).data,
+        "duplicates": [_DUPLICATE.to_representation(d) for d in duplicates],
         "photos": [
             photo_public_json(photo, absolute=request.build_absolute_uri)
             for photo in photos_public(report)

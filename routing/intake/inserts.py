@@ -12,7 +12,8 @@ A row whose id is set before (the report's and its assignment's, drawn by
 ``routing.intake.context``, so the rows after can name them) is written with it;
 the others get theirs back (``RETURNING``), and every row ends as ``bulk_create``
 leaves it (id set, saved). This needs psycopg's client-side binding, Django's
-default; with server-side binding (the connection option ``server_side_binding``,
+default (each statement's values are merged into its text by psycopg, as they are
+for any of Django's queries); with server-side binding (the connection option ``server_side_binding``,
 one statement per query) the statements are sent one by one.
 """
 
@@ -74,10 +75,13 @@ class Inserts:
             return
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            if isinstance(cursor.cursor, psycopg.ClientCursor):
+            raw = cursor.cursor
+            if isinstance(raw, psycopg.ClientCursor):
+                # Each statement merged with its values apart, where psycopg keeps
+                # the parsed text of a statement of up to 50 values (it parses a
+                # longer one afresh every time); the joined text takes no values.
                 cursor.execute(
-                    ";\n".join(i.sql for i in pending),
-                    tuple(p for i in pending for p in i.params),
+                    ";\n".join(raw.mogrify(i.sql, i.params) for i in pending)
                 )
                 for index, insert in enumerate(pending):
                     if index:

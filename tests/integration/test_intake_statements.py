@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 # Each statement of one anonymous JSON submission (no key, no photo, no contact),
 # in order: what it is, and a pattern its SQL matches.
 STATEMENTS = [
-    # The category by its code (the input serializer), outside the transaction.
-    ("category", r'^SELECT .* FROM "routing_category" WHERE'),
+    # The category by its code (the input serializer), outside the transaction,
+    # prepared (routing.categories).
+    ("category", r'^SELECT .* FROM "routing_category" c WHERE'),
     ("begin", r"^SAVEPOINT "),
     # A zone publish in progress ends first (routing.zones.lock).
     ("zones lock", r"^SELECT pg_advisory_xact_lock_shared\("),
