@@ -14,7 +14,7 @@ The query runs as a prepared statement where the connection allows
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils import timezone
@@ -69,7 +69,9 @@ class DuplicateSuggestion:
     distance_m: int  # in steps of DISTANCE_STEP_M
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        # Its fields one by one: all are flat values, which ``asdict`` would
+        # deep-copy for nothing.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["reported_at"] = timezone.localtime(self.reported_at).isoformat()
         return data
 
