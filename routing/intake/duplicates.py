@@ -37,7 +37,11 @@ def distance_shown(metres: float) -> int:
 
 
 # The && prefilter on a box expanded by the radius uses the reports' GiST index on
-# location; the exact test and the distance are then in metres on the geography.
+# (category, location); the exact test and the distance are then in metres on the
+# geography. The category's id is cast to the column's type: psycopg sends a small
+# int as int2 (or int4 in the text), and btree_gist has no cross-type equality, so
+# without the cast the index answers for the box alone and the planner ANDs it with
+# the whole category's bitmap (about 1.5 ms instead of 0.2 on the demo's 50,000).
 # Its columns are those ``_suggestion`` reads, then the id that breaks ties.
 NEAR = """
     SELECT r.tracking_code, r.status, r.reported_at,
@@ -45,7 +49,7 @@ NEAR = """
            ST_Distance(r.location::geography, p.pt::geography) AS distance_m, r.id
     FROM routing_report r,
          (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
-    WHERE r.category_id = %(category_id)s
+    WHERE r.category_id = %(category_id)s::bigint
       AND r.status = ANY(%(open)s)
       AND r.reported_at >= %(since)s AND r.reported_at <= %(until)s
       AND r.id IS DISTINCT FROM %(exclude_id)s
