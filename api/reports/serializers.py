@@ -88,6 +88,16 @@ class ReportSubmitInput(serializers.Serializer):
     def validate_category(self, code: str) -> Category:
         return category_get(code.strip())
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """Each declared field built anew from its arguments, as DRF's deep copy of
+        them does (``Field.__deepcopy__``), without deep-copying the arguments: all
+        are immutable or only read (the channel choices), and the copying cost
+        more than the rest of parsing a submission."""
+        return {
+            name: type(field)(*field._args, **field._kwargs)
+            for name, field in self._declared_fields.items()
+        }
+
 
 # Shared pieces -------------------------------------------------------------------
 
