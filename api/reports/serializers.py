@@ -93,9 +93,10 @@ class ReportSubmitInput(serializers.Serializer):
         them does (``Field.__deepcopy__``), without deep-copying the arguments: all
         are immutable or only read (the channel choices), and the copying cost
         more than the rest of parsing a submission."""
+        declared: dict[str, Any] = self._declared_fields
         return {
             name: type(field)(*field._args, **field._kwargs)
-            for name, field in self._declared_fields.items()
+            for name, field in declared.items()
         }
 
 

@@ -60,9 +60,12 @@ class Inserts:
             if not f.generated and (with_ids or f is not meta.auto_field)
         ]
         for row in rows:
-            row._prepare_related_fields_for_save(operation_name="bulk_create")
+            # What bulk_create does first: a related row's id into its column.
+            row._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                operation_name="bulk_create"
+            )
         query = InsertQuery(model)
-        query.insert_values(fields, rows)
+        query.insert_values(fields, list(rows))
         compiler = query.get_compiler(using=self.using)
         compiler.returning_fields = None if with_ids else [meta.pk]
         [(sql, params)] = compiler.as_sql()
