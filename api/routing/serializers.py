@@ -26,6 +26,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from api.errors import ApiError
 from geo.geojson import Polygonal, parse_polygonal
+from routing.categories import category_by_code
 from routing.engine.decision import Decision
 from routing.models import Category, Department, ResponsibilityZone, ZoneHistory
 from routing.reports.actors import actor_label
@@ -147,7 +148,7 @@ def _department(code: str) -> Department:
 
 def category_get(code: str, *, field: str = "category") -> Category:
     """The active category with ``code`` (case-insensitive), or a bilingual 400."""
-    category = Category.objects.filter(code__iexact=code).first()
+    category = category_by_code(code)
     if category is None:
         raise ApiError(
             "unknown_category",

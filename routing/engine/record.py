@@ -1,8 +1,8 @@
 """Store a routing decision: the report's current Assignment, with its reasons.
 
 Two cases. A new report is written by the intake with its unit and department
-already in the row, so its first assignment is only inserted
-(``assignment_first_record``): re-saving the report would be a second write of the
+already in the row, so its first assignment is only inserted, with the report's
+other rows (``assignment_first_new``): re-saving the report would be a second write of the
 row (and fire the analytics triggers on ``routing_report`` twice). A re-route
 (``assignment_record``) retires the current assignment and moves the report.
 """
@@ -15,11 +15,18 @@ from routing.models import Assignment, Report
 from routing.reports.roles import Actor, acting_user
 
 
-def _assignment_create(
-    *, report: Report, decision: Decision, cause: str, actor: Actor, note: str
+def _assignment_new(
+    *,
+    report: Report,
+    decision: Decision,
+    cause: str,
+    actor: Actor,
+    note: str,
+    pk: int | None = None,
 ) -> Assignment:
     routing_decisions_count(rule=decision.rule, cause=cause)
-    return Assignment.objects.create(
+    return Assignment(
+        pk=pk,
         report=report,
         boundary_set_id=decision.unit.boundary_set_id,
         unit_id=decision.unit.id,
@@ -38,11 +45,27 @@ def _assignment_create(
     )
 
 
-def assignment_first_record(
-    *, report: Report, decision: Decision, cause: str = Assignment.Cause.SUBMIT
+def _assignment_create(
+    *, report: Report, decision: Decision, cause: str, actor: Actor, note: str
 ) -> Assignment:
-    """Store ``decision`` as the first assignment of a report just written with the
-    decision's unit and department; the report row is not written again."""
+    assignment = _assignment_new(
+        report=report, decision=decision, cause=cause, actor=actor, note=note
+    )
+    assignment.save(force_insert=True)
+    return assignment
+
+
+def assignment_first_new(
+    *,
+    report: Report,
+    decision: Decision,
+    pk: int,
+    cause: str = Assignment.Cause.SUBMIT,
+) -> Assignment:
+    """``decision`` as the first assignment (id ``pk``) of a report written with the
+    decision's unit and department, not written yet: the intake writes it with the
+    report's other rows (``routing.intake.inserts``); the report row is not written
+    again."""
     if (report.unit_id, report.department_id) != (
         decision.unit.id,
         decision.department.id,
@@ -50,8 +73,8 @@ def assignment_first_record(
         raise ValueError(
             "the report was not written with the decision's unit and department"
         )
-    return _assignment_create(
-        report=report, decision=decision, cause=cause, actor=None, note=""
+    return _assignment_new(
+        report=report, decision=decision, cause=cause, actor=None, note="", pk=pk
     )
 
 

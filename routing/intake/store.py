@@ -2,10 +2,15 @@
 outbox.
 
 Called by ``routing.intake.submit`` inside its transaction, after the routing
-decision: the report row is inserted with its unit, department, jurisdiction and
-deadline already known, so nothing updates it afterwards (an UPDATE would fire the
-analytics triggers on ``routing_report`` a second time). One INSERT per table: the
-report, its assignment, its two events, its photos (one each), its outbox rows.
+decision and the intake's other reads (``routing.intake.context``: the duplicates,
+the calendar, the ids of the report and its assignment): the report row is inserted
+with its unit, department, jurisdiction and deadline already known, so nothing
+updates it afterwards (an UPDATE would fire the analytics triggers on
+``routing_report`` a second time). One INSERT per table: the report, its assignment,
+its events (``submitted``, ``received → assigned`` and the edge's), its photos (one
+each), its outbox rows; those of the report, its assignment, its events and its
+outbox are sent together, in one round trip (``routing.intake.inserts``), the report
+and its assignment first on their own when the edge's rows or photos come between.
 Photo files are written to storage before the transaction commits; ``PhotoFiles``
 remembers them so the caller deletes them when the transaction fails: no row and no
 file on failure.
@@ -28,15 +33,16 @@ from boundaries.models import AdminUnit
 from routing.citizens.email_links import email_verify_rows
 from routing.engine.candidates import Contact
 from routing.engine.decision import Decision
-from routing.engine.record import assignment_first_record
-from routing.intake.duplicates import DuplicateSuggestion
+from routing.engine.record import assignment_first_new
+from routing.intake.context import Context
+from routing.intake.inserts import Inserts
 from routing.intake.photo_files import PhotoFiles, photo_store
 from routing.intake.submission import Submission
 from routing.metrics import report_submitted_count
 from routing.models import Assignment, Department, Report, ReportEvent, ReportPhoto
-from routing.notifications.outbox import assignment_rows, outbox_queue
+from routing.notifications.outbox import assignment_rows, outbox_written
 from routing.reports import roles
-from routing.reports.events import event_new, events_record
+from routing.reports.events import event_new
 from routing.reports.publication import publication_initial
 from routing.reports.receipt import receipt_new
 from routing.reports.roles import acting_user, role_of
@@ -44,10 +50,14 @@ from routing.reports.tracking import tracking_code_new
 from routing.workflow.deadlines import due_at
 
 
-def _report_insert(
-    submission: Submission, decision: Decision, actor: Any, now: dt.datetime
+def _report_new(
+    submission: Submission,
+    decision: Decision,
+    actor: Any,
+    now: dt.datetime,
+    context: Context,
 ) -> Report:
-    """The report row, complete: status ``assigned``, routed, with its deadline
+    """The report row (not written yet), complete, with the id drawn for it: status ``assigned``, routed, with its deadline
     and its receipt (``routing.reports.receipt``: the nonce and the secret's hash).
 
     The deadline runs from receipt, not from when an app says the report was
@@ -59,7 +69,8 @@ def _report_insert(
     start = min(s.reported_at, now) if desk and s.reported_at else now
     code = tracking_code_new()
     receipt = receipt_new(tracking_code=code)
-    return Report.objects.create(
+    return Report(
+        pk=context.report_id,
         tracking_code=code,
         receipt_nonce=receipt.nonce,
         receipt_hash=receipt.hash,
@@ -79,7 +90,9 @@ def _report_insert(
             anonymous=s.anonymous, public=s.public, category=s.category
         ),
         reported_at=s.reported_at or now,
-        due_at=due_at(category=s.category, start=start, urgent=s.urgent),
+        due_at=due_at(
+            category=s.category, start=start, urgent=s.urgent, calendar=context.calendar
+        ),
         received_by=acting_user(actor) if desk else None,
         jurisdiction_code=decision.unit.jurisdiction_code,
         unit_id=decision.unit.id,
@@ -101,11 +114,12 @@ def _loaded(model: type[Model], db: str | None, **values: Any) -> Any:
     return model.from_db(db, names, [values[name] for name in names])
 
 
-def _related_known(report: Report, decision: Decision, contact: Contact) -> None:
+def _related_known(
+    report: Report, decision: Decision, contact: Contact, db: str
+) -> None:
     """Give ``report`` its unit and department from the decision and the
     department's contact (read with it), so that neither the outbox rows nor the
     receipt asks for them again."""
-    db = report._state.db
     unit = decision.unit
     report.unit = _loaded(
         AdminUnit,
@@ -149,7 +163,7 @@ def report_store(
     submission: Submission,
     decision: Decision,
     contact: Contact,
-    duplicates: list[DuplicateSuggestion],
+    context: Context,
     fingerprint: str,
     actor: Any,
     now: dt.datetime,
@@ -157,11 +171,19 @@ def report_store(
     extras: Extras | None = None,
 ) -> Report:
     """Write every row of the new report; the caller holds the transaction.
-    ``contact`` is the decided department's (``route_decide_contact``); ``extras``
-    the edge's own rows (see ``Extras``)."""
-    report = _report_insert(submission, decision, actor, now)
-    _related_known(report, decision, contact)
-    assignment = assignment_first_record(report=report, decision=decision)
+    ``contact`` is the decided department's (``route_decide_contact``), ``context``
+    the intake's other reads (``intake_context``); ``extras`` the edge's own rows
+    (see ``Extras``)."""
+    inserts = Inserts()
+    report = _report_new(submission, decision, actor, now, context)
+    inserts.add([report])
+    _related_known(report, decision, contact, inserts.using)
+    assignment = assignment_first_new(
+        report=report, decision=decision, pk=context.assignment_id
+    )
+    inserts.add([assignment])
+    if extras is not None or submission.photos:
+        inserts.run()  # the rows the edge's rows and the photos refer to
     submitted = event_new(
         report=report,
         kind=ReportEvent.Kind.SUBMITTED,
@@ -171,7 +193,7 @@ def report_store(
         data={
             "channel": report.channel,
             "fingerprint": fingerprint,
-            "duplicates": [d.as_dict() for d in duplicates],
+            "duplicates": [d.as_dict() for d in context.duplicates],
         },
     )
     routed = event_new(
@@ -186,17 +208,18 @@ def report_store(
             "department": decision.department.code,
         },
     )
-    events_record([submitted, routed, *(extras(report) if extras else [])])
+    inserts.add([submitted, routed, *(extras(report) if extras else [])])
     photos = [
         photo_store(report, index, photo, files)
         for index, photo in enumerate(submission.photos)
     ]
-    outbox_queue(
-        [
-            *assignment_rows(report=report, assignment=assignment),
-            *email_verify_rows(report),
-        ]
-    )
+    outbox = [
+        *assignment_rows(report=report, assignment=assignment),
+        *email_verify_rows(report),
+    ]
+    inserts.add(outbox)
+    inserts.run()
+    outbox_written(outbox)
     report_submitted_count(channel=report.channel)
     _written_known(report, assignment, photos)
     return report

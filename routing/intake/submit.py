@@ -16,8 +16,8 @@ and only orchestrates:
    from ``submission_parse``'s ``admit`` hook), and pass ``admitted=True``;
 3. in one transaction: the point is routed (``routing.engine.route.route_decide``;
    outside every unit beyond the shore tolerance it is refused, naming the nearest
-   unit), open reports nearby are looked up (``routing.intake.duplicates``), and the
-   report is written once, complete, with its assignment, the events ``submitted``
+   unit), open reports nearby and the working calendar are read in one query
+   (``routing.intake.context``), and the report is written once, complete, with its assignment, the events ``submitted``
    and ``received → assigned`` (role ``system``), the photos and the outbox rows
    (``routing.intake.store``). Any failure leaves no row and no photo file.
 
@@ -41,7 +41,8 @@ from boundaries.lookup import NoBoundarySet
 from routing.engine.candidates import Contact
 from routing.engine.decision import Decision
 from routing.engine.route import route_decide_contact
-from routing.intake.duplicates import DuplicateSuggestion, duplicates_near
+from routing.intake.context import intake_context
+from routing.intake.duplicates import DuplicateSuggestion
 from routing.intake.idempotency import (
     ClientKey,
     client_scope,
@@ -135,7 +136,7 @@ def _create(
             now = timezone.now()
             at = submission.reported_at or now
             decision, contact = _route(submission, at)
-            duplicates = duplicates_near(
+            context = intake_context(
                 lon=submission.lon,
                 lat=submission.lat,
                 category=submission.category,
@@ -145,7 +146,7 @@ def _create(
                 submission=submission,
                 decision=decision,
                 contact=contact,
-                duplicates=duplicates,
+                context=context,
                 fingerprint=fingerprint,
                 actor=actor,
                 now=now,
@@ -157,7 +158,7 @@ def _create(
     except BaseException:
         files.delete()
         raise
-    return report, duplicates
+    return report, context.duplicates
 
 
 def report_submit(

@@ -34,10 +34,16 @@ RECEIPT_LINK = "receipt_link"
 def outbox_queue(rows: list[Notification]) -> list[Notification]:
     """Write ``rows`` in one INSERT and hand them to Celery after commit."""
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
+    outbox_written(created)
+    return created
+
+
+def outbox_written(rows: list[Notification]) -> None:
+    """Hand ``rows``, written by the caller in its transaction (ids set), to Celery
+    after commit."""
+    ids = [n.pk for n in rows]
     if ids:
         transaction.on_commit(lambda: enqueue(ids))
-    return created
 
 
 def sweep_soon() -> None:

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 # Each statement of one anonymous JSON submission (no key, no photo, no contact),
 # in order: what it is, and a pattern its SQL matches.
 STATEMENTS = [
-    # The category by its code (the input serializer), outside the transaction.
-    ("category", r'^SELECT .* FROM "routing_category" WHERE'),
+    # The category by its code (the input serializer), outside the transaction,
+    # prepared (routing.categories).
+    ("category", r'^SELECT .* FROM "routing_category" c WHERE'),
     ("begin", r"^SAVEPOINT "),
     # A zone publish in progress ends first (routing.zones.lock).
     ("zones lock", r"^SELECT pg_advisory_xact_lock_shared\("),
@@ -37,18 +38,21 @@ STATEMENTS = [
     # The zones in force near the point for the category, with their departments'
     # e-mail and webhook.
     ("zones", r"^\s*WITH near AS MATERIALIZED \("),
-    # Open reports nearby (routing.intake.duplicates), once.
-    ("duplicates", r"^\s*SELECT r\.tracking_code, r\.status,"),
-    # The province's calendar overrides, for the deadline (once).
-    ("calendar", r'^SELECT .* FROM "routing_calendaroverride"'),
-    # The report, complete: never updated afterwards, so the analytics triggers
-    # on routing_report see it once.
-    ("report", r'^INSERT INTO "routing_report" '),
-    ("assignment", r'^INSERT INTO "routing_assignment" '),
-    # Both events, ``submitted`` and ``received → assigned``, in one INSERT.
-    ("events", r'^INSERT INTO "routing_reportevent" '),
-    # The department's outbox rows (its e-mail here) in one INSERT.
-    ("outbox", r'^INSERT INTO "routing_notification" '),
+    # Open reports nearby (routing.intake.duplicates, once), the province's
+    # calendar overrides for the deadline (once), and the ids the report and its
+    # assignment are written with, in one statement (routing.intake.context).
+    ("context", r"^\s*SELECT d\.tracking_code, d\.status,.*\bnextval\("),
+    # Every row of the report in one round trip (routing.intake.inserts): the
+    # report, complete (never updated afterwards, so the analytics triggers on
+    # routing_report see it once), its assignment, both events (``submitted`` and
+    # ``received → assigned``) in one INSERT, the department's outbox rows (its
+    # e-mail here) in one INSERT.
+    (
+        "rows",
+        r'^INSERT INTO "routing_report" .*;\s*INSERT INTO "routing_assignment" '
+        r'.*;\s*INSERT INTO "routing_reportevent" .*;\s*'
+        r'INSERT INTO "routing_notification" ',
+    ),
     ("commit", r"^RELEASE SAVEPOINT "),
 ]
 
@@ -62,9 +66,10 @@ def _named(sql: str) -> str:
 
 
 def test_an_anonymous_json_submission_costs_these_statements(client):
-    """Thirteen statements, named and in order: one per table written, the routing
-    candidates in three, nothing read twice, nothing read after the commit (the
-    receipt is built from what the transaction wrote)."""
+    """Nine statements, named and in order: the routing candidates in three, the
+    intake's other reads in one, one INSERT per table written, all sent together,
+    nothing read twice, nothing read after the commit (the receipt is built from
+    what the transaction wrote)."""
     body = {
         "lon": DONG_PHU[0],
         "lat": DONG_PHU[1],

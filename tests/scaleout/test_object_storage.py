@@ -176,7 +176,7 @@ def test_a_failed_submission_deletes_the_photos_it_wrote(bucket, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(store, "outbox_queue", broken)
+    monkeypatch.setattr(store, "outbox_written", broken)
     with pytest.raises(RuntimeError):
         report_create(photos=(photo_check(jpeg(), name="rac.jpg"),))
     assert keys(bucket) == []
