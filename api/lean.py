@@ -75,8 +75,10 @@ class LeanGetApi(APIView):
             api_settings.UNAUTHENTICATED_USER,
             api_settings.UNAUTHENTICATED_TOKEN,
         )
-        request.user = user() if user else None
-        request.auth = token() if token else None  # type: ignore[attr-defined]
+        # (DRF's stubs type these settings as dotted-path strings; they are
+        # resolved to classes.)
+        request.user = user() if user else None  # type: ignore[operator,assignment]
+        request.auth = token() if token else None  # type: ignore[attr-defined,operator]
         self.headers = self.default_response_headers
         try:
             data = self.answer(request.GET)
@@ -90,4 +92,5 @@ class LeanGetApi(APIView):
         response = HttpResponse(
             JSONRenderer().render(data), content_type=JSONRenderer.media_type
         )
-        return self.finalize_response(request, response)
+        # finalize_response only adds headers to a plain request and response.
+        return self.finalize_response(request, response)  # type: ignore[arg-type]
