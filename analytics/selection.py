@@ -357,8 +357,8 @@ class ReportFilter:
         """The frame between the inner cells and the whole blocks: its columns are
         listed (``= ANY``), so the primary key (cell_x, cell_y, …) is descended
         once per column and read only over the frame's few rows of cells, not
-        over every row of every column it spans. (Listing its rows too lets the
-        planner misjudge a wide view's frame: 0.2 s instead of 0.06 at zoom 10.)
+        over every row of every column it spans. (Listed rows too made the planner
+        read a wide view's frame through the day index instead: 0.2 s at zoom 10.)
         Adds its parameters to ``extra``."""
         parts: list[str] = []
         for i, r in enumerate(rest):
