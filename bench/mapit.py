@@ -56,14 +56,21 @@ def available() -> str | None:
     return None
 
 
+def _anchor_env() -> dict[str, str]:
+    """Our environment without our Django settings: MapIt is a Django site too, and
+    would start on ``config.settings.base`` (``python -m bench`` sets it)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
 @contextmanager
 def _mapit() -> Iterator[None]:
     serve = str(anchor() / "serve.sh")
-    subprocess.run([serve, "start", "600"], check=True, capture_output=True)
+    env = _anchor_env()
+    subprocess.run([serve, "start", "600"], check=True, capture_output=True, env=env)
     try:
         yield
     finally:
-        subprocess.run([serve, "stop"], check=False, capture_output=True)
+        subprocess.run([serve, "stop"], check=False, capture_output=True, env=env)
 
 
 def _parse(output: str) -> list[dict[str, Any]]:
@@ -103,7 +110,7 @@ def run(*, quick: bool) -> dict[str, Any]:
             ["bash", str(anchor() / "compare.sh")],
             cwd=anchor(),
             env={
-                **os.environ,
+                **_anchor_env(),
                 "PRODUCT_URL": f"http://{HOST}:{server.port}",
                 "REPS": reps,
                 "DUR": duration,
