@@ -2,8 +2,9 @@
 
 The triggers keep ``analytics_cellday``, its roll-ups (``analytics_cellmonth``,
 ``analytics_cellyear``, ``analytics_blockyear``) and the monthly outcomes
-``analytics_outcomemonth`` right on every write; a rebuild is for after a grid change, a restore of one table without
-the other, a bulk load with the triggers off, or a ``--check`` that reports drift.
+``analytics_outcomemonth`` right on every write; a rebuild is for after a grid
+change, a restore of one table without the others, a bulk load with the triggers
+off, or a ``--check`` that reports drift.
 The rebuild truncates the tables first, which takes their ACCESS EXCLUSIVE locks: a
 report written meanwhile waits in its trigger until the rebuild commits, then adds
 itself to the rebuilt counts (its row was not in the rebuild's snapshot), so nothing
