@@ -47,8 +47,8 @@ $$;
 """
 
 REVERSE = """
-DROP FUNCTION IF EXISTS analytics_ring_reports(integer, integer, integer, integer, geometry,
-    timestamptz, timestamptz, bigint[], text[], bigint[], bigint[]);
+DROP FUNCTION IF EXISTS analytics_ring_reports(integer, integer, integer, integer,
+    geometry, timestamptz, timestamptz, bigint[], text[], bigint[], bigint[]);
 """
 
 

@@ -98,7 +98,8 @@ AGGREGATE = """
            sum(n::bigint * cell_y)
     FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (block_x, block_y, year, category_id, status, unit_id, department_id)
-    DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx, sy = b.sy + EXCLUDED.sy;
+    DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx,
+                  sy = b.sy + EXCLUDED.sy;
     DROP TABLE gen_cells;
     INSERT INTO analytics_outcomemonth AS o (month, category_id, status, unit_id,
         department_id, bucket, n, late, with_due, satisfied, acceptable, dissatisfied,
