@@ -5,7 +5,22 @@ from __future__ import annotations
 from django.db import models
 
 
-class CellDay(models.Model):
+class Counted(models.Model):
+    """What every aggregate row counts by besides place and time: the report's
+    current category, status, unit and department (plain ids, not foreign keys:
+    derived data), and how many reports (``n``)."""
+
+    category_id = models.BigIntegerField()
+    status = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class CellDay(Counted):
     """How many reports fall in one grid cell on one local day, per category, status,
     unit and department.
 
@@ -35,11 +50,6 @@ class CellDay(models.Model):
     cell_x = models.IntegerField()
     cell_y = models.IntegerField()
     day = models.DateField()
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=12)
-    unit_id = models.BigIntegerField()
-    department_id = models.BigIntegerField()
-    n = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["day"], name="analytics_cellday_day")]
@@ -48,7 +58,7 @@ class CellDay(models.Model):
         return f"({self.cell_x}, {self.cell_y}) {self.day}: {self.n}"
 
 
-class CellMonth(models.Model):
+class CellMonth(Counted):
     """The same counts rolled up to blocks of ``BLOCK × BLOCK`` grid cells (8 × 8
     cells of 200 m: 1.6 km squares, aligned on the grid) and local calendar months.
 
@@ -73,11 +83,6 @@ class CellMonth(models.Model):
     block_x = models.IntegerField()
     block_y = models.IntegerField()
     month = models.DateField()  # first day of the local month
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=12)
-    unit_id = models.BigIntegerField()
-    department_id = models.BigIntegerField()
-    n = models.IntegerField()
     sx = models.BigIntegerField()
     sy = models.BigIntegerField()
 
@@ -88,7 +93,7 @@ class CellMonth(models.Model):
         return f"block ({self.block_x}, {self.block_y}) {self.month:%Y-%m}: {self.n}"
 
 
-class OutcomeMonth(models.Model):
+class OutcomeMonth(Counted):
     """Outcomes of the reports of one local month, per category, status, unit,
     department and time-to-resolve bucket: what the dashboard's median and p90 time
     to resolve, late-resolution rate and satisfaction need, without reading reports.
@@ -108,12 +113,7 @@ class OutcomeMonth(models.Model):
         "month", "category_id", "status", "unit_id", "department_id", "bucket"
     )
     month = models.DateField()  # first day of the local month
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=12)
-    unit_id = models.BigIntegerField()
-    department_id = models.BigIntegerField()
     bucket = models.SmallIntegerField()
-    n = models.IntegerField()
     late = models.IntegerField()
     with_due = models.IntegerField()
     satisfied = models.IntegerField()
@@ -126,7 +126,7 @@ class OutcomeMonth(models.Model):
         return f"{self.month:%Y-%m} bucket {self.bucket}: {self.n}"
 
 
-class CellYear(models.Model):
+class CellYear(Counted):
     """The cell × day counts summed over local calendar years.
 
     A view of ten years reads ten rows per cell and dimension here instead of
@@ -142,17 +142,12 @@ class CellYear(models.Model):
     cell_x = models.IntegerField()
     cell_y = models.IntegerField()
     year = models.DateField()  # 1 January of the local year
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=12)
-    unit_id = models.BigIntegerField()
-    department_id = models.BigIntegerField()
-    n = models.IntegerField()
 
     def __str__(self) -> str:
         return f"({self.cell_x}, {self.cell_y}) {self.year:%Y}: {self.n}"
 
 
-class BlockYear(models.Model):
+class BlockYear(Counted):
     """``CellMonth`` summed over local calendar years: a whole-city view of ten
     years (zoom ≤ 13) reads ten rows per block and dimension instead of 120. The
     maps read it for the whole years of their range (``coarse_sql(years=True)``);
@@ -171,11 +166,6 @@ class BlockYear(models.Model):
     block_x = models.IntegerField()
     block_y = models.IntegerField()
     year = models.DateField()  # 1 January of the local year
-    category_id = models.BigIntegerField()
-    status = models.CharField(max_length=12)
-    unit_id = models.BigIntegerField()
-    department_id = models.BigIntegerField()
-    n = models.IntegerField()
     sx = models.BigIntegerField()
     sy = models.BigIntegerField()
 

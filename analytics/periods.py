@@ -10,15 +10,8 @@ them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -51,38 +44,48 @@ class Span:
         return f"({' OR '.join(edges)})" if edges else None
 
 
-def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
-    """The whole months inside [``day_from``, ``day_to``], or None if there are
-    none (a range within one month, or across a month's end without a whole one)."""
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _year_start(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
+def _next_year(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1)
+
+
+def _whole(
+    day_from: dt.date | None,
+    day_to: dt.date | None,
+    start: Callable[[dt.date], dt.date],
+    following: Callable[[dt.date], dt.date],
+) -> Span | None:
+    """The whole periods inside [``day_from``, ``day_to``]: ``start`` gives a day's
+    period's first day, ``following`` the next period's."""
     first = None
     if day_from is not None:
-        first = day_from if day_from.day == 1 else _next_month(day_from)
+        first = day_from if start(day_from) == day_from else following(day_from)
     after = None
     if day_to is not None:
-        following = day_to + dt.timedelta(days=1)
-        after = following if following.day == 1 else _month_start(day_to)
+        next_day = day_to + dt.timedelta(days=1)
+        after = next_day if start(next_day) == next_day else start(day_to)
     if first is not None and after is not None and first >= after:
         return None
     return Span(first, after)
+
+
+def whole_months(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
+    """The whole months inside [``day_from``, ``day_to``], or None if there are
+    none (a range within one month, or across a month's end without a whole one)."""
+    return _whole(day_from, day_to, _month_start, _next_month)
 
 
 def whole_years(day_from: dt.date | None, day_to: dt.date | None) -> Span | None:
     """The whole local years inside [``day_from``, ``day_to``], or None."""
-    first = None
-    if day_from is not None:
-        first = (
-            day_from
-            if (day_from.month, day_from.day) == (1, 1)
-            else dt.date(day_from.year + 1, 1, 1)
-        )
-    after = None
-    if day_to is not None:
-        following = day_to + dt.timedelta(days=1)
-        after = (
-            following
-            if (following.month, following.day) == (1, 1)
-            else dt.date(day_to.year, 1, 1)
-        )
-    if first is not None and after is not None and first >= after:
-        return None
-    return Span(first, after)
+    return _whole(day_from, day_to, _year_start, _next_year)

@@ -80,6 +80,23 @@ _BLOCK_YEARS = """
 """
 
 
+def rollups_from(days: str) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """Each roll-up table with the SELECT of its rows from the cell × day rows of
+    ``days`` (a table name): (table, key columns, count columns, SELECT). Takes
+    the ``block`` parameter (``_block()``)."""
+    months = _ROLLUP.format(source=days)
+    return [
+        ("analytics_cellmonth", _MKEYS, ("n", "sx", "sy"), months),
+        ("analytics_cellyear", _YKEYS, ("n",), _CELL_YEARS.format(days=days)),
+        (
+            "analytics_blockyear",
+            _BKEYS,
+            ("n", "sx", "sy"),
+            _BLOCK_YEARS.format(months=f"({months}) m"),
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class Drift:
     """Aggregate rows that differ from a fresh count: missing, surplus, or wrong —
@@ -184,21 +201,13 @@ def cellday_check() -> Drift:
         day = _difference(
             cursor, f"(SELECT {_KEYS}, n FROM analytics_cellday)", "analytics_fresh"
         )
-        month = _difference(
-            cursor,
-            f"(SELECT {_MKEYS}, n, sx, sy FROM analytics_cellmonth)",
-            f"({_ROLLUP.format(source='analytics_fresh')})",
-        )
-        fresh_months = _ROLLUP.format(source="analytics_fresh")
-        cell_years = _difference(
-            cursor,
-            f"(SELECT {_YKEYS}, n FROM analytics_cellyear)",
-            f"({_CELL_YEARS.format(days='analytics_fresh')})",
-        )
-        block_years = _difference(
-            cursor,
-            f"(SELECT {_BKEYS}, n, sx, sy FROM analytics_blockyear)",
-            f"({_BLOCK_YEARS.format(months=f'({fresh_months}) m')})",
+        month, *years = (
+            _difference(
+                cursor,
+                f"(SELECT {keys}, {', '.join(counts)} FROM {table})",
+                f"({select})",
+            )
+            for table, keys, counts, select in rollups_from("analytics_fresh")
         )
         cursor.execute("DROP TABLE analytics_fresh")
         outcome = _difference(
@@ -206,8 +215,6 @@ def cellday_check() -> Drift:
             f"(SELECT {_OKEYS} FROM analytics_outcomemonth)",
             f"({_OUTCOMES})",
         )
-    years = (
-        cell_years[0] + block_years[0],
-        cell_years[1] + block_years[1],
-    )
-    return Drift(*day, *month, *outcome, *years)
+    years_missing = sum(missing for missing, _ in years)
+    years_surplus = sum(surplus for _, surplus in years)
+    return Drift(*day, *month, *outcome, years_missing, years_surplus)

@@ -38,7 +38,7 @@ from typing import Any
 
 from analytics.grid import BLOCK, CELL_M, FINE, SRID, local_midnight, on_grid
 from analytics.periods import Span, whole_months, whole_years
-from geo.grid import Box, BoxSplit, CellRange, box_split, cell_range_minus
+from geo.grid import Box, BoxSplit, CellRange, box_split, cell_range_minus, refined
 
 # Fewer whole cells than this and the box is read from raw rows alone. The inner
 # cells are read from ``analytics_cellday`` by listed columns and rows (``= ANY`` on
@@ -79,12 +79,7 @@ def blocks_within(cells: CellRange) -> CellRange | None:
 
 def block_cells(blocks: CellRange) -> CellRange:
     """The cells of a range of blocks."""
-    return CellRange(
-        blocks.x0 * BLOCK,
-        blocks.y0 * BLOCK,
-        blocks.x1 * BLOCK + BLOCK - 1,
-        blocks.y1 * BLOCK + BLOCK - 1,
-    )
+    return refined(blocks, BLOCK)
 
 
 @dataclass(frozen=True)
@@ -102,11 +97,12 @@ class ReportFilter:
     unit_ids: tuple[int, ...] | None = None
     department_ids: tuple[int, ...] | None = None
 
+    # (field, column, SQL type of its array)
     _LISTS = (
-        ("category_ids", "category_id"),
-        ("statuses", "status"),
-        ("unit_ids", "unit_id"),
-        ("department_ids", "department_id"),
+        ("category_ids", "category_id", "bigint"),
+        ("statuses", "status", "text"),
+        ("unit_ids", "unit_id", "bigint"),
+        ("department_ids", "department_id", "bigint"),
     )
 
     def but(self, **changes: Any) -> ReportFilter:
@@ -137,7 +133,7 @@ class ReportFilter:
         has the report's columns (raw rows and every aggregate table)."""
         return [
             f"{alias}.{column} = ANY(%(f_{name})s)"
-            for name, column in self._LISTS
+            for name, column, _ in self._LISTS
             if getattr(self, name) is not None
         ]
 
@@ -164,7 +160,7 @@ class ReportFilter:
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
-        for name, _ in self._LISTS:
+        for name, _, _ in self._LISTS:
             value = getattr(self, name)
             if value is not None:
                 params[f"f_{name}"] = list(value)
@@ -300,8 +296,8 @@ class ReportFilter:
             own = block_cells(blocks)
             extra.update(f_cx0=own.x0, f_cy0=own.y0, f_cx1=own.x1, f_cy1=own.y1)
             region_b = (
-                "{t}.block_x BETWEEN %(f_bx0)s AND %(f_bx1)s "
-                "AND {t}.block_y BETWEEN %(f_by0)s AND %(f_by1)s"
+                "b.block_x BETWEEN %(f_bx0)s AND %(f_bx1)s "
+                "AND b.block_y BETWEEN %(f_by0)s AND %(f_by1)s"
             )
             region_d = (
                 "a.cell_x BETWEEN %(f_cx0)s AND %(f_cx1)s "
@@ -310,10 +306,27 @@ class ReportFilter:
         days: str | None = "true"
         span = self.years if years else None
         if span is not None:
-            parts.append(self._years_sql(span, region_b.format(t="b")))
+            parts.append(
+                self._block_rows(
+                    "analytics_blockyear",
+                    "year",
+                    region_b,
+                    span.within("b.year", "f_y"),
+                )
+            )
         if months is not None:
-            if span is None or span.outside("m.month", "f_y") is not None:
-                parts.append(self._months_sql(months, region_b.format(t="m"), span))
+            # The whole months outside the whole years, if any are.
+            outside = span.outside("b.month", "f_y") if span is not None else None
+            if span is None or outside is not None:
+                in_months = months.within("b.month", "f_m")
+                parts.append(
+                    self._block_rows(
+                        "analytics_cellmonth",
+                        "month",
+                        region_b,
+                        [*in_months, outside] if outside else in_months,
+                    )
+                )
             days = months.outside("a.day", "f_m")
         if days is not None:
             parts.append(
@@ -325,29 +338,15 @@ class ReportFilter:
             )
         return parts
 
-    def _months_sql(self, months: Span, region: str, years: Span | None) -> str:
-        """Coarse rows of the whole months (outside ``years``) from the roll-up
-        (whose sums are of integer cell keys: half a cell per report makes them
-        sums of centres)."""
-        span = months.within("m.month", "f_m")
-        outside = years.outside("m.month", "f_y") if years is not None else None
-        if outside is not None:
-            span.append(outside)
+    def _block_rows(self, table: str, period: str, region: str, span: list[str]) -> str:
+        """Coarse rows of ``table`` (a block roll-up aliased ``b``: period column
+        ``period``, returned as ``month``) in ``region`` and ``span``. Its sums are
+        of integer cell keys: half a cell per report makes them sums of centres."""
         return (
-            "SELECT m.block_x, m.block_y, m.month, m.category_id, m.status, "
-            "m.unit_id, m.department_id, m.n, m.sx + 0.5::float8 * m.n AS sx, "
-            "m.sy + 0.5::float8 * m.n AS sy FROM analytics_cellmonth m "
-            f"WHERE {' AND '.join([region, *self.list_where('m'), *span])}"
-        )
-
-    def _years_sql(self, years: Span, region: str) -> str:
-        """Coarse rows of the whole years from the block × year table (the year's
-        1 January as ``month``)."""
-        span = years.within("b.year", "f_y")
-        return (
-            "SELECT b.block_x, b.block_y, b.year AS month, b.category_id, b.status, "
-            "b.unit_id, b.department_id, b.n, b.sx + 0.5::float8 * b.n AS sx, "
-            "b.sy + 0.5::float8 * b.n AS sy FROM analytics_blockyear b "
+            f"SELECT b.block_x, b.block_y, b.{period} AS month, b.category_id, "
+            "b.status, b.unit_id, b.department_id, b.n, "
+            "b.sx + 0.5::float8 * b.n AS sx, b.sy + 0.5::float8 * b.n AS sy "
+            f"FROM {table} b "
             f"WHERE {' AND '.join([region, *self.list_where('b'), *span])}"
         )
 
@@ -382,19 +381,19 @@ class ReportFilter:
         read through the GiST index."""
         split = self.split
         assert split is not None
-        where = self.raw_where()
         if split.ring is None:
             return (
                 "SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, "
                 "r.category_id, r.status, r.unit_id, r.department_id, 1 AS n "
                 "FROM routing_report r CROSS JOIN LATERAL analytics_cell(r.location) c "
-                f"WHERE {where}"
+                f"WHERE {self.raw_where()}"
             )
+        filters = self._ring_filters()
         return " UNION ALL ".join(
             "SELECT f.cell_x, f.cell_y, f.day, f.category_id, f.status, f.unit_id, "
             f"f.department_id, 1 AS n FROM analytics_ring_reports("
             f"%(f_s{i}x0)s, %(f_s{i}x1)s, %(f_s{i}y0)s, %(f_s{i}y1)s, {_BOX}, "
-            f"{self._ring_filters()}) f"
+            f"{filters}) f"
             for i in range(len(split.ring))
         )
 
@@ -404,12 +403,7 @@ class ReportFilter:
         until = "%(f_until)s" if self.day_to is not None else "NULL"
         lists = [
             f"%(f_{name})s::{kind}[]" if getattr(self, name) is not None else "NULL"
-            for name, kind in (
-                ("category_ids", "bigint"),
-                ("statuses", "text"),
-                ("unit_ids", "bigint"),
-                ("department_ids", "bigint"),
-            )
+            for name, _, kind in self._LISTS
         ]
         return ", ".join([f"{since}::timestamptz", f"{until}::timestamptz", *lists])
 

@@ -252,7 +252,8 @@ def earliest_valid_from(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(s.valid_from) FROM boundaries_boundaryset s "
-            f"WHERE {sql.set_active('s')} AND {sql.set_in_layer('s', sql.param('layer'))} "
+            f"WHERE {sql.set_active('s')} "
+            f"AND {sql.set_in_layer('s', sql.param('layer'))} "
             f"AND {sql.set_of_jurisdiction('s')}",
             {"layer": layer, "jurisdiction": jurisdiction},
         )

@@ -184,13 +184,7 @@ def box_split(
     outer = covering_with_margin(bbox, srid, cell_m / fine)
     if inner is None:
         return BoxSplit(None, (outer,))
-    hole = CellRange(
-        inner.x0 * fine,
-        inner.y0 * fine,
-        inner.x1 * fine + fine - 1,
-        inner.y1 * fine + fine - 1,
-    )
-    return BoxSplit(inner, tuple(cell_range_minus(outer, hole)))
+    return BoxSplit(inner, tuple(cell_range_minus(outer, refined(inner, fine))))
 
 
 def covering_cell_range(box: Box, source: int, srid: int, cell_m: float) -> CellRange:
@@ -216,6 +210,13 @@ def covering_with_margin(bbox: Box, srid: int, cell_m: float) -> CellRange:
     every side: the projected edges are curves, known at sampled points only."""
     touched = covering_cell_range(bbox, WGS84, srid, cell_m)
     return CellRange(touched.x0 - 1, touched.y0 - 1, touched.x1 + 1, touched.y1 + 1)
+
+
+def refined(cells: CellRange, k: int) -> CellRange:
+    """The cells of a grid ``k`` times finer that make up ``cells``."""
+    return CellRange(
+        cells.x0 * k, cells.y0 * k, cells.x1 * k + k - 1, cells.y1 * k + k - 1
+    )
 
 
 def aligned(cells: CellRange, k: int) -> CellRange:

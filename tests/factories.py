@@ -29,6 +29,15 @@ from tests.points import DONG_PHU
 
 REPORT_DESCRIPTION = "Phản ánh dùng để kiểm thử."
 
+# The JSON body of an anonymous citizen's submission at DONG_PHU.
+ANONYMOUS_SUBMISSION = {
+    "lon": DONG_PHU[0],
+    "lat": DONG_PHU[1],
+    "category": "VSMT",
+    "description": "Rác thải đổ bừa bãi cạnh chợ.",
+    "anonymous": True,
+}
+
 
 def square(min_lon: float, min_lat: float, size: float) -> MultiPolygon:
     """An axis-aligned square in EPSG:4326, as a MultiPolygon."""

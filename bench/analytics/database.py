@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from analytics.rebuild import TABLES as AGGREGATE_TABLES
 from demo.synthetic import reports_generate
 
 BENCH_DB = "hientruong_bench_analytics"
@@ -95,12 +96,8 @@ def database_fill(count: int, years: float) -> dict[str, Any]:
         count=count, seed=1, years=years, unchecked=True, reindex=True
     )
     loaded = time.perf_counter() - start
-    admin_execute("VACUUM ANALYZE routing_report")
-    admin_execute("VACUUM ANALYZE routing_assignment")
-    admin_execute("VACUUM ANALYZE analytics_cellday")
-    admin_execute("VACUUM ANALYZE analytics_cellmonth")
-    admin_execute("VACUUM ANALYZE analytics_cellyear")
-    admin_execute("VACUUM ANALYZE analytics_blockyear")
+    for table in ("routing_report", "routing_assignment", *AGGREGATE_TABLES):
+        admin_execute(f"VACUUM ANALYZE {table}")
     seconds = time.perf_counter() - start
     record = {
         "count": done.reports,

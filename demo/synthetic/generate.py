@@ -16,6 +16,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from analytics.grid import BLOCK, TIME_ZONE
+from analytics.rebuild import TABLES as AGGREGATE_TABLES
 from demo.synthetic import load, outcomes, places, routing
 from routing.models import Assignment, Report, ReportEvent
 
@@ -168,8 +169,6 @@ def _load(
     seconds["analyze"] = load.run(
         cursor,
         "DROP TABLE gen_draw, gen, gen_unit, gen_pick, gen_zone, gen_route; "
-        "ANALYZE routing_report; ANALYZE analytics_cellday; "
-        "ANALYZE analytics_cellmonth; ANALYZE analytics_outcomemonth; "
-        "ANALYZE analytics_cellyear; ANALYZE analytics_blockyear",
+        + "; ".join(f"ANALYZE {t}" for t in ("routing_report", *AGGREGATE_TABLES)),
     )
     return seconds

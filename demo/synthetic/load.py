@@ -15,6 +15,8 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
+from analytics.rebuild import rollups_from
+
 
 def run(cursor: CursorWrapper, sql: str, params: dict[str, Any] | None = None) -> float:
     """Execute ``sql``; its time in seconds."""
@@ -59,7 +61,7 @@ def insert(
 
 # What the analytics insert trigger does, for the generated rows (unchecked runs):
 # their cell × day counts, computed once, upserted into every aggregate table.
-AGGREGATE = """
+_AGGREGATE = """
     CREATE TEMP TABLE gen_cells AS
     SELECT c.cell_x, c.cell_y, analytics_day(r.reported_at) AS day, r.category_id,
            r.status, r.unit_id, r.department_id, count(*)::integer AS n
@@ -72,34 +74,7 @@ AGGREGATE = """
     SELECT * FROM gen_cells ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (cell_x, cell_y, day, category_id, status, unit_id, department_id)
     DO UPDATE SET n = a.n + EXCLUDED.n;
-    INSERT INTO analytics_cellmonth AS m (block_x, block_y, month, category_id, status,
-                                          unit_id, department_id, n, sx, sy)
-    SELECT floor(cell_x / %(block)s::float8)::integer,
-           floor(cell_y / %(block)s::float8)::integer,
-           date_trunc('month', day)::date, category_id, status, unit_id,
-           department_id, sum(n)::integer, sum(n::bigint * cell_x),
-           sum(n::bigint * cell_y)
-    FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (block_x, block_y, month, category_id, status, unit_id, department_id)
-    DO UPDATE SET n = m.n + EXCLUDED.n, sx = m.sx + EXCLUDED.sx, sy = m.sy + EXCLUDED.sy;
-    INSERT INTO analytics_cellyear AS y (cell_x, cell_y, year, category_id, status,
-                                         unit_id, department_id, n)
-    SELECT cell_x, cell_y, date_trunc('year', day)::date, category_id, status,
-           unit_id, department_id, sum(n)::integer
-    FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (cell_x, cell_y, year, category_id, status, unit_id, department_id)
-    DO UPDATE SET n = y.n + EXCLUDED.n;
-    INSERT INTO analytics_blockyear AS b (block_x, block_y, year, category_id, status,
-                                          unit_id, department_id, n, sx, sy)
-    SELECT floor(cell_x / %(block)s::float8)::integer,
-           floor(cell_y / %(block)s::float8)::integer,
-           date_trunc('year', day)::date, category_id, status, unit_id,
-           department_id, sum(n)::integer, sum(n::bigint * cell_x),
-           sum(n::bigint * cell_y)
-    FROM gen_cells GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (block_x, block_y, year, category_id, status, unit_id, department_id)
-    DO UPDATE SET n = b.n + EXCLUDED.n, sx = b.sx + EXCLUDED.sx,
-                  sy = b.sy + EXCLUDED.sy;
+    {rollups}
     DROP TABLE gen_cells;
     INSERT INTO analytics_outcomemonth AS o (month, category_id, status, unit_id,
         department_id, bucket, n, late, with_due, satisfied, acceptable, dissatisfied,
@@ -123,6 +98,18 @@ AGGREGATE = """
         dissatisfied = o.dissatisfied + EXCLUDED.dissatisfied,
         reopened = o.reopened + EXCLUDED.reopened
 """
+# The roll-ups as the rebuild computes them, from the generated rows' cell × day
+# counts, each upserted in key order.
+AGGREGATE = _AGGREGATE.replace(
+    "{rollups}",
+    "\n".join(
+        f"INSERT INTO {table} AS t ({keys}, {', '.join(counts)}) {select} "
+        f"ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT ({keys}) DO UPDATE SET "
+        + ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in counts)
+        + ";"
+        for table, keys, counts, select in rollups_from("gen_cells")
+    ),
+)
 
 # Secondary indexes of the tables a bulk load fills (``reindex``): every index that
 # backs no constraint (primary keys and unique constraints stay, so the load is

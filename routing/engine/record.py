@@ -2,8 +2,8 @@
 
 Two cases. A new report is written by the intake with its unit and department
 already in the row, so its first assignment is only inserted, with the report's
-other rows (``assignment_first_new``): re-saving the report would be a second write of the
-row (and fire the analytics triggers on ``routing_report`` twice). A re-route
+other rows (``assignment_first_new``): re-saving the report would be a second write
+of the row (and fire the analytics triggers on ``routing_report`` twice). A re-route
 (``assignment_record``) retires the current assignment and moves the report.
 """
 

@@ -13,8 +13,9 @@ A row whose id is set before (the report's and its assignment's, drawn by
 the others get theirs back (``RETURNING``), and every row ends as ``bulk_create``
 leaves it (id set, saved). This needs psycopg's client-side binding, Django's
 default (each statement's values are merged into its text by psycopg, as they are
-for any of Django's queries); with server-side binding (the connection option ``server_side_binding``,
-one statement per query) the statements are sent one by one.
+for any of Django's queries); with server-side binding (the connection option
+``server_side_binding``, one statement per query) the statements are sent one by
+one.
 """
 
 from __future__ import annotations

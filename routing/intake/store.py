@@ -57,8 +57,9 @@ def _report_new(
     now: dt.datetime,
     context: Context,
 ) -> Report:
-    """The report row (not written yet), complete, with the id drawn for it: status ``assigned``, routed, with its deadline
-    and its receipt (``routing.reports.receipt``: the nonce and the secret's hash).
+    """The report row (not written yet), complete, with the id drawn for it:
+    status ``assigned``, routed, with its deadline and its receipt
+    (``routing.reports.receipt``: the nonce and the secret's hash).
 
     The deadline runs from receipt, not from when an app says the report was
     written; on the desk's channels receipt *is* the call (the letter, the visit),

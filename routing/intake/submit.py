@@ -17,9 +17,9 @@ and only orchestrates:
 3. in one transaction: the point is routed (``routing.engine.route.route_decide``;
    outside every unit beyond the shore tolerance it is refused, naming the nearest
    unit), open reports nearby and the working calendar are read in one query
-   (``routing.intake.context``), and the report is written once, complete, with its assignment, the events ``submitted``
-   and ``received → assigned`` (role ``system``), the photos and the outbox rows
-   (``routing.intake.store``). Any failure leaves no row and no photo file.
+   (``routing.intake.context``), and the report is written once, complete, with
+   its assignment, the events ``submitted`` and ``received → assigned`` (role
+   ``system``), the photos and the outbox rows (``routing.intake.store``). Any failure leaves no row and no photo file.
 
 Contact rule (checked by the parse): a report that is not anonymous needs a phone
 number or an e-mail address, so the department can ask about it and the citizen hears

@@ -12,8 +12,8 @@ from routing.models import Category, Department, Report
 
 def selections() -> dict[str, ReportFilter]:
     """Whole months, partial months at either end, whole years with partial ends,
-    a range across a year's end and one within a month, open ends, unit, department, category and status filters,
-    and boxes (small, central, city-wide, regional) with whole and partial months."""
+    a range across a year's end and one within a month, open ends, unit,
+    department, category and status filters, and boxes (small, central, city-wide, regional) with whole and partial months."""
     vsmt_ctn = tuple(
         Category.objects.filter(code__in=("VSMT", "CTN")).values_list("id", flat=True)
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from analytics import clusters, grid
 from analytics.clusters import binned_select, clusters_select, heatmap_select
-from analytics.models import CellMonth
+from analytics.models import BlockYear, CellMonth, CellYear
 from analytics.periods import whole_months
 from analytics.rebuild import cellday_check, cellday_rebuild
 from analytics.selection import ReportFilter
@@ -28,6 +28,7 @@ from geo.grid import cluster_factor
 from routing.models import Category, Department, Report
 from routing.zones.bulk import Selection, reports_reroute
 from routing.zones.state import ZoneState
+from tests.analytics import year_tables
 from tests.analytics.selections import selections
 
 pytestmark = pytest.mark.django_db
@@ -139,14 +140,23 @@ def test_whole_months(day_from, day_to, expected):
         assert (months.first, months.after) == (day(expected[0]), day(expected[1]))
 
 
-def test_follows_inserts_status_changes_moves_reroutes_and_deletes(synthetic):
-    """Triggers keep the roll-up equal to a fresh count through every write."""
+def assert_fresh() -> None:
+    """The roll-up and both year tables equal a fresh count of the reports."""
     assert kept() == fresh()
+    assert year_tables.kept() == year_tables.fresh()
+
+
+def test_follows_inserts_status_changes_moves_reroutes_and_deletes(synthetic):
+    """Triggers keep the roll-up and the year tables equal to a fresh count
+    through every write."""
+    assert_fresh()
     assert sum(row[7] for row in kept()) == synthetic
+    cells, blocks = year_tables.kept()
+    assert sum(row[7] for row in cells) == sum(row[7] for row in blocks) == synthetic
     # A status change (the workflow's kind of write).
     ids = list(Report.objects.order_by("id").values_list("id", flat=True)[:300])
     Report.objects.filter(pk__in=ids).update(status="in_progress")
-    assert kept() == fresh()
+    assert_fresh()
     # A move within its block and month: counts stay, sx/sy change.
     report = Report.objects.order_by("id").first()
     with connection.cursor() as cursor:
@@ -157,7 +167,7 @@ def test_follows_inserts_status_changes_moves_reroutes_and_deletes(synthetic):
             "32648), 4326) WHERE id = %s",
             [report.pk],
         )
-    assert kept() == fresh()
+    assert_fresh()
     # A move to another block and month, a category change.
     ctn = Category.objects.get(code="CTN")
     Report.objects.filter(pk=report.pk).update(
@@ -165,7 +175,12 @@ def test_follows_inserts_status_changes_moves_reroutes_and_deletes(synthetic):
         reported_at=report.reported_at - dt.timedelta(days=40),
         category=ctn,
     )
-    assert kept() == fresh()
+    assert_fresh()
+    # Into another year.
+    Report.objects.filter(pk=report.pk).update(
+        reported_at=report.reported_at - dt.timedelta(days=400)
+    )
+    assert_fresh()
     # A set-based re-route: every third report to the triage desk, then back
     # through routing.zones.bulk under today's zones.
     triage = Department.objects.get(kind="triage")
@@ -174,22 +189,26 @@ def test_follows_inserts_status_changes_moves_reroutes_and_deletes(synthetic):
             "UPDATE routing_report SET department_id = %s WHERE id %% 3 = 0",
             [triage.pk],
         )
-    assert kept() == fresh()
+    assert_fresh()
     reports_reroute(
         state=ZoneState(at=timezone.now()),
         selection=Selection(ids=tuple(Report.objects.values_list("pk", flat=True))),
         cause="reroute",
     )
-    assert kept() == fresh()
+    assert_fresh()
     assert not CellMonth.objects.filter(department_id=triage.pk).exists()
+    assert not BlockYear.objects.filter(department_id=triage.pk).exists()
     # Deletes, then a TRUNCATE.
     Report.objects.filter(pk__in=ids[:200]).delete()
-    assert kept() == fresh()
+    assert_fresh()
     assert not CellMonth.objects.filter(n__lte=0).exists()
+    assert not CellYear.objects.filter(n__lte=0).exists()
+    assert not BlockYear.objects.filter(n__lte=0).exists()
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
         cursor.execute("TRUNCATE routing_report CASCADE")
     assert CellMonth.objects.count() == 0
+    assert CellYear.objects.count() == BlockYear.objects.count() == 0
 
 
 def test_rebuild_and_check(synthetic):

@@ -71,7 +71,8 @@ def test_lean_answers_equal_the_full_cycle(query, headers):
 
 
 def test_an_ambiguous_point_is_answered_alike():
-    """A vertex shared by Hải Thành and Đồng Phú (candidates listed) is the same answer."""
+    """A vertex shared by Hải Thành and Đồng Phú (candidates listed) is the same
+    answer."""
     lon, lat = shared_vertices("qb-2020", "18853", "18856")[0]
     query = {"lon": lon, "lat": lat, "date": "2022-05-01"}
     lean = _answer(Client(), LOOKUP, query, {}, "get")

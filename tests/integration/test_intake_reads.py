@@ -23,7 +23,7 @@ from routing.intake.duplicates import duplicates_near
 from routing.intake.inserts import Inserts
 from routing.models import CalendarOverride, Category, Notification, Report
 from routing.workflow.deadlines import calendar_load
-from tests.factories import report_create
+from tests.factories import ANONYMOUS_SUBMISSION, report_create
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -141,13 +141,7 @@ def test_the_receipt_s_duplicates_are_the_serializer_s(client):
     ``DuplicateOutput(many=True)`` renders for them."""
     waste = Category.objects.get(code="VSMT")
     _around(waste)
-    body = {
-        "lon": DONG_PHU[0],
-        "lat": DONG_PHU[1],
-        "category": "VSMT",
-        "description": "Rác thải đổ bừa bãi cạnh chợ.",
-        "anonymous": True,
-    }
+    body = ANONYMOUS_SUBMISSION
     answer = client.post("/api/v1/reports/", body, content_type="application/json")
     assert answer.status_code == 201
     report = Report.objects.get(tracking_code=answer.json()["tracking_code"])

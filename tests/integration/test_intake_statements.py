@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from routing.models import Notification, Report, ReportEvent
+from tests.factories import ANONYMOUS_SUBMISSION
 from tests.points import DONG_PHU
 
 pytestmark = pytest.mark.django_db
@@ -70,13 +71,7 @@ def test_an_anonymous_json_submission_costs_these_statements(client):
     intake's other reads in one, one INSERT per table written, all sent together,
     nothing read twice, nothing read after the commit (the receipt is built from
     what the transaction wrote)."""
-    body = {
-        "lon": DONG_PHU[0],
-        "lat": DONG_PHU[1],
-        "category": "VSMT",
-        "description": "Rác thải đổ bừa bãi cạnh chợ.",
-        "anonymous": True,
-    }
+    body = ANONYMOUS_SUBMISSION
     with CaptureQueriesContext(connection) as captured:
         answer = client.post(
             "/api/v1/reports/", json.dumps(body), content_type="application/json"
